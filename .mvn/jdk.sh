@@ -18,7 +18,11 @@ peershare_find_jdk() {
   peershare_min=21
   if [ -n "${JAVA_HOME-}" ]; then
     m=$(peershare_jdk_major "$JAVA_HOME")
-    if [ -n "$m" ] && [ "$m" -ge "$peershare_min" ] 2>/dev/null; then return 0; fi
+    if [ -n "$m" ] && [ "$m" -ge "$peershare_min" ] 2>/dev/null; then
+      PEERSHARE_JDK_MAJOR=$m
+      export PEERSHARE_JDK_MAJOR
+      return 0
+    fi
   fi
   best="" best_m=0
   case $- in *f*) set +f; peershare_noglob=1 ;; *) peershare_noglob=0 ;; esac  # mvnw runs with set -f
@@ -33,14 +37,15 @@ peershare_find_jdk() {
   if [ -z "$best" ] && command -v javac >/dev/null 2>&1; then
     d=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
     m=$(peershare_jdk_major "$d")
-    if [ -n "$m" ] && [ "$m" -ge "$peershare_min" ] 2>/dev/null; then best=$d; fi
+    if [ -n "$m" ] && [ "$m" -ge "$peershare_min" ] 2>/dev/null; then best=$d best_m=$m; fi
   fi
   if [ -z "$best" ]; then
     echo "peershare needs a JDK $peershare_min or newer and found none: install one (e.g. 'apt-get install openjdk-21-jdk') or set JAVA_HOME to it." >&2
     exit 1
   fi
   JAVA_HOME=$best
-  export JAVA_HOME
+  PEERSHARE_JDK_MAJOR=$best_m
+  export JAVA_HOME PEERSHARE_JDK_MAJOR
 }
 
 peershare_find_jdk

@@ -91,7 +91,12 @@ public final class Names {
       return "a " + what + " name must be valid text";
     }
     if (bytes > maxBytes) {
-      return "a " + what + " name is at most " + maxBytes + " bytes of UTF-8, this one has " + bytes;
+      return "a "
+          + what
+          + " name is at most "
+          + maxBytes
+          + " bytes of UTF-8, this one has "
+          + bytes;
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

@@ -1,8 +1,8 @@
 package io.peershare.protocol;
 
 /**
- * The one exception for input that breaks the protocol: truncated, trailing bytes, bad UTF-8,
- * bad names, unknown types or versions. It carries the error code a server answers with.
+ * The one exception for input that breaks the protocol: truncated, trailing bytes, bad UTF-8, bad
+ * names, unknown types or versions. It carries the error code a server answers with.
  */
 public final class ProtocolException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -1,0 +1,269 @@
+package io.peershare.protocol;
+
+import io.peershare.protocol.IndexMessage.Ack;
+import io.peershare.protocol.IndexMessage.CookieReply;
+import io.peershare.protocol.IndexMessage.Deregister;
+import io.peershare.protocol.IndexMessage.ErrorReply;
+import io.peershare.protocol.IndexMessage.Hello;
+import io.peershare.protocol.IndexMessage.Keepalive;
+import io.peershare.protocol.IndexMessage.ListRequest;
+import io.peershare.protocol.IndexMessage.Listing;
+import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.IndexMessage.Locate;
+import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.IndexMessage.Providers;
+import io.peershare.protocol.IndexMessage.Quit;
+import io.peershare.protocol.IndexMessage.Register;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bytes to {@link IndexMessage} and back, to the byte of the spec.
+ *
+ * <pre>
+ * header   u8 type | u8 version (1) | u32 requestId
+ * H        8 bytes padding
+ * Y        u64 cookie
+ * R        u64 cookie | str peer | str content | u16 tcpPort | u64 size | digest
+ * T        u64 cookie | str peer | str content
+ * Q, K     u64 cookie | str peer
+ * O        u64 cookie | str after | str filter
+ * S        u64 cookie | str peer | str content | u8 max (1-16)
+ * L        u8 more | u8 count | count x (str content | u16 providers | u64 size)
+ * P        u64 size | digest | u8 count | count x (str peer | u8 family | 4/16 bytes | u16 port)
+ * A        u32 leaseSeconds
+ * E        u16 code | str message
+ * </pre>
+ */
+public final class IndexCodec {
+  /** The most providers one {@code S} may ask for. */
+  public static final int MAX_LOCATE = 16;
+
+  private IndexCodec() {}
+
+  /** Decodes a whole datagram. */
+  public static IndexMessage decode(byte[] datagram) throws ProtocolException {
+    return decode(datagram, 0, datagram.length);
+  }
+
+  /**
+   * Decodes one datagram, checking in the spec's order: size, version ({@code
+   * UNSUPPORTED_VERSION}), type ({@code UNSUPPORTED}), then the body ({@code MALFORMED}).
+   */
+  public static IndexMessage decode(byte[] buf, int offset, int length) throws ProtocolException {
+    if (length < IndexMessage.HEADER_SIZE) {
+      throw ProtocolException.malformed("a datagram is at least 6 bytes");
+    }
+    if (length > IndexMessage.MAX_DATAGRAM) {
+      throw ProtocolException.malformed("a datagram is at most 1200 bytes");
+    }
+    WireReader r = new WireReader(buf, offset, length);
+    int typeByte = r.u8("type");
+    int version = r.u8("version");
+    int requestId = r.u32Bits("requestId");
+    if (version != IndexMessage.VERSION) {
+      throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "version " + version);
+    }
+    IndexType type = IndexType.ofByte(typeByte);
+    if (type == null) {
+      throw new ProtocolException(ErrorCode.UNSUPPORTED, "unknown type " + typeByte);
+    }
+    IndexMessage m = decodeBody(type, requestId, r);
+    r.end();
+    return m;
+  }
+
+  private static IndexMessage decodeBody(IndexType type, int id, WireReader r)
+      throws ProtocolException {
+    return switch (type) {
+      case HELLO -> {
+        r.u64("padding");
+        yield new Hello(id);
+      }
+      case COOKIE -> new CookieReply(id, r.u64("cookie"));
+      case REGISTER -> {
+        long cookie = r.u64("cookie");
+        String peer = r.peerName("peer");
+        String content = r.contentName("content");
+        int port = r.u16("tcpPort");
+        if (port == 0) {
+          throw ProtocolException.malformed("tcpPort 0");
+        }
+        long size = r.u63("size");
+        yield new Register(id, cookie, peer, content, port, size, r.digest("digest"));
+      }
+      case DEREGISTER ->
+          new Deregister(id, r.u64("cookie"), r.peerName("peer"), r.contentName("content"));
+      case QUIT -> new Quit(id, r.u64("cookie"), r.peerName("peer"));
+      case KEEPALIVE -> new Keepalive(id, r.u64("cookie"), r.peerName("peer"));
+      case LIST -> new ListRequest(id, r.u64("cookie"), r.str("after"), r.str("filter"));
+      case LOCATE -> {
+        long cookie = r.u64("cookie");
+        String peer = r.peerName("peer");
+        String content = r.contentName("content");
+        int max = r.u8("max");
+        if (max < 1 || max > MAX_LOCATE) {
+          throw ProtocolException.malformed("max must be 1 to 16, not " + max);
+        }
+        yield new Locate(id, cookie, peer, content, max);
+      }
+      case LISTING -> decodeListing(id, r);
+      case PROVIDERS -> decodeProviders(id, r);
+      case ACK -> new Ack(id, r.u32("leaseSeconds"));
+      case ERROR -> new ErrorReply(id, ErrorCode.of(r.u16("code")), r.str("message"));
+    };
+  }
+
+  private static Listing decodeListing(int id, WireReader r) throws ProtocolException {
+    int more = r.u8("more");
+    if (more > 1) {
+      throw ProtocolException.malformed("more must be 0 or 1");
+    }
+    int count = r.u8("count");
+    List<ListingEntry> entries = new ArrayList<>(Math.min(count, r.remaining() / 11));
+    for (int i = 0; i < count; i++) {
+      entries.add(new ListingEntry(r.contentName("content"), r.u16("providers"), r.u63("size")));
+    }
+    return new Listing(id, more == 1, entries);
+  }
+
+  private static Providers decodeProviders(int id, WireReader r) throws ProtocolException {
+    long size = r.u63("size");
+    Digest digest = r.digest("digest");
+    int count = r.u8("count");
+    List<Provider> providers = new ArrayList<>(Math.min(count, r.remaining() / 9));
+    for (int i = 0; i < count; i++) {
+      String peer = r.peerName("peer");
+      int family = r.u8("family");
+      byte[] addr =
+          switch (family) {
+            case 4 -> r.bytes(4, "IPv4 address");
+            case 6 -> r.bytes(16, "IPv6 address");
+            default -> throw ProtocolException.malformed("address family must be 4 or 6");
+          };
+      int port = r.u16("tcpPort");
+      if (port == 0) {
+        throw ProtocolException.malformed("tcpPort 0");
+      }
+      providers.add(new Provider(peer, toAddress(addr), port));
+    }
+    return new Providers(id, size, digest, providers);
+  }
+
+  private static InetAddress toAddress(byte[] addr) throws ProtocolException {
+    try {
+      InetAddress a = InetAddress.getByAddress(addr);
+      if (addr.length == 16 && a instanceof Inet4Address) {
+        // getByAddress folds ::ffff:a.b.c.d to IPv4; keep what the wire said
+        return Inet6Address.getByAddress(null, addr, null);
+      }
+      return a;
+    } catch (UnknownHostException e) {
+      throw ProtocolException.malformed("bad address");
+    }
+  }
+
+  /**
+   * Encodes a message.
+   *
+   * @throws IllegalArgumentException when a field breaks the spec or the datagram would pass 1200
+   *     bytes; encoders are given valid records, so this is a bug in the caller
+   */
+  public static byte[] encode(IndexMessage m) {
+    WireWriter w = new WireWriter(64);
+    w.u8(m.type()).u8(IndexMessage.VERSION).u32Bits(m.requestId());
+    switch (m) {
+      case Hello h -> w.u64(0);
+      case CookieReply y -> w.u64(y.cookie());
+      case Register x -> {
+        requireNames(x.peer(), x.content());
+        if (x.tcpPort() <= 0 || x.tcpPort() > 0xffff) {
+          throw new IllegalArgumentException("tcpPort must be 1-65535");
+        }
+        if (x.size() < 0) {
+          throw new IllegalArgumentException("negative size");
+        }
+        w.u64(x.cookie()).str(x.peer()).str(x.content()).u16(x.tcpPort()).u64(x.size());
+        w.digest(x.digest());
+      }
+      case Deregister x -> {
+        requireNames(x.peer(), x.content());
+        w.u64(x.cookie()).str(x.peer()).str(x.content());
+      }
+      case Quit x -> w.u64(x.cookie()).str(requirePeer(x.peer()));
+      case IndexMessage.Keepalive x -> w.u64(x.cookie()).str(requirePeer(x.peer()));
+      case ListRequest x -> w.u64(x.cookie()).str(x.after()).str(x.filter());
+      case Locate x -> {
+        requireNames(x.peer(), x.content());
+        if (x.max() < 1 || x.max() > MAX_LOCATE) {
+          throw new IllegalArgumentException("max must be 1 to 16");
+        }
+        w.u64(x.cookie()).str(x.peer()).str(x.content()).u8(x.max());
+      }
+      case Listing x -> {
+        w.u8(x.more() ? 1 : 0).u8(x.entries().size());
+        for (ListingEntry e : x.entries()) {
+          requireContent(e.content());
+          w.str(e.content()).u16(e.providers()).u64(e.size());
+        }
+      }
+      case Providers x -> {
+        w.u64(x.size()).digest(x.digest()).u8(x.providers().size());
+        for (Provider p : x.providers()) {
+          byte[] addr = p.address().getAddress();
+          w.str(requirePeer(p.peer())).u8(addr.length == 4 ? 4 : 6).raw(addr).u16(p.tcpPort());
+        }
+      }
+      case IndexMessage.Ack x -> w.u32(x.leaseSeconds());
+      case IndexMessage.ErrorReply x -> w.u16(x.code().code()).str(x.message());
+    }
+    if (w.length() > IndexMessage.MAX_DATAGRAM) {
+      throw new IllegalArgumentException("datagram of " + w.length() + " bytes passes 1200");
+    }
+    return w.toBytes();
+  }
+
+  /**
+   * Encodes an {@code E} reply no longer than {@code maxLength}: the message is cut (at a UTF-8
+   * character boundary, to nothing if need be). Returns null when even an empty error (9 bytes)
+   * would be longer: then no reply may be sent.
+   */
+  public static byte[] encodeError(int requestId, ErrorCode code, String message, int maxLength) {
+    int room = Math.min(255, maxLength - 9);
+    if (room < 0) {
+      return null;
+    }
+    byte[] text = message.getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(text.length, room);
+    while (n > 0 && n < text.length && (text[n] & 0xc0) == 0x80) {
+      n--; // do not split a character
+    }
+    String cut = new String(text, 0, n, StandardCharsets.UTF_8);
+    return encode(new ErrorReply(requestId, code, cut));
+  }
+
+  private static void requireNames(String peer, String content) {
+    requirePeer(peer);
+    requireContent(content);
+  }
+
+  private static String requirePeer(String peer) {
+    String p = Names.peerNameProblem(peer);
+    if (p != null) {
+      throw new IllegalArgumentException(p);
+    }
+    return peer;
+  }
+
+  private static void requireContent(String content) {
+    String p = Names.contentNameProblem(content);
+    if (p != null) {
+      throw new IllegalArgumentException(p);
+    }
+  }
+}

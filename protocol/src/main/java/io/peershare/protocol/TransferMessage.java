@@ -1,0 +1,48 @@
+package io.peershare.protocol;
+
+import java.util.Objects;
+
+/**
+ * The transfer protocol (TCP): one request per connection, downloader to content server, and the
+ * answers that do not stream file bytes. File bytes travel in {@code C} frames, read and written by
+ * {@link TransferCodec} straight between socket and file.
+ */
+public sealed interface TransferMessage {
+  int VERSION = 1;
+
+  /** The largest {@code C} frame payload. */
+  int MAX_FRAME = 16 << 20;
+
+  /** A request: names the content and the digest it must have. */
+  sealed interface Request extends TransferMessage {
+    String content();
+
+    Digest digest();
+  }
+
+  /** {@code D}: bytes {@code [offset, offset+length)} of the content; length 0 = to the end. */
+  record DownloadRequest(String content, Digest digest, long offset, long length)
+      implements Request {
+    public DownloadRequest {
+      Objects.requireNonNull(content);
+      Objects.requireNonNull(digest);
+      if (offset < 0 || length < 0) {
+        throw new IllegalArgumentException("negative offset or length");
+      }
+    }
+  }
+
+  /** {@code M}: the piece hashes of the content. */
+  record ManifestRequest(String content, Digest digest) implements Request {
+    public ManifestRequest {
+      Objects.requireNonNull(content);
+      Objects.requireNonNull(digest);
+    }
+  }
+
+  /** {@code M} answer. */
+  record ManifestReply(Manifest manifest) implements TransferMessage {}
+
+  /** {@code E} answer. */
+  record TransferError(ErrorCode code, String message) implements TransferMessage {}
+}
