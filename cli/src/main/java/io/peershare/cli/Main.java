@@ -1,10 +1,76 @@
 package io.peershare.cli;
 
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the {@code peershare} command. */
-public final class Main {
-  private Main() {}
+@Command(
+    name = "peershare",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Share files peer to peer: an index server knows who provides what,",
+      "peers download straight from each other and verify every byte (SHA-256)."
+    },
+    subcommands = {
+      IndexCommand.class,
+      PeerCommand.class,
+      ShareCommand.class,
+      GetCommand.class,
+      ListCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 done, 1 failed, 2 bad usage.",
+      "The index address defaults to $PEERSHARE_INDEX, else 127.0.0.1:3000."
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Exit code of a command that failed. */
+  public static final int FAILED = 1;
+
+  /** Exit code of a bad command line. */
+  public static final int USAGE = 2;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: index, peer, share, get or list");
+  }
 
   public static void main(String[] args) {
-    System.out.println("peershare");
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command line with the given output streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setOut(out);
+    cmd.setErr(err);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("peershare: " + Failures.describe(ex));
+          return FAILED;
+        });
+    cmd.setParameterExceptionHandler(
+        (ex, args2) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("peershare: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+          return USAGE;
+        });
+    return cmd.execute(args);
+  }
+
+  /** The version from the jar's manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"peershare " + (v == null ? "(development build)" : v)};
+    }
   }
 }

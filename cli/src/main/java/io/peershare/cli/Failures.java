@@ -1,0 +1,43 @@
+package io.peershare.cli;
+
+import io.peershare.peer.download.DownloadException;
+import io.peershare.peer.index.IndexException;
+import io.peershare.peer.index.IndexUnreachableException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.FileSystemException;
+
+/** Turns an exception into one sentence a person can act on; never a stack trace. */
+final class Failures {
+  private Failures() {}
+
+  static String describe(Throwable e) {
+    return switch (e) {
+      case IndexException x -> x.getMessage();
+      case DownloadException x -> x.getMessage();
+      case IndexUnreachableException x -> x.getMessage();
+      case NoSuchFileException x -> "no such file or folder: " + x.getFile();
+      case AccessDeniedException x -> "permission denied: " + x.getFile();
+      case NotDirectoryException x -> "not a folder: " + x.getFile();
+      case FileAlreadyExistsException x -> "already exists: " + x.getFile();
+      case FileSystemException x ->
+          x.getFile() + ": " + (x.getReason() == null ? "file system error" : x.getReason());
+      case BindException x -> "cannot listen there: " + orClass(x);
+      case ConnectException x -> "cannot connect: " + orClass(x);
+      case IOException x -> orClass(x);
+      case IllegalArgumentException x -> orClass(x);
+      case InterruptedException x -> "interrupted";
+      default -> "unexpected error: " + e;
+    };
+  }
+
+  private static String orClass(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}

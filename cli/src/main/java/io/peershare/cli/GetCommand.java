@@ -1,0 +1,61 @@
+package io.peershare.cli;
+
+import io.peershare.peer.PeerNode;
+import io.peershare.peer.download.Downloader;
+import io.peershare.peer.download.ProgressListener;
+import io.peershare.peer.index.IndexClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code peershare get}: downloads one content, verifies it, prints its path. */
+@Command(
+    name = "get",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Download a content from the peers that have it, verify it (SHA-256) and print its path.",
+      "An interrupted download resumes when run again. It does not stay to share: use share."
+    })
+final class GetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "CONTENT", description = "The content name, as 'list' shows it.")
+  String content;
+
+  @Option(
+      names = {"-d", "--dir"},
+      defaultValue = ".",
+      description = "Folder to download into. Default: the current folder.")
+  Path dir;
+
+  @Option(
+      names = {"-n", "--name"},
+      defaultValue = "peershare-get",
+      description = "The name you ask the index with. Default: ${DEFAULT-VALUE}.")
+  String name;
+
+  @Mixin PeerOptions.Index index = new PeerOptions.Index();
+  @Mixin PeerOptions.Downloading downloading = new PeerOptions.Downloading();
+
+  @Override
+  public Integer call() throws Exception {
+    Path folder = PeerCommand.Folders.requireWritableDir(dir);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ProgressListener progress =
+        Terminals.interactive() ? new ProgressBar(err, () -> 80) : ProgressListener.none();
+    try (IndexClient client = new IndexClient(index.index)) {
+      Path file =
+          PeerNode.fetch(
+              client, name, content, folder, new Downloader(downloading.toOptions()), progress);
+      out.println(file);
+    }
+    return 0;
+  }
+}

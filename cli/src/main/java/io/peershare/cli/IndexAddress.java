@@ -1,0 +1,63 @@
+package io.peershare.cli;
+
+import java.net.InetSocketAddress;
+import picocli.CommandLine;
+
+/** Parses {@code HOST:PORT} (or {@code [v6]:PORT}, or {@code HOST} for port 3000). */
+final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress> {
+  static final int DEFAULT_PORT = 3000;
+
+  /** The default index: $PEERSHARE_INDEX, else 127.0.0.1:3000. */
+  static String defaultValue() {
+    String env = System.getenv("PEERSHARE_INDEX");
+    return env == null || env.isBlank() ? "127.0.0.1:" + DEFAULT_PORT : env.trim();
+  }
+
+  @Override
+  public InetSocketAddress convert(String value) {
+    return parse(value);
+  }
+
+  static InetSocketAddress parse(String value) {
+    String host;
+    String port;
+    if (value.startsWith("[")) {
+      int close = value.indexOf(']');
+      if (close < 0) {
+        throw bad(value);
+      }
+      host = value.substring(1, close);
+      String rest = value.substring(close + 1);
+      port = rest.isEmpty() ? String.valueOf(DEFAULT_PORT) : rest.startsWith(":") ? rest.substring(1) : null;
+    } else {
+      int colon = value.lastIndexOf(':');
+      if (colon >= 0 && value.indexOf(':') != colon) {
+        throw bad(value); // bare IPv6 needs brackets
+      }
+      host = colon < 0 ? value : value.substring(0, colon);
+      port = colon < 0 ? String.valueOf(DEFAULT_PORT) : value.substring(colon + 1);
+    }
+    if (host.isEmpty() || port == null) {
+      throw bad(value);
+    }
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw bad(value);
+    }
+    if (p < 1 || p > 65535) {
+      throw bad(value);
+    }
+    InetSocketAddress a = new InetSocketAddress(host, p);
+    if (a.isUnresolved()) {
+      throw new CommandLine.TypeConversionException("unknown host '" + host + "'");
+    }
+    return a;
+  }
+
+  private static CommandLine.TypeConversionException bad(String value) {
+    return new CommandLine.TypeConversionException(
+        "'" + value + "' is not HOST:PORT (for example 127.0.0.1:3000)");
+  }
+}

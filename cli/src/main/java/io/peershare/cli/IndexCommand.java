@@ -1,0 +1,65 @@
+package io.peershare.cli;
+
+import io.peershare.index.IndexServer;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peershare index}: runs an index server until SIGINT or SIGTERM. */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an index server (UDP): it keeps track of which peer provides which content.",
+      "Registrations last one lease; peers renew them, so a dead peer disappears by itself."
+    })
+final class IndexCommand implements Callable<Integer> {
+  @Option(
+      names = "--port",
+      defaultValue = "3000",
+      description = "UDP port to listen on (0: any free port). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      description = "Address to listen on. Default: ${DEFAULT-VALUE} (all IPv4 addresses).")
+  InetAddress bind;
+
+  @Option(
+      names = "--lease",
+      defaultValue = "90",
+      description = "Seconds a registration lives without renewal. Default: ${DEFAULT-VALUE}.")
+  int leaseSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be 0 to 65535");
+    }
+    if (leaseSeconds < 1 || leaseSeconds > 86_400) {
+      throw new IllegalArgumentException("--lease must be 1 to 86400 seconds");
+    }
+    IndexServer.Config config =
+        IndexServer.Config.defaults()
+            .withBind(bind)
+            .withPort(port)
+            .withLease(Duration.ofSeconds(leaseSeconds));
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (IndexServer server = IndexServer.start(config)) {
+      Thread hook =
+          new Thread(
+              () -> {
+                server.close();
+                stopped.countDown();
+              },
+              "peershare-index-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      stopped.await();
+    }
+    return 0;
+  }
+}

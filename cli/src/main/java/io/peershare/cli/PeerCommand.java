@@ -1,0 +1,81 @@
+package io.peershare.cli;
+
+import io.peershare.peer.PeerConfig;
+import io.peershare.peer.PeerNode;
+import io.peershare.peer.serve.SharedContent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code peershare peer}: a peer with its interactive shell. */
+@Command(
+    name = "peer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a peer with an interactive shell: R register, T deregister, L list local,",
+      "O list the index, D download, Q quit. Type help in the shell for details."
+    })
+final class PeerCommand implements Callable<Integer> {
+  @Option(
+      names = {"-n", "--name"},
+      required = true,
+      description = "Your peer name (1-32 bytes; no '/', '\\' or control characters).")
+  String name;
+
+  @Option(
+      names = {"-d", "--dir"},
+      defaultValue = ".",
+      description = "The folder you share from and download into. Default: the current folder.")
+  Path dir;
+
+  @Mixin PeerOptions.Index index = new PeerOptions.Index();
+  @Mixin PeerOptions.Serving serving = new PeerOptions.Serving();
+  @Mixin PeerOptions.Downloading downloading = new PeerOptions.Downloading();
+
+  @Override
+  public Integer call() throws Exception {
+    Path folder = Folders.requireWritableDir(dir);
+    PeerConfig config =
+        new PeerConfig(
+            name, index.index, folder, serving.toOptions(), downloading.toOptions());
+    try (PeerNode node = PeerNode.start(config)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "peershare-peer-shutdown"));
+      if (Terminals.interactive()) {
+        try (TerminalConsole console =
+            new TerminalConsole(
+                folder, () -> node.local().stream().map(SharedContent::content).toList())) {
+          new Shell(node, console).run();
+        }
+      } else {
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        new Shell(node, Console.of(in, out)).run();
+      }
+    }
+    return 0;
+  }
+
+  /** Checks on the folder a peer shares from, made before anything is sent. */
+  static final class Folders {
+    private Folders() {}
+
+    static Path requireWritableDir(Path dir) {
+      Path d = dir.toAbsolutePath().normalize();
+      if (!Files.isDirectory(d)) {
+        throw new IllegalArgumentException("the folder " + d + " does not exist");
+      }
+      if (!Files.isWritable(d)) {
+        throw new IllegalArgumentException("cannot write to the folder " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.peershare.cli;
+
+import io.peershare.peer.download.DownloadOptions;
+import io.peershare.peer.serve.ByteRate;
+import io.peershare.peer.serve.ServeOptions;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that talk to an index, serve, or download. */
+final class PeerOptions {
+  private PeerOptions() {}
+
+  /** {@code --index HOST:PORT}. */
+  static final class Index {
+    @Option(
+        names = {"-i", "--index"},
+        paramLabel = "HOST:PORT",
+        converter = IndexAddress.class,
+        defaultValue = "${env:PEERSHARE_INDEX:-127.0.0.1:3000}",
+        description = "The index server. Default: $PEERSHARE_INDEX, else 127.0.0.1:3000.")
+    InetSocketAddress index;
+  }
+
+  /** How content is served. */
+  static final class Serving {
+    @Option(
+        names = {"-p", "--port"},
+        paramLabel = "N",
+        description =
+            "Serve all content on this one TCP port (0: any free port). Default: a port per content.")
+    Integer port;
+
+    @Option(
+        names = "--upload-limit",
+        paramLabel = "RATE",
+        description = "Cap the upload rate, e.g. 20MB (per second), 512k. Default: no cap.")
+    String uploadLimit;
+
+    @Option(
+        names = "--max-connections",
+        paramLabel = "N",
+        defaultValue = "64",
+        description = "Most downloaders served at once; others get LIMIT. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    ServeOptions toOptions() {
+      if (port != null && (port < 0 || port > 65535)) {
+        throw new IllegalArgumentException("--port must be 0 to 65535");
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("--max-connections must be at least 1");
+      }
+      ServeOptions d = ServeOptions.defaults();
+      return new ServeOptions(
+          port == null ? -1 : port,
+          maxConnections,
+          uploadLimit == null ? 0 : ByteRate.parse(uploadLimit),
+          d.idleTimeout(),
+          d.bindAddress());
+    }
+  }
+
+  /** How content is downloaded. */
+  static final class Downloading {
+    @Option(
+        names = "--sources",
+        paramLabel = "N",
+        defaultValue = "4",
+        description = "Download from up to N providers at once (1-16). Default: ${DEFAULT-VALUE}.")
+    int sources;
+
+    @Option(
+        names = "--download-limit",
+        paramLabel = "RATE",
+        description = "Cap the download rate, e.g. 50MB (per second). Default: no cap.")
+    String downloadLimit;
+
+    @Option(
+        names = "--stall-timeout",
+        paramLabel = "SECONDS",
+        defaultValue = "15",
+        hidden = true,
+        description = "Drop a provider that sends nothing for this long.")
+    int stallSeconds;
+
+    DownloadOptions toOptions() {
+      if (sources < 1 || sources > 16) {
+        throw new IllegalArgumentException("--sources must be 1 to 16");
+      }
+      DownloadOptions d = DownloadOptions.defaults();
+      return new DownloadOptions(
+          sources,
+          downloadLimit == null ? 0 : ByteRate.parse(downloadLimit),
+          d.connectTimeout(),
+          Duration.ofSeconds(Math.max(1, stallSeconds)),
+          d.maxLocateRounds());
+    }
+  }
+}

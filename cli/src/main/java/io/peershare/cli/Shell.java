@@ -1,0 +1,202 @@
+package io.peershare.cli;
+
+import io.peershare.peer.PeerNode;
+import io.peershare.peer.download.DownloadException;
+import io.peershare.peer.index.IndexException;
+import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.IndexMessage.ListingEntry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The peer's interactive shell: reads commands from a {@link Console} (a terminal, or plain
+ * streams in tests and pipes), runs them on a {@link PeerNode}, and answers in plain sentences.
+ */
+final class Shell {
+  private final PeerNode node;
+  private final Console console;
+  private final PrintWriter out;
+
+  Shell(PeerNode node, Console console) {
+    this.node = node;
+    this.console = console;
+    this.out = console.out();
+  }
+
+  /** Runs until {@code Q}, end of input or Ctrl-C. */
+  void run() {
+    out.printf(
+        "Peer '%s' is up, sharing from %s, index %s. Type help for the commands.%n",
+        node.name(), node.config().dir(), Text.address(node.config().index()));
+    out.flush();
+    while (true) {
+      String line = console.readLine(node.name() + "> ");
+      if (line == null) {
+        out.println();
+        quit();
+        return;
+      }
+      if (!execute(line)) {
+        return;
+      }
+    }
+  }
+
+  /** Runs one command line; false when it was {@code Q}. */
+  boolean execute(String line) {
+    String trimmed = line.strip();
+    if (trimmed.isEmpty()) {
+      return true;
+    }
+    int space = indexOfSpace(trimmed);
+    String word = space < 0 ? trimmed : trimmed.substring(0, space);
+    String arg = space < 0 ? "" : trimmed.substring(space + 1).strip();
+    Optional<ShellCommand> command = ShellCommand.of(word);
+    if (command.isEmpty()) {
+      out.printf("Unknown command '%s'. Type help for the list.%n", word);
+      out.flush();
+      return true;
+    }
+    try {
+      switch (command.get()) {
+        case REGISTER -> register(arg);
+        case DEREGISTER -> deregister(arg);
+        case LOCAL -> local();
+        case ONLINE -> online(arg);
+        case DOWNLOAD -> download(arg);
+        case HELP -> help();
+        case QUIT -> {
+          quit();
+          return false;
+        }
+      }
+    } catch (IndexException | DownloadException | IOException | IllegalArgumentException e) {
+      out.println(Failures.describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.println("Interrupted.");
+    } finally {
+      out.flush();
+    }
+    return true;
+  }
+
+  private static int indexOfSpace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private String argOrAsk(String arg, String question) {
+    if (!arg.isEmpty()) {
+      return arg;
+    }
+    String answer = console.readLine(question);
+    return answer == null ? "" : answer.strip();
+  }
+
+  private void register(String arg) throws IOException, IndexException {
+    String name = argOrAsk(arg, "Name of the file to register: ");
+    if (name.isEmpty()) {
+      out.println("Nothing registered: no name given.");
+      return;
+    }
+    SharedContent s;
+    try {
+      s = node.register(name);
+    } catch (IndexException e) {
+      out.printf("Could not register '%s': %s%n", name, e.getMessage());
+      return;
+    }
+    out.printf(
+        "Registered '%s' (%s), serving it on port %d.%n",
+        s.content(), Text.size(s.size()), s.port());
+  }
+
+  private void deregister(String arg) throws IOException, IndexException {
+    String name = argOrAsk(arg, "Name of the content to deregister: ");
+    if (name.isEmpty()) {
+      out.println("Nothing deregistered: no name given.");
+      return;
+    }
+    try {
+      node.deregister(name);
+    } catch (IndexException e) {
+      out.printf("Could not deregister '%s': %s%n", name, e.getMessage());
+      return;
+    }
+    out.printf("Deregistered '%s'; no longer serving it.%n", name);
+  }
+
+  private void local() {
+    List<SharedContent> shared = node.local();
+    if (shared.isEmpty()) {
+      out.println("You share nothing yet. Use R <name> to register a file of your folder.");
+      return;
+    }
+    Table t = new Table("#", "name", "size", "port");
+    int i = 1;
+    for (SharedContent s : shared) {
+      t.row(String.valueOf(i++), s.content(), Text.size(s.size()), String.valueOf(s.port()));
+    }
+    t.print(out);
+  }
+
+  private void online(String filter) throws IOException, IndexException {
+    List<ListingEntry> entries = node.list(filter);
+    console.rememberIndexNames(entries.stream().map(ListingEntry::content).toList());
+    if (entries.isEmpty()) {
+      out.println(
+          filter.isEmpty()
+              ? "The index lists no content yet."
+              : "The index lists no content whose name contains '" + filter + "'.");
+      return;
+    }
+    Table t = new Table("name", "size", "providers");
+    for (ListingEntry e : entries) {
+      t.row(e.content(), Text.size(e.size()), String.valueOf(e.providers()));
+    }
+    t.print(out);
+  }
+
+  private void download(String arg)
+      throws IOException, IndexException, DownloadException, InterruptedException {
+    String name = argOrAsk(arg, "Name of the content to download: ");
+    if (name.isEmpty()) {
+      out.println("Nothing downloaded: no name given.");
+      return;
+    }
+    SharedContent s;
+    try {
+      s = node.download(name, console.progress());
+    } catch (DownloadException | IndexException e) {
+      out.printf("Could not download '%s': %s%n", name, e.getMessage());
+      return;
+    }
+    out.printf(
+        "Downloaded '%s' (%s) to %s and verified it (SHA-256 %s).%n",
+        s.content(), Text.size(s.size()), s.file(), s.digest().shortHex());
+    out.printf("You now share it too, on port %d.%n", s.port());
+  }
+
+  private void help() {
+    out.println("Commands (a letter or a word, any case):");
+    for (ShellCommand c : ShellCommand.values()) {
+      out.printf("  %-12s %s%n", c.usage(), c.summary());
+    }
+  }
+
+  private void quit() {
+    int n = node.local().size();
+    node.close();
+    out.printf(
+        "Deregistered %s and stopped serving. Bye.%n",
+        n == 1 ? "your one content" : "all " + n + " of your contents");
+    out.flush();
+  }
+}

@@ -1,0 +1,45 @@
+package io.peershare.cli;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/** Small formatting helpers for what a person reads. */
+final class Text {
+  private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+  private Text() {}
+
+  /** 1536 → "1.5 KiB". */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    double v = bytes;
+    int unit = 0;
+    while (v >= 1024 && unit < UNITS.length - 1) {
+      v /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, UNITS[unit]);
+  }
+
+  /** Bytes per second as "12.3 MiB/s". */
+  static String rate(double bytesPerSecond) {
+    return size((long) bytesPerSecond) + "/s";
+  }
+
+  /** Seconds as "1:05" or "1:02:05". */
+  static String duration(long seconds) {
+    long h = seconds / 3600;
+    long m = seconds / 60 % 60;
+    long s = seconds % 60;
+    return h > 0
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
+        : String.format(Locale.ROOT, "%d:%02d", m, s);
+  }
+
+  static String address(InetSocketAddress a) {
+    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+}

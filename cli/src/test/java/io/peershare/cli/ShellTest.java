@@ -1,0 +1,121 @@
+package io.peershare.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peershare.index.IndexServer;
+import io.peershare.peer.PeerConfig;
+import io.peershare.peer.PeerNode;
+import io.peershare.peer.download.DownloadOptions;
+import io.peershare.peer.serve.ServeOptions;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The interactive shell, driven through its input and output streams against a real index. */
+class ShellTest {
+  @TempDir Path tmp;
+  private IndexServer index;
+
+  @BeforeEach
+  void startIndex() throws Exception {
+    index =
+        IndexServer.start(
+            IndexServer.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0));
+  }
+
+  @AfterEach
+  void stopIndex() {
+    index.close();
+  }
+
+  private PeerNode node(String name) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    InetSocketAddress at = index.localAddress();
+    return PeerNode.start(
+        new PeerConfig(name, at, dir, ServeOptions.defaults(), DownloadOptions.defaults()));
+  }
+
+  /** Runs the shell of {@code node} on {@code input} and returns everything it printed. */
+  private static String session(PeerNode node, String input) {
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text, true);
+    new Shell(node, Console.of(new BufferedReader(new StringReader(input)), out)).run();
+    return text.toString();
+  }
+
+  @Test
+  void registerListAndQuitInOneSession() throws Exception {
+    PeerNode mai = node("mai");
+    Files.writeString(mai.config().dir().resolve("lorem"), "lorem ipsum dolor sit amet\n");
+    String out = session(mai, "R lorem\nR missing\nO\nL\nhelp\nwhat\nQ\n");
+    assertThat(out)
+        .contains("Registered 'lorem' (27 B), serving it on port ")
+        .contains("no file named 'missing'")
+        .containsPattern("(?m)^lorem\\s+27 B\\s+1$")
+        .containsPattern("(?m)^1\\s+lorem\\s+27 B\\s+\\d+$")
+        .contains("R [name]", "T [name]", "D [name]")
+        .contains("Unknown command 'what'")
+        .contains("Deregistered your one content");
+  }
+
+  @Test
+  void askedForTheNameWhenOmittedAndWordsWorkInAnyCase() throws Exception {
+    PeerNode mai = node("mai");
+    Files.writeString(mai.config().dir().resolve("song one.mp3"), "la la la");
+    String out = session(mai, "REGISTER\nsong one.mp3\nlocal\nDeregister song one.mp3\nl\nq\n");
+    assertThat(out)
+        .contains("Registered 'song one.mp3'")
+        .contains("Deregistered 'song one.mp3'; no longer serving it.")
+        .contains("You share nothing yet.");
+  }
+
+  @Test
+  void downloadVerifiesAndSharesTheContent() throws Exception {
+    PeerNode mai = node("mai");
+    byte[] data = new byte[3 * 1024 * 1024 + 5];
+    new java.util.Random(7).nextBytes(data);
+    Files.write(mai.config().dir().resolve("shrek"), data);
+    mai.register("shrek");
+    PeerNode jeff = node("jeff");
+    String out = session(jeff, "D shrek\nO\nd nothing\nQ\n");
+    assertThat(out)
+        .contains("Downloaded 'shrek' (3.0 MiB)")
+        .contains("You now share it too, on port ")
+        .containsPattern("(?m)^shrek\\s+3\\.0 MiB\\s+2$")
+        .contains("Could not download 'nothing': nobody provides 'nothing'");
+    assertThat(Files.readAllBytes(jeff.config().dir().resolve("shrek"))).isEqualTo(data);
+    mai.close();
+  }
+
+  @Test
+  void indexErrorsReadAsSentences() throws Exception {
+    PeerNode mai = node("mai");
+    Files.writeString(mai.config().dir().resolve("a"), "one");
+    Files.writeString(mai.config().dir().resolve("b"), "two");
+    String out = session(mai, "R a\nR a\nT b\nR ../etc/passwd\nQ\n");
+    assertThat(out)
+        .contains("Could not register 'a': you already share 'a'")
+        .contains("Could not deregister 'b': you do not share 'b'")
+        .contains("cannot hold '/'");
+  }
+
+  @Test
+  void endOfInputQuitsAndDeregisters() throws Exception {
+    PeerNode mai = node("mai");
+    Files.writeString(mai.config().dir().resolve("x"), "x");
+    String out = session(mai, "R x\n");
+    assertThat(out).contains("Deregistered your one content");
+    try (var client = new io.peershare.peer.index.IndexClient(index.localAddress())) {
+      assertThat(client.listAll("")).isEmpty();
+    }
+  }
+}

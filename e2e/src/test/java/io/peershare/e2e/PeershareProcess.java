@@ -1,0 +1,173 @@
+package io.peershare.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * One real {@code peershare} process (the cli's main class on this JVM's class path), with its
+ * standard input to type into and its output collected line by line to wait on.
+ */
+final class PeershareProcess implements AutoCloseable {
+  static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  private final String label;
+  private final Process process;
+  private final Writer stdin;
+  private final List<String> out = new ArrayList<>();
+  private final List<String> err = new ArrayList<>();
+  private final List<Thread> pumps = new ArrayList<>();
+
+  private PeershareProcess(String label, Process process) {
+    this.label = label;
+    this.process = process;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    pumps.add(pump(process.getInputStream(), out, label + "-out"));
+    pumps.add(pump(process.getErrorStream(), err, label + "-err"));
+  }
+
+  /** Starts {@code peershare args...} in {@code workDir}. */
+  static PeershareProcess start(String label, Path workDir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xshare:auto");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.peershare.cli.Main");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().put("PEERSHARE_CACHE", workDir.resolve(".cache").toString());
+    pb.environment().remove("PEERSHARE_INDEX");
+    return new PeershareProcess(label, pb.start());
+  }
+
+  private static Thread pump(InputStream in, List<String> sink, String name) {
+    Thread t =
+        Thread.ofVirtual()
+            .name(name)
+            .start(
+                () -> {
+                  try (BufferedReader r =
+                      new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                      synchronized (sink) {
+                        sink.add(line);
+                      }
+                    }
+                  } catch (IOException e) {
+                    // the process went away
+                  }
+                });
+    return t;
+  }
+
+  /** Types a line into the process. */
+  PeershareProcess type(String line) {
+    try {
+      stdin.write(line + "\n");
+      stdin.flush();
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(label + " no longer reads its input", e);
+    }
+  }
+
+  /** Closes standard input (end of file, as Ctrl-D). */
+  void endInput() throws IOException {
+    stdin.close();
+  }
+
+  /** Waits until a line of standard output matching {@code regex} appears after line {@code from}; returns its index. */
+  int awaitOut(int from, String regex) {
+    Pattern p = Pattern.compile(regex);
+    int[] found = {-1};
+    await(label + " prints /" + regex + "/ (it printed: " + stdout() + " / " + stderr() + ")")
+        .atMost(PATIENCE)
+        .until(
+            () -> {
+              synchronized (out) {
+                for (int i = from; i < out.size(); i++) {
+                  if (p.matcher(out.get(i)).find()) {
+                    found[0] = i;
+                    return true;
+                  }
+                }
+              }
+              return false;
+            });
+    return found[0];
+  }
+
+  int awaitOut(String regex) {
+    return awaitOut(0, regex);
+  }
+
+  int outLines() {
+    synchronized (out) {
+      return out.size();
+    }
+  }
+
+  List<String> stdout() {
+    synchronized (out) {
+      return List.copyOf(out);
+    }
+  }
+
+  List<String> stderr() {
+    synchronized (err) {
+      return List.copyOf(err);
+    }
+  }
+
+  /** Waits for the process to end and returns its exit code. */
+  int awaitExit() throws InterruptedException {
+    if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+      throw new AssertionError(label + " did not exit; it printed " + stdout() + " / " + stderr());
+    }
+    for (Thread t : pumps) {
+      t.join(PATIENCE.toMillis()); // what the process printed last is read to the end
+    }
+    return process.exitValue();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL: no chance to say goodbye. */
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package io.peershare.peer;
+
+import io.peershare.peer.download.DownloadException;
+import io.peershare.peer.download.Downloader;
+import io.peershare.peer.download.ProgressListener;
+import io.peershare.peer.index.IndexClient;
+import io.peershare.peer.index.IndexException;
+import io.peershare.peer.serve.ContentServer;
+import io.peershare.peer.serve.ManifestCache;
+import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.Manifest;
+import io.peershare.protocol.Names;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running peer: its content server, its index client, its downloader and the leases that keep
+ * its registrations alive. Everything the shell and the scripted commands do goes through here.
+ *
+ * <p>Follows the spec's advice on lost replies: it sends {@code Q} when it starts (an earlier run
+ * of the same name on this host may have been killed) and when it stops if it ever sent {@code
+ * R}; a registration whose {@code R} got no reply is tried again at the next keepalive.
+ */
+public final class PeerNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+
+  private final PeerConfig config;
+  private final IndexClient index;
+  private final ContentServer server;
+  private final ManifestCache manifests;
+  private final Downloader downloader;
+  private final LeaseKeeper leases;
+  private volatile boolean sentRegister;
+  private boolean closed;
+
+  private PeerNode(PeerConfig config, IndexClient index) {
+    this.config = config;
+    this.index = index;
+    this.server = new ContentServer(config.serve());
+    this.manifests = new ManifestCache(cacheDir());
+    this.downloader = new Downloader(config.download());
+    this.leases = new LeaseKeeper(this);
+  }
+
+  /**
+   * Starts a peer: clears what an earlier run of this name left at the index and starts the
+   * keepalive. Fails when the index cannot be reached.
+   */
+  public static PeerNode start(PeerConfig config) throws IOException, IndexException {
+    if (!Files.isDirectory(config.dir())) {
+      throw new IOException("the folder " + config.dir() + " does not exist");
+    }
+    IndexClient client = new IndexClient(config.index());
+    try {
+      client.quit(config.name());
+    } catch (IOException | IndexException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    PeerNode node = new PeerNode(config, client);
+    node.leases.start();
+    return node;
+  }
+
+  /**
+   * Where digests of shared files are cached: $PEERSHARE_CACHE, else $XDG_CACHE_HOME/peershare,
+   * else ~/.cache/peershare. Shared by every peer of the user, keyed by path, size and time.
+   */
+  static Path cacheDir() {
+    String own = System.getenv("PEERSHARE_CACHE");
+    if (own != null && !own.isBlank()) {
+      return Path.of(own).resolve("manifests");
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("peershare").resolve("manifests");
+  }
+
+  public PeerConfig config() {
+    return config;
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  /**
+   * Shares the file {@code name} of the peer's folder and registers it at the index.
+   *
+   * @throws NoSuchFileException-like IOException when there is no such regular file; nothing is
+   *     sent then
+   */
+  public SharedContent register(String name) throws IOException, IndexException {
+    requireContentName(name);
+    Path file = config.dir().resolve(name);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+      throw new IOException("there is no file named '" + name + "' in " + config.dir());
+    }
+    return register(name, file);
+  }
+
+  /** Shares {@code file} under the content name {@code content} and registers it. */
+  public synchronized SharedContent register(String content, Path file)
+      throws IOException, IndexException {
+    requireContentName(content);
+    if (server.find(content).isPresent()) {
+      throw new IndexException(
+          ErrorCode.ALREADY_REGISTERED, "you already share '" + content + "'");
+    }
+    Manifest manifest = manifests.manifestOf(file);
+    SharedContent shared = server.share(content, file, manifest);
+    try {
+      sentRegister = true;
+      long lease = index.register(name(), content, shared.port(), manifest.size(), manifest.digest());
+      leases.registered(content, lease);
+      return shared;
+    } catch (IndexException | RuntimeException e) {
+      server.unshare(content);
+      throw e;
+    } catch (IOException e) {
+      // no reply: the R may still have landed; keep serving and retry at the next keepalive
+      leases.pending(content);
+      throw e;
+    }
+  }
+
+  /** Deregisters {@code content} at the index and stops serving it. */
+  public synchronized void deregister(String content) throws IOException, IndexException {
+    requireContentName(content);
+    if (server.find(content).isEmpty()) {
+      throw new IndexException(ErrorCode.NOT_FOUND, "you do not share '" + content + "'");
+    }
+    try {
+      index.deregister(name(), content);
+    } catch (IndexException e) {
+      if (e.code() != ErrorCode.NOT_FOUND) {
+        throw e;
+      }
+      // the index had already dropped it (lease ran out): stop serving all the same
+    } finally {
+      leases.forget(content);
+    }
+    server.unshare(content);
+  }
+
+  /** What this peer shares, in registration order. */
+  public List<SharedContent> local() {
+    return server.shared();
+  }
+
+  /** Every content the index lists whose name contains {@code filter}. */
+  public List<IndexMessage.ListingEntry> list(String filter) throws IOException, IndexException {
+    return index.listAll(filter);
+  }
+
+  /**
+   * Downloads {@code content} into the peer's folder, verifies it, and registers it so this peer
+   * provides it too.
+   */
+  public SharedContent download(String content, ProgressListener progress)
+      throws IOException, IndexException, DownloadException, InterruptedException {
+    requireContentName(content);
+    if (server.find(content).isPresent()) {
+      throw new IndexException(
+          ErrorCode.ALREADY_REGISTERED, "you already have and share '" + content + "'");
+    }
+    Path file = fetch(index, name(), content, config.dir(), downloader, progress);
+    return register(content, file);
+  }
+
+  /**
+   * Downloads with a given client and downloader, without registering: what {@code peershare get}
+   * does.
+   */
+  public static Path fetch(
+      IndexClient index,
+      String asker,
+      String content,
+      Path dir,
+      Downloader downloader,
+      ProgressListener progress)
+      throws IOException, DownloadException, InterruptedException {
+    return downloader.download(
+        content,
+        dir,
+        max -> {
+          try {
+            return index.locate(asker, content, max);
+          } catch (IndexException e) {
+            throw new DownloadException(
+                e.code() == ErrorCode.NOT_FOUND
+                    ? "nobody provides '" + content + "'"
+                    : e.getMessage(),
+                e.code());
+          }
+        },
+        progress);
+  }
+
+  IndexClient index() {
+    return index;
+  }
+
+  ContentServer server() {
+    return server;
+  }
+
+  /** Re-sends {@code R} for a shared content (after an index restart or a lost reply). */
+  synchronized long reregister(String content) throws IOException, IndexException {
+    SharedContent s =
+        server
+            .find(content)
+            .orElseThrow(() -> new IndexException(ErrorCode.NOT_FOUND, "not shared: " + content));
+    try {
+      return index.register(name(), content, s.port(), s.size(), s.digest());
+    } catch (IndexException e) {
+      if (e.code() == ErrorCode.ALREADY_REGISTERED) {
+        return index.keepalive(name());
+      }
+      throw e;
+    }
+  }
+
+  private static void requireContentName(String content) throws IndexException {
+    String problem = Names.contentNameProblem(content);
+    if (problem != null) {
+      throw new IndexException(ErrorCode.MALFORMED, problem);
+    }
+  }
+
+  /** Deregisters everything ({@code Q}) and closes the servers; safe to call twice. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    leases.close();
+    if (sentRegister) {
+      try {
+        index.quit(name());
+      } catch (IOException | IndexException | RuntimeException e) {
+        log.warn("could not tell the index that {} quits: {}", name(), e.getMessage());
+      }
+    }
+    server.close();
+    index.close();
+  }
+}
