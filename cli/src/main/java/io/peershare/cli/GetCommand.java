@@ -40,6 +40,11 @@ final class GetCommand implements Callable<Integer> {
       description = "The name you ask the index with. Default: ${DEFAULT-VALUE}.")
   String name;
 
+  @Option(
+      names = "--stats",
+      description = "At the end, print one line of figures (bytes, seconds, MB/s) on stderr.")
+  boolean stats;
+
   @Mixin PeerOptions.Index index = new PeerOptions.Index();
   @Mixin PeerOptions.Downloading downloading = new PeerOptions.Downloading();
 
@@ -50,6 +55,9 @@ final class GetCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressListener progress =
         Terminals.interactive() ? new ProgressBar(err, () -> 80) : ProgressListener.none();
+    if (stats) {
+      progress = new TransferStats(progress, err);
+    }
     try (IndexClient client = new IndexClient(index.index)) {
       Path file =
           PeerNode.fetch(

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Loopback transfer benchmark: one command, prints MB/s and ratios.
+#
+#   bench/transfer.sh [SIZE_MB] [CAPPED_SIZE_MB] [RATE]
+#
+# SIZE_MB (default 1024): the file for the uncapped runs; CAPPED_SIZE_MB (default 120)
+# for the rate-capped runs; RATE (default 20MB): the providers' --upload-limit there.
+# Starts an index and three providers (real `peershare` processes) on 127.0.0.1 and
+# measures, side by side in one run:
+#   raw      a plain loopback socket copy (sendfile → 1 MiB writes), no protocol, no hashing
+#   curl     curl from a sendfile HTTP server (nginx), when nginx is installed
+#   1 source / 3 sources           `peershare get --sources 1|3`
+#   capped 1 / capped 3            the same with every provider capped at RATE
+#   resume                          a download SIGKILLed half way, then run again
+#   start-up                        `peershare get` of a 1-byte content, whole process
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+SIZE_MB=${1:-1024}
+CAPPED_MB=${2:-120}
+RATE=${3:-20MB}
+
+./peershare --version >/dev/null   # builds when needed
+. .mvn/jdk.sh
+if [ ! -f bench/target/benchmarks.jar ] || [ -n "$(find bench/src -newer bench/target/benchmarks.jar -print -quit)" ]; then
+  ./mvnw -q -B -pl bench -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/peershare-bench.XXXXXX")
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(( 20000 + RANDOM % 20000 ))
+index=127.0.0.1:$port
+ps() { "$here/peershare" "$@"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+echo "file: $SIZE_MB MiB random; capped runs: $CAPPED_MB MiB at $RATE per provider"
+
+mkdir -p "$work/src"
+head -c "${SIZE_MB}M" /dev/urandom > "$work/src/big.bin"
+head -c "${CAPPED_MB}M" /dev/urandom > "$work/src/capped.bin"
+printf x > "$work/src/tiny"
+
+ps index --bind 127.0.0.1 --port "$port" --lease 60 2>"$work/index.log" &
+pids+=($!)
+
+# start a provider: share NAME FILE [extra options]; waits until it has registered
+share() {
+  local name=$1 file=$2; shift 2
+  mkdir -p "$work/$name"
+  ln -f "$file" "$work/$name/$(basename "$file")"
+  ps share "$work/$name/$(basename "$file")" --name "$name" --index "$index" "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  pids+=($!)
+  eval "pid_$name=$!"
+  for _ in $(seq 1 300); do grep -q '^registered' "$work/$name.out" 2>/dev/null && return 0; sleep 0.1; done
+  echo "provider $name did not start: $(cat "$work/$name.err")" >&2; exit 1
+}
+stop() { local v="pid_$1"; kill "${!v}"; wait "${!v}" 2>/dev/null || true; }
+
+# get CONTENT SOURCES [extra]: prints the rate in MB/s from --stats
+get() {
+  local content=$1 sources=$2; shift 2
+  local dir; dir=$(mktemp -d "$work/get.XXXX")
+  ps get "$content" --index "$index" --dir "$dir" --sources "$sources" --stats "$@" 2>"$dir.err" >/dev/null \
+    || { echo "get failed: $(cat "$dir.err")" >&2; exit 1; }
+  cmp -s "$dir/$content" "$work/src/$content" || { echo "get produced a different file" >&2; exit 1; }
+  sed -n 's/.*rate_mb_s=\([0-9.]*\).*/\1/p' "$dir.err"
+  rm -rf "$dir"
+}
+
+cat "$work/src/big.bin" > /dev/null   # every run reads from the page cache
+raw=$("$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar io.peershare.bench.RawCopy "$work/src/big.bin" "$work/raw.bin" | sed -n 's/.*raw_mb_s=\([0-9.]*\).*/\1/p')
+rm -f "$work/raw.bin"
+
+curl_rate=""
+if command -v nginx >/dev/null && command -v curl >/dev/null; then
+  hport=$(( port + 1 ))
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+daemon off; worker_processes 1; pid $work/nginx/pid; error_log $work/nginx/error.log;
+events {} http { sendfile on; access_log off;
+  server { listen 127.0.0.1:$hport; root $work/src; } }
+CONF
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!)
+  for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/tiny" && break; sleep 0.1; done
+  bps=$(curl -s -o "$work/curl.bin" -w '%{speed_download}' "http://127.0.0.1:$hport/big.bin")
+  curl_rate=$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')
+  rm -f "$work/curl.bin"
+fi
+
+share p1 "$work/src/big.bin"; share p2 "$work/src/big.bin"; share p3 "$work/src/big.bin"
+one=$(get big.bin 1)
+three=$(get big.bin 3)
+
+# resume: a 1-source download slowed down so it can be killed half way
+dir="$work/resume"; mkdir -p "$dir"
+ps get big.bin --index "$index" --dir "$dir" --sources 1 --download-limit 200MB >/dev/null 2>&1 &
+gpid=$!
+half=$(( SIZE_MB * 1024 * 1024 / 2 ))
+for _ in $(seq 1 600); do
+  s=$(stat -c %s "$dir/.big.bin.part" 2>/dev/null || echo 0)
+  [ -f "$dir/.big.bin.part.state" ] && [ "$s" -ge "$half" ] && break
+  sleep 0.1
+done
+kill -9 "$gpid"; wait "$gpid" 2>/dev/null || true
+ps get big.bin --index "$index" --dir "$dir" --sources 1 --stats >/dev/null 2>"$work/resume.err"
+cmp -s "$dir/big.bin" "$work/src/big.bin" || { echo "resumed file differs" >&2; exit 1; }
+resumed=$(sed -n 's/.*resumed=\([0-9]*\).*/\1/p' "$work/resume.err")
+fetched=$(sed -n 's/.*fetched=\([0-9]*\).*/\1/p' "$work/resume.err")
+stop p1; stop p2; stop p3
+
+share c1 "$work/src/capped.bin" --upload-limit "$RATE"
+share c2 "$work/src/capped.bin" --upload-limit "$RATE"
+share c3 "$work/src/capped.bin" --upload-limit "$RATE"
+capped1=$(get capped.bin 1)
+capped3=$(get capped.bin 3)
+
+share t1 "$work/src/tiny"
+t0=$(date +%s.%N); get tiny 1 >/dev/null; t1=$(date +%s.%N)
+startup=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
+echo
+printf '%-34s %10s %8s\n' "run" "MB/s" "ratio"
+printf '%-34s %10s %8s\n' "raw socket copy (baseline)" "$raw" "1.00"
+[ -n "$curl_rate" ] && printf '%-34s %10s %8s\n' "curl ← nginx sendfile" "$curl_rate" "$(ratio "$curl_rate" "$raw")"
+printf '%-34s %10s %8s\n' "peershare get, 1 source" "$one" "$(ratio "$one" "$raw")"
+printf '%-34s %10s %8s\n' "peershare get, 3 sources" "$three" "$(ratio "$three" "$raw")"
+printf '%-34s %10s %8s\n' "capped $RATE, 1 source" "$capped1" "1.00"
+printf '%-34s %10s %8s\n' "capped $RATE, 3 sources" "$capped3" "$(ratio "$capped3" "$capped1")"
+echo
+echo "resume after SIGKILL: had $resumed of $(( SIZE_MB * 1024 * 1024 )) bytes verified, fetched $fetched more (missing: $(( SIZE_MB * 1024 * 1024 - resumed )))"
+echo "start-up: 'peershare get' of a 1-byte content, whole process: ${startup} s"
