@@ -182,12 +182,8 @@ public final class IndexCodec {
       case CookieReply y -> w.u64(y.cookie());
       case Register x -> {
         requireNames(x.peer(), x.content());
-        if (x.tcpPort() <= 0 || x.tcpPort() > 0xffff) {
-          throw new IllegalArgumentException("tcpPort must be 1-65535");
-        }
-        if (x.size() < 0) {
-          throw new IllegalArgumentException("negative size");
-        }
+        requirePort(x.tcpPort());
+        requireSize(x.size());
         w.u64(x.cookie()).str(x.peer()).str(x.content()).u16(x.tcpPort()).u64(x.size());
         w.digest(x.digest());
       }
@@ -209,12 +205,14 @@ public final class IndexCodec {
         w.u8(x.more() ? 1 : 0).u8(x.entries().size());
         for (ListingEntry e : x.entries()) {
           requireContent(e.content());
+          requireSize(e.size());
           w.str(e.content()).u16(e.providers()).u64(e.size());
         }
       }
       case Providers x -> {
-        w.u64(x.size()).digest(x.digest()).u8(x.providers().size());
+        w.u64(requireSize(x.size())).digest(x.digest()).u8(x.providers().size());
         for (Provider p : x.providers()) {
+          requirePort(p.tcpPort());
           byte[] addr = p.address().getAddress();
           w.str(requirePeer(p.peer())).u8(addr.length == 4 ? 4 : 6).raw(addr).u16(p.tcpPort());
         }
@@ -245,6 +243,20 @@ public final class IndexCodec {
     }
     String cut = new String(text, 0, n, StandardCharsets.UTF_8);
     return encode(new ErrorReply(requestId, code, cut));
+  }
+
+  private static void requirePort(int port) {
+    if (port <= 0 || port > 0xffff) {
+      throw new IllegalArgumentException("tcpPort must be 1-65535, not " + port);
+    }
+  }
+
+  /** Sizes are u64 on the wire but at most Long.MAX_VALUE here; the decoder refuses the rest. */
+  private static long requireSize(long size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size");
+    }
+    return size;
   }
 
   private static void requireNames(String peer, String content) {

@@ -44,11 +44,22 @@ public final class Manifest {
 
   /** How many pieces a file of {@code size} bytes has. */
   public static int pieceCount(long size) {
-    long n = (size + PIECE_SIZE - 1) / PIECE_SIZE;
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size");
+    }
+    long n = pieceCountOf(size);
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("file too large: " + size + " bytes");
     }
     return (int) n;
+  }
+
+  /**
+   * How many pieces a file of {@code size} (&gt;= 0) bytes has, as a long: never throws, and does
+   * not overflow near {@code Long.MAX_VALUE} as {@code (size + PIECE_SIZE - 1) / PIECE_SIZE} would.
+   */
+  static long pieceCountOf(long size) {
+    return size / PIECE_SIZE + (size % PIECE_SIZE == 0 ? 0 : 1);
   }
 
   /** Reads a file once and computes its manifest. */

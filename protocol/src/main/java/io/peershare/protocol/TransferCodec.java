@@ -185,8 +185,11 @@ public final class TransferCodec {
     if (pieceSize != Manifest.PIECE_SIZE) {
       throw ProtocolException.malformed("piece size " + pieceSize + " is not 1 MiB");
     }
-    if (count != Manifest.pieceCount(size)) {
+    if (count != Manifest.pieceCountOf(size)) {
       throw ProtocolException.malformed("piece count " + count + " does not fit size " + size);
+    }
+    if (count > Integer.MAX_VALUE) {
+      throw ProtocolException.malformed("a manifest of " + count + " pieces is too large");
     }
     List<Digest> hashes = new ArrayList<>((int) Math.min(count, 4096));
     byte[] one = new byte[Digest.LENGTH];
