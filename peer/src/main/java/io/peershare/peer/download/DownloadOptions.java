@@ -1,0 +1,66 @@
+package io.peershare.peer.download;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a download behaves.
+ *
+ * @param maxSources providers fetched from at once (1–16; the index hands out at most 16)
+ * @param downloadBytesPerSecond a cap on the bytes received per second, all providers together; 0
+ *     for none
+ * @param connectTimeout how long a TCP connect to a provider may take
+ * @param stallTimeout how long a provider may send nothing before it is dropped
+ * @param maxLocateRounds how many times the index is asked for providers in all, the first included
+ */
+public record DownloadOptions(
+    int maxSources,
+    long downloadBytesPerSecond,
+    Duration connectTimeout,
+    Duration stallTimeout,
+    int maxLocateRounds) {
+
+  public DownloadOptions {
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(stallTimeout, "stallTimeout");
+    if (maxSources < 1 || maxSources > 16) {
+      throw new IllegalArgumentException("maxSources must be 1 to 16, not " + maxSources);
+    }
+    if (downloadBytesPerSecond < 0) {
+      throw new IllegalArgumentException("downloadBytesPerSecond cannot be negative");
+    }
+    if (!isPositiveMillis(connectTimeout) || !isPositiveMillis(stallTimeout)) {
+      throw new IllegalArgumentException("timeouts must be at least 1 ms and fit an int");
+    }
+    if (maxLocateRounds < 1) {
+      throw new IllegalArgumentException("maxLocateRounds must be at least 1");
+    }
+  }
+
+  /** 4 sources, no rate cap, 5 s connect timeout, 15 s stall timeout, 3 locate rounds. */
+  public static DownloadOptions defaults() {
+    return new DownloadOptions(4, 0, Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
+  }
+
+  public DownloadOptions withMaxSources(int n) {
+    return new DownloadOptions(
+        n, downloadBytesPerSecond, connectTimeout, stallTimeout, maxLocateRounds);
+  }
+
+  public DownloadOptions withDownloadBytesPerSecond(long rate) {
+    return new DownloadOptions(maxSources, rate, connectTimeout, stallTimeout, maxLocateRounds);
+  }
+
+  public DownloadOptions withStallTimeout(Duration d) {
+    return new DownloadOptions(
+        maxSources, downloadBytesPerSecond, connectTimeout, d, maxLocateRounds);
+  }
+
+  public DownloadOptions withMaxLocateRounds(int n) {
+    return new DownloadOptions(maxSources, downloadBytesPerSecond, connectTimeout, stallTimeout, n);
+  }
+
+  private static boolean isPositiveMillis(Duration d) {
+    return !d.isNegative() && d.toMillis() >= 1 && d.toMillis() <= Integer.MAX_VALUE;
+  }
+}

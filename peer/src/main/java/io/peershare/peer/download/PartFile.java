@@ -1,0 +1,90 @@
+package io.peershare.peer.download;
+
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.BitSet;
+
+/**
+ * The {@code .part} file: the content's bytes at their offsets, written piece by piece, only ever
+ * with pieces that already matched their hash.
+ */
+final class PartFile implements AutoCloseable {
+  private final FileChannel channel;
+
+  private PartFile(FileChannel channel) {
+    this.channel = channel;
+  }
+
+  /** Opens the part file, emptied first unless {@code resume}, and sized to {@code size} bytes. */
+  static PartFile open(Path path, long size, boolean resume) throws IOException {
+    FileChannel ch =
+        resume
+            ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+            : FileChannel.open(
+                path,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+    try {
+      if (ch.size() > size) {
+        ch.truncate(size);
+      } else if (ch.size() < size) {
+        ch.write(ByteBuffer.wrap(new byte[1]), size - 1); // sparse where the file system allows
+      }
+      return new PartFile(ch);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** Writes {@code length} bytes of {@code data} at {@code offset}. */
+  void write(long offset, byte[] data, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
+    while (buf.hasRemaining()) {
+      channel.write(buf, offset + buf.position());
+    }
+  }
+
+  /**
+   * Reads the whole file once and returns the pieces whose bytes do not match the manifest: the
+   * check a resumed download makes before it trusts what an earlier run left.
+   */
+  BitSet badPieces(Manifest manifest) throws IOException {
+    BitSet bad = new BitSet();
+    ByteBuffer buf = ByteBuffer.allocateDirect(Manifest.PIECE_SIZE);
+    MessageDigest md = Digest.newSha256();
+    for (int i = 0; i < manifest.pieceCount(); i++) {
+      buf.clear().limit(manifest.pieceLength(i));
+      long offset = manifest.pieceOffset(i);
+      while (buf.hasRemaining()) {
+        if (channel.read(buf, offset + buf.position()) < 0) {
+          break;
+        }
+      }
+      buf.flip();
+      md.update(buf);
+      if (!manifest.pieceHash(i).equals(Digest.of(md.digest()))) {
+        bad.set(i);
+      }
+    }
+    return bad;
+  }
+
+  /** Puts the bytes on the disk before the file is moved into place. */
+  void force() throws IOException {
+    channel.force(true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

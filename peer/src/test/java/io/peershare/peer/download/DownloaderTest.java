@@ -1,0 +1,227 @@
+package io.peershare.peer.download;
+
+import static io.peershare.peer.download.TestData.MIB;
+import static io.peershare.peer.download.TestData.options;
+import static io.peershare.peer.download.TestData.providers;
+import static io.peershare.peer.download.TestData.random;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peershare.protocol.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads from fake content servers over loopback: one source, several, and bad ones. */
+class DownloaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void downloadsFromOneSourceByteForByte() throws Exception {
+    byte[] data = random(5 * MIB + 12_345, 1);
+    try (FakeContentServer a = new FakeContentServer("movie.bin", data)) {
+      RecordingListener listener = new RecordingListener();
+
+      Path file =
+          new Downloader(options(4))
+              .download("movie.bin", dir, max -> providers(data, a), listener);
+
+      assertThat(file).isEqualTo(dir.resolve("movie.bin"));
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(dir.resolve(".movie.bin.part")).doesNotExist();
+      assertThat(dir.resolve(".movie.bin.part.state")).doesNotExist();
+      assertThat(listener.events).containsExactly("started movie.bin " + data.length, "finished");
+      assertThat(listener.lastProgress).hasValue(data.length);
+      assertThat(a.bytesServed).hasValue(data.length);
+    }
+  }
+
+  @Test
+  void usesThreeSourcesAtOnce() throws Exception {
+    byte[] data = random(12 * MIB, 2);
+    CountDownLatch allAsked = new CountDownLatch(3);
+    try (FakeContentServer a = server(data).holdDownloads(allAsked, allAsked);
+        FakeContentServer b = server(data).holdDownloads(allAsked, allAsked);
+        FakeContentServer c = server(data).holdDownloads(allAsked, allAsked)) {
+      Path file =
+          new Downloader(options(3))
+              .download("f", dir, max -> providers(data, a, b, c), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(a.downloads).isNotEmpty();
+      assertThat(b.downloads).isNotEmpty();
+      assertThat(c.downloads).isNotEmpty();
+      assertThat(a.bytesServed.get() + b.bytesServed.get() + c.bytesServed.get())
+          .isGreaterThanOrEqualTo(data.length); // endgame may fetch a last piece twice
+    }
+  }
+
+  @Test
+  void fetchesACorruptPieceAgainFromAnotherProvider() throws Exception {
+    byte[] data = random(8 * MIB, 3);
+    try (FakeContentServer bad = server(data).corruptPiece(1);
+        FakeContentServer good = server(data)) {
+      Path file =
+          new Downloader(options(1))
+              .download("f", dir, max -> providers(data, bad, good), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(bad.requested(1)).isTrue();
+      assertThat(good.requested(1)).isTrue();
+      assertThat(good.requested(0)).isFalse(); // piece 0 verified from the bad one is kept
+    }
+  }
+
+  @Test
+  void neverWritesTheBytesOfACorruptPiece() throws Exception {
+    byte[] data = random(4 * MIB, 4);
+    try (FakeContentServer bad = server(data).corruptPiece(2)) {
+      Downloader d = new Downloader(options(1).withMaxLocateRounds(1));
+
+      DownloadException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              DownloadException.class,
+              () -> d.download("f", dir, max -> providers(data, bad), ProgressListener.none()));
+
+      assertThat(e.getMessage()).contains("piece 2 with a wrong hash");
+      byte[] part = Files.readAllBytes(dir.resolve(".f.part"));
+      assertThat(java.util.Arrays.copyOfRange(part, 0, 2 * MIB))
+          .isEqualTo(java.util.Arrays.copyOfRange(data, 0, 2 * MIB));
+      assertThat(java.util.Arrays.copyOfRange(part, 2 * MIB, 3 * MIB)).containsOnly(0);
+    }
+  }
+
+  @Test
+  void finishesFromOthersWhenAProviderDiesMidDownload() throws Exception {
+    byte[] data = random(6 * MIB + 1, 5);
+    try (FakeContentServer dying = server(data).dieAfter(2 * MIB + MIB / 2);
+        FakeContentServer good = server(data)) {
+      Path file =
+          new Downloader(options(1))
+              .download("f", dir, max -> providers(data, dying, good), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(good.requested(0)).isFalse();
+      assertThat(good.requested(1)).isFalse();
+      assertThat(good.requested(2)).isTrue();
+    }
+  }
+
+  @Test
+  void dropsAProviderThatStalls() throws Exception {
+    byte[] data = random(3 * MIB, 6);
+    try (FakeContentServer stalling = server(data).stallAfter(MIB + 10);
+        FakeContentServer good = server(data)) {
+      DownloadOptions o = options(1).withStallTimeout(java.time.Duration.ofSeconds(1));
+
+      Path file =
+          new Downloader(o)
+              .download("f", dir, max -> providers(data, stalling, good), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(good.requested(0)).isFalse();
+      assertThat(good.requested(1)).isTrue();
+    }
+  }
+
+  @Test
+  void dropsAProviderThatSendsMoreThanAsked() throws Exception {
+    byte[] data = random(2 * MIB, 7);
+    try (FakeContentServer chatty = server(data).extraBytes(10);
+        FakeContentServer good = server(data)) {
+      Path file =
+          new Downloader(options(1))
+              .download("f", dir, max -> providers(data, chatty, good), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(chatty.downloads).hasSize(1);
+    }
+  }
+
+  @Test
+  void takesOverPiecesOfASlowProviderInTheEndgame() throws Exception {
+    byte[] data = random(6 * MIB, 8);
+    CountDownLatch never = new CountDownLatch(1);
+    try (FakeContentServer slow = server(data).holdDownloads(new CountDownLatch(0), never);
+        FakeContentServer fast = server(data)) {
+      Path file =
+          new Downloader(options(2))
+              .download("f", dir, max -> providers(data, slow, fast), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(slow.downloads).isNotEmpty();
+      assertThat(slow.bytesServed).hasValue(0);
+      assertThat(fast.bytesServed).hasValue(data.length);
+    }
+  }
+
+  @Test
+  void failsClearlyWhenAllProvidersFailAndKeepsThePart() throws Exception {
+    byte[] data = random(4 * MIB, 9);
+    try (FakeContentServer a = server(data).closeMidRange();
+        FakeContentServer b = server(data).stallAfter(0)) {
+      DownloadOptions o = options(2).withStallTimeout(java.time.Duration.ofMillis(300));
+      AtomicInteger locates = new AtomicInteger();
+
+      DownloadException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              DownloadException.class,
+              () ->
+                  new Downloader(o)
+                      .download(
+                          "f",
+                          dir,
+                          max -> {
+                            locates.incrementAndGet();
+                            return providers(data, a, b);
+                          },
+                          ProgressListener.none()));
+
+      assertThat(e.getMessage()).startsWith("All 2 providers of \"f\" failed: ");
+      assertThat(locates).hasValue(2); // asked again, nobody new
+      assertThat(dir.resolve(".f.part")).exists();
+      assertThat(dir.resolve(".f.part.state")).exists();
+      assertThat(dir.resolve("f")).doesNotExist();
+    }
+  }
+
+  @Test
+  void asksTheIndexAgainWhenTheFirstProvidersFail() throws Exception {
+    byte[] data = random(3 * MIB + 5, 10);
+    try (FakeContentServer refusing = server(data).answerError(ErrorCode.LIMIT);
+        FakeContentServer closing = server(data).closeMidRange();
+        FakeContentServer good = server(data)) {
+      AtomicInteger locates = new AtomicInteger();
+      ProviderSource source =
+          max ->
+              locates.incrementAndGet() == 1
+                  ? providers(data, refusing, closing)
+                  : providers(data, good);
+
+      Path file = new Downloader(options(2)).download("f", dir, source, ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(locates).hasValue(2);
+      assertThat(good.bytesServed.get()).isPositive();
+    }
+  }
+
+  @Test
+  void downloadsUnderARateCap() throws Exception {
+    byte[] data = random(MIB + 77, 11);
+    try (FakeContentServer a = server(data)) {
+      DownloadOptions o = options(2).withDownloadBytesPerSecond(16 * MIB);
+
+      Path file =
+          new Downloader(o).download("f", dir, max -> providers(data, a), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+    }
+  }
+
+  private static FakeContentServer server(byte[] data) throws java.io.IOException {
+    return new FakeContentServer("f", data);
+  }
+}

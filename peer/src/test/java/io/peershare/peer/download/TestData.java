@@ -1,0 +1,36 @@
+package io.peershare.peer.download;
+
+import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.IndexMessage.Providers;
+import io.peershare.protocol.Manifest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Contents and index answers for downloader tests. */
+final class TestData {
+  static final int MIB = 1 << 20;
+
+  private TestData() {}
+
+  static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** The index's answer naming these servers, in this order. */
+  static Providers providers(byte[] data, FakeContentServer... servers) {
+    List<Provider> list = new ArrayList<>();
+    for (int i = 0; i < servers.length; i++) {
+      list.add(servers[i].provider("p" + i));
+    }
+    return new Providers(1, data.length, Manifest.of(data).digest(), list);
+  }
+
+  /** Short enough timeouts for tests that do not exercise them. */
+  static DownloadOptions options(int maxSources) {
+    return new DownloadOptions(maxSources, 0, Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+  }
+}
