@@ -40,6 +40,9 @@ final class RangeSender {
   /** One {@code transferTo} call: small enough that a slow but live reader shows progress. */
   private static final int CHUNK = 256 << 10;
 
+  /** What is copied through memory when the socket is full (see {@link #copyWhenFull}). */
+  private static final int COPY_CHUNK = 16 << 10;
+
   private final RateLimiter limiter;
   private final int frame;
 
@@ -91,9 +94,10 @@ final class RangeSender {
       limiter.acquire(n);
       Answers.write(out, TransferCodec.frameHeader(n));
       for (long sent = 0; sent < n; ) {
-        long k = file.transferTo(pos + sent, Math.min(CHUNK, n - sent), out);
-        if (k <= 0) {
-          throw new IOException("file shrank mid-frame: closing without the end frame");
+        long at = pos + sent;
+        long k = file.transferTo(at, Math.min(CHUNK, n - sent), out);
+        if (k == 0) {
+          k = copyWhenFull(file, at, (int) Math.min(COPY_CHUNK, n - sent), out);
         }
         sent += k;
         progress.run();
@@ -139,6 +143,23 @@ final class RangeSender {
       offset = start + to;
     }
     return true;
+  }
+
+  /**
+   * {@code transferTo} returned 0: the socket is full, or the file shrank. Under a virtual thread
+   * the JDK keeps the socket non-blocking underneath, and its {@code sendfile} path gives up with 0
+   * instead of waiting for room (JDK 21-25). So one small chunk goes through a buffer, whose write
+   * parks the thread until the reader makes room; then {@code sendfile} takes over again.
+   */
+  private static long copyWhenFull(FileChannel file, long at, int length, WritableByteChannel out)
+      throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(length);
+    int got = file.read(chunk, at);
+    if (got <= 0) {
+      throw new IOException("file shrank mid-frame: closing without the end frame");
+    }
+    Answers.write(out, chunk.flip());
+    return got;
   }
 
   /** Reads exactly {@code length} bytes at {@code position}; false when the file ends first. */
