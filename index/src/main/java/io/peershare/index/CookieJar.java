@@ -46,7 +46,7 @@ public final class CookieJar {
     long now = Math.floorDiv(nowMillis, BUCKET_MILLIS);
     macFor(now); // rotates the secrets first when an hour has passed
     for (long bucket = now; bucket >= now - GRACE_BUCKETS; bucket--) {
-      Mac mac = macFor(bucket);
+      Mac mac = macFor(bucket, now);
       if (mac != null && cookie(client, bucket, mac) == cookie) {
         return true;
       }
@@ -64,9 +64,19 @@ public final class CookieJar {
 
   /** The MAC keyed with the secret of {@code bucket}'s hour, or null when that secret is gone. */
   private Mac macFor(long bucket) {
+    return macFor(bucket, bucket);
+  }
+
+  private Mac macFor(long bucket, long now) {
     long e = Math.floorDiv(bucket, BUCKETS_PER_SECRET);
     if (e > epoch) {
       previous = e == epoch + 1 ? current : newMac();
+      current = newMac();
+      epoch = e;
+    }
+    if (e < epoch - 1 && bucket == now) {
+      // the clock went back more than an hour: start over; clients fetch new cookies
+      previous = newMac();
       current = newMac();
       epoch = e;
     }

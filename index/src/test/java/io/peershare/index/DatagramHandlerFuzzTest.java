@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Fuzzes the per-datagram handler: nothing escapes it, and without a valid cookie no reply is
- * longer than its request. The fuzzer may splice a valid cookie in, so it reaches the body decoders
- * and the registry too. Runs its seeds as a regression test; {@code JAZZER_FUZZ=1} fuzzes.
+ * longer than its request, and every reply decodes. The fuzzer may splice a valid cookie in, so it
+ * reaches the body decoders and the registry too. Runs its seeds as a regression test; {@code
+ * JAZZER_FUZZ=1} fuzzes.
  */
 class DatagramHandlerFuzzTest {
   private static final InetSocketAddress[] SOURCES = {
@@ -21,10 +22,9 @@ class DatagramHandlerFuzzTest {
     new InetSocketAddress("::1", 6000),
   };
 
-  private final DatagramHandler handler = DatagramHandlerTest.newHandler(0);
-
   @FuzzTest(maxDuration = "30s")
   void handleNeverThrowsNorAmplifies(FuzzedDataProvider data) throws Exception {
+    DatagramHandler handler = DatagramHandlerTest.newHandler(0); // fresh: findings reproduce
     long now = data.consumeLong(0, 10_000_000);
     for (int round = 0; round < 4 && data.remainingBytes() > 0; round++) {
       InetSocketAddress from = SOURCES[data.consumeInt(0, SOURCES.length - 1)];
