@@ -6,7 +6,8 @@ package io.peershare.index;
  * @param perPeer registrations one peer (name and IP) may hold before {@code LIMIT}; the spec asks
  *     for at least 1,000, the default is 10,000
  * @param total registrations the whole registry holds before {@code LIMIT}; the default is
- *     4,000,000 (roughly 1 GiB of heap at the measured ~250 bytes per entry)
+ *     4,000,000 (about a few hundred bytes of heap per entry: size the heap to match; not yet
+ *     measured)
  */
 public record RegistryLimits(int perPeer, int total) {
   public static final int DEFAULT_PER_PEER = 10_000;
