@@ -1,0 +1,260 @@
+package io.peershare.peer.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.peershare.index.IndexServer;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.IndexCodec;
+import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.IndexMessage.Provider;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IndexClientTest {
+  private static final Digest D = Digest.sha256("hello".getBytes(StandardCharsets.UTF_8));
+  private static final InetAddress LO = InetAddress.getLoopbackAddress();
+  private static final RetrySchedule FAST =
+      new RetrySchedule(Collections.nCopies(5, Duration.ofMillis(40)));
+
+  private final TestClock serverClock = new TestClock();
+  private IndexServer server;
+  private IndexClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        new IndexServer(
+                IndexServer.Config.defaults().withPort(0).withBind(LO).withClock(serverClock))
+            .start();
+    client = new IndexClient(server.localAddress());
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private static IndexException indexError(ThrowingCall call) {
+    try {
+      call.run();
+    } catch (IndexException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("no IndexException");
+  }
+
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void everyCall() throws Exception {
+    client.quit("mai");
+    assertThat(client.register("mai", "song.ogg", 4242, 5, D)).isEqualTo(90);
+    IndexMessage.Providers p = client.locate("bo", "song.ogg", 16);
+    assertThat(p.size()).isEqualTo(5);
+    assertThat(p.digest()).isEqualTo(D);
+    assertThat(p.providers()).containsExactly(new Provider("mai", LO, 4242));
+    assertThat(client.list("", "").entries()).containsExactly(new ListingEntry("song.ogg", 1, 5));
+    assertThat(client.list("song.ogg", "")).isEqualTo(new ListingPage(List.of(), false));
+    assertThat(client.listAll("OGG")).hasSize(1);
+    assertThat(client.keepalive("mai")).isEqualTo(90);
+    client.deregister("mai", "song.ogg");
+    assertThat(client.listAll("")).isEmpty();
+    client.register("mai", "a", 1, 1, D);
+    client.quit("mai");
+    assertThat(indexError(() -> client.keepalive("mai")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(client.server()).isEqualTo(server.localAddress());
+  }
+
+  @Test
+  void errorsAreTypedWithPlainSentences() throws Exception {
+    client.register("mai", "a", 1, 1, D);
+    IndexException taken = indexError(() -> registerFrom("127.0.0.2", "mai", "b"));
+    assertThat(taken.code()).isEqualTo(ErrorCode.NAME_TAKEN);
+    IndexException already = indexError(() -> client.register("mai", "a", 1, 1, D));
+    assertThat(already.code()).isEqualTo(ErrorCode.ALREADY_REGISTERED);
+    assertThat(already).hasMessage("the peer 'mai' already provides 'a'");
+    assertThat(indexError(() -> client.register("bo", "a", 1, 2, D)).code())
+        .isEqualTo(ErrorCode.CONFLICT);
+    assertThat(indexError(() -> client.deregister("bo", "a")).code())
+        .isEqualTo(ErrorCode.NOT_OWNER);
+    IndexException none = indexError(() -> client.locate("bo", "zzz", 1));
+    assertThat(none.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(none).hasMessage("nobody provides 'zzz'");
+  }
+
+  @Test
+  void nameTakenSaysWhichName() throws Exception {
+    registerFrom("127.0.0.2", "mai", "b");
+    IndexException e = indexError(() -> client.register("mai", "a", 1, 1, D));
+    assertThat(e.code()).isEqualTo(ErrorCode.NAME_TAKEN);
+    assertThat(e).hasMessage("the peer name 'mai' is in use from another address");
+  }
+
+  /** Registers from another loopback address with a raw socket: H, then R. */
+  private void registerFrom(String ip, String peer, String content) throws Exception {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
+      s.setSoTimeout(5_000);
+      IndexMessage.CookieReply y = (IndexMessage.CookieReply) rawCall(s, new IndexMessage.Hello(1));
+      IndexMessage reply =
+          rawCall(s, new IndexMessage.Register(2, y.cookie(), peer, content, 9, 1, D));
+      if (reply instanceof IndexMessage.ErrorReply e) {
+        throw new IndexException(e.code(), e.message(), e.message());
+      }
+    }
+  }
+
+  private IndexMessage rawCall(DatagramSocket s, IndexMessage m) throws Exception {
+    byte[] out = IndexCodec.encode(m);
+    s.send(new DatagramPacket(out, out.length, server.localAddress()));
+    DatagramPacket p = new DatagramPacket(new byte[1200], 1200);
+    s.receive(p);
+    return IndexCodec.decode(p.getData(), 0, p.getLength());
+  }
+
+  @Test
+  void lostRepliesAreRetransmittedAndActOnce() throws Exception {
+    try (LossyProxy proxy = new LossyProxy(server.localAddress());
+        IndexClient lossy = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
+      proxy.dropReplies('Y', 1);
+      proxy.dropReplies('A', 3);
+      assertThat(lossy.register("mai", "a", 1, 1, D)).isEqualTo(90);
+      assertThat(proxy.seen('H')).isEqualTo(2);
+      assertThat(proxy.seen('R')).isEqualTo(4); // one send and three resends of the same bytes
+      assertThat(lossy.locate("x", "a", 16).providers()).hasSize(1);
+      assertThat(indexError(() -> lossy.register("mai", "a", 1, 1, D)).code())
+          .isEqualTo(ErrorCode.ALREADY_REGISTERED);
+    }
+  }
+
+  @Test
+  void aRetriedLocateRotatesOnce() throws Exception {
+    client.register("mai", "a", 1, 1, D);
+    registerFrom("127.0.0.2", "bo", "a");
+    try (LossyProxy proxy = new LossyProxy(server.localAddress());
+        IndexClient lossy = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
+      proxy.dropReplies('P', 2);
+      List<String> order = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        order.add(lossy.locate("x", "a", 1).providers().get(0).peer());
+      }
+      assertThat(order).containsExactly("mai", "bo", "mai", "bo");
+    }
+  }
+
+  @Test
+  void duplicateAndLateRepliesAreIgnored() throws Exception {
+    try (LossyProxy proxy = new LossyProxy(server.localAddress());
+        IndexClient dup = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
+      proxy.duplicateReplies(true);
+      assertThat(dup.register("mai", "a", 1, 1, D)).isEqualTo(90);
+      assertThat(dup.keepalive("mai")).isEqualTo(90);
+      dup.deregister("mai", "a");
+      assertThat(dup.listAll("")).isEmpty();
+    }
+  }
+
+  @Test
+  void aServerThatIsDownIsReportedUnreachable() throws Exception {
+    InetSocketAddress nowhere;
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+      nowhere = (InetSocketAddress) s.getLocalSocketAddress();
+    }
+    try (IndexClient c = new IndexClient(nowhere, FAST, Clock.systemUTC())) {
+      assertThatThrownBy(() -> c.register("mai", "a", 1, 1, D))
+          .isInstanceOf(IndexUnreachableException.class)
+          .hasMessageContaining(nowhere.getHostString() + ":" + nowhere.getPort())
+          .hasMessageContaining("5 tries (0.2 s)");
+    }
+  }
+
+  @Test
+  void theStandardScheduleIsTheSpecs() {
+    RetrySchedule s = RetrySchedule.standard();
+    assertThat(s.tries()).isEqualTo(5);
+    assertThat(s.total()).isEqualTo(Duration.ofMillis(7750));
+  }
+
+  @Test
+  void aStaleCookieIsReplacedAndTheRequestSentAgain() throws Exception {
+    try (LossyProxy proxy = new LossyProxy(server.localAddress());
+        IndexClient c = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
+      c.register("mai", "a", 1, 1, D);
+      serverClock.advance(Duration.ofMinutes(4)); // the cookie is stale (and the lease gone)
+      assertThat(c.register("mai", "a", 1, 1, D)).isEqualTo(90);
+      assertThat(proxy.seen('H')).isEqualTo(2);
+      assertThat(proxy.seen('R')).isEqualTo(3); // the first, its BAD_COOKIE retry with a new id
+    }
+  }
+
+  @Test
+  void theCookieIsRefreshedAt60Seconds() throws Exception {
+    TestClock clientClock = new TestClock();
+    try (LossyProxy proxy = new LossyProxy(server.localAddress());
+        IndexClient c = new IndexClient(proxy.address(), FAST, clientClock)) {
+      c.listAll("");
+      c.listAll("");
+      assertThat(proxy.seen('H')).isEqualTo(1);
+      clientClock.advance(Duration.ofSeconds(60));
+      c.listAll("");
+      assertThat(proxy.seen('H')).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void listAllPagesThrough() throws Exception {
+    for (int i = 0; i < 120; i++) {
+      client.register("p", String.format("%03d-%s", i, "z".repeat(30)), 1, 1, D);
+    }
+    assertThat(client.list("", "").more()).isTrue();
+    List<ListingEntry> all = client.listAll("Z");
+    assertThat(all).hasSize(120);
+    assertThat(all.get(119).content()).startsWith("119-");
+  }
+
+  @Test
+  void severalThreadsMayCallAtOnce() throws Exception {
+    client.register("mai", "a", 1, 1, D);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        int n = i;
+        results.add(
+            pool.submit(
+                () -> {
+                  if (n % 2 == 0) {
+                    return client.locate("x", "a", 1).providers().size();
+                  }
+                  return (int) client.keepalive("mai") / 90;
+                }));
+      }
+      for (Future<Integer> f : results) {
+        assertThat(f.get()).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
