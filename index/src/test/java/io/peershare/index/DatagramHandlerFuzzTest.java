@@ -8,6 +8,7 @@ import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
 
 /**
  * Fuzzes the per-datagram handler: nothing escapes it, and without a valid cookie no reply is
@@ -24,20 +25,24 @@ class DatagramHandlerFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void handleNeverThrowsNorAmplifies(FuzzedDataProvider data) throws Exception {
-    DatagramHandler handler = DatagramHandlerTest.newHandler(0); // fresh: findings reproduce
+    CookieJar jar = new CookieJar(new SplittableRandom(1));
+    DatagramHandler handler = DatagramHandlerTest.newHandler(0, jar); // fresh: findings reproduce
     long now = data.consumeLong(0, 10_000_000);
     for (int round = 0; round < 4 && data.remainingBytes() > 0; round++) {
       InetSocketAddress from = SOURCES[data.consumeInt(0, SOURCES.length - 1)];
       boolean withCookie = data.consumeBoolean();
       byte[] datagram = data.consumeBytes(data.consumeInt(0, 1300));
-      boolean cookieValid = false;
       if (withCookie && datagram.length >= IndexMessage.COOKIE_END) {
         byte[] hello = IndexCodec.encode(new IndexMessage.Hello(1));
         byte[] y = handler.handle(from, hello, hello.length, now);
         long cookie = ((IndexMessage.CookieReply) IndexCodec.decode(y)).cookie();
         ByteBuffer.wrap(datagram).putLong(6, cookie);
-        cookieValid = datagram[0] != 'H';
       }
+      // asked of the jar itself: the fuzzer learns cookies from comparisons, so may forge one
+      boolean cookieValid =
+          datagram.length >= IndexMessage.COOKIE_END
+              && datagram[0] != 'H'
+              && jar.isValid(from, ByteBuffer.wrap(datagram).getLong(6), now);
       byte[] reply = handler.handle(from, datagram, datagram.length, now);
       if (reply != null) {
         assertThat(reply.length).isLessThanOrEqualTo(IndexMessage.MAX_DATAGRAM);

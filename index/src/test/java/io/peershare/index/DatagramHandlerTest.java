@@ -20,9 +20,13 @@ class DatagramHandlerTest {
   private final DatagramHandler handler = newHandler(0);
 
   static DatagramHandler newHandler(long rate) {
+    return newHandler(rate, new CookieJar(new SplittableRandom(1)));
+  }
+
+  static DatagramHandler newHandler(long rate, CookieJar jar) {
     return new DatagramHandler(
         new MemoryRegistry(90_000, RegistryLimits.defaults()),
-        new CookieJar(new SplittableRandom(1)),
+        jar,
         new ReplyCache(10_000, 1 << 24),
         new RateLimiter(rate, 100));
   }
