@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
- * The baseline for the transfer benchmark: the fastest plain copy of a file over loopback this
- * JVM can do, with no protocol and no hashing. The sender uses {@code transferTo} (sendfile), the
+ * The baseline for the transfer benchmark: the fastest plain copy of a file over loopback this JVM
+ * can do, with no protocol and no hashing. The sender uses {@code transferTo} (sendfile), the
  * receiver writes 1 MiB direct buffers to a file. Prints {@code raw_mb_s=...}.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.peershare.bench.RawCopy SRC DST}
@@ -29,13 +29,15 @@ public final class RawCopy {
     Path src = Path.of(args[0]);
     Path dst = Path.of(args[1]);
     try (ServerSocketChannel server =
-        ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        ServerSocketChannel.open()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       Thread sender = Thread.ofPlatform().name("raw-sender").start(() -> send(server, src));
       long start = System.nanoTime();
       long n = receive((InetSocketAddress) server.getLocalAddress(), dst);
       double seconds = (System.nanoTime() - start) / 1e9;
       sender.join();
-      System.out.printf(Locale.ROOT, "raw_bytes=%d seconds=%.3f raw_mb_s=%.1f%n", n, seconds, n / 1e6 / seconds);
+      System.out.printf(
+          Locale.ROOT, "raw_bytes=%d seconds=%.3f raw_mb_s=%.1f%n", n, seconds, n / 1e6 / seconds);
     }
   }
 

@@ -8,9 +8,9 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.FileSystemException;
 
 /** Turns an exception into one sentence a person can act on; never a stack trace. */
 final class Failures {

@@ -28,7 +28,10 @@ final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress
       }
       host = value.substring(1, close);
       String rest = value.substring(close + 1);
-      port = rest.isEmpty() ? String.valueOf(DEFAULT_PORT) : rest.startsWith(":") ? rest.substring(1) : null;
+      port =
+          rest.isEmpty()
+              ? String.valueOf(DEFAULT_PORT)
+              : rest.startsWith(":") ? rest.substring(1) : null;
     } else {
       int colon = value.lastIndexOf(':');
       if (colon >= 0 && value.indexOf(':') != colon) {

@@ -49,17 +49,16 @@ final class IndexCommand implements Callable<Integer> {
             .withPort(port)
             .withLease(Duration.ofSeconds(leaseSeconds));
     CountDownLatch stopped = new CountDownLatch(1);
-    try (IndexServer server = IndexServer.start(config)) {
-      Thread hook =
-          new Thread(
-              () -> {
-                server.close();
-                stopped.countDown();
-              },
-              "peershare-index-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      stopped.await();
-    }
+    IndexServer server = new IndexServer(config).start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close(); // SIGINT / SIGTERM: stop serving, then let main return
+                  stopped.countDown();
+                },
+                "peershare-index-shutdown"));
+    stopped.await();
     return 0;
   }
 }

@@ -37,7 +37,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: index, peer, share, get or list");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command: index, peer, share, get or list");
   }
 
   public static void main(String[] args) {

@@ -43,8 +43,7 @@ final class PeerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path folder = Folders.requireWritableDir(dir);
     PeerConfig config =
-        new PeerConfig(
-            name, index.index, folder, serving.toOptions(), downloading.toOptions());
+        new PeerConfig(name, index.index, folder, serving.toOptions(), downloading.toOptions());
     try (PeerNode node = PeerNode.start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "peershare-peer-shutdown"));
       if (Terminals.interactive()) {

@@ -1,7 +1,7 @@
 package io.peershare.cli;
 
 import io.peershare.peer.download.DownloadOptions;
-import io.peershare.peer.serve.ByteRate;
+import io.peershare.peer.rate.ByteRate;
 import io.peershare.peer.serve.ServeOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,7 +41,8 @@ final class PeerOptions {
         names = "--max-connections",
         paramLabel = "N",
         defaultValue = "64",
-        description = "Most downloaders served at once; others get LIMIT. Default: ${DEFAULT-VALUE}.")
+        description =
+            "Most downloaders served at once; others get LIMIT. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
     ServeOptions toOptions() {

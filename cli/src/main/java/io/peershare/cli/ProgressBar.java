@@ -30,7 +30,8 @@ final class ProgressBar implements ProgressListener {
     start = System.nanoTime();
     startBytes = alreadyVerified;
     if (alreadyVerified > 0) {
-      out.printf("Resuming: %s of %s already verified.%n", Text.size(alreadyVerified), Text.size(size));
+      out.printf(
+          "Resuming: %s of %s already verified.%n", Text.size(alreadyVerified), Text.size(size));
       out.flush();
     }
   }

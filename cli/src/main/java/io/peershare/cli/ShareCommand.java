@@ -13,10 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code peershare share}: registers files and serves them until SIGINT or SIGTERM. */
 @Command(
@@ -29,10 +29,16 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ShareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to share; the content name is the file name.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Files to share; the content name is the file name.")
   List<Path> files;
 
-  @Option(names = {"-n", "--name"}, required = true, description = "Your peer name.")
+  @Option(
+      names = {"-n", "--name"},
+      required = true,
+      description = "Your peer name.")
   String name;
 
   @Mixin PeerOptions.Index index = new PeerOptions.Index();
@@ -60,22 +66,26 @@ final class ShareCommand implements Callable<Integer> {
             serving.toOptions(),
             DownloadOptions.defaults());
     CountDownLatch stop = new CountDownLatch(1);
-    try (PeerNode node = PeerNode.start(config)) {
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    node.close();
-                    stop.countDown();
-                  },
-                  "peershare-share-shutdown"));
+    PeerNode node = PeerNode.start(config);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close(); // deregisters everything (Q) and stops serving
+                  stop.countDown();
+                },
+                "peershare-share-shutdown"));
+    try {
       for (Path p : checked) {
         SharedContent s = node.register(p.getFileName().toString(), p);
         out.printf("registered %s port %d%n", s.content(), s.port());
         out.flush();
       }
-      stop.await();
+    } catch (Exception e) {
+      node.close();
+      throw e;
     }
+    stop.await();
     return 0;
   }
 }

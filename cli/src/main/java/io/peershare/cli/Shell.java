@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The peer's interactive shell: reads commands from a {@link Console} (a terminal, or plain
- * streams in tests and pipes), runs them on a {@link PeerNode}, and answers in plain sentences.
+ * The peer's interactive shell: reads commands from a {@link Console} (a terminal, or plain streams
+ * in tests and pipes), runs them on a {@link PeerNode}, and answers in plain sentences.
  */
 final class Shell {
   private final PeerNode node;

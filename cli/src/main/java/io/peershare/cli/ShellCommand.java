@@ -7,7 +7,8 @@ import java.util.Optional;
 /** The shell's commands: the original single letters, and a word for each. */
 enum ShellCommand {
   REGISTER("R [name]", "register a file of your folder with the index", "r", "register"),
-  DEREGISTER("T [name]", "deregister a content and stop serving it", "t", "deregister", "unregister"),
+  DEREGISTER(
+      "T [name]", "deregister a content and stop serving it", "t", "deregister", "unregister"),
   LOCAL("L", "list what you share: number, name, size, port", "l", "local"),
   ONLINE("O [filter]", "list what the index offers, with provider counts", "o", "online", "index"),
   DOWNLOAD("D [name]", "download a content, verify it, then share it too", "d", "download", "get"),

@@ -8,8 +8,8 @@ final class Terminals {
   private Terminals() {}
 
   /**
-   * True when standard input and output are both a terminal. JDK 22+ returns a console even
-   * when redirected and says so with {@code isTerminal()}; on 21 a non-null console is enough.
+   * True when standard input and output are both a terminal. JDK 22+ returns a console even when
+   * redirected and says so with {@code isTerminal()}; on 21 a non-null console is enough.
    */
   static boolean interactive() {
     Console c = System.console();

@@ -73,7 +73,8 @@ class MainTest {
 
   @Test
   void shareOfAMissingFileFailsBeforeAnythingIsSent() {
-    Result r = run("share", tmp.resolve("ghost").toString(), "--name", "kim", "--index", "127.0.0.1:9");
+    Result r =
+        run("share", tmp.resolve("ghost").toString(), "--name", "kim", "--index", "127.0.0.1:9");
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).contains("no such file");
   }

@@ -28,8 +28,11 @@ class ShellTest {
   @BeforeEach
   void startIndex() throws Exception {
     index =
-        IndexServer.start(
-            IndexServer.Config.defaults().withBind(InetAddress.getLoopbackAddress()).withPort(0));
+        new IndexServer(
+                IndexServer.Config.defaults()
+                    .withBind(InetAddress.getLoopbackAddress())
+                    .withPort(0))
+            .start();
   }
 
   @AfterEach

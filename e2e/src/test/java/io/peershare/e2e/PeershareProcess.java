@@ -91,7 +91,10 @@ final class PeershareProcess implements AutoCloseable {
     stdin.close();
   }
 
-  /** Waits until a line of standard output matching {@code regex} appears after line {@code from}; returns its index. */
+  /**
+   * Waits until a line of standard output matching {@code regex} appears after line {@code from};
+   * returns its index.
+   */
   int awaitOut(int from, String regex) {
     Pattern p = Pattern.compile(regex);
     int[] found = {-1};
@@ -164,10 +167,14 @@ final class PeershareProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

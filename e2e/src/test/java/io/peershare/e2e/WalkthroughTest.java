@@ -39,9 +39,7 @@ class WalkthroughTest {
                 String.valueOf(port),
                 "--lease",
                 String.valueOf(LEASE_SECONDS)));
-    await("the index answers")
-        .atMost(PeershareProcess.PATIENCE)
-        .until(() -> list().exitCode == 0);
+    await("the index answers").atMost(PeershareProcess.PATIENCE).until(() -> list().exitCode == 0);
   }
 
   @AfterEach
@@ -118,7 +116,8 @@ class WalkthroughTest {
     hamzah.type("register shrek");
     hamzah.awaitOut(mark, "Registered 'shrek'");
     assertThat(listing())
-        .containsExactly("lorem\t" + Files.size(lorem) + "\t2", "shrek\t" + Files.size(shrek) + "\t1");
+        .containsExactly(
+            "lorem\t" + Files.size(lorem) + "\t2", "shrek\t" + Files.size(shrek) + "\t1");
 
     hamzah.type("Q");
     assertThat(hamzah.awaitExit()).isZero();
@@ -140,7 +139,9 @@ class WalkthroughTest {
   void aKilledProviderDisappearsAfterItsLease() throws Exception {
     Path file = Loopback.randomFile(tmp.resolve("share").resolve("movie.bin"), 2_000_000, 3);
     PeershareProcess sharer =
-        track(PeershareProcess.start("sharer", tmp, "share", file.toString(), "--name", "kim", "--index", indexAddress));
+        track(
+            PeershareProcess.start(
+                "sharer", tmp, "share", file.toString(), "--name", "kim", "--index", indexAddress));
     sharer.awaitOut("^registered movie\\.bin port \\d+$");
     assertThat(listing()).containsExactly("movie.bin\t2000000\t1");
 
@@ -155,7 +156,9 @@ class WalkthroughTest {
   void shareThenGetByteForByteAndSigtermDeregisters() throws Exception {
     Path file = Loopback.randomFile(tmp.resolve("src").resolve("data.bin"), 3 * 1024 * 1024 + 7, 4);
     PeershareProcess sharer =
-        track(PeershareProcess.start("sharer", tmp, "share", file.toString(), "--name", "ana", "--index", indexAddress));
+        track(
+            PeershareProcess.start(
+                "sharer", tmp, "share", file.toString(), "--name", "ana", "--index", indexAddress));
     sharer.awaitOut("^registered data\\.bin port \\d+$");
 
     Path into = Files.createDirectories(tmp.resolve("into"));
@@ -176,6 +179,7 @@ class WalkthroughTest {
     assertThat(get.out).isEmpty();
     assertThat(get.err).hasSize(1);
     assertThat(get.err.get(0)).contains("nobody provides 'nothing-here'");
-    assertThat(Files.list(tmp).filter(p -> p.getFileName().toString().contains("nothing"))).isEmpty();
+    assertThat(Files.list(tmp).filter(p -> p.getFileName().toString().contains("nothing")))
+        .isEmpty();
   }
 }

@@ -17,11 +17,7 @@ import java.util.Objects;
  * @param download downloader options (sources, rate, timeouts)
  */
 public record PeerConfig(
-    String name,
-    InetSocketAddress index,
-    Path dir,
-    ServeOptions serve,
-    DownloadOptions download) {
+    String name, InetSocketAddress index, Path dir, ServeOptions serve, DownloadOptions download) {
   public PeerConfig {
     String problem = Names.peerNameProblem(name);
     if (problem != null) {

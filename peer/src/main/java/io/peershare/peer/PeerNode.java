@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * its registrations alive. Everything the shell and the scripted commands do goes through here.
  *
  * <p>Follows the spec's advice on lost replies: it sends {@code Q} when it starts (an earlier run
- * of the same name on this host may have been killed) and when it stops if it ever sent {@code
- * R}; a registration whose {@code R} got no reply is tried again at the next keepalive.
+ * of the same name on this host may have been killed) and when it stops if it ever sent {@code R};
+ * a registration whose {@code R} got no reply is tried again at the next keepalive.
  */
 public final class PeerNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
@@ -114,14 +114,14 @@ public final class PeerNode implements AutoCloseable {
       throws IOException, IndexException {
     requireContentName(content);
     if (server.find(content).isPresent()) {
-      throw new IndexException(
-          ErrorCode.ALREADY_REGISTERED, "you already share '" + content + "'");
+      throw new IndexException(ErrorCode.ALREADY_REGISTERED, "you already share '" + content + "'");
     }
     Manifest manifest = manifests.manifestOf(file);
     SharedContent shared = server.share(content, file, manifest);
     try {
       sentRegister = true;
-      long lease = index.register(name(), content, shared.port(), manifest.size(), manifest.digest());
+      long lease =
+          index.register(name(), content, shared.port(), manifest.size(), manifest.digest());
       leases.registered(content, lease);
       return shared;
     } catch (IndexException | RuntimeException e) {
@@ -197,11 +197,7 @@ public final class PeerNode implements AutoCloseable {
           try {
             return index.locate(asker, content, max);
           } catch (IndexException e) {
-            throw new DownloadException(
-                e.code() == ErrorCode.NOT_FOUND
-                    ? "nobody provides '" + content + "'"
-                    : e.getMessage(),
-                e.code());
+            throw new DownloadException(e.code(), e.getMessage());
           }
         },
         progress);

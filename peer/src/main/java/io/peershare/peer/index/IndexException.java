@@ -18,6 +18,11 @@ public final class IndexException extends Exception {
     this.serverMessage = serverMessage;
   }
 
+  /** A refusal decided on this side, before anything was sent (e.g. a name breaking the rules). */
+  public IndexException(ErrorCode code, String message) {
+    this(code, message, "");
+  }
+
   public ErrorCode code() {
     return code;
   }
