@@ -39,7 +39,10 @@ class MainTest {
   void unknownOptionIsUsageWithOneHint() {
     Result r = run("index", "--prot", "3000");
     assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("Unknown option: '--prot'").contains("peershare index --help");
+    assertThat(r.err)
+        .contains("Unknown option")
+        .contains("'--prot'")
+        .contains("peershare index --help");
     assertThat(r.err).doesNotContain("\tat ");
   }
 

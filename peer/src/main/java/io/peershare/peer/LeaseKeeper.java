@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ final class LeaseKeeper implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Set<String> pending = new LinkedHashSet<>();
   private volatile long leaseSeconds = DEFAULT_LEASE_SECONDS;
+  private ScheduledFuture<?> next;
 
   LeaseKeeper(PeerNode node) {
     this.node = node;
@@ -44,8 +46,20 @@ final class LeaseKeeper implements AutoCloseable {
   /** The index accepted {@code R} for {@code content} with this lease. */
   synchronized void registered(String content, long lease) {
     pending.remove(content);
-    if (lease > 0) {
-      leaseSeconds = lease;
+    updateLease(lease);
+  }
+
+  /**
+   * A lease shorter than the one the next keepalive was timed for brings that keepalive forward.
+   */
+  private synchronized void updateLease(long lease) {
+    if (lease <= 0 || lease == leaseSeconds) {
+      return;
+    }
+    boolean sooner = lease < leaseSeconds;
+    leaseSeconds = lease;
+    if (sooner && next != null && next.cancel(false)) {
+      scheduleNext();
     }
   }
 
@@ -63,9 +77,9 @@ final class LeaseKeeper implements AutoCloseable {
     return Math.max(200, leaseSeconds * 1000 / 3);
   }
 
-  private void scheduleNext() {
+  private synchronized void scheduleNext() {
     if (!timer.isShutdown()) {
-      timer.schedule(this::tick, intervalMillis(), TimeUnit.MILLISECONDS);
+      next = timer.schedule(this::tick, intervalMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -92,10 +106,7 @@ final class LeaseKeeper implements AutoCloseable {
       reregister(content);
     }
     try {
-      long lease = node.index().keepalive(node.name());
-      if (lease > 0) {
-        leaseSeconds = lease;
-      }
+      updateLease(node.index().keepalive(node.name()));
     } catch (IndexException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
         log.info("the index lost {}'s registrations (restarted?): registering again", node.name());
@@ -122,7 +133,7 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     timer.shutdownNow();
   }
 }
