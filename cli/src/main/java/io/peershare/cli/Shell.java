@@ -7,6 +7,7 @@ import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
 
@@ -112,6 +113,11 @@ final class Shell {
     } catch (IndexException e) {
       out.printf("Could not register '%s': %s%n", name, e.getMessage());
       return;
+    } catch (NoSuchFileException e) {
+      out.printf(
+          "There is no file named '%s' in %s; nothing was registered.%n",
+          name, node.config().dir());
+      return;
     }
     out.printf(
         "Registered '%s' (%s), serving it on port %d.%n",
@@ -194,9 +200,12 @@ final class Shell {
   private void quit() {
     int n = node.local().size();
     node.close();
-    out.printf(
-        "Deregistered %s and stopped serving. Bye.%n",
-        n == 1 ? "your one content" : "all " + n + " of your contents");
+    out.println(
+        switch (n) {
+          case 0 -> "Bye.";
+          case 1 -> "Deregistered your one content and stopped serving. Bye.";
+          default -> "Deregistered all " + n + " of your contents and stopped serving. Bye.";
+        });
     out.flush();
   }
 }

@@ -62,7 +62,8 @@ class ShellTest {
     String out = session(mai, "R lorem\nR missing\nO\nL\nhelp\nwhat\nQ\n");
     assertThat(out)
         .contains("Registered 'lorem' (27 B), serving it on port ")
-        .contains("no file named 'missing'")
+        .contains("There is no file named 'missing' in ")
+        .contains("nothing was registered")
         .containsPattern("(?m)^lorem\\s+27 B\\s+1$")
         .containsPattern("(?m)^1\\s+lorem\\s+27 B\\s+\\d+$")
         .contains("R [name]", "T [name]", "D [name]")

@@ -92,7 +92,7 @@ class WalkthroughTest {
 
     mark = mai.outLines();
     mai.type("r missing");
-    mai.awaitOut(mark, "no file named 'missing'");
+    mai.awaitOut(mark, "There is no file named .missing.");
 
     mark = mai.outLines();
     mai.type("O");

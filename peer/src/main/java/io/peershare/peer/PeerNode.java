@@ -15,6 +15,7 @@ import io.peershare.protocol.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -97,14 +98,13 @@ public final class PeerNode implements AutoCloseable {
   /**
    * Shares the file {@code name} of the peer's folder and registers it at the index.
    *
-   * @throws NoSuchFileException-like IOException when there is no such regular file; nothing is
-   *     sent then
+   * @throws NoSuchFileException when there is no such regular file; nothing is sent then
    */
   public SharedContent register(String name) throws IOException, IndexException {
     requireContentName(name);
     Path file = config.dir().resolve(name);
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
-      throw new IOException("there is no file named '" + name + "' in " + config.dir());
+      throw new NoSuchFileException(file.toString(), null, "there is no file named '" + name + "'");
     }
     return register(name, file);
   }
