@@ -50,7 +50,7 @@ class NetLabTest {
     String leftover = NetLab.PREFIX + gone.pid() + "-1-1";
     Commands.run("ip", "netns", "add", leftover).orThrow();
     try (NetLab lab = NetLab.open(1)) {
-      assertThat(namespaces()).doesNotContain(leftover);
+      assertThat(namespaces()).doesNotContain(leftover).contains(lab.host(1).name());
     } finally {
       Commands.run("ip", "netns", "del", leftover);
     }
