@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +42,16 @@ final class PeershareProcess implements AutoCloseable {
 
   /** Starts {@code peershare args...} in {@code workDir}. */
   static PeershareProcess start(String label, Path workDir, String... args) throws IOException {
+    return start(label, workDir, cmd -> cmd, args);
+  }
+
+  /**
+   * Starts {@code peershare args...} in {@code workDir}, its command line passed through {@code
+   * launcher} first (e.g. to run it inside a network namespace of a netlab host).
+   */
+  static PeershareProcess start(
+      String label, Path workDir, UnaryOperator<List<String>> launcher, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xshare:auto");
@@ -48,7 +59,7 @@ final class PeershareProcess implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.peershare.cli.Main");
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    ProcessBuilder pb = new ProcessBuilder(launcher.apply(cmd)).directory(workDir.toFile());
     pb.environment().put("PEERSHARE_CACHE", workDir.resolve(".cache").toString());
     pb.environment().remove("PEERSHARE_INDEX");
     return new PeershareProcess(label, pb.start());
@@ -173,7 +184,7 @@ final class PeershareProcess implements AutoCloseable {
       try {
         process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        Thread.currentThread().interrupt(); // close() must not throw it: -Xlint:try
       }
     }
   }
