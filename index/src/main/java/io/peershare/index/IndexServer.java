@@ -157,7 +157,11 @@ public final class IndexServer implements AutoCloseable {
     InetSocketAddress at = boundAddress;
     thread = new Thread(this::loop, "index-server-" + at.getPort());
     thread.start();
-    log.info("index server listening on udp {} (lease {} s)", at, config.lease().toSeconds());
+    log.info(
+        "index server listening on udp {}:{}, lease {} s",
+        at.getAddress().getHostAddress(),
+        at.getPort(),
+        config.lease().toSeconds());
     return this;
   }
 
@@ -230,6 +234,6 @@ public final class IndexServer implements AutoCloseable {
     } catch (IOException e) {
       log.debug("closing the index server", e);
     }
-    log.info("index server on udp {} stopped", boundAddress);
+    log.info("index server on udp port {} stopped", boundAddress.getPort());
   }
 }
