@@ -22,7 +22,7 @@ class ModelSoakTest {
   }
 
   static LongStream longSeeds() {
-    return seeds(4);
+    return seeds(2);
   }
 
   /** The seed given, or the fixed one and {@code fresh} random ones. */
