@@ -18,11 +18,11 @@ class ModelSoakTest {
   static final long DEFAULT_SEED = 20_250_611L;
 
   static LongStream fastSeeds() {
-    return seeds(2);
+    return seeds(4);
   }
 
   static LongStream longSeeds() {
-    return seeds(2);
+    return seeds(4);
   }
 
   /** The seed given, or the fixed one and {@code fresh} random ones. */

@@ -39,6 +39,10 @@ final class UdpPeer implements AutoCloseable {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
+  void receiveBuffer(int bytes) throws IOException {
+    socket.setReceiveBufferSize(bytes);
+  }
+
   int nextId() {
     return nextId++;
   }
