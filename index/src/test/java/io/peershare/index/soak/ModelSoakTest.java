@@ -18,7 +18,7 @@ class ModelSoakTest {
   static final long DEFAULT_SEED = 20_250_611L;
 
   static LongStream fastSeeds() {
-    return seeds(4);
+    return seeds(2);
   }
 
   static LongStream longSeeds() {
