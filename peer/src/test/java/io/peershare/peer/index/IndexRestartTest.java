@@ -1,0 +1,84 @@
+package io.peershare.peer.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.peershare.index.IndexServer;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.IndexMessage.Provider;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The index is stopped and a new one started on the same port: it has a new cookie secret and an
+ * empty registry. A client carries on: its old cookie gets BAD_COOKIE and it fetches a new one by
+ * itself; its keepalive then gets NOT_FOUND, which is how a peer learns to register again.
+ */
+class IndexRestartTest {
+  private static final Digest D = Digest.sha256("restart".getBytes(StandardCharsets.UTF_8));
+  private static final InetAddress LO = InetAddress.getLoopbackAddress();
+  private static final RetrySchedule FAST =
+      new RetrySchedule(Collections.nCopies(5, Duration.ofMillis(40)));
+
+  private static IndexServer startOn(int port) throws Exception {
+    return new IndexServer(
+            IndexServer.Config.defaults().withPort(port).withBind(LO).withClock(new TestClock()))
+        .start();
+  }
+
+  @Test
+  void aClientSurvivesARestartAndLearnsToRegisterAgain() throws Exception {
+    IndexServer first = startOn(0);
+    int port = first.localAddress().getPort();
+    try (LossyProxy proxy = new LossyProxy(first.localAddress());
+        IndexClient client = new IndexClient(proxy.address(), FAST, Clock.systemUTC());
+        IndexClient direct = new IndexClient(first.localAddress(), FAST, Clock.systemUTC())) {
+      assertThat(client.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
+      assertThat(direct.register("bo", "song.ogg", 4001, 1, D)).isEqualTo(90);
+      assertThat(proxy.seen('H')).isEqualTo(1);
+
+      first.close();
+      // while nobody listens, a call fails after its tries with a clear error
+      assertThatThrownBy(() -> client.keepalive("mai"))
+          .isInstanceOf(IndexUnreachableException.class);
+      assertThatThrownBy(() -> direct.keepalive("bo"))
+          .isInstanceOf(IndexUnreachableException.class);
+
+      try (IndexServer second = startOn(port)) {
+        assertThat(second.localAddress()).isEqualTo(first.localAddress());
+        int hellos = proxy.seen('H');
+        int keepalives = proxy.seen('K');
+        IndexException gone = keepaliveError(client, "mai");
+        assertThat(gone.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(proxy.seen('H'))
+            .as("one new H, sent by the client itself")
+            .isEqualTo(hellos + 1);
+        assertThat(proxy.seen('K')).as("K, BAD_COOKIE, then K again").isEqualTo(keepalives + 2);
+        assertThat(keepaliveError(direct, "bo").code()).isEqualTo(ErrorCode.NOT_FOUND);
+
+        // what a peer does on NOT_FOUND: register everything again
+        assertThat(client.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
+        assertThat(direct.register("bo", "song.ogg", 4001, 1, D)).isEqualTo(90);
+        assertThat(client.locate("x", "song.ogg", 16).providers())
+            .containsExactly(new Provider("mai", LO, 4000), new Provider("bo", LO, 4001));
+        assertThat(client.keepalive("mai")).isEqualTo(90);
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  private static IndexException keepaliveError(IndexClient client, String peer) throws Exception {
+    try {
+      client.keepalive(peer);
+    } catch (IndexException e) {
+      return e;
+    }
+    throw new AssertionError("keepalive of " + peer + " after a restart succeeded");
+  }
+}
