@@ -78,6 +78,15 @@ cat "$work/src/big.bin" > /dev/null   # every run reads from the page cache
 raw=$("$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar io.peershare.bench.RawCopy "$work/src/big.bin" "$work/raw.bin" | sed -n 's/.*raw_mb_s=\([0-9.]*\).*/\1/p')
 rm -f "$work/raw.bin"
 
+# the side-by-side reference: curl from nginx with sendfile. As root, install nginx-light
+# from Debian when it is missing (without starting its service); BENCH_NO_INSTALL=1 skips.
+if ! command -v nginx >/dev/null && [ "$(id -u)" = 0 ] && [ -z "${BENCH_NO_INSTALL:-}" ] && command -v apt-get >/dev/null; then
+  echo "installing nginx-light for the curl baseline..."
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  { apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get -qq install -y nginx-light; } >/dev/null 2>&1 \
+    || echo "could not install nginx-light; the curl baseline is skipped"
+  rm -f /usr/sbin/policy-rc.d
+fi
 curl_rate=""
 if command -v nginx >/dev/null && command -v curl >/dev/null; then
   hport=$(( port + 1 ))
