@@ -1,6 +1,7 @@
 package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
+import io.peershare.peer.rate.RateLimiter;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
@@ -35,7 +36,13 @@ final class RangeFetcher {
   private final Manifest manifest;
   private final Connector connector;
   private final PieceBoard board;
-  private final TokenBucket limiter; // null: no cap
+
+  /**
+   * Shared by all workers of one download. Bytes are counted after they arrive; a worker then waits
+   * out the debt, which throttles the sender through TCP flow control.
+   */
+  private final RateLimiter limiter;
+
   private final PieceSink sink;
   private final byte[] piece = new byte[Manifest.PIECE_SIZE];
   private final MessageDigest md = Digest.newSha256();
@@ -45,7 +52,7 @@ final class RangeFetcher {
       Manifest manifest,
       Connector connector,
       PieceBoard board,
-      TokenBucket limiter,
+      RateLimiter limiter,
       PieceSink sink) {
     this.content = content;
     this.manifest = manifest;
@@ -104,9 +111,7 @@ final class RangeFetcher {
           filled += k;
           n -= k;
           received += k;
-          if (limiter != null) {
-            limiter.acquire(k);
-          }
+          limiter.acquire(k);
           if (filled == pieceLength) {
             if (!manifest.pieceHash(index).equals(Digest.of(md.digest()))) {
               throw new ProviderFailure(who + " sent piece " + index + " with a wrong hash");
