@@ -93,6 +93,7 @@ public final class Downloader {
       }
       throw e;
     }
+    listener.received(swarm.receivedBytes());
     return moveIntoPlace(t, listener);
   }
 

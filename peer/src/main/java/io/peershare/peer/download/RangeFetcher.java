@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Fetches one run of pieces from one provider over one connection ({@code D}, then {@code C}
@@ -43,6 +44,7 @@ final class RangeFetcher {
    */
   private final RateLimiter limiter;
 
+  private final LongAdder arrived; // every byte off the wire, for all workers
   private final PieceSink sink;
   private final byte[] piece = new byte[Manifest.PIECE_SIZE];
   private final MessageDigest md = Digest.newSha256();
@@ -53,12 +55,14 @@ final class RangeFetcher {
       Connector connector,
       PieceBoard board,
       RateLimiter limiter,
+      LongAdder arrived,
       PieceSink sink) {
     this.content = content;
     this.manifest = manifest;
     this.connector = connector;
     this.board = board;
     this.limiter = limiter;
+    this.arrived = arrived;
     this.sink = sink;
   }
 
@@ -111,6 +115,7 @@ final class RangeFetcher {
           filled += k;
           n -= k;
           received += k;
+          arrived.add(k);
           limiter.acquire(k);
           if (filled == pieceLength) {
             if (!manifest.pieceHash(index).equals(Digest.of(md.digest()))) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class Swarm {
   private final Deque<Provider> candidates = new ArrayDeque<>();
   private final Set<InetSocketAddress> known = new HashSet<>();
   private final Set<InetSocketAddress> dropped = new HashSet<>();
+  private final LongAdder received = new LongAdder();
   private int rounds = 1;
   private String lastReason;
 
@@ -110,7 +112,7 @@ final class Swarm {
         while (board.activeWorkers() < options.maxSources() && hasCandidate()) {
           Provider p = nextCandidate();
           RangeFetcher fetcher =
-              new RangeFetcher(content, manifest, connector, board, limiter, sink);
+              new RangeFetcher(content, manifest, connector, board, limiter, received, sink);
           board.workerStarted();
           workers.execute(() -> work(p, board, fetcher));
         }
@@ -225,6 +227,11 @@ final class Swarm {
     }
     return new DownloadException(
         "All " + dropped.size() + " providers of \"" + content + "\" failed: " + lastReason + ".");
+  }
+
+  /** The bytes of the file received from providers so far, counted as they arrived. */
+  long receivedBytes() {
+    return received.sum();
   }
 
   /** How many providers have been dropped so far (for tests and logs). */

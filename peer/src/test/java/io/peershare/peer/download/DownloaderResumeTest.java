@@ -44,6 +44,7 @@ class DownloaderResumeTest {
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(listener.alreadyVerified).hasValue(3L * MIB);
       assertThat(good.bytesServed).hasValue(data.length - 3L * MIB);
+      assertThat(listener.received).hasValue(data.length - 3L * MIB);
       assertThat(good.downloads)
           .allSatisfy(r -> assertThat(r.offset()).isGreaterThanOrEqualTo(3L * MIB));
     }
