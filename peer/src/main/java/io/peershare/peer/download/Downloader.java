@@ -161,6 +161,7 @@ public final class Downloader {
     }
     Files.move(t.part(), t.target(), StandardCopyOption.ATOMIC_MOVE);
     Files.deleteIfExists(t.state());
+    Files.deleteIfExists(t.stateTemp()); // left by a run killed between writing and renaming it
     listener.progress(Files.size(t.target()), Files.size(t.target()));
     listener.finished(t.target());
     return t.target();

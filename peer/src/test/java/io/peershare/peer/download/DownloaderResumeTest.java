@@ -162,6 +162,21 @@ class DownloaderResumeTest {
   }
 
   @Test
+  void aStateTempLeftByAKilledRunIsRemovedAtTheEnd() throws Exception {
+    byte[] data = random(2 * MIB, 26);
+    Files.write(dir.resolve(".f.part.state.tmp"), new byte[] {'h', 'a', 'l', 'f'});
+
+    try (FakeContentServer good = server(data)) {
+      new Downloader(options(1))
+          .download("f", dir, max -> providers(data, good), ProgressListener.none());
+    }
+
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("f");
+    }
+  }
+
+  @Test
   void startsOverWhenTheStateIsUnreadable() throws Exception {
     byte[] data = random(2 * MIB, 25);
     Files.write(dir.resolve(".f.part"), data);
