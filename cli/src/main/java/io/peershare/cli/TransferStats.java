@@ -6,8 +6,16 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Wraps a progress display and, at the end, prints one line of figures: bytes fetched (those a
- * resumed download already had are not counted), time and rate. Used by {@code get --stats}.
+ * Wraps a progress display and, at the end, prints one line of figures. Used by {@code get
+ * --stats}:
+ *
+ * <ul>
+ *   <li>{@code fetched}: bytes received from providers in this run, as the downloader counted them
+ *       off the wire (endgame duplicates and rejected pieces included);
+ *   <li>{@code resumed}: verified bytes an earlier run left in the part file;
+ *   <li>{@code rate_mb_s}: the bytes this run added to the file ({@code size - resumed}) per second
+ *       (decimal MB), i.e. the useful rate.
+ * </ul>
  */
 final class TransferStats implements ProgressListener {
   private final ProgressListener inner;
@@ -15,6 +23,7 @@ final class TransferStats implements ProgressListener {
   private final long startNanos = System.nanoTime();
   private long size;
   private long already;
+  private long fetched;
   private long firstByteNanos = -1;
 
   TransferStats(ProgressListener inner, PrintWriter err) {
@@ -38,10 +47,15 @@ final class TransferStats implements ProgressListener {
   }
 
   @Override
+  public synchronized void received(long bytes) {
+    fetched = bytes;
+    inner.received(bytes);
+  }
+
+  @Override
   public synchronized void finished(Path file) {
     inner.finished(file);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    long fetched = size - already;
     err.printf(
         Locale.ROOT,
         "stats: size=%d fetched=%d resumed=%d seconds=%.3f rate_mb_s=%.1f first_piece_s=%.3f%n",
@@ -49,7 +63,7 @@ final class TransferStats implements ProgressListener {
         fetched,
         already,
         seconds,
-        fetched / 1e6 / Math.max(seconds, 1e-9),
+        (size - already) / 1e6 / Math.max(seconds, 1e-9),
         firstByteNanos < 0 ? seconds : (firstByteNanos - startNanos) / 1e9);
     err.flush();
   }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -42,7 +43,15 @@ final class PeershareProcess implements AutoCloseable {
 
   /** Starts {@code peershare args...} in {@code workDir}. */
   static PeershareProcess start(String label, Path workDir, String... args) throws IOException {
-    return start(label, workDir, cmd -> cmd, args);
+    return start(label, workDir, cmd -> cmd, Map.of(), args);
+  }
+
+  /**
+   * Starts {@code peershare args...} in {@code workDir} with {@code env} added to its environment.
+   */
+  static PeershareProcess start(String label, Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    return start(label, workDir, cmd -> cmd, env, args);
   }
 
   /**
@@ -51,6 +60,16 @@ final class PeershareProcess implements AutoCloseable {
    */
   static PeershareProcess start(
       String label, Path workDir, UnaryOperator<List<String>> launcher, String... args)
+      throws IOException {
+    return start(label, workDir, launcher, Map.of(), args);
+  }
+
+  private static PeershareProcess start(
+      String label,
+      Path workDir,
+      UnaryOperator<List<String>> launcher,
+      Map<String, String> env,
+      String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -62,6 +81,8 @@ final class PeershareProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(launcher.apply(cmd)).directory(workDir.toFile());
     pb.environment().put("PEERSHARE_CACHE", workDir.resolve(".cache").toString());
     pb.environment().remove("PEERSHARE_INDEX");
+    pb.environment().remove("PEERSHARE_LOG");
+    pb.environment().putAll(env);
     return new PeershareProcess(label, pb.start());
   }
 
@@ -175,6 +196,11 @@ final class PeershareProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  @Override
+  public String toString() {
+    return label;
   }
 
   @Override

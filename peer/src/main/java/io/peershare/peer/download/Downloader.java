@@ -1,5 +1,6 @@
 package io.peershare.peer.download;
 
+import io.peershare.peer.rate.RateLimiter;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.Manifest;
@@ -66,10 +67,7 @@ public final class Downloader {
     BitSet resumed = resumable(t, found);
     PieceBoard board = new PieceBoard(manifest, resumed);
     StateJournal journal = new StateJournal(t, found.digest(), found.size(), board, clock);
-    TokenBucket limiter =
-        options.downloadBytesPerSecond() > 0
-            ? new TokenBucket(options.downloadBytesPerSecond(), System::nanoTime)
-            : null;
+    RateLimiter limiter = new RateLimiter(options.downloadBytesPerSecond()); // 0: no cap
     try (PartFile part = PartFile.open(t.part(), found.size(), !resumed.isEmpty())) {
       journal.write();
       listener.started(content, found.size(), board.verifiedBytes());
@@ -95,6 +93,7 @@ public final class Downloader {
       }
       throw e;
     }
+    listener.received(swarm.receivedBytes());
     return moveIntoPlace(t, listener);
   }
 
@@ -162,6 +161,7 @@ public final class Downloader {
     }
     Files.move(t.part(), t.target(), StandardCopyOption.ATOMIC_MOVE);
     Files.deleteIfExists(t.state());
+    Files.deleteIfExists(t.stateTemp()); // left by a run killed between writing and renaming it
     listener.progress(Files.size(t.target()), Files.size(t.target()));
     listener.finished(t.target());
     return t.target();

@@ -16,6 +16,13 @@ public interface ProgressListener {
   /** {@code verifiedBytes} of {@code totalBytes} are fetched and verified. */
   void progress(long verifiedBytes, long totalBytes);
 
+  /**
+   * How many bytes of the file this run received from providers, counted as they arrived: what the
+   * network really carried, including endgame duplicates and pieces that failed their hash, and
+   * none of what a resumed run already had. Called at most once, just before {@link #finished}.
+   */
+  default void received(long bytes) {}
+
   /** The file is complete, verified and in place. */
   void finished(Path file);
 

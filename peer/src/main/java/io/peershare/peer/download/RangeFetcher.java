@@ -1,6 +1,7 @@
 package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
+import io.peershare.peer.rate.RateLimiter;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Fetches one run of pieces from one provider over one connection ({@code D}, then {@code C}
@@ -35,7 +37,14 @@ final class RangeFetcher {
   private final Manifest manifest;
   private final Connector connector;
   private final PieceBoard board;
-  private final TokenBucket limiter; // null: no cap
+
+  /**
+   * Shared by all workers of one download. Bytes are counted after they arrive; a worker then waits
+   * out the debt, which throttles the sender through TCP flow control.
+   */
+  private final RateLimiter limiter;
+
+  private final LongAdder arrived; // every byte off the wire, for all workers
   private final PieceSink sink;
   private final byte[] piece = new byte[Manifest.PIECE_SIZE];
   private final MessageDigest md = Digest.newSha256();
@@ -45,13 +54,15 @@ final class RangeFetcher {
       Manifest manifest,
       Connector connector,
       PieceBoard board,
-      TokenBucket limiter,
+      RateLimiter limiter,
+      LongAdder arrived,
       PieceSink sink) {
     this.content = content;
     this.manifest = manifest;
     this.connector = connector;
     this.board = board;
     this.limiter = limiter;
+    this.arrived = arrived;
     this.sink = sink;
   }
 
@@ -104,9 +115,8 @@ final class RangeFetcher {
           filled += k;
           n -= k;
           received += k;
-          if (limiter != null) {
-            limiter.acquire(k);
-          }
+          arrived.add(k);
+          limiter.acquire(k);
           if (filled == pieceLength) {
             if (!manifest.pieceHash(index).equals(Digest.of(md.digest()))) {
               throw new ProviderFailure(who + " sent piece " + index + " with a wrong hash");

@@ -1,6 +1,7 @@
 package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
+import io.peershare.peer.rate.RateLimiter;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Provider;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ final class Swarm {
   private final Deque<Provider> candidates = new ArrayDeque<>();
   private final Set<InetSocketAddress> known = new HashSet<>();
   private final Set<InetSocketAddress> dropped = new HashSet<>();
+  private final LongAdder received = new LongAdder();
   private int rounds = 1;
   private String lastReason;
 
@@ -99,7 +102,7 @@ final class Swarm {
   }
 
   /** Fetches every piece the board still lacks; returns when all are verified. */
-  void run(PieceBoard board, Manifest manifest, TokenBucket limiter, RangeFetcher.PieceSink sink)
+  void run(PieceBoard board, Manifest manifest, RateLimiter limiter, RangeFetcher.PieceSink sink)
       throws DownloadException, IOException, InterruptedException {
     connector.reopen();
     ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -109,7 +112,7 @@ final class Swarm {
         while (board.activeWorkers() < options.maxSources() && hasCandidate()) {
           Provider p = nextCandidate();
           RangeFetcher fetcher =
-              new RangeFetcher(content, manifest, connector, board, limiter, sink);
+              new RangeFetcher(content, manifest, connector, board, limiter, received, sink);
           board.workerStarted();
           workers.execute(() -> work(p, board, fetcher));
         }
@@ -224,6 +227,11 @@ final class Swarm {
     }
     return new DownloadException(
         "All " + dropped.size() + " providers of \"" + content + "\" failed: " + lastReason + ".");
+  }
+
+  /** The bytes of the file received from providers so far, counted as they arrived. */
+  long receivedBytes() {
+    return received.sum();
   }
 
   /** How many providers have been dropped so far (for tests and logs). */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -79,7 +80,7 @@ final class PortListener implements AutoCloseable {
     try (ch) {
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       InputStream in = Channels.newInputStream(ch);
-      handler.handle(in, ch, t::touch);
+      handler.handle(in, ch, describe(ch.getRemoteAddress()), t::touch);
       ch.shutdownOutput();
       drain(in);
     } catch (IOException | RuntimeException e) {
@@ -87,6 +88,12 @@ final class PortListener implements AutoCloseable {
     } finally {
       connections.release(t);
     }
+  }
+
+  private static String describe(SocketAddress a) {
+    return a instanceof InetSocketAddress i && i.getAddress() != null
+        ? i.getAddress().getHostAddress() + ":" + i.getPort()
+        : String.valueOf(a);
   }
 
   /** Reads what the client still sends (normally nothing: it closes after the answer). */

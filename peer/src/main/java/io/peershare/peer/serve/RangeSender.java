@@ -55,13 +55,16 @@ final class RangeSender {
    * Answers bytes {@code [offset, end)}, which the caller checked lie within the file.
    *
    * @param progress called whenever bytes went out, to keep an idle timer from firing
+   * @return true when the whole range and the end frame went out; false when it was answered with
+   *     {@code E CONFLICT} instead
    */
-  void send(ContentGuard guard, long offset, long end, WritableByteChannel out, Runnable progress)
+  boolean send(
+      ContentGuard guard, long offset, long end, WritableByteChannel out, Runnable progress)
       throws IOException {
     Check check = guard.check();
     if (check.mode() == ContentGuard.Mode.CONFLICT) {
       Answers.error(out, ErrorCode.CONFLICT, check.reason());
-      return;
+      return false;
     }
     try (FileChannel file = FileChannel.open(guard.content().file(), StandardOpenOption.READ)) {
       boolean complete =
@@ -71,6 +74,7 @@ final class RangeSender {
       if (complete) {
         Answers.write(out, TransferCodec.frameHeader(0));
       }
+      return complete;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while rate limited");

@@ -37,10 +37,12 @@ final class RequestHandler {
   /**
    * Reads one request from {@code in} and writes its whole answer to {@code out}.
    *
+   * @param client who asked (for the log)
    * @param requestRead called once the request is in, and as bytes go out (idle timer)
    * @throws IOException only when the connection itself fails
    */
-  void handle(InputStream in, WritableByteChannel out, Runnable requestRead) throws IOException {
+  void handle(InputStream in, WritableByteChannel out, String client, Runnable requestRead)
+      throws IOException {
     Request request;
     try {
       request = TransferCodec.readRequest(in);
@@ -51,14 +53,14 @@ final class RequestHandler {
     }
     requestRead.run();
     try {
-      answer(request, out, requestRead);
+      answer(request, out, client, requestRead);
     } catch (RuntimeException e) {
       LOG.warn("failed to answer {}", request, e);
       Answers.error(out, ErrorCode.INTERNAL, "the content server failed");
     }
   }
 
-  private void answer(Request request, WritableByteChannel out, Runnable progress)
+  private void answer(Request request, WritableByteChannel out, String client, Runnable progress)
       throws IOException {
     Optional<ContentGuard> found =
         lookup.apply(request.content()).filter(g -> g.manifest().digest().equals(request.digest()));
@@ -70,7 +72,7 @@ final class RequestHandler {
     ContentGuard guard = found.get();
     switch (request) {
       case ManifestRequest m -> answerManifest(guard, out);
-      case DownloadRequest d -> answerDownload(guard, d, out, progress);
+      case DownloadRequest d -> answerDownload(guard, d, out, client, progress);
     }
   }
 
@@ -85,7 +87,11 @@ final class RequestHandler {
   }
 
   private void answerDownload(
-      ContentGuard guard, DownloadRequest d, WritableByteChannel out, Runnable progress)
+      ContentGuard guard,
+      DownloadRequest d,
+      WritableByteChannel out,
+      String client,
+      Runnable progress)
       throws IOException {
     long size = guard.manifest().size();
     if (d.offset() > size || d.length() > size - d.offset()) {
@@ -102,6 +108,9 @@ final class RequestHandler {
       return;
     }
     long end = d.length() == 0 ? size : d.offset() + d.length();
-    sender.send(guard, d.offset(), end, out, progress);
+    if (sender.send(guard, d.offset(), end, out, progress)) {
+      // one line per range actually delivered: who served what is visible (PEERSHARE_LOG=info)
+      LOG.info("served {} [{}, +{}] to {}", d.content(), d.offset(), end - d.offset(), client);
+    }
   }
 }

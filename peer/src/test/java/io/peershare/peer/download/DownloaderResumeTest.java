@@ -44,6 +44,7 @@ class DownloaderResumeTest {
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(listener.alreadyVerified).hasValue(3L * MIB);
       assertThat(good.bytesServed).hasValue(data.length - 3L * MIB);
+      assertThat(listener.received).hasValue(data.length - 3L * MIB);
       assertThat(good.downloads)
           .allSatisfy(r -> assertThat(r.offset()).isGreaterThanOrEqualTo(3L * MIB));
     }
@@ -157,6 +158,21 @@ class DownloaderResumeTest {
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(data.length);
+    }
+  }
+
+  @Test
+  void aStateTempLeftByAKilledRunIsRemovedAtTheEnd() throws Exception {
+    byte[] data = random(2 * MIB, 26);
+    Files.write(dir.resolve(".f.part.state.tmp"), new byte[] {'h', 'a', 'l', 'f'});
+
+    try (FakeContentServer good = server(data)) {
+      new Downloader(options(1))
+          .download("f", dir, max -> providers(data, good), ProgressListener.none());
+    }
+
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("f");
     }
   }
 

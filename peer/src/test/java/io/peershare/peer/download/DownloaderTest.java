@@ -35,6 +35,7 @@ class DownloaderTest {
       assertThat(listener.events).containsExactly("started movie.bin " + data.length, "finished");
       assertThat(listener.lastProgress).hasValue(data.length);
       assertThat(a.bytesServed).hasValue(data.length);
+      assertThat(listener.received).hasValue(data.length);
     }
   }
 

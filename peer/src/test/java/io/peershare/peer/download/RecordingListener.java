@@ -10,6 +10,7 @@ final class RecordingListener implements ProgressListener {
   final List<String> events = new CopyOnWriteArrayList<>();
   final AtomicLong alreadyVerified = new AtomicLong(-1);
   final AtomicLong lastProgress = new AtomicLong(-1);
+  final AtomicLong received = new AtomicLong(-1);
   volatile Path finished;
 
   @Override
@@ -21,6 +22,11 @@ final class RecordingListener implements ProgressListener {
   @Override
   public void progress(long verifiedBytes, long totalBytes) {
     lastProgress.set(verifiedBytes);
+  }
+
+  @Override
+  public void received(long bytes) {
+    received.set(bytes);
   }
 
   @Override

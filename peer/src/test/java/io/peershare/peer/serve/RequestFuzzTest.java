@@ -58,7 +58,7 @@ class RequestFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void handlesAnyRequest(byte[] request) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    HANDLER.handle(new ByteArrayInputStream(request), Channels.newChannel(out), () -> {});
+    HANDLER.handle(new ByteArrayInputStream(request), Channels.newChannel(out), "fuzz", () -> {});
     Answer a = RawClient.read(new ByteArrayInputStream(out.toByteArray()), MANIFEST.size());
     if (a.error() != null) {
       assertThat(a.code()).isIn(EXPECTED);
