@@ -130,12 +130,13 @@ public final class MemoryRegistry implements Registry {
     if (q == null) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "nobody provides '" + content + "'");
     }
-    List<Registration> taken = q.rotate(max);
-    List<Provider> providers = new ArrayList<>(taken.size());
-    for (Registration r : taken) {
-      providers.add(new Provider(r.peer().name(), r.peer().ip(), r.tcpPort()));
+    int n = Math.clamp(max, 0, q.providers());
+    Provider[] providers = new Provider[n];
+    Registration r = q.rotate(n);
+    for (int i = 0; i < n; i++, r = r.next) {
+      providers[i] = new Provider(r.peer().name(), r.peer().ip(), r.tcpPort());
     }
-    return new Located(q.size(), q.digest(), providers);
+    return new Located(q.size(), q.digest(), List.of(providers));
   }
 
   @Override

@@ -2,21 +2,24 @@ package io.peershare.index;
 
 import io.peershare.protocol.Digest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 
 /**
- * The providers of one content name, in round-robin order. A linked hash map keyed by peer name (a
- * name is held from one address at a time) gives O(1) add, remove and move-to-back.
+ * The providers of one content name, in round-robin order: a circular doubly-linked list threaded
+ * through the {@link Registration}s themselves, {@code head} first and {@code head.prev} last.
+ *
+ * <p>Why intrusive and circular: moving the first {@code n} entries to the back, in order, is then
+ * just advancing {@code head} by {@code n}, one field write and no allocation. The previous linked
+ * hash map re-inserted each returned provider, allocating a map node per provider per locate; the
+ * nodes stayed live inside the huge, old registry, so every young GC had to copy them and scan the
+ * old-generation cards pointing at them (see docs/benchmarks.md). Add and remove anywhere are O(1).
  */
 final class ProviderQueue {
   private final String name;
   private final byte[] nameBytes;
   private final long size;
   private final Digest digest;
-  private final LinkedHashMap<String, Registration> queue = new LinkedHashMap<>(4);
+  private Registration head;
+  private int count;
 
   ProviderQueue(String name, long size, Digest digest) {
     this.name = name;
@@ -43,37 +46,64 @@ final class ProviderQueue {
   }
 
   int providers() {
-    return queue.size();
+    return count;
   }
 
   boolean isEmpty() {
-    return queue.isEmpty();
+    return count == 0;
   }
 
-  Registration get(String peer) {
-    return queue.get(peer);
-  }
-
+  /** Appends {@code r}, which must be in no queue, at the back. */
   void add(Registration r) {
-    queue.put(r.peer().name(), r);
+    if (r.next != null) {
+      throw new IllegalStateException("already queued");
+    }
+    if (head == null) {
+      r.prev = r;
+      r.next = r;
+      head = r;
+    } else {
+      Registration last = head.prev;
+      r.prev = last;
+      r.next = head;
+      last.next = r;
+      head.prev = r;
+    }
+    count++;
   }
 
+  /** Unlinks {@code r} if it is in this queue; the others keep their order. */
   void remove(Registration r) {
-    queue.remove(r.peer().name(), r);
+    if (r.next == null || r.content() != this) {
+      return;
+    }
+    if (count == 1) {
+      head = null;
+    } else {
+      r.prev.next = r.next;
+      r.next.prev = r.prev;
+      if (head == r) {
+        head = r.next;
+      }
+    }
+    r.prev = null;
+    r.next = null;
+    count--;
   }
 
-  /** Takes the first {@code max} providers and moves each to the back, in order. */
-  List<Registration> rotate(int max) {
-    int n = Math.min(max, queue.size());
-    List<Registration> taken = new ArrayList<>(n);
-    Iterator<Registration> it = queue.values().iterator();
+  /**
+   * Moves the first {@code n} providers ({@code 0 <= n <= providers()}) to the back, in order, and
+   * returns the first of them (null when {@code n} is 0); the others follow it through {@code
+   * next}. On a circular list that move is only advancing the head: the links do not change.
+   */
+  Registration rotate(int n) {
+    if (n < 0 || n > count) {
+      throw new IllegalArgumentException("cannot take " + n + " of " + count);
+    }
+    Registration first = n == 0 ? null : head;
     for (int i = 0; i < n; i++) {
-      taken.add(it.next());
+      head = head.next;
     }
-    for (Registration r : taken) {
-      queue.remove(r.peer().name());
-      queue.put(r.peer().name(), r);
-    }
-    return taken;
+    return first;
   }
 }

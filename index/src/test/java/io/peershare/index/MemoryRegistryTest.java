@@ -120,6 +120,41 @@ class MemoryRegistryTest {
   }
 
   @Test
+  void deregisteringDuringTheRoundRobinKeepsTheOthersInTheirTurn() throws Exception {
+    MemoryRegistry big = new MemoryRegistry(LEASE, RegistryLimits.defaults());
+    for (String p : List.of("a", "b", "c", "d")) {
+      big.register(p, ip("10.0.1." + (p.charAt(0) - 'a' + 1)), "x", 1, 1, D1, 0);
+    }
+    assertThat(names(big.locate("x", 1, 0).providers())).containsExactly("a"); // b c d a
+    big.deregister("c", ip("10.0.1.3"), "x", 0); // the middle
+    assertThat(names(big.locate("x", 16, 0).providers())).containsExactly("b", "d", "a");
+    big.deregister("b", ip("10.0.1.2"), "x", 0); // the next in turn
+    assertThat(names(big.locate("x", 1, 0).providers())).containsExactly("d");
+    big.register("e", ip("10.0.1.5"), "x", 1, 1, D1, 0); // joins at the back
+    assertThat(names(big.locate("x", 16, 0).providers())).containsExactly("a", "d", "e");
+    big.quit("a", ip("10.0.1.1"), 0);
+    big.deregister("d", ip("10.0.1.4"), "x", 0);
+    assertThat(names(big.locate("x", 2, 0).providers())).containsExactly("e");
+    big.deregister("e", ip("10.0.1.5"), "x", 0); // the last one: the name goes
+    assertThat(codeOf(() -> big.locate("x", 1, 0))).isEqualTo(ErrorCode.NOT_FOUND);
+    big.register("f", ip("10.0.1.6"), "x", 1, 1, D1, 0);
+    assertThat(names(big.locate("x", 16, 0).providers())).containsExactly("f");
+  }
+
+  @Test
+  void expiryInTheMiddleOfTheQueueKeepsTheOthersInOrder() throws Exception {
+    MemoryRegistry big = new MemoryRegistry(LEASE, RegistryLimits.defaults());
+    big.register("a", IP1, "x", 1, 1, D1, 0);
+    big.register("b", IP2, "x", 1, 1, D1, 0);
+    big.register("c", ip("10.0.0.3"), "x", 1, 1, D1, 0);
+    big.keepalive("a", IP1, 5_000);
+    big.keepalive("c", ip("10.0.0.3"), 5_000);
+    assertThat(names(big.locate("x", 16, LEASE).providers())).containsExactly("a", "c");
+    assertThat(names(big.locate("x", 1, LEASE).providers())).containsExactly("a");
+    assertThat(names(big.locate("x", 1, LEASE).providers())).containsExactly("c");
+  }
+
+  @Test
   void locateUnknownIsNotFound() {
     assertThat(codeOf(() -> reg.locate("nope", 1, 0))).isEqualTo(ErrorCode.NOT_FOUND);
   }
