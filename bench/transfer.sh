@@ -38,6 +38,8 @@ trap cleanup EXIT
 port=$(( 20000 + RANDOM % 20000 ))
 index=127.0.0.1:$port
 ps() { "$here/peershare" "$@"; }
+# in the background, `exec` so that $! is the java process itself and cleanup reaches it
+bg() { exec "$here/peershare" "$@"; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "file: $SIZE_MB MiB random; capped runs: $CAPPED_MB MiB at $RATE per provider"
@@ -47,7 +49,7 @@ head -c "${SIZE_MB}M" /dev/urandom > "$work/src/big.bin"
 head -c "${CAPPED_MB}M" /dev/urandom > "$work/src/capped.bin"
 printf x > "$work/src/tiny"
 
-ps index --bind 127.0.0.1 --port "$port" --lease 60 2>"$work/index.log" &
+bg index --bind 127.0.0.1 --port "$port" --lease 60 >"$work/index.log" 2>&1 &
 pids+=($!)
 
 # start a provider: share NAME FILE [extra options]; waits until it has registered
@@ -55,7 +57,7 @@ share() {
   local name=$1 file=$2; shift 2
   mkdir -p "$work/$name"
   ln -f "$file" "$work/$name/$(basename "$file")"
-  ps share "$work/$name/$(basename "$file")" --name "$name" --index "$index" "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  bg share "$work/$name/$(basename "$file")" --name "$name" --index "$index" "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   eval "pid_$name=$!"
   for _ in $(seq 1 300); do grep -q '^registered' "$work/$name.out" 2>/dev/null && return 0; sleep 0.1; done
@@ -96,7 +98,7 @@ daemon off; worker_processes 1; pid $work/nginx/pid; error_log $work/nginx/error
 events {} http { sendfile on; access_log off;
   server { listen 127.0.0.1:$hport; root $work/src; } }
 CONF
-  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!)
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >/dev/null 2>&1 & pids+=($!)
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/tiny" && break; sleep 0.1; done
   bps=$(curl -s -o "$work/curl.bin" -w '%{speed_download}' "http://127.0.0.1:$hport/big.bin")
   curl_rate=$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')
@@ -109,7 +111,7 @@ three=$(get big.bin 3)
 
 # resume: a 1-source download slowed down so it can be killed half way
 dir="$work/resume"; mkdir -p "$dir"
-ps get big.bin --index "$index" --dir "$dir" --sources 1 --download-limit 200MB >/dev/null 2>&1 &
+bg get big.bin --index "$index" --dir "$dir" --sources 1 --download-limit 200MB >/dev/null 2>&1 &
 gpid=$!
 half=$(( SIZE_MB * 1024 * 1024 / 2 ))
 for _ in $(seq 1 600); do
