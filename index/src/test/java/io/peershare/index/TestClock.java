@@ -8,14 +8,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock tests move by hand; safe to read from the server thread. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private final AtomicLong millis;
 
-  TestClock(long startMillis) {
+  public TestClock(long startMillis) {
     this.millis = new AtomicLong(startMillis);
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     millis.addAndGet(d.toMillis());
   }
 

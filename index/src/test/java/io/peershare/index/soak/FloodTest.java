@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.TestClock;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
@@ -55,7 +56,7 @@ class FloodTest {
     LIST
   }
 
-  private final ManualClock clock = new ManualClock(1_700_000_000_000L);
+  private final TestClock clock = new TestClock(1_700_000_000_000L);
   private IndexServer server;
 
   @BeforeEach

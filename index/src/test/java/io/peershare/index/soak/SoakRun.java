@@ -2,6 +2,7 @@ package io.peershare.index.soak;
 
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.TestClock;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
@@ -27,8 +28,8 @@ import java.util.function.BiFunction;
  * One seeded soak: random operations from simulated peers on three loopback addresses against the
  * real server, each reply compared with {@link IndexModel}'s, and after every step the whole
  * listing, and every few steps every content's provider queue, compared too. Time only moves when
- * the run moves the {@link ManualClock}. A failure names the seed and the step; the same seed
- * replays the same run.
+ * the run moves the {@link TestClock}. A failure names the seed and the step; the same seed replays
+ * the same run.
  */
 final class SoakRun implements AutoCloseable {
   static final long LEASE_MILLIS = 90_000;
@@ -69,7 +70,7 @@ final class SoakRun implements AutoCloseable {
 
   private final long seed;
   private final SplittableRandom random;
-  private final ManualClock clock = new ManualClock(1_700_000_000_000L);
+  private final TestClock clock = new TestClock(1_700_000_000_000L);
   private final IndexServer server;
   private final UdpPeer[] clients;
   private final IndexModel model = new IndexModel(LEASE_MILLIS, PER_PEER, TOTAL);

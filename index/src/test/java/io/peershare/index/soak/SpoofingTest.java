@@ -3,6 +3,7 @@ package io.peershare.index.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.index.IndexServer;
+import io.peershare.index.TestClock;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
@@ -36,7 +37,7 @@ class SpoofingTest {
   private static final Digest D = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
   private static final long HOUR = Duration.ofHours(1).toMillis();
 
-  private final ManualClock clock = new ManualClock(1_700_000_000_000L);
+  private final TestClock clock = new TestClock(1_700_000_000_000L);
   private IndexServer server;
   private UdpPeer owner;
 
