@@ -40,7 +40,7 @@ peershare_find_jdk() {
     if [ -n "$m" ] && [ "$m" -ge "$peershare_min" ] 2>/dev/null; then best=$d best_m=$m; fi
   fi
   if [ -z "$best" ]; then
-    echo "peershare needs a JDK $peershare_min or newer and found none: install one (e.g. 'apt-get install openjdk-21-jdk') or set JAVA_HOME to it." >&2
+    echo "peershare needs a JDK $peershare_min or newer and found none (JAVA_HOME, /usr/lib/jvm, PATH): install one, e.g. openjdk-21-jdk or Temurin 21+, or set JAVA_HOME to it." >&2
     exit 1
   fi
   JAVA_HOME=$best
