@@ -6,6 +6,7 @@ import io.peershare.peer.index.IndexUnreachableException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -27,13 +28,28 @@ final class Failures {
       case FileAlreadyExistsException x -> "already exists: " + x.getFile();
       case FileSystemException x ->
           x.getFile() + ": " + (x.getReason() == null ? "file system error" : x.getReason());
-      case BindException x -> "cannot listen there: " + orClass(x);
+      case BindException x ->
+          inUse(x)
+              ? "the port is already in use; choose another with --port"
+              : "cannot listen there: " + orClass(x);
       case ConnectException x -> "cannot connect: " + orClass(x);
       case IOException x -> orClass(x);
       case IllegalArgumentException x -> orClass(x);
       case InterruptedException x -> "interrupted";
       default -> "unexpected error: " + e;
     };
+  }
+
+  /** Why a server could not listen on {@code bind:port}, saying so plainly when it is taken. */
+  static String cannotListen(String protocol, InetAddress bind, int port, BindException e) {
+    String where = protocol + " port " + port + " on " + bind.getHostAddress();
+    return inUse(e)
+        ? where + " is already in use (another index running there?); choose another with --port"
+        : "cannot listen on " + where + ": " + orClass(e);
+  }
+
+  private static boolean inUse(BindException e) {
+    return e.getMessage() != null && e.getMessage().contains("in use");
   }
 
   private static String orClass(Throwable e) {

@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import io.peershare.peer.PeerNode;
+import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.download.Downloader;
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexClient;
@@ -53,6 +54,9 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    UsageException.contentName(content);
+    UsageException.peerName("--name", name);
+    DownloadOptions options = downloading.toOptions();
     Path folder = PeerCommand.Folders.requireWritableDir(dir);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -62,9 +66,7 @@ final class GetCommand implements Callable<Integer> {
       progress = new TransferStats(progress, err);
     }
     try (IndexClient client = new IndexClient(index.index)) {
-      Path file =
-          PeerNode.fetch(
-              client, name, content, folder, new Downloader(downloading.toOptions()), progress);
+      Path file = PeerNode.fetch(client, name, content, folder, new Downloader(options), progress);
       out.println(file);
     }
     return 0;

@@ -1,6 +1,8 @@
 package io.peershare.cli;
 
 import io.peershare.index.IndexServer;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -37,19 +39,20 @@ final class IndexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("--port must be 0 to 65535");
-    }
-    if (leaseSeconds < 1 || leaseSeconds > 86_400) {
-      throw new IllegalArgumentException("--lease must be 1 to 86400 seconds");
-    }
+    UsageException.inRange("--port", port, 0, 65535, "");
+    UsageException.inRange("--lease", leaseSeconds, 1, 86_400, " seconds");
     IndexServer.Config config =
         IndexServer.Config.defaults()
             .withBind(bind)
             .withPort(port)
             .withLease(Duration.ofSeconds(leaseSeconds));
     CountDownLatch stopped = new CountDownLatch(1);
-    IndexServer server = new IndexServer(config).start();
+    IndexServer server;
+    try {
+      server = new IndexServer(config).start();
+    } catch (BindException e) {
+      throw new IOException(Failures.cannotListen("UDP", bind, port, e), e);
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -53,17 +53,31 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("peershare: " + Failures.describe(ex));
+          if (ex instanceof UsageException u) {
+            return usage(commandLine, u.getMessage());
+          }
+          commandLine.getErr().println("peershare: " + oneLine(Failures.describe(ex)));
           return FAILED;
         });
-    cmd.setParameterExceptionHandler(
-        (ex, args2) -> {
-          CommandLine c = ex.getCommandLine();
-          c.getErr().println("peershare: " + ex.getMessage());
-          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
-          return USAGE;
-        });
+    cmd.setParameterExceptionHandler((ex, args2) -> usage(ex.getCommandLine(), ex.getMessage()));
     return cmd.execute(args);
+  }
+
+  /** A bad command line: one line, what is wrong and where to read more. */
+  private static int usage(CommandLine c, String message) {
+    c.getErr()
+        .println(
+            "peershare: "
+                + oneLine(message)
+                + " (try '"
+                + c.getCommandSpec().qualifiedName()
+                + " --help')");
+    return USAGE;
+  }
+
+  /** Scripts and people read errors a line at a time: never more than one. */
+  private static String oneLine(String message) {
+    return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** The version from the jar's manifest, when there is one. */

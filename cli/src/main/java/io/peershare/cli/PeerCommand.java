@@ -2,6 +2,8 @@ package io.peershare.cli;
 
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
+import io.peershare.peer.download.DownloadOptions;
+import io.peershare.peer.serve.ServeOptions;
 import io.peershare.peer.serve.SharedContent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -41,9 +43,11 @@ final class PeerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    UsageException.peerName("--name", name);
+    ServeOptions serve = serving.toOptions();
+    DownloadOptions download = downloading.toOptions();
     Path folder = Folders.requireWritableDir(dir);
-    PeerConfig config =
-        new PeerConfig(name, index.index, folder, serving.toOptions(), downloading.toOptions());
+    PeerConfig config = new PeerConfig(name, index.index, folder, serve, download);
     try (PeerNode node = PeerNode.start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "peershare-peer-shutdown"));
       if (Terminals.interactive()) {
@@ -68,6 +72,9 @@ final class PeerCommand implements Callable<Integer> {
 
     static Path requireWritableDir(Path dir) {
       Path d = dir.toAbsolutePath().normalize();
+      if (Files.exists(d) && !Files.isDirectory(d)) {
+        throw new IllegalArgumentException(d + " is a file, not a folder");
+      }
       if (!Files.isDirectory(d)) {
         throw new IllegalArgumentException("the folder " + d + " does not exist");
       }

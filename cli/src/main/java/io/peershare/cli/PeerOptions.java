@@ -11,6 +11,15 @@ import picocli.CommandLine.Option;
 final class PeerOptions {
   private PeerOptions() {}
 
+  /** Bytes per second of a rate option; a value that does not parse is bad usage. */
+  static long rate(String option, String text) {
+    try {
+      return ByteRate.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
+  }
+
   /** {@code --index HOST:PORT}. */
   static final class Index {
     @Option(
@@ -46,17 +55,17 @@ final class PeerOptions {
     int maxConnections;
 
     ServeOptions toOptions() {
-      if (port != null && (port < 0 || port > 65535)) {
-        throw new IllegalArgumentException("--port must be 0 to 65535");
+      if (port != null) {
+        UsageException.inRange("--port", port, 0, 65535, "");
       }
       if (maxConnections < 1) {
-        throw new IllegalArgumentException("--max-connections must be at least 1");
+        throw new UsageException("--max-connections must be at least 1, not " + maxConnections);
       }
       ServeOptions d = ServeOptions.defaults();
       return new ServeOptions(
           port == null ? -1 : port,
           maxConnections,
-          uploadLimit == null ? 0 : ByteRate.parse(uploadLimit),
+          uploadLimit == null ? 0 : rate("--upload-limit", uploadLimit),
           d.idleTimeout(),
           d.bindAddress());
     }
@@ -86,13 +95,11 @@ final class PeerOptions {
     int stallSeconds;
 
     DownloadOptions toOptions() {
-      if (sources < 1 || sources > 16) {
-        throw new IllegalArgumentException("--sources must be 1 to 16");
-      }
+      UsageException.inRange("--sources", sources, 1, 16, "");
       DownloadOptions d = DownloadOptions.defaults();
       return new DownloadOptions(
           sources,
-          downloadLimit == null ? 0 : ByteRate.parse(downloadLimit),
+          downloadLimit == null ? 0 : rate("--download-limit", downloadLimit),
           d.connectTimeout(),
           Duration.ofSeconds(Math.max(1, stallSeconds)),
           d.maxLocateRounds());

@@ -3,6 +3,7 @@ package io.peershare.cli;
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
+import io.peershare.peer.serve.ServeOptions;
 import io.peershare.peer.serve.SharedContent;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,9 +47,15 @@ final class ShareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    UsageException.peerName("--name", name);
+    ServeOptions serve = serving.toOptions();
     List<Path> checked = new ArrayList<>();
     for (Path f : files) {
       Path p = f.toAbsolutePath().normalize();
+      if (Files.isDirectory(p)) {
+        throw new IllegalArgumentException(
+            f + " is a folder; share takes files (each file is one content)");
+      }
       if (!Files.isRegularFile(p)) {
         throw new IllegalArgumentException("no such file: " + f);
       }
@@ -60,11 +67,7 @@ final class ShareCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PeerConfig config =
         new PeerConfig(
-            name,
-            index.index,
-            checked.get(0).getParent(),
-            serving.toOptions(),
-            DownloadOptions.defaults());
+            name, index.index, checked.get(0).getParent(), serve, DownloadOptions.defaults());
     CountDownLatch stop = new CountDownLatch(1);
     PeerNode node = PeerNode.start(config);
     Runtime.getRuntime()

@@ -61,10 +61,12 @@ class MainTest {
   }
 
   @Test
-  void badPeerNameFailsWithTheRule() {
+  void badPeerNameIsUsageWithTheRule() {
     Result r = run("peer", "--name", "a/b", "--dir", tmp.toString());
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err.strip()).isEqualTo("peershare: a peer name cannot hold '/' or '\\'");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err.strip())
+        .isEqualTo(
+            "peershare: --name 'a/b': it cannot hold '/' or '\\' (try 'peershare peer --help')");
   }
 
   @Test
@@ -83,9 +85,57 @@ class MainTest {
   }
 
   @Test
-  void badRateIsAClearError() {
+  void badRateIsUsageOnOneLine() {
     Result r = run("get", "x", "--dir", tmp.toString(), "--download-limit", "fast");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err.lines())
+        .singleElement()
+        .asString()
+        .startsWith("peershare: --download-limit: 'fast'");
+  }
+
+  @Test
+  void valuesOutOfRangeAreUsageOnOneLine() {
+    assertThat(run("index", "--port", "99999"))
+        .isEqualTo(
+            new Result(
+                2,
+                "",
+                "peershare: --port must be 0 to 65535, not 99999 (try 'peershare index --help')\n"));
+    assertThat(run("index", "--lease", "0").err)
+        .isEqualTo(
+            "peershare: --lease must be 1 to 86400 seconds, not 0 (try 'peershare index --help')\n");
+    assertThat(run("get", "x", "--dir", tmp.toString(), "--sources", "17").err)
+        .isEqualTo("peershare: --sources must be 1 to 16, not 17 (try 'peershare get --help')\n");
+    assertThat(run("share", "f", "--name", "kim", "--max-connections", "0").code).isEqualTo(2);
+  }
+
+  @Test
+  void aContentNameTheProtocolForbidsIsUsage() {
+    Result r = run("get", "a/b", "--dir", tmp.toString(), "--index", "127.0.0.1:9");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err)
+        .isEqualTo(
+            "peershare: 'a/b' is not a valid content name: it cannot hold '/' or '\\'"
+                + " (try 'peershare get --help')\n");
+    Result escape = run("get", "a\u001b[2Jb", "--dir", tmp.toString(), "--index", "127.0.0.1:9");
+    assertThat(escape.err).contains("'a?[2Jb'").doesNotContain("\u001b");
+  }
+
+  @Test
+  void aFileWhereAFolderIsExpectedIsNamed() throws Exception {
+    Path file = java.nio.file.Files.writeString(tmp.resolve("plain"), "x");
+    Result r = run("get", "x", "--dir", file.toString(), "--index", "127.0.0.1:9");
     assertThat(r.code).isEqualTo(1);
-    assertThat(r.err.lines().count()).isEqualTo(1);
+    assertThat(r.err).isEqualTo("peershare: " + file + " is a file, not a folder\n");
+  }
+
+  @Test
+  void shareOfAFolderSaysItTakesFiles() {
+    Result r = run("share", tmp.toString(), "--name", "kim", "--index", "127.0.0.1:9");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err)
+        .isEqualTo(
+            "peershare: " + tmp + " is a folder; share takes files (each file is one content)\n");
   }
 }
