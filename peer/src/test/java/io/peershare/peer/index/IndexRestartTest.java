@@ -40,7 +40,7 @@ class IndexRestartTest {
         IndexClient direct = new IndexClient(first.localAddress(), FAST, Clock.systemUTC())) {
       assertThat(client.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
       assertThat(direct.register("bo", "song.ogg", 4001, 1, D)).isEqualTo(90);
-      assertThat(proxy.seen('H')).isEqualTo(1);
+      assertThat(proxy.requests('H')).isEqualTo(1);
 
       first.close();
       // while nobody listens, a call fails after its tries with a clear error
@@ -51,14 +51,14 @@ class IndexRestartTest {
 
       try (IndexServer second = startOn(port)) {
         assertThat(second.localAddress()).isEqualTo(first.localAddress());
-        int hellos = proxy.seen('H');
-        int keepalives = proxy.seen('K');
+        int hellos = proxy.requests('H');
+        int keepalives = proxy.requests('K');
         IndexException gone = keepaliveError(client, "mai");
         assertThat(gone.code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(proxy.seen('H'))
+        assertThat(proxy.requests('H'))
             .as("one new H, sent by the client itself")
             .isEqualTo(hellos + 1);
-        assertThat(proxy.seen('K')).as("K, BAD_COOKIE, then K again").isEqualTo(keepalives + 2);
+        assertThat(proxy.requests('K')).as("K, BAD_COOKIE, then K again").isEqualTo(keepalives + 2);
         assertThat(keepaliveError(direct, "bo").code()).isEqualTo(ErrorCode.NOT_FOUND);
 
         // what a peer does on NOT_FOUND: register everything again

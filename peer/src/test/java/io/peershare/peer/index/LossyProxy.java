@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +21,7 @@ final class LossyProxy implements AutoCloseable {
   private final InetSocketAddress server;
   private final Map<Character, AtomicInteger> toDrop = new ConcurrentHashMap<>();
   private final Map<Character, AtomicInteger> seen = new ConcurrentHashMap<>();
+  private final Set<Long> requests = ConcurrentHashMap.newKeySet();
   private volatile SocketAddress client;
   private volatile boolean duplicate;
 
@@ -47,6 +49,11 @@ final class LossyProxy implements AutoCloseable {
   }
 
   /** Requests of type {@code letter} relayed so far, retransmissions included. */
+  /** Distinct requests of this type (by request id): retransmissions count once. */
+  int requests(char letter) {
+    return (int) requests.stream().filter(k -> (k >>> 32) == letter).count();
+  }
+
   int seen(char letter) {
     AtomicInteger n = seen.get(letter);
     return n == null ? 0 : n.get();
@@ -68,6 +75,14 @@ final class LossyProxy implements AutoCloseable {
         if (up) {
           client = p.getSocketAddress();
           seen.computeIfAbsent(type, k -> new AtomicInteger()).incrementAndGet();
+          if (p.getLength() >= 6) {
+            int id =
+                ((buf[2] & 0xff) << 24)
+                    | ((buf[3] & 0xff) << 16)
+                    | ((buf[4] & 0xff) << 8)
+                    | (buf[5] & 0xff);
+            requests.add(((long) type << 32) | (id & 0xffff_ffffL));
+          }
           serverSide.send(new DatagramPacket(buf, p.getLength(), server));
           continue;
         }
