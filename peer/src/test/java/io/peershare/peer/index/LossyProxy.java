@@ -48,12 +48,12 @@ final class LossyProxy implements AutoCloseable {
     duplicate = on;
   }
 
-  /** Requests of type {@code letter} relayed so far, retransmissions included. */
   /** Distinct requests of this type (by request id): retransmissions count once. */
   int requests(char letter) {
     return (int) requests.stream().filter(k -> (k >>> 32) == letter).count();
   }
 
+  /** Requests of type {@code letter} relayed so far, retransmissions included. */
   int seen(char letter) {
     AtomicInteger n = seen.get(letter);
     return n == null ? 0 : n.get();
