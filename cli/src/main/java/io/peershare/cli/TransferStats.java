@@ -14,7 +14,11 @@ import java.util.Locale;
  *       off the wire (endgame duplicates and rejected pieces included);
  *   <li>{@code resumed}: verified bytes an earlier run left in the part file;
  *   <li>{@code rate_mb_s}: the bytes this run added to the file ({@code size - resumed}) per second
- *       (decimal MB), i.e. the useful rate.
+ *       (decimal MB), i.e. the useful rate, over the whole run (process start, locate and manifest
+ *       included);
+ *   <li>{@code transfer_mb_s}: the same bytes per second from {@link #started} (after locate and
+ *       manifest) to the end: the figure to compare with a plain HTTP client, which has no
+ *       start-up.
  * </ul>
  */
 final class TransferStats implements ProgressListener {
@@ -25,6 +29,7 @@ final class TransferStats implements ProgressListener {
   private long already;
   private long fetched;
   private long firstByteNanos = -1;
+  private long startedNanos = -1;
 
   TransferStats(ProgressListener inner, PrintWriter err) {
     this.inner = inner;
@@ -35,6 +40,7 @@ final class TransferStats implements ProgressListener {
   public synchronized void started(String content, long size, long alreadyVerified) {
     this.size = size;
     this.already = alreadyVerified;
+    this.startedNanos = System.nanoTime();
     inner.started(content, size, alreadyVerified);
   }
 
@@ -55,15 +61,19 @@ final class TransferStats implements ProgressListener {
   @Override
   public synchronized void finished(Path file) {
     inner.finished(file);
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    long end = System.nanoTime();
+    double seconds = (end - startNanos) / 1e9;
+    double transferSeconds = startedNanos < 0 ? seconds : (end - startedNanos) / 1e9;
     err.printf(
         Locale.ROOT,
-        "stats: size=%d fetched=%d resumed=%d seconds=%.3f rate_mb_s=%.1f first_piece_s=%.3f%n",
+        "stats: size=%d fetched=%d resumed=%d seconds=%.3f rate_mb_s=%.1f transfer_mb_s=%.1f"
+            + " first_piece_s=%.3f%n",
         size,
         fetched,
         already,
         seconds,
         (size - already) / 1e6 / Math.max(seconds, 1e-9),
+        (size - already) / 1e6 / Math.max(transferSeconds, 1e-9),
         firstByteNanos < 0 ? seconds : (firstByteNanos - startNanos) / 1e9);
     err.flush();
   }

@@ -1,10 +1,13 @@
 package io.peershare.peer.download;
 
 import io.peershare.protocol.IndexMessage.Provider;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -16,7 +19,11 @@ import java.util.Set;
 final class Connector {
   private final int connectMillis;
   private final int stallMillis;
-  private final Set<Socket> open = new HashSet<>();
+
+  /** Receive buffer of a piece connection: large, so the sender rarely waits for window. */
+  private static final int RECEIVE_BUFFER = 4 << 20;
+
+  private final Set<Closeable> open = new HashSet<>();
   private boolean closed;
 
   Connector(Duration connectTimeout, Duration stallTimeout) {
@@ -44,8 +51,37 @@ final class Connector {
     }
   }
 
-  /** Closes one socket the caller is done with. */
-  void close(Socket s) {
+  /**
+   * A connected blocking channel for piece data, read straight into direct buffers. Channel reads
+   * have no timeout: the caller watches for stalls itself ({@link #stallMillis}).
+   */
+  SocketChannel openChannel(Provider provider) throws IOException {
+    SocketChannel ch = SocketChannel.open();
+    synchronized (this) {
+      if (closed) {
+        ch.close();
+        throw new SocketException("the download is over");
+      }
+      open.add(ch);
+    }
+    try {
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+      ch.socket()
+          .connect(new InetSocketAddress(provider.address(), provider.tcpPort()), connectMillis);
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      close(ch);
+      throw e;
+    }
+  }
+
+  /** How long a read may wait for a byte before the provider counts as stalled. */
+  int stallMillis() {
+    return stallMillis;
+  }
+
+  /** Closes one socket or channel the caller is done with (or that must stop at once). */
+  void close(Closeable s) {
     synchronized (this) {
       open.remove(s);
     }
@@ -54,7 +90,7 @@ final class Connector {
 
   /** Closes every open socket and refuses new ones until {@link #reopen}. */
   void closeAll() {
-    Set<Socket> copy;
+    Set<Closeable> copy;
     synchronized (this) {
       closed = true;
       copy = Set.copyOf(open);
@@ -72,7 +108,7 @@ final class Connector {
     return "peer \"" + p.peer() + "\" (" + p.address().getHostAddress() + ":" + p.tcpPort() + ")";
   }
 
-  private static void closeQuietly(Socket s) {
+  private static void closeQuietly(Closeable s) {
     try {
       s.close();
     } catch (IOException e) {

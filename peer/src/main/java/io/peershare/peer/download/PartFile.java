@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.BitSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code .part} file: the content's bytes at their offsets, written piece by piece, only ever
@@ -16,6 +17,7 @@ import java.util.BitSet;
  */
 final class PartFile implements AutoCloseable {
   private final FileChannel channel;
+  private final ReentrantLock writing = new ReentrantLock();
 
   private PartFile(FileChannel channel) {
     this.channel = channel;
@@ -45,11 +47,19 @@ final class PartFile implements AutoCloseable {
     }
   }
 
-  /** Writes {@code length} bytes of {@code data} at {@code offset}. */
-  void write(long offset, byte[] data, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
-    while (buf.hasRemaining()) {
-      channel.write(buf, offset + buf.position());
+  /**
+   * Writes the bytes from {@code data}'s position to its limit at {@code offset}; a direct buffer
+   * goes to the disk without another copy. Leaves {@code data}'s position at its limit.
+   */
+  void write(long offset, ByteBuffer data) throws IOException {
+    int start = data.position();
+    writing.lock(); // one writer at a time: concurrent writers only spin on the file's lock
+    try {
+      while (data.hasRemaining()) {
+        channel.write(data, offset + data.position() - start);
+      }
+    } finally {
+      writing.unlock();
     }
   }
 

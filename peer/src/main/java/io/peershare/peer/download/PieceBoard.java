@@ -15,8 +15,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker ever writes it and nobody writes over a piece already verified.
  */
 final class PieceBoard {
-  /** The longest run one request asks for: 4 MiB. */
-  static final int MAX_RUN = 4;
+  /**
+   * The longest run one request asks for: 32 MiB. Each request costs a new connection (the protocol
+   * answers one request per connection), so long runs pay while much is left.
+   */
+  static final int MAX_RUN = 32;
+
+  /** Runs up to this long are taken whole, as before runs grew: 4 MiB. */
+  static final int MIN_RUN = 4;
+
+  /**
+   * Beyond {@link #MIN_RUN}, a worker takes at most this fraction of its fair share of the queue at
+   * once, so runs shrink towards the end and the last pieces still spread over every provider (work
+   * stealing, endgame).
+   */
+  private static final int RUNS_PER_SHARE = 4;
 
   /** In the endgame a piece is fetched from at most this many providers at once. */
   private static final int MAX_HOLDERS = 2;
@@ -67,7 +80,9 @@ final class PieceBoard {
       while (!isDoneLocked() && failure == null) {
         int first = queued.nextSetBit(0);
         if (first >= 0) {
-          int want = Math.clamp(queued.cardinality() / Math.max(1, activeWorkers), 1, MAX_RUN);
+          int share = queued.cardinality() / Math.max(1, activeWorkers);
+          int want =
+              Math.max(Math.clamp(share, 1, MIN_RUN), Math.min(share / RUNS_PER_SHARE, MAX_RUN));
           int end = first;
           while (end < first + want && queued.get(end)) {
             end++;

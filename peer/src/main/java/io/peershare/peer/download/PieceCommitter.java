@@ -2,6 +2,7 @@ package io.peershare.peer.download;
 
 import io.peershare.protocol.Manifest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Where verified pieces go: written once to the part file (the first verified copy wins, a later
@@ -28,13 +29,13 @@ final class PieceCommitter implements RangeFetcher.PieceSink {
   }
 
   @Override
-  public void verified(int piece, byte[] data, int length) throws IOException {
+  public void verified(int piece, ByteBuffer data) throws IOException {
     if (!board.beginCommit(piece)) {
       return; // another provider's copy is already in
     }
     long verifiedBytes;
     try {
-      part.write(manifest.pieceOffset(piece), data, length);
+      part.write(manifest.pieceOffset(piece), data);
     } catch (IOException | RuntimeException e) {
       board.commitFailed(piece);
       throw e;

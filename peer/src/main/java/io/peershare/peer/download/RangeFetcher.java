@@ -2,36 +2,39 @@ package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
 import io.peershare.peer.rate.RateLimiter;
-import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.ProtocolException;
 import io.peershare.protocol.TransferCodec;
 import io.peershare.protocol.TransferMessage.DownloadRequest;
 import io.peershare.protocol.TransferMessage.TransferError;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Fetches one run of pieces from one provider over one connection ({@code D}, then {@code C}
- * frames). Each piece is gathered in a 1 MiB buffer and hashed as its bytes arrive; only a piece
- * that matches the manifest is handed on, so unverified bytes never reach the disk. One fetcher per
- * worker: its buffer is the worker's whole memory, whatever the file's size.
+ * frames). The socket is read straight into direct 1 MiB piece buffers; a full piece goes to a
+ * {@link PieceVerifier}, which hashes it on another thread while the next one arrives, and hands it
+ * on only when it matches the manifest, so unverified bytes never reach the disk. One fetcher per
+ * worker: its {@value #BUFFERS} piece buffers are the worker's whole memory, whatever the file's
+ * size.
  */
 final class RangeFetcher {
-  /** Receives each piece that matched its hash; the bytes are valid only during the call. */
+  /**
+   * Receives each piece that matched its hash, from position to limit; valid only during the call.
+   */
   @FunctionalInterface
   interface PieceSink {
-    void verified(int piece, byte[] data, int length) throws IOException;
+    void verified(int piece, ByteBuffer data) throws IOException;
   }
 
-  private static final int CHUNK = 64 << 10;
+  /** Piece buffers per worker: one being read while the others are hashed and written. */
+  static final int BUFFERS = 4;
 
   private final String content;
   private final Manifest manifest;
@@ -46,8 +49,8 @@ final class RangeFetcher {
 
   private final LongAdder arrived; // every byte off the wire, for all workers
   private final PieceSink sink;
-  private final byte[] piece = new byte[Manifest.PIECE_SIZE];
-  private final MessageDigest md = Digest.newSha256();
+  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final ByteBuffer head = ByteBuffer.allocate(259); // the longest header: an E answer
 
   RangeFetcher(
       String content,
@@ -64,6 +67,9 @@ final class RangeFetcher {
     this.limiter = limiter;
     this.arrived = arrived;
     this.sink = sink;
+    for (int i = 0; i < BUFFERS; i++) {
+      free.add(ByteBuffer.allocateDirect(Manifest.PIECE_SIZE));
+    }
   }
 
   /**
@@ -79,29 +85,50 @@ final class RangeFetcher {
     String who = Connector.describe(p);
     long offset = manifest.pieceOffset(run.first());
     long length = Math.min(manifest.size(), manifest.pieceOffset(run.end())) - offset;
-    Socket s;
+    SocketChannel ch;
     try {
-      s = connector.open(p);
+      ch = connector.openChannel(p);
     } catch (IOException e) {
       throw new ProviderFailure("could not connect to " + who + ": " + e.getMessage(), e);
     }
+    PieceVerifier verifier = new PieceVerifier(manifest, sink, free, who, ch, connector);
     try {
-      InputStream in =
-          send(s, who, new DownloadRequest(content, manifest.digest(), offset, length));
-      int type = answerType(in, who);
-      if (type == TransferCodec.ERROR) {
-        TransferError e = error(in, who);
-        throw new ProviderFailure(who + " refused the download: " + e.code() + " " + e.message());
-      }
-      long received = 0;
-      int index = run.first();
-      int filled = 0;
-      md.reset();
+      receive(ch, who, run, offset, length, verifier);
+      verifier.finish(); // waits for the pieces still being hashed; throws what they found
+    } catch (InterruptedException e) {
+      verifier.abort(e);
+      throw e;
+    } catch (ProviderFailure | RuntimeException e) {
+      throw PieceVerifier.rethrow(verifier.abort(e));
+    } catch (IOException e) {
+      // the only I/O errors left here are the sink's, which abort returns as they are
+      throw PieceVerifier.rethrow(verifier.abort(e));
+    } finally {
+      connector.close(ch);
+    }
+  }
+
+  private void receive(
+      SocketChannel ch, String who, PieceRun run, long offset, long length, PieceVerifier verifier)
+      throws ProviderFailure, IOException, InterruptedException {
+    write(
+        ch,
+        who,
+        TransferCodec.encode(new DownloadRequest(content, manifest.digest(), offset, length)));
+    int type = answerType(ch, who, verifier);
+    if (type == TransferCodec.ERROR) {
+      TransferError e = error(ch, who, verifier);
+      throw new ProviderFailure(who + " refused the download: " + e.code() + " " + e.message());
+    }
+    long received = 0;
+    int index = run.first();
+    ByteBuffer piece = null;
+    try {
       while (true) {
         if (type != TransferCodec.FRAME) {
           throw new ProviderFailure(who + " answered a download with something else than bytes");
         }
-        int n = frameLength(in, who);
+        int n = frameLength(ch, who, verifier);
         if (n == 0) {
           break;
         }
@@ -109,89 +136,118 @@ final class RangeFetcher {
           throw new ProviderFailure(who + " sent more bytes than were asked for");
         }
         while (n > 0) {
-          int pieceLength = manifest.pieceLength(index);
-          int k = readSome(in, who, filled, Math.min(Math.min(n, pieceLength - filled), CHUNK));
-          md.update(piece, filled, k);
-          filled += k;
+          if (piece == null) {
+            piece = verifier.takeBuffer();
+            piece.clear().limit(manifest.pieceLength(index));
+          }
+          int room = piece.remaining();
+          if (n < room) {
+            piece.limit(piece.position() + n);
+          }
+          int k = read(ch, piece, who, verifier);
+          piece.limit(piece.position() + room - k); // back to the piece's end
           n -= k;
           received += k;
           arrived.add(k);
           limiter.acquire(k);
-          if (filled == pieceLength) {
-            if (!manifest.pieceHash(index).equals(Digest.of(md.digest()))) {
-              throw new ProviderFailure(who + " sent piece " + index + " with a wrong hash");
-            }
-            sink.verified(index, piece, pieceLength);
+          if (!piece.hasRemaining()) {
+            verifier.submit(index, piece.flip());
+            piece = null;
             index++;
-            filled = 0;
             if (index < run.end() && board.allVerified(index, run.end())) {
               return; // another provider was faster with the rest (endgame)
             }
           }
         }
-        type = answerType(in, who);
-      }
-      if (received < length) {
-        throw new ProviderFailure(
-            who + " ended its answer after " + received + " of " + length + " bytes");
+        type = answerType(ch, who, verifier);
       }
     } finally {
-      connector.close(s);
+      if (piece != null) {
+        verifier.giveBack(piece);
+      }
+    }
+    if (received < length) {
+      throw new ProviderFailure(
+          who + " ended its answer after " + received + " of " + length + " bytes");
     }
   }
 
-  private static InputStream send(Socket s, String who, DownloadRequest request)
+  private static void write(SocketChannel ch, String who, byte[] request) throws ProviderFailure {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(request);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    } catch (IOException e) {
+      throw lost(who, e);
+    }
+  }
+
+  /** Reads at least one byte into {@code into}, under the verifier's stall watch. */
+  private static int read(SocketChannel ch, ByteBuffer into, String who, PieceVerifier verifier)
+      throws ProviderFailure {
+    int k;
+    verifier.readStarts();
+    try {
+      k = ch.read(into);
+    } catch (IOException e) {
+      throw verifier.stalled() ? stalled(who, e) : lost(who, e);
+    } finally {
+      verifier.readEnds();
+    }
+    if (k < 0) {
+      throw new ProviderFailure(who + " closed the connection in the middle of a frame");
+    }
+    return k;
+  }
+
+  /** Exactly {@code n} header bytes, read without going past them. */
+  private ByteArrayInputStream header(SocketChannel ch, int n, String who, PieceVerifier verifier)
+      throws ProviderFailure {
+    head.clear().limit(n);
+    while (head.hasRemaining()) {
+      read(ch, head, who, verifier);
+    }
+    return new ByteArrayInputStream(head.array(), 0, n);
+  }
+
+  private int answerType(SocketChannel ch, String who, PieceVerifier verifier)
       throws ProviderFailure {
     try {
-      OutputStream out = s.getOutputStream();
-      out.write(TransferCodec.encode(request));
-      out.flush();
-      return new BufferedInputStream(s.getInputStream(), CHUNK);
-    } catch (IOException e) {
-      throw lost(who, e);
-    }
-  }
-
-  private static int answerType(InputStream in, String who) throws ProviderFailure {
-    try {
-      return TransferCodec.readAnswerType(in);
+      return TransferCodec.readAnswerType(header(ch, 1, who, verifier));
     } catch (IOException | ProtocolException e) {
       throw lost(who, e);
     }
   }
 
-  private static int frameLength(InputStream in, String who) throws ProviderFailure {
+  private int frameLength(SocketChannel ch, String who, PieceVerifier verifier)
+      throws ProviderFailure {
     try {
-      return TransferCodec.readFrameLength(in);
+      return TransferCodec.readFrameLength(header(ch, 4, who, verifier));
     } catch (IOException | ProtocolException e) {
       throw lost(who, e);
     }
   }
 
-  private static TransferError error(InputStream in, String who) throws ProviderFailure {
+  private TransferError error(SocketChannel ch, String who, PieceVerifier verifier)
+      throws ProviderFailure {
     try {
-      return TransferCodec.readError(in);
+      byte[] codeAndLength = header(ch, 3, who, verifier).readAllBytes();
+      int n = codeAndLength[2] & 0xff;
+      byte[] all = new byte[3 + n];
+      System.arraycopy(codeAndLength, 0, all, 0, 3);
+      header(ch, n, who, verifier).read(all, 3, n);
+      return TransferCodec.readError(new ByteArrayInputStream(all));
     } catch (IOException | ProtocolException e) {
       throw lost(who, e);
     }
   }
 
-  private int readSome(InputStream in, String who, int off, int len) throws ProviderFailure {
-    try {
-      int k = in.read(piece, off, len);
-      if (k < 0) {
-        throw new ProviderFailure(who + " closed the connection in the middle of a frame");
-      }
-      return k;
-    } catch (IOException e) {
-      throw lost(who, e);
-    }
+  static ProviderFailure stalled(String who, Exception e) {
+    return new ProviderFailure(who + " stopped sending", e);
   }
 
-  private static ProviderFailure lost(String who, Exception e) {
-    if (e instanceof SocketTimeoutException) {
-      return new ProviderFailure(who + " stopped sending", e);
-    }
+  static ProviderFailure lost(String who, Exception e) {
     if (e instanceof ProtocolException) {
       return new ProviderFailure(who + " broke the protocol: " + e.getMessage(), e);
     }
