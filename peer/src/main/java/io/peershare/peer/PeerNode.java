@@ -14,7 +14,6 @@ import io.peershare.protocol.Manifest;
 import io.peershare.protocol.Names;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,7 +102,7 @@ public final class PeerNode implements AutoCloseable {
   public SharedContent register(String name) throws IOException, IndexException {
     requireContentName(name);
     Path file = config.dir().resolve(name);
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+    if (!Files.isRegularFile(file)) { // a link to a regular file is fine
       throw new NoSuchFileException(file.toString(), null, "there is no file named '" + name + "'");
     }
     return register(name, file);
