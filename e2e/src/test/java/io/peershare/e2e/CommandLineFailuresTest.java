@@ -6,7 +6,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,27 +21,18 @@ class CommandLineFailuresTest {
 
   @TempDir Path tmp;
 
-  record Run(int exitCode, List<String> out, List<String> err) {}
-
   private Run run(String... args) throws Exception {
-    try (PeershareProcess p = PeershareProcess.start("cmd", tmp, args)) {
-      return finish(p);
-    }
-  }
-
-  private static Run finish(PeershareProcess p) throws Exception {
-    int code = p.awaitExit();
-    return new Run(code, p.stdout(), p.stderr());
+    return Run.of(tmp, args);
   }
 
   /** Exit code, one line on stderr matching {@code line}, no output, no trace. */
   private static void assertOneLine(Run r, int code, String line) {
-    String all = String.join("\n", r.out) + "\n" + String.join("\n", r.err);
+    String all = String.join("\n", r.out()) + "\n" + String.join("\n", r.err());
     assertThat(all).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
-    assertThat(r.out).as("stdout").isEmpty();
-    assertThat(r.err).as("stderr").hasSize(1);
-    assertThat(r.err.get(0)).matches(line);
-    assertThat(r.exitCode).as("exit code, stderr %s", r.err).isEqualTo(code);
+    assertThat(r.out()).as("stdout").isEmpty();
+    assertThat(r.err()).as("stderr").hasSize(1);
+    assertThat(r.err().get(0)).matches(line);
+    assertThat(r.exitCode()).as("exit code, stderr %s", r.err()).isEqualTo(code);
   }
 
   @Test
@@ -59,8 +49,8 @@ class CommandLineFailuresTest {
           "peershare: no reply from the index server at 127\\.0\\.0\\.1:"
               + port
               + " after 5 tries \\(7\\.75 s\\); is it running and reachable\\?";
-      assertOneLine(finish(list), FAILED, line);
-      assertOneLine(finish(get), FAILED, line);
+      assertOneLine(Run.finish(list), FAILED, line);
+      assertOneLine(Run.finish(get), FAILED, line);
     }
     try (var left = Files.list(into)) {
       assertThat(left).as("nothing left in the download folder").isEmpty();

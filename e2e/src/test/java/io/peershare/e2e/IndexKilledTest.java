@@ -61,13 +61,8 @@ class IndexKilledTest {
     return p;
   }
 
-  record Run(int exitCode, List<String> out, List<String> err) {}
-
   private Run run(String... args) throws Exception {
-    try (PeershareProcess p = PeershareProcess.start("cmd", tmp, args)) {
-      int code = p.awaitExit();
-      return new Run(code, p.stdout(), p.stderr());
-    }
+    return Run.of(tmp, args);
   }
 
   private Run list() throws Exception {
@@ -79,14 +74,16 @@ class IndexKilledTest {
     port = Loopback.freeUdpPort();
     indexAddress = "127.0.0.1:" + port;
     PeershareProcess index = startIndex();
-    await("the index answers").atMost(PeershareProcess.PATIENCE).until(() -> list().exitCode == 0);
+    await("the index answers")
+        .atMost(PeershareProcess.PATIENCE)
+        .until(() -> list().exitCode() == 0);
 
     Path alpha = Loopback.randomFile(tmp.resolve("a").resolve("alpha.bin"), 1_500_000, 21);
     Path beta = Loopback.randomFile(tmp.resolve("b").resolve("beta.bin"), 700_001, 22);
     PeershareProcess ann = share(alpha, "ann");
     PeershareProcess bob = share(beta, "bob");
     List<String> whole = List.of("alpha.bin\t1500000\t1", "beta.bin\t700001\t1");
-    assertThat(list().out).containsExactlyElementsOf(whole);
+    assertThat(list().out()).containsExactlyElementsOf(whole);
 
     index.kill();
     index.awaitExit();
@@ -99,7 +96,7 @@ class IndexKilledTest {
         .until(
             () -> {
               Run r = list();
-              return r.exitCode == 0 && r.out.equals(whole);
+              return r.exitCode() == 0 && r.out().equals(whole);
             });
     System.out.printf(
         "listing whole again %d ms after the kill (lease %d s)%n",
@@ -108,10 +105,10 @@ class IndexKilledTest {
 
     Path into = Files.createDirectories(tmp.resolve("into"));
     Run get = run("get", "alpha.bin", "--dir", into.toString(), "--index", indexAddress);
-    assertThat(get.exitCode).as("get, stderr %s", get.err).isZero();
+    assertThat(get.exitCode()).as("get, stderr %s", get.err()).isZero();
     assertThat(Files.mismatch(alpha, into.resolve("alpha.bin"))).isEqualTo(-1L);
     // a content appears once however often a sharer re-registered: no duplicate providers
-    assertThat(list().out).containsExactlyElementsOf(whole);
+    assertThat(list().out()).containsExactlyElementsOf(whole);
 
     for (PeershareProcess p : List.of(ann, bob)) {
       assertThat(p.isAlive()).as("%s still shares", p).isTrue();

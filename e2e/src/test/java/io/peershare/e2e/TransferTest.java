@@ -224,18 +224,13 @@ class TransferTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  record Run(int exitCode, List<String> out, List<String> err) {}
-
   private PeershareProcess track(PeershareProcess p) {
     started.add(p);
     return p;
   }
 
   private Run run(String... args) throws Exception {
-    try (PeershareProcess p = PeershareProcess.start("cmd", tmp, args)) {
-      int code = p.awaitExit();
-      return new Run(code, p.stdout(), p.stderr());
-    }
+    return Run.of(tmp, args);
   }
 
   /**

@@ -39,7 +39,9 @@ class WalkthroughTest {
                 String.valueOf(port),
                 "--lease",
                 String.valueOf(LEASE_SECONDS)));
-    await("the index answers").atMost(PeershareProcess.PATIENCE).until(() -> list().exitCode == 0);
+    await("the index answers")
+        .atMost(PeershareProcess.PATIENCE)
+        .until(() -> list().exitCode() == 0);
   }
 
   @AfterEach
@@ -62,13 +64,8 @@ class WalkthroughTest {
     return p;
   }
 
-  record Run(int exitCode, List<String> out, List<String> err) {}
-
   private Run run(String... args) throws Exception {
-    try (PeershareProcess p = PeershareProcess.start("cmd", tmp, args)) {
-      int code = p.awaitExit();
-      return new Run(code, p.stdout(), p.stderr());
-    }
+    return Run.of(tmp, args);
   }
 
   private Run list() throws Exception {
@@ -77,8 +74,8 @@ class WalkthroughTest {
 
   private List<String> listing() throws Exception {
     Run r = list();
-    assertThat(r.exitCode).as("list exit code, stderr %s", r.err).isZero();
-    return r.out;
+    assertThat(r.exitCode()).as("list exit code, stderr %s", r.err()).isZero();
+    return r.out();
   }
 
   @Test
@@ -163,8 +160,8 @@ class WalkthroughTest {
 
     Path into = Files.createDirectories(tmp.resolve("into"));
     Run get = run("get", "data.bin", "--dir", into.toString(), "--index", indexAddress);
-    assertThat(get.exitCode).as("stderr: %s", get.err).isZero();
-    assertThat(get.out).containsExactly(into.resolve("data.bin").toString());
+    assertThat(get.exitCode()).as("stderr: %s", get.err()).isZero();
+    assertThat(get.out()).containsExactly(into.resolve("data.bin").toString());
     assertThat(Files.mismatch(file, into.resolve("data.bin"))).isEqualTo(-1L);
 
     sharer.terminate();
@@ -175,10 +172,10 @@ class WalkthroughTest {
   @Test
   void getOfAContentNobodyHasFailsCleanly() throws Exception {
     Run get = run("get", "nothing-here", "--dir", tmp.toString(), "--index", indexAddress);
-    assertThat(get.exitCode).isEqualTo(1);
-    assertThat(get.out).isEmpty();
-    assertThat(get.err).hasSize(1);
-    assertThat(get.err.get(0)).contains("nobody provides 'nothing-here'");
+    assertThat(get.exitCode()).isEqualTo(1);
+    assertThat(get.out()).isEmpty();
+    assertThat(get.err()).hasSize(1);
+    assertThat(get.err().get(0)).contains("nobody provides 'nothing-here'");
     assertThat(Files.list(tmp).filter(p -> p.getFileName().toString().contains("nothing")))
         .isEmpty();
   }
