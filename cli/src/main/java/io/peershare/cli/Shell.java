@@ -73,8 +73,8 @@ final class Shell {
           return false;
         }
       }
-    } catch (IndexException | DownloadException | IOException | IllegalArgumentException e) {
-      out.println(Failures.describe(e));
+    } catch (IndexException | DownloadException | IOException | RuntimeException e) {
+      out.println(Failures.describe(e)); // one line, and the shell goes on
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.println("Interrupted.");
