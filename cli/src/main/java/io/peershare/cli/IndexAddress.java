@@ -1,17 +1,13 @@
 package io.peershare.cli;
 
+import io.peershare.index.IndexServer;
 import java.net.InetSocketAddress;
 import picocli.CommandLine;
 
 /** Parses {@code HOST:PORT} (or {@code [v6]:PORT}, or {@code HOST} for port 3000). */
 final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress> {
-  static final int DEFAULT_PORT = 3000;
-
-  /** The default index: $PEERSHARE_INDEX, else 127.0.0.1:3000. */
-  static String defaultValue() {
-    String env = System.getenv("PEERSHARE_INDEX");
-    return env == null || env.isBlank() ? "127.0.0.1:" + DEFAULT_PORT : env.trim();
-  }
+  /** The port of a {@code HOST} given alone. */
+  static final int DEFAULT_PORT = IndexServer.Config.DEFAULT_PORT;
 
   @Override
   public InetSocketAddress convert(String value) {

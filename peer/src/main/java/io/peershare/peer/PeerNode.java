@@ -206,10 +206,6 @@ public final class PeerNode implements AutoCloseable {
     return index;
   }
 
-  ContentServer server() {
-    return server;
-  }
-
   /** Re-sends {@code R} for a shared content (after an index restart or a lost reply). */
   synchronized long reregister(String content) throws IOException, IndexException {
     SharedContent s =
