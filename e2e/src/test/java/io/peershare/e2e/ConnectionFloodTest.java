@@ -54,9 +54,7 @@ class ConnectionFloodTest {
   void idleConnectionsOverTheCapGetLimitAndAGetWorksOnceTheyGo() throws Exception {
     int indexPort = Loopback.freeUdpPort();
     String index = "127.0.0.1:" + indexPort;
-    track(
-        PeershareProcess.start(
-            "index", tmp, "index", "--bind", "127.0.0.1", "--port", String.valueOf(indexPort)));
+    track(PeershareProcess.startIndex(tmp, indexPort, 90));
     Path file = Loopback.randomFile(tmp.resolve("src").resolve("clip.bin"), 1_300_000, 31);
     PeershareProcess sharer =
         track(

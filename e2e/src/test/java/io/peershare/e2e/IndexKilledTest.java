@@ -39,17 +39,7 @@ class IndexKilledTest {
   }
 
   private PeershareProcess startIndex() throws Exception {
-    return track(
-        PeershareProcess.start(
-            "index",
-            tmp,
-            "index",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--lease",
-            String.valueOf(LEASE_SECONDS)));
+    return track(PeershareProcess.startIndex(tmp, port, LEASE_SECONDS));
   }
 
   private PeershareProcess share(Path file, String name) throws Exception {

@@ -41,6 +41,20 @@ final class PeershareProcess implements AutoCloseable {
     pumps.add(pump(process.getErrorStream(), err, label + "-err"));
   }
 
+  /** Starts {@code peershare index} on 127.0.0.1:{@code port} with the given lease. */
+  static PeershareProcess startIndex(Path workDir, int port, int leaseSeconds) throws IOException {
+    return start(
+        "index",
+        workDir,
+        "index",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        String.valueOf(port),
+        "--lease",
+        String.valueOf(leaseSeconds));
+  }
+
   /** Starts {@code peershare args...} in {@code workDir}. */
   static PeershareProcess start(String label, Path workDir, String... args) throws IOException {
     return start(label, workDir, cmd -> cmd, Map.of(), args);

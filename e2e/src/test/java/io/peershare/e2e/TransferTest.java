@@ -47,9 +47,7 @@ class TransferTest {
   void startIndex() throws Exception {
     int port = Loopback.freeUdpPort();
     indexAddress = "127.0.0.1:" + port;
-    track(
-        PeershareProcess.start(
-            "index", tmp, "index", "--bind", "127.0.0.1", "--port", String.valueOf(port)));
+    track(PeershareProcess.startIndex(tmp, port, 90));
     await("the index answers")
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> run("list", "--index", indexAddress).exitCode() == 0);

@@ -27,18 +27,7 @@ class WalkthroughTest {
   void startIndex() throws Exception {
     int port = Loopback.freeUdpPort();
     indexAddress = "127.0.0.1:" + port;
-    index =
-        track(
-            PeershareProcess.start(
-                "index",
-                tmp,
-                "index",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port),
-                "--lease",
-                String.valueOf(LEASE_SECONDS)));
+    index = track(PeershareProcess.startIndex(tmp, port, LEASE_SECONDS));
     await("the index answers")
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> list().exitCode() == 0);
