@@ -94,6 +94,14 @@ final class PeerOptions {
         description = "Drop a provider that sends nothing for this long.")
     int stallSeconds;
 
+    @Option(
+        names = "--fsync",
+        description =
+            "Flush each finished download to the disk before it is moved into place, so it"
+                + " survives a power cut right after. Default: off, like curl and wget (every piece"
+                + " is verified either way).")
+    boolean fsync;
+
     DownloadOptions toOptions() {
       UsageException.inRange("--sources", sources, 1, 16, "");
       DownloadOptions d = DownloadOptions.defaults();
@@ -102,7 +110,8 @@ final class PeerOptions {
           downloadLimit == null ? 0 : rate("--download-limit", downloadLimit),
           d.connectTimeout(),
           Duration.ofSeconds(Math.max(1, stallSeconds)),
-          d.maxLocateRounds());
+          d.maxLocateRounds(),
+          fsync);
     }
   }
 }

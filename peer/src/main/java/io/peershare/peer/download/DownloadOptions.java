@@ -12,13 +12,19 @@ import java.util.Objects;
  * @param connectTimeout how long a TCP connect to a provider may take
  * @param stallTimeout how long a provider may send nothing before it is dropped
  * @param maxLocateRounds how many times the index is asked for providers in all, the first included
+ * @param fsync whether a finished download is flushed to the disk ({@code fsync}) before it is
+ *     moved into place. Off by default, as in curl, wget and aria2: the file is in the page cache
+ *     and reaches the disk with the system's write-back. Integrity does not depend on it: every
+ *     piece is verified before it is written, and a resumed download re-checks what an earlier run
+ *     left.
  */
 public record DownloadOptions(
     int maxSources,
     long downloadBytesPerSecond,
     Duration connectTimeout,
     Duration stallTimeout,
-    int maxLocateRounds) {
+    int maxLocateRounds,
+    boolean fsync) {
 
   public DownloadOptions {
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -37,27 +43,34 @@ public record DownloadOptions(
     }
   }
 
-  /** 4 sources, no rate cap, 5 s connect timeout, 15 s stall timeout, 3 locate rounds. */
+  /** 4 sources, no rate cap, 5 s connect timeout, 15 s stall timeout, 3 locate rounds, no fsync. */
   public static DownloadOptions defaults() {
-    return new DownloadOptions(4, 0, Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
+    return new DownloadOptions(4, 0, Duration.ofSeconds(5), Duration.ofSeconds(15), 3, false);
   }
 
   public DownloadOptions withMaxSources(int n) {
     return new DownloadOptions(
-        n, downloadBytesPerSecond, connectTimeout, stallTimeout, maxLocateRounds);
+        n, downloadBytesPerSecond, connectTimeout, stallTimeout, maxLocateRounds, fsync);
   }
 
   public DownloadOptions withDownloadBytesPerSecond(long rate) {
-    return new DownloadOptions(maxSources, rate, connectTimeout, stallTimeout, maxLocateRounds);
+    return new DownloadOptions(
+        maxSources, rate, connectTimeout, stallTimeout, maxLocateRounds, fsync);
   }
 
   public DownloadOptions withStallTimeout(Duration d) {
     return new DownloadOptions(
-        maxSources, downloadBytesPerSecond, connectTimeout, d, maxLocateRounds);
+        maxSources, downloadBytesPerSecond, connectTimeout, d, maxLocateRounds, fsync);
   }
 
   public DownloadOptions withMaxLocateRounds(int n) {
-    return new DownloadOptions(maxSources, downloadBytesPerSecond, connectTimeout, stallTimeout, n);
+    return new DownloadOptions(
+        maxSources, downloadBytesPerSecond, connectTimeout, stallTimeout, n, fsync);
+  }
+
+  public DownloadOptions withFsync(boolean on) {
+    return new DownloadOptions(
+        maxSources, downloadBytesPerSecond, connectTimeout, stallTimeout, maxLocateRounds, on);
   }
 
   private static boolean isPositiveMillis(Duration d) {

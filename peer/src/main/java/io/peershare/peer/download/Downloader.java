@@ -84,7 +84,9 @@ public final class Downloader {
           swarm.run(board, manifest, limiter, sink);
         }
       }
-      part.force();
+      if (options.fsync()) {
+        part.force();
+      }
     } catch (DownloadException | IOException | InterruptedException | RuntimeException e) {
       try {
         journal.writeOnStop();

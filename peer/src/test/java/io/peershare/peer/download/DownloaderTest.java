@@ -40,6 +40,19 @@ class DownloaderTest {
   }
 
   @Test
+  void flushesToTheDiskWhenAskedAndStillFinishesByteForByte() throws Exception {
+    byte[] data = random(3 * MIB + 7, 11);
+    try (FakeContentServer a = new FakeContentServer("f", data)) {
+      Path file =
+          new Downloader(options(1).withFsync(true))
+              .download("f", dir, max -> providers(data, a), ProgressListener.none());
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(dir.resolve(".f.part")).doesNotExist();
+    }
+  }
+
+  @Test
   void usesThreeSourcesAtOnce() throws Exception {
     byte[] data = random(12 * MIB, 2);
     CountDownLatch allAsked = new CountDownLatch(3);

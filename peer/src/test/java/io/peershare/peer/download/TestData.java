@@ -31,6 +31,7 @@ final class TestData {
 
   /** Short enough timeouts for tests that do not exercise them. */
   static DownloadOptions options(int maxSources) {
-    return new DownloadOptions(maxSources, 0, Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+    return new DownloadOptions(
+        maxSources, 0, Duration.ofSeconds(2), Duration.ofSeconds(10), 3, false);
   }
 }
