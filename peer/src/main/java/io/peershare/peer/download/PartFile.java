@@ -16,6 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * with pieces that already matched their hash.
  */
 final class PartFile implements AutoCloseable {
+  /**
+   * Bytes per write call. A 1 MiB write makes Linux put it in one 1 MiB page-cache folio, which
+   * needs 1 MiB of contiguous free memory; on a virtual machine that hands free memory back to its
+   * host, such blocks come back slowly (measured on ext4: 1 MiB writes 490-880 MB/s, 128 KiB writes
+   * 1,220-1,510 MB/s, a piece download 370-400 vs 800 MB/s). 128 KiB costs 8 calls per piece.
+   */
+  static final int WRITE_CHUNK = 128 << 10;
+
   private final FileChannel channel;
   private final ReentrantLock writing = new ReentrantLock();
 
@@ -53,12 +61,17 @@ final class PartFile implements AutoCloseable {
    */
   void write(long offset, ByteBuffer data) throws IOException {
     int start = data.position();
+    int end = data.limit();
     writing.lock(); // one writer at a time: concurrent writers only spin on the file's lock
     try {
-      while (data.hasRemaining()) {
-        channel.write(data, offset + data.position() - start);
+      while (data.position() < end) {
+        data.limit(Math.min(end, data.position() + WRITE_CHUNK));
+        while (data.hasRemaining()) {
+          channel.write(data, offset + data.position() - start);
+        }
       }
     } finally {
+      data.limit(end);
       writing.unlock();
     }
   }
@@ -88,7 +101,9 @@ final class PartFile implements AutoCloseable {
     return bad;
   }
 
-  /** Puts the bytes on the disk before the file is moved into place. */
+  /**
+   * Puts the bytes on the disk before the file is moved into place (the {@code --fsync} option).
+   */
   void force() throws IOException {
     channel.force(true);
   }
