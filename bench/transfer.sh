@@ -7,10 +7,13 @@
 # for the rate-capped runs; RATE (default 20MB): the providers' --upload-limit there.
 # Starts an index and three providers (real `peershare` processes) on 127.0.0.1 and
 # measures, side by side in one run:
-#   raw      a plain loopback socket copy (sendfile → 1 MiB writes), no protocol, no hashing
+#   raw      a plain loopback socket copy (sendfile → 1 MiB reads → file), no protocol, no hashing
 #   curl     curl from a sendfile HTTP server (nginx), when nginx is installed
 #   1 source / 3 sources           `peershare get --sources 1|3` (transfer rate: from the
 #                                  manifest to the verified file, as curl counts its own)
+#   --fsync / curl then fsync      the same, durable: flushed to the disk before done
+# curl and peershare take turns in ROUNDS rounds (default 5, env ROUNDS=n) and the table gives
+# medians, with the range: single runs on a shared virtual machine vary by up to 2x.
 #   capped 1 / capped 3            the same with every provider capped at RATE
 #   resume                          a download SIGKILLed half way, then run again
 #   start-up                        `peershare get` of a 1-byte content, whole process
@@ -105,7 +108,7 @@ if ! command -v nginx >/dev/null && [ "$(id -u)" = 0 ] && [ -z "${BENCH_NO_INSTA
     || echo "could not install nginx-light; the curl baseline is skipped"
   rm -f /usr/sbin/policy-rc.d
 fi
-curl_rate=""
+have_curl=""
 if command -v nginx >/dev/null && command -v curl >/dev/null; then
   hport=$(( port + 1 ))
   mkdir -p "$work/nginx"
@@ -116,32 +119,54 @@ events {} http { sendfile on; access_log off;
 CONF
   nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >/dev/null 2>&1 & pids+=($!)
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/tiny" && break; sleep 0.1; done
-  sync
-  read -r code bps < <(curl -s -o "$work/curl.bin" -w '%{http_code} %{speed_download}\n' "http://127.0.0.1:$hport/big.bin")
-  if [ "$code" = 200 ] && cmp -s "$work/curl.bin" "$work/src/big.bin"; then
-    curl_rate=$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')
-    # the same, durable: peershare (and RawCopy) fsync a download before it counts as done
-    rm -f "$work/curl.bin"; sync
-    t0=$(date +%s.%N)
-    curl -s -o "$work/curl.bin" "http://127.0.0.1:$hport/big.bin" && sync "$work/curl.bin"
-    t1=$(date +%s.%N)
-    curl_sync_rate=$(awk -v a="$t0" -v b="$t1" -v n="$(stat -c %s "$work/curl.bin")" 'BEGIN{printf "%.1f", n/1e6/(b-a)}')
-  else
-    echo "curl baseline failed (HTTP $code); skipped" >&2
-  fi
-  rm -f "$work/curl.bin"
+  have_curl=1
 fi
+# curl_get [sync]: one download of big.bin into a fresh folder; prints MB/s (with sync: timed
+# until the file is on the disk)
+curl_get() {
+  local durable=${1:-} dir t0 t1 code bps
+  dir=$(mktemp -d "$work/curl.XXXX")
+  sync
+  t0=$(date +%s.%N)
+  read -r code bps < <(curl -s -o "$dir/big.bin" -w '%{http_code} %{speed_download}\n' "http://127.0.0.1:$hport/big.bin")
+  [ -n "$durable" ] && sync "$dir/big.bin"
+  t1=$(date +%s.%N)
+  if [ "$code" != 200 ] || ! cmp -s "$dir/big.bin" "$work/src/big.bin"; then
+    echo "curl baseline failed (HTTP $code)" >&2; rm -rf "$dir"; exit 1
+  fi
+  if [ -n "$durable" ]; then
+    awk -v a="$t0" -v b="$t1" -v n="$(stat -c %s "$dir/big.bin")" 'BEGIN{printf "%.1f\n", n/1e6/(b-a)}'
+  else
+    awk -v b="$bps" 'BEGIN{printf "%.1f\n", b/1e6}'
+  fi
+  rm -rf "$dir"
+}
 
-# the index and providers start after the baselines, so their JVM start-up does not
-# share the two cores with them
+# the index and providers start after the raw baseline, so their JVM start-up does not
+# share the two cores with it
 bg index --bind 127.0.0.1 --port "$port" --lease 60 >"$work/index.log" 2>&1 &
 pids+=($!)
 sleep 1
 share p1 "$work/src/big.bin"; share p2 "$work/src/big.bin"; share p3 "$work/src/big.bin"
-# each figure is the better of two runs: the first also warms up the providers' JIT
-best() { awk -v a="$1" -v b="$2" 'BEGIN{ print (a > b ? a : b) }'; }
-one=$(best "$(get big.bin 1)" "$(get big.bin 1)")
-three=$(best "$(get big.bin 3)" "$(get big.bin 3)")
+get big.bin 1 >/dev/null; get big.bin 3 >/dev/null   # warms up the providers' JIT
+
+ROUNDS=${ROUNDS:-5}
+c_runs=(); cs_runs=(); one_runs=(); three_runs=(); onefs_runs=()
+for r in $(seq 1 "$ROUNDS"); do
+  if [ -n "$have_curl" ]; then c_runs+=("$(curl_get)"); fi
+  one_runs+=("$(get big.bin 1)")
+  three_runs+=("$(get big.bin 3)")
+  if [ -n "$have_curl" ]; then cs_runs+=("$(curl_get sync)"); fi
+  onefs_runs+=("$(get big.bin 1 --fsync)")
+  printf '  round %d: curl %s, 1 source %s, 3 sources %s; durable: curl+fsync %s, --fsync %s\n' \
+    "$r" "${c_runs[-1]:--}" "${one_runs[-1]}" "${three_runs[-1]}" "${cs_runs[-1]:--}" "${onefs_runs[-1]}"
+done
+# median and range of the arguments: "median (min-max)"
+summary() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.0f (%.0f-%.0f)", m, v[1], v[NR] }'; }
+median() { summary "$@" | cut -d' ' -f1; }
+curl_rate=""; curl_sync_rate=""
+if [ -n "$have_curl" ]; then curl_rate=$(median "${c_runs[@]}"); curl_sync_rate=$(median "${cs_runs[@]}"); fi
+one=$(median "${one_runs[@]}"); three=$(median "${three_runs[@]}"); onefs=$(median "${onefs_runs[@]}")
 
 # resume: a 1-source download slowed down so it can be killed half way
 dir="$work/resume"; mkdir -p "$dir"
@@ -180,12 +205,18 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else prin
 ref=${curl_rate:-$raw}
 refname=$([ -n "$curl_rate" ] && echo curl || echo raw)
 echo
-printf '%-34s %10s %10s\n' "run" "MB/s" "vs $refname"
-printf '%-34s %10s %10s\n' "raw socket copy (baseline)" "$raw" "$(ratio "$raw" "$ref")"
-[ -n "$curl_rate" ] && printf '%-34s %10s %10s\n' "curl <- nginx sendfile" "$curl_rate" "1.00"
-[ -n "${curl_sync_rate:-}" ] && printf '%-34s %10s %10s\n' "curl <- nginx, then fsync" "$curl_sync_rate" "$(ratio "$curl_sync_rate" "$ref")"
-printf '%-34s %10s %10s\n' "peershare get, 1 source" "$one" "$(ratio "$one" "$ref")"
-printf '%-34s %10s %10s\n' "peershare get, 3 sources" "$three" "$(ratio "$three" "$ref")"
+echo "medians of $ROUNDS rounds (range), MB/s; the ratio is of the medians"
+printf '%-34s %18s %8s\n' "run" "MB/s" "vs $refname"
+printf '%-34s %18s %8s\n' "raw socket copy (best of 2)" "$raw" "$(ratio "$raw" "$ref")"
+[ -n "$curl_rate" ] && printf '%-34s %18s %8s\n' "curl <- nginx sendfile" "$(summary "${c_runs[@]}")" "1.00"
+printf '%-34s %18s %8s\n' "peershare get, 1 source" "$(summary "${one_runs[@]}")" "$(ratio "$one" "$ref")"
+printf '%-34s %18s %8s\n' "peershare get, 3 sources" "$(summary "${three_runs[@]}")" "$(ratio "$three" "$ref")"
+if [ -n "$curl_sync_rate" ]; then
+  printf '%-34s %18s %8s\n' "curl <- nginx, then fsync" "$(summary "${cs_runs[@]}")" "1.00"
+  printf '%-34s %18s %8s\n' "peershare get --fsync, 1 source" "$(summary "${onefs_runs[@]}")" "$(ratio "$onefs" "$curl_sync_rate")"
+else
+  printf '%-34s %18s %8s\n' "peershare get --fsync, 1 source" "$(summary "${onefs_runs[@]}")" "-"
+fi
 echo
 printf '%-34s %10s %10s\n' "capped at $RATE per provider" "MB/s" "vs 1 source"
 printf '%-34s %10s %10s\n' "1 source" "$capped1" "1.00"

