@@ -84,6 +84,7 @@ public final class Downloader {
           swarm.run(board, manifest, limiter, sink);
         }
       }
+      journal.close(); // no state write may follow the move below
       if (options.fsync()) {
         part.force();
       }

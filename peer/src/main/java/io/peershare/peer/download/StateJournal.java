@@ -2,15 +2,24 @@ package io.peershare.peer.download;
 
 import io.peershare.protocol.Digest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps the {@code .part.state} file up to date without writing it for every piece: it is written
  * after {@value #BATCH} newly verified pieces or {@value #INTERVAL_MILLIS} ms, whichever comes
  * first, and whenever the download stops. A crash loses at most the pieces verified since the last
  * write; they are fetched again on resume.
+ *
+ * <p>The writes during the download happen on a thread of the journal's own, so the threads that
+ * verify and write pieces never wait for the file system: creating and renaming a file waits for
+ * the file system's journal, which on ext4 can take over 100 ms while another large file is being
+ * deleted (measured), long enough to stall a download. A failed write is thrown by the next {@link
+ * #pieceVerified}, so a full disk still stops the download.
  */
-final class StateJournal {
+final class StateJournal implements AutoCloseable {
   static final int BATCH = 8;
   static final long INTERVAL_MILLIS = 250;
 
@@ -19,8 +28,15 @@ final class StateJournal {
   private final long size;
   private final PieceBoard board;
   private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition requested = lock.newCondition();
+  private final Object file = new Object(); // one writer of the state file at a time
   private int unwritten;
   private long lastWrite;
+  private boolean pending; // a background write was asked for and has not started yet
+  private boolean closed;
+  private IOException failed; // from a background write, thrown by the next pieceVerified
+  private Thread writer;
 
   StateJournal(DownloadTarget target, Digest digest, long size, PieceBoard board, Clock clock) {
     this.target = target;
@@ -31,19 +47,36 @@ final class StateJournal {
     this.lastWrite = clock.millis();
   }
 
-  /** One more piece is verified and written. */
-  synchronized void pieceVerified() throws IOException {
-    unwritten++;
-    if (unwritten >= BATCH || clock.millis() - lastWrite >= INTERVAL_MILLIS) {
-      write();
+  /** One more piece is verified and written; asks for a write in the background when one is due. */
+  void pieceVerified() throws IOException {
+    lock.lock();
+    try {
+      if (failed != null) {
+        throw failed;
+      }
+      unwritten++;
+      if (unwritten >= BATCH || clock.millis() - lastWrite >= INTERVAL_MILLIS) {
+        unwritten = 0;
+        lastWrite = clock.millis();
+        if (!closed) {
+          pending = true;
+          if (writer == null) {
+            writer = Thread.ofPlatform().daemon().name("part-state").start(this::writeLoop);
+          }
+          requested.signal();
+        }
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** Writes the state now. */
-  synchronized void write() throws IOException {
-    new PartState(digest, size, board.verifiedSnapshot()).write(target.state(), target.stateTemp());
-    unwritten = 0;
-    lastWrite = clock.millis();
+  /** Writes the state now, on the calling thread. */
+  void write() throws IOException {
+    synchronized (file) {
+      new PartState(digest, size, board.verifiedSnapshot())
+          .write(target.state(), target.stateTemp());
+    }
   }
 
   /**
@@ -53,10 +86,70 @@ final class StateJournal {
   void writeOnStop() throws IOException {
     boolean interrupted = Thread.interrupted();
     try {
+      close();
       write();
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Stops the background writer and waits for a write it has begun: after this, only {@link #write}
+   * touches the state file.
+   */
+  @Override
+  public void close() {
+    Thread w;
+    lock.lock();
+    try {
+      closed = true;
+      pending = false;
+      w = writer;
+      requested.signal();
+    } finally {
+      lock.unlock();
+    }
+    if (w != null) {
+      boolean interrupted = false;
+      while (w.isAlive()) {
+        try {
+          w.join();
+        } catch (InterruptedException e) {
+          interrupted = true; // a state write takes moments; the caller's interrupt is kept
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void writeLoop() {
+    while (true) {
+      lock.lock();
+      try {
+        while (!pending && !closed) {
+          requested.awaitUninterruptibly();
+        }
+        if (closed) {
+          return;
+        }
+        pending = false;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        write();
+      } catch (IOException | UncheckedIOException e) {
+        lock.lock();
+        try {
+          failed = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+        } finally {
+          lock.unlock();
+        }
+        return;
       }
     }
   }

@@ -1,0 +1,85 @@
+package io.peershare.peer.download;
+
+import static io.peershare.peer.download.TestData.MIB;
+import static io.peershare.peer.download.TestData.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.peershare.protocol.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state file is written in the background, fails loudly, and never after close. */
+class StateJournalTest {
+  @TempDir Path dir;
+
+  private final Manifest manifest = Manifest.of(random(48 * MIB, 5));
+  private final PieceBoard board = new PieceBoard(manifest, new BitSet());
+
+  private StateJournal journal(Clock clock) throws Exception {
+    DownloadTarget t = DownloadTarget.of("f", dir);
+    return new StateJournal(t, manifest.digest(), manifest.size(), board, clock);
+  }
+
+  private void verify(StateJournal journal, int piece) throws IOException {
+    assertThat(board.beginCommit(piece)).isTrue();
+    board.commitDone(piece);
+    journal.pieceVerified();
+  }
+
+  private BitSet onDisk() throws IOException {
+    return PartState.read(dir.resolve(".f.part.state")).map(PartState::verified).orElseThrow();
+  }
+
+  @Test
+  void writesTheVerifiedPiecesInTheBackground() throws Exception {
+    try (StateJournal journal = journal(Clock.systemUTC())) {
+      for (int i = 0; i < StateJournal.BATCH; i++) {
+        verify(journal, i);
+      }
+
+      await().until(() -> Files.exists(dir.resolve(".f.part.state")));
+      await().until(() -> onDisk().cardinality() == StateJournal.BATCH);
+    }
+  }
+
+  @Test
+  void aFailedBackgroundWriteStopsTheDownloadAtTheNextPiece() throws Exception {
+    Files.createDirectories(dir.resolve(".f.part.state.tmp").resolve("in-the-way"));
+    try (StateJournal journal = journal(new TickingClock())) {
+      verify(journal, 0); // due at once: the clock moves a second per reading
+
+      await()
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(() -> verify(journal, nextPiece()))
+                      .isInstanceOf(IOException.class));
+    }
+  }
+
+  private int next = 1;
+
+  private int nextPiece() {
+    return next++;
+  }
+
+  @Test
+  void writesNothingAfterClose() throws Exception {
+    StateJournal journal = journal(new TickingClock());
+    journal.close();
+
+    for (int i = 0; i < 2 * StateJournal.BATCH; i++) {
+      verify(journal, i);
+    }
+
+    assertThat(dir.resolve(".f.part.state")).doesNotExist();
+    journal.write(); // the explicit write still works: it is the one used as a download stops
+    assertThat(onDisk().cardinality()).isEqualTo(2 * StateJournal.BATCH);
+  }
+}
