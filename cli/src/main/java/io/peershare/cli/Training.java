@@ -87,31 +87,37 @@ public final class Training {
       try (PeerNode node = PeerNode.start(config)) {
         node.register("training.bin", file);
         PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
-        List<List<String>> commands =
+        Path one = Files.createDirectories(dir.resolve("get-one-source"));
+        Path many = Files.createDirectories(dir.resolve("get-default"));
+        List<String[]> commands =
             List.of(
-                List.of("list", "--index", where),
-                List.of("get", "training.bin", "--index", where, "--sources", "1", "--stats"),
-                List.of("get", "training.bin", "--index", where, "--stats"),
-                List.of("get", "--help"));
-        int step = 0;
-        for (List<String> command : commands) {
-          List<String> args = command;
-          if (command.get(0).equals("get") && command.size() > 2) {
-            Path into = Files.createDirectories(dir.resolve("get" + step++));
-            args = new java.util.ArrayList<>(command);
-            args.addAll(List.of("--dir", into.toString()));
-          }
-          int code = Main.run(args.toArray(String[]::new), quiet, quiet);
+                new String[] {"list", "--index", where},
+                new String[] {
+                  "get",
+                  "training.bin",
+                  "--index",
+                  where,
+                  "--dir",
+                  one.toString(),
+                  "--sources",
+                  "1",
+                  "--stats"
+                },
+                new String[] {
+                  "get", "training.bin", "--index", where, "--dir", many.toString(), "--stats"
+                },
+                new String[] {"get", "--help"});
+        for (String[] args : commands) {
+          int code = Main.run(args, quiet, quiet);
           if (code != 0) {
             System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
             return code;
           }
         }
         byte[] expected = Files.readAllBytes(file);
-        for (int i = 0; i < step; i++) {
-          if (!Arrays.equals(
-              expected, Files.readAllBytes(dir.resolve("get" + i).resolve("training.bin")))) {
-            System.err.println("training: download " + i + " differs from the shared file");
+        for (Path into : List.of(one, many)) {
+          if (!Arrays.equals(expected, Files.readAllBytes(into.resolve("training.bin")))) {
+            System.err.println("training: the download into " + into + " differs");
             return Main.FAILED;
           }
         }
