@@ -2,7 +2,6 @@ package io.peershare.peer.download;
 
 import io.peershare.protocol.Digest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -142,10 +141,11 @@ final class StateJournal implements AutoCloseable {
       }
       try {
         write();
-      } catch (IOException | UncheckedIOException e) {
+      } catch (IOException | RuntimeException e) {
         lock.lock();
         try {
-          failed = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+          failed =
+              e instanceof IOException io ? io : new IOException("writing the state failed", e);
         } finally {
           lock.unlock();
         }
