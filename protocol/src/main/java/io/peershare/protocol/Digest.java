@@ -5,7 +5,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** A SHA-256 value: 32 raw bytes, immutable, compared by content. */
+/**
+ * A SHA-256 value: 32 raw bytes, immutable, compared by content. The wire type {@code digest}
+ * (docs/protocol.md §1.2); what is hashed is §2.5.
+ */
 public final class Digest implements Comparable<Digest> {
   public static final int LENGTH = 32;
   private static final HexFormat HEX = HexFormat.of();

@@ -23,7 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bytes to {@link IndexMessage} and back, to the byte of the spec.
+ * Bytes to {@link IndexMessage} and back, to the byte of docs/protocol.md §3 (one offset table per
+ * message in §3.3–§3.14, worked examples beside them).
  *
  * <pre>
  * header   u8 type | u8 version (1) | u32 requestId
@@ -41,7 +42,7 @@ import java.util.List;
  * </pre>
  */
 public final class IndexCodec {
-  /** The most providers one {@code S} may ask for. */
+  /** The most providers one {@code S} may ask for (docs/protocol.md §3.9). */
   public static final int MAX_LOCATE = 16;
 
   private IndexCodec() {}
@@ -53,7 +54,9 @@ public final class IndexCodec {
 
   /**
    * Decodes one datagram, checking in the spec's order: size, version ({@code
-   * UNSUPPORTED_VERSION}), type ({@code UNSUPPORTED}), then the body ({@code MALFORMED}).
+   * UNSUPPORTED_VERSION}), type ({@code UNSUPPORTED}), then the body ({@code MALFORMED}). The
+   * server's full order, with the rate limit, the cookie and the reply cache between type and body,
+   * is docs/protocol.md §4.1.
    */
   public static IndexMessage decode(byte[] buf, int offset, int length) throws ProtocolException {
     if (length < IndexMessage.HEADER_SIZE) {
@@ -229,7 +232,7 @@ public final class IndexCodec {
   /**
    * Encodes an {@code E} reply no longer than {@code maxLength}: the message is cut (at a UTF-8
    * character boundary, to nothing if need be). Returns null when even an empty error (9 bytes)
-   * would be longer: then no reply may be sent.
+   * would be longer: then no reply may be sent (docs/protocol.md §4.3, §3.14).
    */
   public static byte[] encodeError(int requestId, ErrorCode code, String message, int maxLength) {
     int room = Math.min(255, maxLength - 9);

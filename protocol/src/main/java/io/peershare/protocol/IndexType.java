@@ -1,18 +1,46 @@
 package io.peershare.protocol;
 
-/** The index protocol's message types and their ASCII letters. */
+/**
+ * The index protocol's message types and their ASCII letters (docs/protocol.md §3.2). Each constant
+ * cites the section that lays out its message, as Netty's {@code DnsRecordType} cites RFCs.
+ */
 public enum IndexType {
+  /** {@code H} hello: asks for a cookie (docs/protocol.md §3.3). */
   HELLO('H', true),
+  /** {@code R} register: this peer provides a content on a TCP port (docs/protocol.md §3.4). */
   REGISTER('R', true),
+  /** {@code T} deregister: this peer no longer provides a content (docs/protocol.md §3.5). */
   DEREGISTER('T', true),
+  /**
+   * {@code Q} quit: remove all of this peer's registrations from this address (docs/protocol.md
+   * §3.6).
+   */
   QUIT('Q', true),
+  /**
+   * {@code K} keepalive: renew every lease of this peer from this address (docs/protocol.md §3.7).
+   */
   KEEPALIVE('K', true),
+  /** {@code O} list: content names after a name, containing a filter (docs/protocol.md §3.8). */
   LIST('O', true),
+  /** {@code S} locate: up to 16 providers of a content, round robin (docs/protocol.md §3.9). */
   LOCATE('S', true),
+  /** {@code Y} cookie: the reply to {@code H} (docs/protocol.md §3.10). */
   COOKIE('Y', false),
+  /**
+   * {@code L} listing: one page of content names, the reply to {@code O} (docs/protocol.md §3.11).
+   */
   LISTING('L', false),
+  /**
+   * {@code P} providers: size, digest and where to download, the reply to {@code S}
+   * (docs/protocol.md §3.12).
+   */
   PROVIDERS('P', false),
+  /**
+   * {@code A} ack: done, with the lease; the reply to {@code R}, {@code T}, {@code Q}, {@code K}
+   * (docs/protocol.md §3.13).
+   */
   ACK('A', false),
+  /** {@code E} error: a code and a message (docs/protocol.md §3.14, codes §7). */
   ERROR('E', false);
 
   private static final IndexType[] BY_LETTER = new IndexType[128];

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * A content's identity: its size, the SHA-256 of each 1 MiB piece (the last may be shorter, an
- * empty file has none) and the digest, SHA-256 of the piece hashes one after the other.
+ * empty file has none) and the digest, SHA-256 of the piece hashes one after the other
+ * (docs/protocol.md §2.5, with test vectors; on the wire as the {@code M} answer, §6.5).
  */
 public final class Manifest {
   /** Every piece is exactly this long, but the last. */

@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The spec's name rules, checked on UTF-8 bytes. Peer names: 1–32 bytes; content names: 1–255
- * bytes, not "." or "..", no leading or trailing space. Neither may hold control characters
- * (U+0000–U+001F, U+007F), '/' or '\'.
+ * The spec's name rules, checked on UTF-8 bytes. Peer names: 1–32 bytes (docs/protocol.md §2.2);
+ * content names: 1–255 bytes, not "." or "..", no leading or trailing space (§2.3). Neither may
+ * hold control characters (U+0000–U+001F, U+007F), '/' or '\' (§2.1). Byte order and the folded
+ * filter: §2.4.
  */
 public final class Names {
   public static final int MAX_PEER_BYTES = 32;

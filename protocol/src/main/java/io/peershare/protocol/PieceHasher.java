@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Computes a {@link Manifest} from bytes fed in order, in one pass: each piece is hashed as its
- * bytes go by, so no second read of the data is needed.
+ * bytes go by, so no second read of the data is needed. Pieces and digest: docs/protocol.md §2.5.
  */
 public final class PieceHasher {
   private final MessageDigest piece = Digest.newSha256();

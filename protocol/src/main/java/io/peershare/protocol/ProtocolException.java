@@ -2,7 +2,8 @@ package io.peershare.protocol;
 
 /**
  * The one exception for input that breaks the protocol: truncated, trailing bytes, bad UTF-8, bad
- * names, unknown types or versions. It carries the error code a server answers with.
+ * names, unknown types or versions. It carries the error code a server answers with
+ * (docs/protocol.md §7).
  */
 public final class ProtocolException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The transfer protocol's bytes.
+ * The transfer protocol's bytes: docs/protocol.md §6 (message types §6.2, one offset table per
+ * message in §6.3–§6.7).
  *
  * <pre>
  * request  u8 type | u8 version (1) | body
@@ -27,7 +28,9 @@ import java.util.List;
  * the few bytes of one field), whatever a length on the wire declares.
  */
 public final class TransferCodec {
-  /** The longest request: type, version, str (256), digest, offset, length. */
+  /**
+   * The longest request: type, version, str (256), digest, offset, length (docs/protocol.md §6.4).
+   */
   public static final int MAX_REQUEST = 2 + 256 + Digest.LENGTH + 16;
 
   public static final byte DOWNLOAD = 'D';
@@ -69,7 +72,8 @@ public final class TransferCodec {
   }
 
   /**
-   * Reads one request from a connection: at most {@link #MAX_REQUEST} bytes.
+   * Reads one request from a connection: at most {@link #MAX_REQUEST} bytes, checking version,
+   * type, then body, the order of docs/protocol.md §6.8.
    *
    * @throws ProtocolException for a request that breaks the spec, including one cut short
    */
@@ -108,7 +112,7 @@ public final class TransferCodec {
     return new DownloadRequest(content, digest, offset, length);
   }
 
-  /** The 5-byte head of a {@code C} frame carrying {@code n} bytes. */
+  /** The 5-byte head of a {@code C} frame carrying {@code n} bytes (docs/protocol.md §6.6). */
   public static byte[] frameHeader(int n) {
     if (n < 0 || n > TransferMessage.MAX_FRAME) {
       throw new IllegalArgumentException("frame of " + n + " bytes");
@@ -116,7 +120,7 @@ public final class TransferCodec {
     return new WireWriter(5).u8(FRAME).u32(n).toBytes();
   }
 
-  /** The {@code M} answer. */
+  /** The {@code M} answer (docs/protocol.md §6.5). */
   public static byte[] encodeManifest(Manifest m) {
     WireWriter w = new WireWriter(17 + m.pieceCount() * Digest.LENGTH);
     w.u8(MANIFEST).u64(m.size()).u32(Manifest.PIECE_SIZE).u32(m.pieceCount());
@@ -126,7 +130,10 @@ public final class TransferCodec {
     return w.toBytes();
   }
 
-  /** The {@code E} answer; the message is cut to 255 bytes at a character boundary. */
+  /**
+   * The {@code E} answer; the message is cut to 255 bytes at a character boundary (docs/protocol.md
+   * §6.7).
+   */
   public static byte[] encodeError(ErrorCode code, String message) {
     byte[] text = message.getBytes(StandardCharsets.UTF_8);
     int n = Math.min(255, text.length);
@@ -149,7 +156,9 @@ public final class TransferCodec {
     return t;
   }
 
-  /** After a {@code C}: the frame length, checked against the 16 MiB cap. */
+  /**
+   * After a {@code C}: the frame length, checked against the 16 MiB cap (docs/protocol.md §6.6).
+   */
   public static int readFrameLength(InputStream in) throws IOException, ProtocolException {
     long n = readU32(in);
     if (n > TransferMessage.MAX_FRAME) {
@@ -158,7 +167,7 @@ public final class TransferCodec {
     return (int) n;
   }
 
-  /** After an {@code E}: the error. */
+  /** After an {@code E}: the error (docs/protocol.md §6.7). */
   public static TransferError readError(InputStream in) throws IOException, ProtocolException {
     int code = readU16(in);
     int n = readU8(in);
@@ -169,7 +178,8 @@ public final class TransferCodec {
 
   /**
    * After an {@code M}: the manifest, which must describe a file of {@code expectedSize} bytes (the
-   * size the index gave), so the piece count, and with it what is read, is known in advance.
+   * size the index gave), so the piece count, and with it what is read, is known in advance
+   * (docs/protocol.md §6.5).
    */
   public static Manifest readManifest(InputStream in, long expectedSize)
       throws IOException, ProtocolException {

@@ -7,7 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Strict UTF-8 (RFC 3629): malformed input is reported, never replaced. */
+/** Strict UTF-8 (RFC 3629): malformed input is reported, never replaced (docs/protocol.md §2.1). */
 final class Utf8 {
   private static final ThreadLocal<CharsetDecoder> DECODER =
       ThreadLocal.withInitial(

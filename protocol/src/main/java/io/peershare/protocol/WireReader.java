@@ -1,8 +1,9 @@
 package io.peershare.protocol;
 
 /**
- * Bounds-checked reads of the spec's types from a byte array. Every read checks the bytes are there
- * first, so a declared length never drives an allocation beyond what was received.
+ * Bounds-checked reads of the spec's types (docs/protocol.md §1.2) from a byte array. Every read
+ * checks the bytes are there first, so a declared length never drives an allocation beyond what was
+ * received.
  */
 public final class WireReader {
   private final byte[] buf;

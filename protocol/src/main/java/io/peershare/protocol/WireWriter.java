@@ -3,7 +3,7 @@ package io.peershare.protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Appends the spec's types to a growable byte array, big-endian. */
+/** Appends the spec's types (docs/protocol.md §1.2) to a growable byte array, big-endian. */
 public final class WireWriter {
   private byte[] buf;
   private int len;
