@@ -3,6 +3,7 @@ package io.peershare.cli;
 import io.peershare.peer.download.DownloadException;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.index.IndexUnreachableException;
+import io.peershare.protocol.Addresses;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -42,7 +43,7 @@ final class Failures {
 
   /** Why a server could not listen on {@code bind:port}, saying so plainly when it is taken. */
   static String cannotListen(String protocol, InetAddress bind, int port, BindException e) {
-    String where = protocol + " port " + port + " on " + bind.getHostAddress();
+    String where = protocol + " port " + port + " on " + Addresses.host(bind);
     return inUse(e)
         ? where + " is already in use (another index running there?); choose another with --port"
         : "cannot listen on " + where + ": " + orClass(e);

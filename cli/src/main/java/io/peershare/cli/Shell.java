@@ -4,6 +4,7 @@ import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadException;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.Addresses;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ final class Shell {
   void run() {
     out.printf(
         "Peer '%s' is up, sharing from %s, index %s. Type help for the commands.%n",
-        node.name(), node.config().dir(), Text.address(node.config().index()));
+        node.name(), node.config().dir(), Addresses.format(node.config().index()));
     out.flush();
     while (true) {
       String line = console.readLine(node.name() + "> ");

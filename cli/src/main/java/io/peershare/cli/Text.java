@@ -1,6 +1,5 @@
 package io.peershare.cli;
 
-import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /** Small formatting helpers for what a person reads. */
@@ -36,10 +35,5 @@ final class Text {
     return h > 0
         ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
         : String.format(Locale.ROOT, "%d:%02d", m, s);
-  }
-
-  static String address(InetSocketAddress a) {
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 }

@@ -5,6 +5,7 @@ import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
+import io.peershare.protocol.Addresses;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -80,7 +81,7 @@ public final class Training {
     try (IndexServer index =
         new IndexServer(IndexServer.Config.defaults().withBind(loopback).withPort(0)).start()) {
       InetSocketAddress at = index.localAddress();
-      String where = at.getAddress().getHostAddress() + ":" + at.getPort();
+      String where = Addresses.format(at);
       PeerConfig config =
           new PeerConfig(
               "training", at, shared, ServeOptions.defaults(), DownloadOptions.defaults());

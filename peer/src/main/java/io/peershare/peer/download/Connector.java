@@ -1,5 +1,6 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.Addresses;
 import io.peershare.protocol.IndexMessage.Provider;
 import java.io.Closeable;
 import java.io.IOException;
@@ -105,7 +106,7 @@ final class Connector {
 
   /** How a provider is named in messages: its peer name and address. */
   static String describe(Provider p) {
-    return "peer \"" + p.peer() + "\" (" + p.address().getHostAddress() + ":" + p.tcpPort() + ")";
+    return "peer \"" + p.peer() + "\" (" + Addresses.format(p.address(), p.tcpPort()) + ")";
   }
 
   private static void closeQuietly(Closeable s) {

@@ -1,5 +1,6 @@
 package io.peershare.peer.serve;
 
+import io.peershare.protocol.Addresses;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.TransferCodec;
 import java.io.IOException;
@@ -95,7 +96,7 @@ final class PortListener implements AutoCloseable {
 
   private static String describe(SocketAddress a) {
     return a instanceof InetSocketAddress i && i.getAddress() != null
-        ? i.getAddress().getHostAddress() + ":" + i.getPort()
+        ? Addresses.format(i)
         : String.valueOf(a);
   }
 
