@@ -27,9 +27,11 @@ final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--bind",
-      defaultValue = "0.0.0.0",
-      description = "Address to listen on. Default: ${DEFAULT-VALUE} (all IPv4 addresses).")
-  InetAddress bind;
+      paramLabel = "ADDR",
+      description =
+          "Address to listen on, e.g. 127.0.0.1 or ::1. Default: every address, IPv6 and IPv4"
+              + " (:: dual stack; 0.0.0.0 where the system has no IPv6).")
+  InetAddress bind = IndexServer.Config.ANY;
 
   @Option(
       names = "--lease",

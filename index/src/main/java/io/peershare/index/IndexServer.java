@@ -1,11 +1,17 @@
 package io.peershare.index;
 
+import io.peershare.protocol.Addresses;
 import io.peershare.protocol.IndexMessage;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -39,7 +45,7 @@ public final class IndexServer implements AutoCloseable {
    *
    * @param port UDP port, 0 for any free one
    * @param bind local address; replies leave from it, so bind the address peers are given on a host
-   *     with several
+   *     with several; {@link #ANY} listens on every address, IPv6 and IPv4
    * @param lease how long a registration lives without R or K (whole seconds)
    * @param limits registrations per peer and in total
    * @param ratePerSecond requests per second each source IP may make (0: no limit)
@@ -67,11 +73,25 @@ public final class IndexServer implements AutoCloseable {
       Objects.requireNonNull(clock);
     }
 
+    /**
+     * Every local address, IPv6 and IPv4 ({@code ::}, dual stack; {@code 0.0.0.0} where there is no
+     * IPv6).
+     */
+    public static final InetAddress ANY = anyAddress();
+
+    private static InetAddress anyAddress() {
+      try {
+        return InetAddress.getByAddress(new byte[16]);
+      } catch (UnknownHostException e) {
+        throw new AssertionError("16 bytes are an IPv6 address", e);
+      }
+    }
+
     /** Port 3000 on every address, 90 s leases, the default limits, the system clock. */
     public static Config defaults() {
       return new Config(
           DEFAULT_PORT,
-          new InetSocketAddress(0).getAddress(),
+          ANY,
           DEFAULT_LEASE,
           RegistryLimits.defaults(),
           RateLimiter.DEFAULT_PER_SECOND,
@@ -137,13 +157,8 @@ public final class IndexServer implements AutoCloseable {
     if (channel != null) {
       throw new IllegalStateException("already started");
     }
-    StandardProtocolFamily family =
-        config.bind().getAddress().length == 4
-            ? StandardProtocolFamily.INET
-            : StandardProtocolFamily.INET6;
-    DatagramChannel ch = DatagramChannel.open(family);
+    DatagramChannel ch = openBound();
     try {
-      ch.bind(new InetSocketAddress(config.bind(), config.port()));
       ch.configureBlocking(false);
       selector = Selector.open();
       ch.register(selector, SelectionKey.OP_READ);
@@ -158,11 +173,53 @@ public final class IndexServer implements AutoCloseable {
     thread = new Thread(this::loop, "index-server-" + at.getPort());
     thread.start();
     log.info(
-        "index server listening on udp {}:{}, lease {} s",
-        at.getAddress().getHostAddress(),
-        at.getPort(),
+        "index server listening on udp {}{}, lease {} s",
+        Addresses.format(at),
+        isIpv6Wildcard(at.getAddress()) ? " (IPv6 and IPv4)" : "",
         config.lease().toSeconds());
     return this;
+  }
+
+  /**
+   * The socket, bound. The IPv6 wildcard {@code ::} (the default) listens on IPv6 and IPv4 at once:
+   * the JDK opens IPv6 sockets with {@code IPV6_V6ONLY} off, so IPv4 clients arrive as IPv4-mapped
+   * addresses (which Java hands over as plain IPv4) and replies go back to them the same way. Where
+   * the system or the JVM has no IPv6 ({@code ipv6.disable=1}, {@code -Djava.net.preferIPv4Stack})
+   * it listens on {@code 0.0.0.0} instead and says so in one line.
+   */
+  private DatagramChannel openBound() throws IOException {
+    InetAddress bind = config.bind();
+    if (isIpv6Wildcard(bind)) {
+      try {
+        return openBound(StandardProtocolFamily.INET6, bind);
+      } catch (UnsupportedOperationException | SocketException e) {
+        if (e instanceof BindException) {
+          throw (BindException) e; // the port is taken: that is not about IPv6
+        }
+        InetAddress v4 = InetAddress.getByAddress(new byte[4]);
+        log.info("IPv6 is not available here ({}): listening on IPv4 only", e.getMessage());
+        return openBound(StandardProtocolFamily.INET, v4);
+      }
+    }
+    return openBound(
+        bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6,
+        bind);
+  }
+
+  private DatagramChannel openBound(StandardProtocolFamily family, InetAddress bind)
+      throws IOException {
+    DatagramChannel ch = DatagramChannel.open(family);
+    try {
+      ch.bind(new InetSocketAddress(bind, config.port()));
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static boolean isIpv6Wildcard(InetAddress a) {
+    return a instanceof Inet6Address && a.isAnyLocalAddress();
   }
 
   /** Where the server listens (the real port when started on port 0). */
