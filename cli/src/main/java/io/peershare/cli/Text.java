@@ -1,12 +1,21 @@
 package io.peershare.cli;
 
 import java.util.Locale;
+import org.jline.utils.WCWidth;
 
 /** Small formatting helpers for what a person reads. */
 final class Text {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
   private Text() {}
+
+  /**
+   * Columns {@code text} takes on a terminal: two for each wide (East Asian) character, none for a
+   * combining one, one for the rest (JLine's {@code wcwidth}, which its line editor uses too).
+   */
+  static int width(String text) {
+    return text.codePoints().map(c -> Math.max(0, WCWidth.wcwidth(c))).sum();
+  }
 
   /** 1536 → "1.5 KiB". */
   static String size(long bytes) {

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,33 @@ class ShellTest {
         .contains("R [name]", "T [name]", "D [name]")
         .contains("Unknown command 'what'")
         .contains("Deregistered your one content");
+  }
+
+  @Test
+  void localAndOnlineTablesStayAlignedWithWideNames() throws Exception {
+    PeerNode mai = node("mai");
+    String wide = "日本語のファイル.txt";
+    Files.writeString(mai.config().dir().resolve(wide), "x".repeat(2048));
+    Files.writeString(mai.config().dir().resolve("lorem"), "lorem ipsum\n");
+    String out = session(mai, "R " + wide + "\nR lorem\nO\nL\nQ\n");
+    List<String> lines = out.lines().toList();
+    // O: name, size, providers; L: #, name, size, port
+    for (String header : List.of("name  ", "#  ")) {
+      int at = lines.indexOf(lines.stream().filter(l -> l.startsWith(header)).findFirst().get());
+      List<String> table = lines.subList(at, at + 3);
+      int sizeColumn = column(table.get(0), "size");
+      assertThat(column(table.get(1), table.get(1).contains(wide) ? "2.0 KiB" : "12 B"))
+          .as("%s", table)
+          .isEqualTo(sizeColumn);
+      assertThat(column(table.get(2), table.get(2).contains(wide) ? "2.0 KiB" : "12 B"))
+          .as("%s", table)
+          .isEqualTo(sizeColumn);
+    }
+  }
+
+  /** The terminal column where {@code cell} starts in {@code line}. */
+  private static int column(String line, String cell) {
+    return Text.width(line.substring(0, line.indexOf(cell)));
   }
 
   @Test
