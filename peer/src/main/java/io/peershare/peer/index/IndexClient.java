@@ -1,6 +1,8 @@
 package io.peershare.peer.index;
 
 import io.peershare.peer.index.ErrorSentences.Subject;
+import io.peershare.peer.index.IndexUnreachableException.NodeFailure;
+import io.peershare.protocol.Addresses;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
@@ -13,24 +15,45 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Talks to one index server over UDP. Thread-safe: any number of threads may call at once; each
- * call blocks until its reply, an {@link IndexException} ({@code E} reply) or an {@link
- * IndexUnreachableException} (no reply after every retry). Names that break the spec's rules are a
- * caller bug and throw {@link IllegalArgumentException}.
+ * Talks to an index over UDP: one server, or several nodes of one index tried in the order given.
+ * Thread-safe: any number of threads may call at once; each call blocks until its reply, an {@link
+ * IndexException} ({@code E} reply) or an {@link IndexUnreachableException} (no node answered).
+ * Names that break the spec's rules are a caller bug and throw {@link IllegalArgumentException}.
+ *
+ * <p>One socket, connected to the node in use, so the kernel drops datagrams from anyone else and
+ * reports an ICMP port unreachable from that node: a node where nothing listens is given up on at
+ * once, a silent one after the whole retry schedule. The client then goes on with the next node and
+ * stays there. The request it gave up on is first sent on unchanged (same request id, cookie and
+ * source port), so a node that shares the first one's cookie secret and reply cache answers it as
+ * the first would have, acting once; a node that does not know that cookie answers {@code
+ * BAD_COOKIE}, and the request goes again with a cookie of its own. Each node has its own cookie.
  */
 public final class IndexClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IndexClient.class);
+
   /** A cookie is fetched again at this age (servers keep them valid for at least 120 s). */
   static final Duration COOKIE_REFRESH = Duration.ofSeconds(60);
 
@@ -39,29 +62,90 @@ public final class IndexClient implements AutoCloseable {
     IndexMessage.Request make(int requestId, long cookie);
   }
 
-  private final InetSocketAddress server;
+  /** One node's cookie; guarded by itself. */
+  private static final class Cookie {
+    long value;
+    long fetchedAt = Long.MIN_VALUE; // MIN_VALUE: none yet
+  }
+
+  /** The bytes of a request as sent, with its id. */
+  private record Sent(int id, byte[] datagram) {}
+
+  /** A node gave up on a request ({@code request} null when it was an H: not worth sending on). */
+  private static final class NodeGaveUp extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient NodeFailure failure;
+    final transient Sent request;
+
+    NodeGaveUp(NodeFailure failure, Sent request) {
+      super(failure.reason(), null, false, false);
+      this.failure = failure;
+      this.request = request;
+    }
+  }
+
+  /** Another thread moved the client to another node while this request was out. */
+  private static final class Moved extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient Sent request;
+
+    Moved(Sent request) {
+      super(null, null, false, false);
+      this.request = request;
+    }
+  }
+
+  private final List<InetSocketAddress> nodes;
+  private final Cookie[] cookies;
   private final RetrySchedule schedule;
   private final Clock clock;
   private final DatagramChannel channel;
   private final ReplyReceiver receiver;
-  private final Object cookieLock = new Object();
-  private long cookie; // guarded by cookieLock
-  private long cookieAt = Long.MIN_VALUE; // guarded by cookieLock; MIN_VALUE: none yet
+  private final List<Consumer<InetSocketAddress>> moveListeners = new CopyOnWriteArrayList<>();
+  // sends hold the read lock; connecting the socket to another node and moving hold the write lock
+  private final ReadWriteLock route = new ReentrantReadWriteLock();
+  private volatile int current; // the node in use
+  private volatile int connected = -1; // the node the socket is connected to; -1: none yet
 
-  /** A client with the spec's retry schedule and the system clock. */
+  /** A client of one server with the spec's retry schedule and the system clock. */
   public IndexClient(InetSocketAddress server) throws IOException {
-    this(server, RetrySchedule.standard(), Clock.systemUTC());
+    this(List.of(server));
+  }
+
+  /**
+   * A client of the nodes of one index, in the order to try them; spec's schedule, system clock.
+   */
+  public IndexClient(List<InetSocketAddress> nodes) throws IOException {
+    this(nodes, RetrySchedule.standard(), Clock.systemUTC());
   }
 
   public IndexClient(InetSocketAddress server, RetrySchedule schedule, Clock clock)
       throws IOException {
-    this.server = server;
+    this(List.of(server), schedule, clock);
+  }
+
+  public IndexClient(List<InetSocketAddress> nodes, RetrySchedule schedule, Clock clock)
+      throws IOException {
+    this.nodes = List.copyOf(new LinkedHashSet<>(nodes));
+    if (this.nodes.isEmpty()) {
+      throw new IllegalArgumentException("an index client needs at least one node");
+    }
+    this.cookies = new Cookie[this.nodes.size()];
+    for (int i = 0; i < cookies.length; i++) {
+      cookies[i] = new Cookie();
+    }
     this.schedule = schedule;
     this.clock = clock;
     this.channel = DatagramChannel.open();
     try {
-      channel.connect(server); // the kernel then drops datagrams from anyone else
-      this.receiver = new ReplyReceiver(channel, (InetSocketAddress) channel.getRemoteAddress());
+      // bound once, explicitly, so the source port stays the same whichever node is in use
+      channel.bind(new InetSocketAddress(0));
+      channel.configureBlocking(false);
+      this.receiver =
+          new ReplyReceiver(
+              channel,
+              new LinkedHashSet<>(this.nodes),
+              "index-client-" + this.nodes.get(0).getPort());
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -131,21 +215,36 @@ public final class IndexClient implements AutoCloseable {
         return all;
       }
       if (page.entries().isEmpty()) {
-        throw new IOException("the index server at " + server + " sent an empty page with more");
+        throw new IOException(
+            "the index server at " + Addresses.format(node()) + " sent an empty page with more");
       }
       after = page.entries().get(page.entries().size() - 1).content();
     }
   }
 
-  public InetSocketAddress server() {
-    return server;
+  /** The node in use now: the first that answered, or the one after the last given up on. */
+  public InetSocketAddress node() {
+    return nodes.get(current);
+  }
+
+  /** Every node, in the order they are tried. */
+  public List<InetSocketAddress> nodes() {
+    return nodes;
+  }
+
+  /**
+   * Calls {@code listener} with the new node whenever the client gives up on a node and goes on
+   * with another (so that a peer registers again there). It runs on the calling thread.
+   */
+  public void onMove(Consumer<InetSocketAddress> listener) {
+    moveListeners.add(listener);
   }
 
   @Override
   public void close() {
     try {
       channel.close();
-      receiver.join();
+      receiver.stop();
     } catch (IOException e) {
       // closing a datagram channel does not fail in practice; nothing to do
     } catch (InterruptedException e) {
@@ -153,83 +252,219 @@ public final class IndexClient implements AutoCloseable {
     }
   }
 
-  /** Sends with the current cookie; on BAD_COOKIE fetches a new one and sends once more. */
+  /**
+   * Sends on the node in use; when that node gives up, goes on with the next, each node at most
+   * once per call, and throws {@link IndexUnreachableException} when none answered.
+   */
   private IndexMessage.Reply call(RequestMaker maker, Subject subject)
       throws IndexException, IOException {
-    long c = cookie();
-    IndexMessage.Reply reply = exchange(id -> maker.make(id, c));
-    if (reply instanceof ErrorReply e && e.code() == ErrorCode.BAD_COOKIE) {
-      long fresh = refreshCookie(c);
-      reply = exchange(id -> maker.make(id, fresh));
+    List<NodeFailure> failures = new ArrayList<>();
+    Sent carried = null;
+    int node = current;
+    int moves = 0;
+    while (failures.size() < nodes.size()) {
+      IndexMessage.Reply reply;
+      try {
+        reply = callOn(node, maker, carried);
+      } catch (NodeGaveUp e) {
+        failures.add(e.failure);
+        carried = e.request == null ? carried : e.request;
+        if (failures.size() < nodes.size()) {
+          node = moveOn(node, e.failure);
+        }
+        continue;
+      } catch (Moved e) {
+        carried = e.request == null ? carried : e.request;
+        if (++moves > 2 * nodes.size()) { // others keep moving: every node is failing for them
+          failures.add(NodeFailure.silent(nodes.get(node), schedule));
+        }
+        node = current;
+        continue;
+      }
+      if (reply instanceof ErrorReply e) {
+        throw ErrorSentences.toException(e.code(), e.message(), subject);
+      }
+      return reply;
     }
-    if (reply instanceof ErrorReply e) {
-      throw ErrorSentences.toException(e.code(), e.message(), subject);
+    throw new IndexUnreachableException(failures);
+  }
+
+  /**
+   * One request on one node: first the bytes another node gave up on, if any; then with this node's
+   * cookie, fetching a new one on BAD_COOKIE and sending once more.
+   */
+  private IndexMessage.Reply callOn(int node, RequestMaker maker, Sent carried)
+      throws NodeGaveUp, Moved, IndexException, IOException {
+    if (carried != null) {
+      IndexMessage.Reply reply = resend(node, carried);
+      if (reply != null && !isBadCookie(reply)) {
+        return reply;
+      }
+    }
+    long c = cookie(node);
+    IndexMessage.Reply reply = exchange(node, id -> maker.make(id, c));
+    if (isBadCookie(reply)) {
+      long fresh = refreshCookie(node, c);
+      reply = exchange(node, id -> maker.make(id, fresh));
     }
     return reply;
   }
 
-  private long cookie() throws IndexException, IOException {
-    synchronized (cookieLock) {
+  private static boolean isBadCookie(IndexMessage.Reply reply) {
+    return reply instanceof ErrorReply e && e.code() == ErrorCode.BAD_COOKIE;
+  }
+
+  private long cookie(int node) throws NodeGaveUp, Moved, IndexException, IOException {
+    Cookie cookie = cookies[node];
+    synchronized (cookie) {
       long now = clock.millis();
-      if (cookieAt == Long.MIN_VALUE || now - cookieAt >= COOKIE_REFRESH.toMillis()) {
-        fetchCookie();
+      if (cookie.fetchedAt == Long.MIN_VALUE
+          || now - cookie.fetchedAt >= COOKIE_REFRESH.toMillis()) {
+        fetchCookie(node, cookie);
       }
-      return cookie;
+      return cookie.value;
     }
   }
 
   /** A new cookie unless another thread already replaced {@code stale}. */
-  private long refreshCookie(long stale) throws IndexException, IOException {
-    synchronized (cookieLock) {
-      if (cookie == stale) {
-        fetchCookie();
+  private long refreshCookie(int node, long stale)
+      throws NodeGaveUp, Moved, IndexException, IOException {
+    Cookie cookie = cookies[node];
+    synchronized (cookie) {
+      if (cookie.value == stale) {
+        fetchCookie(node, cookie);
       }
-      return cookie;
+      return cookie.value;
     }
   }
 
-  private void fetchCookie() throws IndexException, IOException {
+  private void fetchCookie(int node, Cookie cookie)
+      throws NodeGaveUp, Moved, IndexException, IOException {
     long askedAt = clock.millis();
-    IndexMessage.Reply reply = exchange(IndexMessage.Hello::new);
+    IndexMessage.Reply reply;
+    try {
+      reply = exchange(node, IndexMessage.Hello::new);
+    } catch (NodeGaveUp e) {
+      throw new NodeGaveUp(e.failure, null);
+    } catch (Moved e) {
+      throw new Moved(null);
+    }
     if (reply instanceof ErrorReply e) {
       throw ErrorSentences.toException(e.code(), e.message(), new Subject("", null));
     }
-    cookie = expect(CookieReply.class, reply).cookie();
-    cookieAt = askedAt; // its age counts from before the H, to be safe
+    cookie.value = expect(CookieReply.class, reply).cookie();
+    cookie.fetchedAt = askedAt; // its age counts from before the H, to be safe
   }
 
   /** One request: the same datagram sent on the retry schedule until a reply comes. */
-  private IndexMessage.Reply exchange(java.util.function.IntFunction<IndexMessage.Request> maker)
-      throws IOException {
+  private IndexMessage.Reply exchange(int node, IntFunction<IndexMessage.Request> maker)
+      throws NodeGaveUp, Moved, IOException {
     CompletableFuture<IndexMessage.Reply> reply = new CompletableFuture<>();
     int id = receiver.reserve(reply);
+    byte[] datagram;
     try {
-      ByteBuffer datagram = ByteBuffer.wrap(IndexCodec.encode(maker.apply(id)));
+      datagram = IndexCodec.encode(maker.apply(id));
+    } catch (RuntimeException e) {
+      receiver.release(id);
+      throw e;
+    }
+    return await(node, new Sent(id, datagram), reply);
+  }
+
+  /** Sends on the bytes another node gave up on; null when their request id is in use here. */
+  private IndexMessage.Reply resend(int node, Sent request) throws NodeGaveUp, Moved, IOException {
+    CompletableFuture<IndexMessage.Reply> reply = new CompletableFuture<>();
+    return receiver.reserve(request.id(), reply) ? await(node, request, reply) : null;
+  }
+
+  /** Sends {@code request} on the schedule until {@code reply} completes; then releases its id. */
+  private IndexMessage.Reply await(
+      int node, Sent request, CompletableFuture<IndexMessage.Reply> reply)
+      throws NodeGaveUp, Moved, IOException {
+    try {
+      ByteBuffer datagram = ByteBuffer.wrap(request.datagram());
       for (Duration wait : schedule.waits()) {
-        send(datagram.rewind());
+        send(node, request, datagram.rewind());
         try {
           return reply.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           continue; // lost, or slow: send the same bytes again
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof PortUnreachableException refused) {
+            throw new NodeGaveUp(NodeFailure.refused(nodes.get(node), refused), request);
+          }
           throw new IOException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted waiting for the index server");
         }
       }
-      throw new IndexUnreachableException(server, schedule.tries(), schedule.total());
+      throw new NodeGaveUp(NodeFailure.silent(nodes.get(node), schedule), request);
     } finally {
-      receiver.release(id);
+      receiver.release(request.id());
     }
   }
 
-  private void send(ByteBuffer datagram) throws IOException {
-    try {
-      channel.write(datagram);
-    } catch (PortUnreachableException e) {
-      // an ICMP error from an earlier send; this one may still go: count it as lost
+  /** Sends one datagram to {@code node}, connecting the socket to it first when need be. */
+  private void send(int node, Sent request, ByteBuffer datagram)
+      throws NodeGaveUp, Moved, IOException {
+    if (connected != node) {
+      connect(node, request);
     }
+    route.readLock().lock();
+    try {
+      if (current != node || connected != node) {
+        throw new Moved(request);
+      }
+      receiver.sentTo(request.id(), nodes.get(node));
+      channel.write(datagram); // 0 when the send buffer is full: as good as lost
+    } catch (PortUnreachableException e) {
+      throw new NodeGaveUp(NodeFailure.refused(nodes.get(node), e), request);
+    } finally {
+      route.readLock().unlock();
+    }
+  }
+
+  /** Connects the socket to {@code node}, unless another thread moved on from it. */
+  private void connect(int node, Sent request) throws NodeGaveUp, IOException {
+    route.writeLock().lock();
+    try {
+      if (connected == node || current != node) {
+        return;
+      }
+      if (connected >= 0) {
+        connected = -1;
+        channel.disconnect(); // the JDK keeps the socket's local port
+      }
+      try {
+        channel.connect(nodes.get(node));
+      } catch (SocketException | UnsupportedAddressTypeException | UnresolvedAddressException e) {
+        // no route there, or an IPv6 node on a system without IPv6
+        throw new NodeGaveUp(NodeFailure.unsendable(nodes.get(node), e), request);
+      }
+      connected = node;
+    } finally {
+      route.writeLock().unlock();
+    }
+  }
+
+  /** Gives up on {@code from} and goes on with the next node; returns the node now in use. */
+  private int moveOn(int from, NodeFailure why) {
+    int to;
+    route.writeLock().lock();
+    try {
+      if (current != from) {
+        return current; // another thread moved on already
+      }
+      to = (from + 1) % nodes.size();
+      current = to;
+    } finally {
+      route.writeLock().unlock();
+    }
+    InetSocketAddress next = nodes.get(to);
+    log.warn("{}: going on with the index node {}", why.reason(), Addresses.format(next));
+    moveListeners.forEach(l -> l.accept(next));
+    return to;
   }
 
   private static long ack(IndexMessage.Reply reply) throws IOException {
