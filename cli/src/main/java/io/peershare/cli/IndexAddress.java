@@ -4,7 +4,10 @@ import io.peershare.index.IndexServer;
 import java.net.InetSocketAddress;
 import picocli.CommandLine;
 
-/** Parses {@code HOST:PORT} (or {@code [v6]:PORT}, or {@code HOST} for port 3000). */
+/**
+ * Parses one index node: {@code HOST:PORT} (or {@code [v6]:PORT}, or {@code HOST} for port 3000).
+ * The option splits a list at commas first.
+ */
 final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress> {
   /** The port of a {@code HOST} given alone. */
   static final int DEFAULT_PORT = IndexServer.Config.DEFAULT_PORT;
@@ -57,6 +60,6 @@ final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress
 
   private static CommandLine.TypeConversionException bad(String value) {
     return new CommandLine.TypeConversionException(
-        "'" + value + "' is not HOST:PORT (for example 127.0.0.1:3000)");
+        "'" + value + "' is not HOST:PORT (for example 127.0.0.1:3000 or [::1]:3000)");
   }
 }

@@ -5,6 +5,7 @@ import io.peershare.peer.rate.ByteRate;
 import io.peershare.peer.serve.ServeOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that talk to an index, serve, or download. */
@@ -20,15 +21,21 @@ final class PeerOptions {
     }
   }
 
-  /** {@code --index HOST:PORT}. */
+  /** {@code --index HOST:PORT[,HOST:PORT...]}. */
   static final class Index {
     @Option(
         names = {"-i", "--index"},
-        paramLabel = "HOST:PORT",
+        paramLabel = "HOST:PORT[,HOST:PORT...]",
+        split = ",",
+        hideParamSyntax = true,
         converter = IndexAddress.class,
         defaultValue = "${env:PEERSHARE_INDEX:-127.0.0.1:3000}",
-        description = "The index server. Default: $PEERSHARE_INDEX, else 127.0.0.1:3000.")
-    InetSocketAddress index;
+        description = {
+          "The index server ([::1]:3000 for IPv6), or several nodes of one index: the first that"
+              + " answers is used, and the next when it stops answering.",
+          "Default: $PEERSHARE_INDEX, else 127.0.0.1:3000."
+        })
+    List<InetSocketAddress> index;
   }
 
   /** How content is served. */

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The peer's interactive shell: reads commands from a {@link Console} (a terminal, or plain streams
@@ -31,7 +32,9 @@ final class Shell {
   void run() {
     out.printf(
         "Peer '%s' is up, sharing from %s, index %s. Type help for the commands.%n",
-        node.name(), node.config().dir(), Addresses.format(node.config().index()));
+        node.name(),
+        node.config().dir(),
+        node.config().index().stream().map(Addresses::format).collect(Collectors.joining(", ")));
     out.flush();
     while (true) {
       String line = console.readLine(node.name() + "> ");

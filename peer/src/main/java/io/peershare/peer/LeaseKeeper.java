@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * Keeps a peer's registrations alive: {@code K} at a third of the lease. When the index answers
  * {@code NOT_FOUND} (it restarted, or the leases ran out while the network was down) every shared
  * content is registered again; a registration whose {@code R} got no reply is retried here too.
+ * When the index client gives up on one index node and goes on with the next, a round runs at once:
+ * the new node answers {@code NOT_FOUND} unless it shares the first one's registry.
  */
 final class LeaseKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -40,7 +43,25 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   void start() {
+    node.index().onMove(to -> renewNow());
     scheduleNext();
+  }
+
+  /** A keepalive round now, on the timer's thread (so never two at once). */
+  private void renewNow() {
+    try {
+      timer.execute(this::tickOnce);
+    } catch (RejectedExecutionException e) {
+      // closing: nothing to renew any more
+    }
+  }
+
+  private void tickOnce() {
+    try {
+      renew();
+    } catch (RuntimeException e) {
+      log.warn("keepalive failed: {}", e.toString());
+    }
   }
 
   /** The index accepted {@code R} for {@code content} with this lease. */
@@ -85,9 +106,7 @@ final class LeaseKeeper implements AutoCloseable {
 
   private void tick() {
     try {
-      renew();
-    } catch (RuntimeException e) {
-      log.warn("keepalive failed: {}", e.toString());
+      tickOnce();
     } finally {
       scheduleNext();
     }

@@ -5,27 +5,45 @@ import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.Names;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * What a peer process runs with.
  *
  * @param name the peer name, unique per host at the index
- * @param index the index server
+ * @param index the index: its nodes, in the order to try them (one for a single server)
  * @param dir the folder whose files the peer shares and where downloads go
  * @param serve content server options (ports, connection cap, upload rate)
  * @param download downloader options (sources, rate, timeouts)
  */
 public record PeerConfig(
-    String name, InetSocketAddress index, Path dir, ServeOptions serve, DownloadOptions download) {
+    String name,
+    List<InetSocketAddress> index,
+    Path dir,
+    ServeOptions serve,
+    DownloadOptions download) {
   public PeerConfig {
     String problem = Names.peerNameProblem(name);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    Objects.requireNonNull(index);
+    index = List.copyOf(index);
+    if (index.isEmpty()) {
+      throw new IllegalArgumentException("a peer needs at least one index node");
+    }
     Objects.requireNonNull(dir);
     Objects.requireNonNull(serve);
     Objects.requireNonNull(download);
+  }
+
+  /** A peer of a single index server. */
+  public PeerConfig(
+      String name,
+      InetSocketAddress index,
+      Path dir,
+      ServeOptions serve,
+      DownloadOptions download) {
+    this(name, List.of(index), dir, serve, download);
   }
 }
