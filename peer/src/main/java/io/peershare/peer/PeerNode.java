@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Follows the spec's advice on lost replies: it sends {@code Q} when it starts (an earlier run
  * of the same name on this host may have been killed) and when it stops if it ever sent {@code R};
- * a registration whose {@code R} got no reply is tried again at the next keepalive.
+ * a registration whose {@code R} got no reply is tried again at the next keepalive. Since that
+ * {@code Q} would remove the registrations of a peer of the same name that is still running, a peer
+ * holds a {@link NameLock} while it runs and does not start while another holds it.
  */
 public final class PeerNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
 
   private final PeerConfig config;
+  private final NameLock lock;
   private final IndexClient index;
   private final ContentServer server;
   private final ManifestCache manifests;
@@ -40,8 +43,9 @@ public final class PeerNode implements AutoCloseable {
   private volatile boolean sentRegister;
   private boolean closed;
 
-  private PeerNode(PeerConfig config, IndexClient index) {
+  private PeerNode(PeerConfig config, NameLock lock, IndexClient index) {
     this.config = config;
+    this.lock = lock;
     this.index = index;
     this.server = new ContentServer(config.serve());
     this.manifests = new ManifestCache(cacheDir());
@@ -51,20 +55,26 @@ public final class PeerNode implements AutoCloseable {
 
   /**
    * Starts a peer: clears what an earlier run of this name left at the index and starts the
-   * keepalive. Fails when the index cannot be reached.
+   * keepalive. Fails when the index cannot be reached, and with {@link NameInUseException} when a
+   * peer of this name already runs on this host with the same index.
    */
   public static PeerNode start(PeerConfig config) throws IOException, IndexException {
     if (!Files.isDirectory(config.dir())) {
       throw new IOException("the folder " + config.dir() + " does not exist");
     }
-    IndexClient client = new IndexClient(config.index());
+    NameLock lock = NameLock.acquire(config.name(), config.index());
+    IndexClient client = null;
     try {
+      client = new IndexClient(config.index());
       client.quit(config.name());
     } catch (IOException | IndexException | RuntimeException e) {
-      client.close();
+      if (client != null) {
+        client.close();
+      }
+      lock.close();
       throw e;
     }
-    PeerNode node = new PeerNode(config, client);
+    PeerNode node = new PeerNode(config, lock, client);
     node.leases.start();
     return node;
   }
@@ -246,5 +256,6 @@ public final class PeerNode implements AutoCloseable {
     }
     server.close();
     index.close();
+    lock.close(); // after the Q: the next peer of this name may start now
   }
 }
