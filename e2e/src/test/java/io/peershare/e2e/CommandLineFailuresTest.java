@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,24 +37,43 @@ class CommandLineFailuresTest {
   }
 
   @Test
-  void listAndGetAgainstAnIndexThatIsNotThere() throws Exception {
-    int port = Loopback.freeUdpPort(); // free: nothing answers there
+  void listAndGetWhereNothingListens() throws Exception {
+    int port = Loopback.freeUdpPort(); // free: the kernel answers ICMP port unreachable
     String index = "127.0.0.1:" + port;
     Path into = Files.createDirectories(tmp.resolve("into"));
-    // both at once: the retry schedule takes 7.75 s, once for the two
-    try (PeershareProcess list = PeershareProcess.start("list", tmp, "list", "--index", index);
-        PeershareProcess get =
-            PeershareProcess.start(
-                "get", tmp, "get", "movie", "--dir", into.toString(), "--index", index)) {
-      String line =
-          "peershare: no reply from the index server at 127\\.0\\.0\\.1:"
-              + port
-              + " after 5 tries \\(7\\.75 s\\); is it running and reachable\\?";
-      assertOneLine(Run.finish(list), FAILED, line);
-      assertOneLine(Run.finish(get), FAILED, line);
-    }
+    String line =
+        "peershare: nothing listens at 127\\.0\\.0\\.1:"
+            + port
+            + "; is the index server running, and on that port\\?";
+    assertOneLine(run("list", "--index", index), FAILED, line);
+    assertOneLine(run("get", "movie", "--dir", into.toString(), "--index", index), FAILED, line);
     try (var left = Files.list(into)) {
       assertThat(left).as("nothing left in the download folder").isEmpty();
+    }
+  }
+
+  @Test
+  void listAndGetAgainstAnIndexThatIsSilent() throws Exception {
+    // a socket that never answers: as an index behind a firewall that drops, or a hung one
+    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      int port = silent.getLocalPort();
+      String index = "127.0.0.1:" + port;
+      Path into = Files.createDirectories(tmp.resolve("into"));
+      // both at once: the retry schedule takes 7.75 s, once for the two
+      try (PeershareProcess list = PeershareProcess.start("list", tmp, "list", "--index", index);
+          PeershareProcess get =
+              PeershareProcess.start(
+                  "get", tmp, "get", "movie", "--dir", into.toString(), "--index", index)) {
+        String line =
+            "peershare: no reply from 127\\.0\\.0\\.1:"
+                + port
+                + " after 5 tries \\(7\\.75 s\\); is the index server running and reachable\\?";
+        assertOneLine(Run.finish(list), FAILED, line);
+        assertOneLine(Run.finish(get), FAILED, line);
+      }
+      try (var left = Files.list(into)) {
+        assertThat(left).as("nothing left in the download folder").isEmpty();
+      }
     }
   }
 
