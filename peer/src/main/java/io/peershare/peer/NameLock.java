@@ -156,12 +156,7 @@ final class NameLock implements AutoCloseable {
     if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
       return Path.of(runtime, "peershare");
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base =
-        xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("peershare").resolve("running");
+    return PeerNode.userCache().resolve("running");
   }
 
   private static FileAttribute<?>[] ownerOnly(String perms) {

@@ -88,12 +88,17 @@ public final class PeerNode implements AutoCloseable {
     if (own != null && !own.isBlank()) {
       return Path.of(own).resolve("manifests");
     }
+    return userCache().resolve("manifests");
+  }
+
+  /** $XDG_CACHE_HOME/peershare, else ~/.cache/peershare. */
+  static Path userCache() {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
         xdg != null && !xdg.isBlank()
             ? Path.of(xdg)
             : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("peershare").resolve("manifests");
+    return base.resolve("peershare");
   }
 
   public PeerConfig config() {
