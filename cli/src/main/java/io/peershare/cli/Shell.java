@@ -8,6 +8,7 @@ import io.peershare.protocol.Addresses;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
@@ -32,9 +33,7 @@ final class Shell {
   void run() {
     out.printf(
         "Peer '%s' is up, sharing from %s, index %s. Type help for the commands.%n",
-        node.name(),
-        node.config().dir(),
-        node.config().index().stream().map(Addresses::format).collect(Collectors.joining(", ")));
+        node.name(), node.config().dir(), indexInUse());
     out.flush();
     while (true) {
       String line = console.readLine(node.name() + "> ");
@@ -47,6 +46,18 @@ final class Shell {
         return;
       }
     }
+  }
+
+  /** {@code 127.0.0.1:3000}, or with several nodes the one in use and all of them. */
+  private String indexInUse() {
+    String now = Addresses.format(node.indexNode());
+    List<InetSocketAddress> all = node.config().index();
+    return all.size() == 1
+        ? now
+        : now
+            + " (of "
+            + all.stream().map(Addresses::format).collect(Collectors.joining(", "))
+            + ")";
   }
 
   /** Runs one command line; false when it was {@code Q}. */

@@ -100,6 +100,35 @@ class ShellTest {
   }
 
   @Test
+  void theHeaderSaysWhichIndexNodeIsInUse() throws Exception {
+    InetSocketAddress dead;
+    try (java.net.DatagramSocket s =
+        new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      dead = (InetSocketAddress) s.getLocalSocketAddress(); // nothing listens there once closed
+    }
+    InetSocketAddress live = index.localAddress();
+    Path dir = Files.createDirectories(tmp.resolve("kim"));
+    try (PeerNode kim =
+        PeerNode.start(
+            new PeerConfig(
+                "kim",
+                List.of(dead, live),
+                dir,
+                ServeOptions.defaults(),
+                DownloadOptions.defaults()))) {
+      assertThat(session(kim, "Q\n"))
+          .contains(
+              "index 127.0.0.1:"
+                  + live.getPort()
+                  + " (of 127.0.0.1:"
+                  + dead.getPort()
+                  + ", 127.0.0.1:"
+                  + live.getPort()
+                  + ")");
+    }
+  }
+
+  @Test
   void askedForTheNameWhenOmittedAndWordsWorkInAnyCase() throws Exception {
     PeerNode mai = node("mai");
     Files.writeString(mai.config().dir().resolve("song one.mp3"), "la la la");

@@ -13,6 +13,7 @@ import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.Names;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -219,6 +220,11 @@ public final class PeerNode implements AutoCloseable {
 
   IndexClient index() {
     return index;
+  }
+
+  /** The index node this peer talks to now (one of {@code config().index()}). */
+  public InetSocketAddress indexNode() {
+    return index.node();
   }
 
   /** Re-sends {@code R} for a shared content (after an index restart or a lost reply). */
