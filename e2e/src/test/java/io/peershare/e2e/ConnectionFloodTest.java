@@ -55,6 +55,10 @@ class ConnectionFloodTest {
     int indexPort = Loopback.freeUdpPort();
     String index = "127.0.0.1:" + indexPort;
     track(PeershareProcess.startIndex(tmp, indexPort, 90));
+    // a sharer started before anything listens there would be told so at once, and give up
+    await("the index answers")
+        .atMost(PeershareProcess.PATIENCE)
+        .until(() -> Run.of(tmp, "list", "--index", index).exitCode() == 0);
     Path file = Loopback.randomFile(tmp.resolve("src").resolve("clip.bin"), 1_300_000, 31);
     PeershareProcess sharer =
         track(

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One real {@code peershare} process (the cli's main class on this JVM's class path), with its
@@ -142,27 +143,46 @@ final class PeershareProcess implements AutoCloseable {
    * returns its index.
    */
   int awaitOut(int from, String regex) {
-    Pattern p = Pattern.compile(regex);
-    int[] found = {-1};
-    await(label + " prints /" + regex + "/ (it printed: " + stdout() + " / " + stderr() + ")")
-        .atMost(PATIENCE)
-        .until(
-            () -> {
-              synchronized (out) {
-                for (int i = from; i < out.size(); i++) {
-                  if (p.matcher(out.get(i)).find()) {
-                    found[0] = i;
-                    return true;
-                  }
-                }
-              }
-              return false;
-            });
-    return found[0];
+    return awaitLine(out, from, regex, "prints");
   }
 
   int awaitOut(String regex) {
     return awaitOut(0, regex);
+  }
+
+  /** Waits until a line of standard error (where logs go) matches {@code regex}. */
+  int awaitErr(String regex) {
+    return awaitLine(err, 0, regex, "logs");
+  }
+
+  private int awaitLine(List<String> lines, int from, String regex, String verb) {
+    Pattern p = Pattern.compile(regex);
+    int[] found = {-1};
+    try {
+      await(label + " " + verb + " /" + regex + "/")
+          .atMost(PATIENCE)
+          .until(
+              () -> {
+                synchronized (lines) {
+                  for (int i = from; i < lines.size(); i++) {
+                    if (p.matcher(lines.get(i)).find()) {
+                      found[0] = i;
+                      return true;
+                    }
+                  }
+                }
+                return false;
+              });
+    } catch (ConditionTimeoutException e) {
+      // what it printed by the end of the wait, not at its start
+      throw new AssertionError(
+          e.getMessage() + "; it printed: " + stdout() + " / " + stderr() + alive(), e);
+    }
+    return found[0];
+  }
+
+  private String alive() {
+    return process.isAlive() ? "" : " and exited with " + process.exitValue();
   }
 
   int outLines() {

@@ -227,11 +227,6 @@ public final class IndexClient implements AutoCloseable {
     return nodes.get(current);
   }
 
-  /** Every node, in the order they are tried. */
-  public List<InetSocketAddress> nodes() {
-    return nodes;
-  }
-
   /**
    * Calls {@code listener} with the new node whenever the client gives up on a node and goes on
    * with another (so that a peer registers again there). It runs on the calling thread.

@@ -48,16 +48,8 @@ public final class IndexUnreachableException extends IOException {
     }
   }
 
-  private final transient List<NodeFailure> failures;
-
   IndexUnreachableException(List<NodeFailure> failures) {
     super(message(failures), firstCause(failures));
-    this.failures = List.copyOf(failures);
-  }
-
-  /** The nodes tried, in order. */
-  public List<InetSocketAddress> nodes() {
-    return failures.stream().map(NodeFailure::node).toList();
   }
 
   private static String message(List<NodeFailure> failures) {
