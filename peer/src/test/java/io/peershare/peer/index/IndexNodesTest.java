@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
 class IndexNodesTest {
   private static final Digest D = Digest.sha256("nodes".getBytes(StandardCharsets.UTF_8));
   private static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+  /** Quick to give up on a silent node, yet patient with a busy machine: 5 × 200 ms. */
   private static final RetrySchedule FAST =
-      new RetrySchedule(Collections.nCopies(5, Duration.ofMillis(40)));
+      new RetrySchedule(Collections.nCopies(5, Duration.ofMillis(200)));
 
   private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -92,9 +94,8 @@ class IndexNodesTest {
     assertThat(toA.seen('R')).isEqualTo(5);
     assertThat(c.node()).isEqualTo(toB.address());
     // B got A's bytes first, did not know A's cookie, so: H, and the R again with B's cookie
-    assertThat(toB.seen('R')).isEqualTo(2);
-    assertThat(toB.requests('R')).isEqualTo(2);
-    assertThat(toB.seen('H')).isEqualTo(1);
+    assertThat(toB.requests('R')).as("distinct R requests").isEqualTo(2);
+    assertThat(toB.requests('H')).isEqualTo(1);
     try (IndexClient direct = new IndexClient(b.localAddress(), FAST, Clock.systemUTC())) {
       assertThat(direct.listAll("")).containsExactly(new ListingEntry("song.ogg", 1, 1));
     }
@@ -118,9 +119,11 @@ class IndexNodesTest {
               .start(
                   () -> {
                     try {
-                      DatagramPacket hello = receive(a);
-                      reply(a, hello, new IndexMessage.CookieReply(requestId(hello), 42));
-                      toA.set(receive(a)); // the R: never answered (A died after acting on it)
+                      DatagramPacket p;
+                      while ((p = receive(a)).getData()[0] == 'H') { // resends of H too
+                        reply(a, p, new IndexMessage.CookieReply(requestId(p), 42));
+                      }
+                      toA.set(p); // the R: never answered (A died after acting on it)
                       toB.set(receive(b));
                       reply(b, toB.get(), new IndexMessage.Ack(requestId(toB.get()), 77));
                     } catch (Exception e) {
@@ -151,7 +154,7 @@ class IndexNodesTest {
                   + nowhere.getPort()
                   + "; no reply from 127.0.0.1:"
                   + silent.getLocalPort()
-                  + " after 5 tries (0.2 s)");
+                  + " after 5 tries (1 s)");
     }
   }
 
