@@ -1,6 +1,6 @@
 package io.peershare.peer.download;
 
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.Manifest;
@@ -67,7 +67,7 @@ public final class Downloader {
     BitSet resumed = resumable(t, found);
     PieceBoard board = new PieceBoard(manifest, resumed);
     StateJournal journal = new StateJournal(t, found.digest(), found.size(), board, clock);
-    RateLimiter limiter = new RateLimiter(options.downloadBytesPerSecond()); // 0: no cap
+    ByteRateLimiter limiter = new ByteRateLimiter(options.downloadBytesPerSecond()); // 0: no cap
     try (PartFile part = PartFile.open(t.part(), found.size(), !resumed.isEmpty())) {
       journal.write();
       listener.started(content, found.size(), board.verifiedBytes());

@@ -1,7 +1,7 @@
 package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.ProtocolException;
@@ -45,7 +45,7 @@ final class RangeFetcher {
    * Shared by all workers of one download. Bytes are counted after they arrive; a worker then waits
    * out the debt, which throttles the sender through TCP flow control.
    */
-  private final RateLimiter limiter;
+  private final ByteRateLimiter limiter;
 
   private final LongAdder arrived; // every byte off the wire, for all workers
   private final PieceSink sink;
@@ -57,7 +57,7 @@ final class RangeFetcher {
       Manifest manifest,
       Connector connector,
       PieceBoard board,
-      RateLimiter limiter,
+      ByteRateLimiter limiter,
       LongAdder arrived,
       PieceSink sink) {
     this.content = content;

@@ -1,7 +1,7 @@
 package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Provider;
@@ -102,7 +102,8 @@ final class Swarm {
   }
 
   /** Fetches every piece the board still lacks; returns when all are verified. */
-  void run(PieceBoard board, Manifest manifest, RateLimiter limiter, RangeFetcher.PieceSink sink)
+  void run(
+      PieceBoard board, Manifest manifest, ByteRateLimiter limiter, RangeFetcher.PieceSink sink)
       throws DownloadException, IOException, InterruptedException {
     connector.reopen();
     // platform threads (at most 16): a blocking read costs one system call, where a virtual

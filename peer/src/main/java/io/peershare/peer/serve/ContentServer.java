@@ -1,6 +1,6 @@
 package io.peershare.peer.serve;
 
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.Names;
 import java.io.IOException;
@@ -30,7 +30,7 @@ public final class ContentServer implements AutoCloseable {
 
   private final ServeOptions options;
   private final Clock clock;
-  private final RateLimiter uploadLimit;
+  private final ByteRateLimiter uploadLimit;
   private final OpenConnections connections;
   private final Executor background = r -> Thread.ofVirtual().name("peershare-rehash").start(r);
   private final Map<String, Entry> shared = new LinkedHashMap<>(); // guarded by this
@@ -47,7 +47,7 @@ public final class ContentServer implements AutoCloseable {
   public ContentServer(ServeOptions options, Clock clock) {
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.uploadLimit = new RateLimiter(options.uploadBytesPerSecond());
+    this.uploadLimit = new ByteRateLimiter(options.uploadBytesPerSecond());
     this.connections =
         new OpenConnections(options.maxConnections(), options.idleTimeout(), System::nanoTime);
   }

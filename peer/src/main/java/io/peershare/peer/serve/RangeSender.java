@@ -1,6 +1,6 @@
 package io.peershare.peer.serve;
 
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.peer.serve.ContentGuard.Check;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
@@ -43,10 +43,10 @@ final class RangeSender {
   /** What is copied through memory when the socket is full (see {@link #copyWhenFull}). */
   private static final int COPY_CHUNK = 16 << 10;
 
-  private final RateLimiter limiter;
+  private final ByteRateLimiter limiter;
   private final int frame;
 
-  RangeSender(RateLimiter limiter) {
+  RangeSender(ByteRateLimiter limiter) {
     this.limiter = limiter;
     this.frame = limiter.isUnlimited() ? FRAME : LIMITED_FRAME;
   }

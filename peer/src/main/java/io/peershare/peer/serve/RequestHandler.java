@@ -1,6 +1,6 @@
 package io.peershare.peer.serve;
 
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.ProtocolException;
 import io.peershare.protocol.TransferCodec;
@@ -29,7 +29,7 @@ final class RequestHandler {
   /**
    * @param lookup the content shared under a name, as seen from this listener
    */
-  RequestHandler(Function<String, Optional<ContentGuard>> lookup, RateLimiter uploadLimit) {
+  RequestHandler(Function<String, Optional<ContentGuard>> lookup, ByteRateLimiter uploadLimit) {
     this.lookup = lookup;
     this.sender = new RangeSender(uploadLimit);
   }

@@ -3,7 +3,7 @@ package io.peershare.peer.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.peershare.peer.rate.RateLimiter;
+import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.peer.serve.RawClient.Answer;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
@@ -49,7 +49,7 @@ class RequestFuzzTest {
       ContentGuard guard = new ContentGuard(sc, FileStamp.of(file), Fixture.LATER, Runnable::run);
       return new RequestHandler(
           name -> name.equals("a") ? Optional.of(guard) : Optional.empty(),
-          RateLimiter.unlimited());
+          ByteRateLimiter.unlimited());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

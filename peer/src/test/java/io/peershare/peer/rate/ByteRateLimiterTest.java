@@ -8,12 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The token bucket against a fake clock: what it books, never how fast anything really runs. */
-class RateLimiterTest {
+class ByteRateLimiterTest {
   private long now = 1_000_000_000_000L;
   private final List<Long> waits = new ArrayList<>();
 
-  private RateLimiter limiter(long rate) {
-    return new RateLimiter(
+  private ByteRateLimiter limiter(long rate) {
+    return new ByteRateLimiter(
         rate,
         () -> now,
         nanos -> {
@@ -24,15 +24,15 @@ class RateLimiterTest {
 
   @Test
   void unlimitedNeverWaits() throws InterruptedException {
-    RateLimiter l = limiter(0);
+    ByteRateLimiter l = limiter(0);
     l.acquire(Long.MAX_VALUE / 2);
     assertThat(waits).isEmpty();
-    assertThat(RateLimiter.unlimited().isUnlimited()).isTrue();
+    assertThat(ByteRateLimiter.unlimited().isUnlimited()).isTrue();
   }
 
   @Test
   void aBurstPassesThenTheRateHolds() throws InterruptedException {
-    RateLimiter l = limiter(1_000_000); // 1 MB/s: the burst is 100 ms = 100,000 bytes
+    ByteRateLimiter l = limiter(1_000_000); // 1 MB/s: the burst is 100 ms = 100,000 bytes
     l.acquire(100_000);
     assertThat(waits).isEmpty();
     l.acquire(500_000);
@@ -46,7 +46,7 @@ class RateLimiterTest {
 
   @Test
   void idleTimeIsSavedOnlyUpToTheBurst() throws InterruptedException {
-    RateLimiter l = limiter(1_000_000);
+    ByteRateLimiter l = limiter(1_000_000);
     l.acquire(100_000);
     now += 60_000_000_000L; // a minute idle
     l.acquire(100_000);
@@ -57,7 +57,7 @@ class RateLimiterTest {
 
   @Test
   void callersAreServedInTheOrderTheyBook() {
-    RateLimiter l = limiter(1_000);
+    ByteRateLimiter l = limiter(1_000);
     long first = l.reserve(1_000);
     long second = l.reserve(1_000);
     long third = l.reserve(10);
@@ -68,13 +68,13 @@ class RateLimiterTest {
 
   @Test
   void rejectsNegatives() {
-    assertThatThrownBy(() -> new RateLimiter(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRateLimiter(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> limiter(10).acquire(-1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void realSleeperStopsWhenInterrupted() {
-    RateLimiter l = new RateLimiter(1);
+    ByteRateLimiter l = new ByteRateLimiter(1);
     Thread.currentThread().interrupt();
     assertThatThrownBy(() -> l.acquire(1_000)).isInstanceOf(InterruptedException.class);
     assertThat(Thread.interrupted()).isFalse();

@@ -13,11 +13,11 @@ import java.util.function.LongSupplier;
  * starving. Time left unused is saved as credit for at most {@link #BURST_NANOS}, so an idle link
  * may send a short burst but never more than a fraction of a second's worth.
  */
-public final class RateLimiter {
+public final class ByteRateLimiter {
   /** Unused time kept as credit: 100 ms of the rate. */
   static final long BURST_NANOS = 100_000_000L;
 
-  private static final RateLimiter UNLIMITED = new RateLimiter(0);
+  private static final ByteRateLimiter UNLIMITED = new ByteRateLimiter(0);
 
   /** How a caller waits; tests replace it with one that moves a fake clock. */
   @FunctionalInterface
@@ -34,11 +34,11 @@ public final class RateLimiter {
   /**
    * @param bytesPerSecond the rate; 0 means unlimited
    */
-  public RateLimiter(long bytesPerSecond) {
-    this(bytesPerSecond, System::nanoTime, RateLimiter::park);
+  public ByteRateLimiter(long bytesPerSecond) {
+    this(bytesPerSecond, System::nanoTime, ByteRateLimiter::park);
   }
 
-  RateLimiter(long bytesPerSecond, LongSupplier nanoTime, Sleeper sleeper) {
+  ByteRateLimiter(long bytesPerSecond, LongSupplier nanoTime, Sleeper sleeper) {
     if (bytesPerSecond < 0) {
       throw new IllegalArgumentException("a rate cannot be negative: " + bytesPerSecond);
     }
@@ -47,7 +47,7 @@ public final class RateLimiter {
     this.sleeper = sleeper;
   }
 
-  public static RateLimiter unlimited() {
+  public static ByteRateLimiter unlimited() {
     return UNLIMITED;
   }
 
