@@ -239,9 +239,4 @@ final class Swarm {
   long receivedBytes() {
     return received.sum();
   }
-
-  /** How many providers have been dropped so far (for tests and logs). */
-  synchronized int droppedCount() {
-    return dropped.size();
-  }
 }

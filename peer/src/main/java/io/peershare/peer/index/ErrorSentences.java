@@ -10,7 +10,7 @@ final class ErrorSentences {
   record Subject(String peer, String content) {}
 
   static IndexException toException(ErrorCode code, String serverMessage, Subject s) {
-    return new IndexException(code, sentence(code, serverMessage, s), serverMessage);
+    return new IndexException(code, sentence(code, serverMessage, s));
   }
 
   static String sentence(ErrorCode code, String serverMessage, Subject s) {

@@ -145,10 +145,6 @@ public final class ContentServer implements AutoCloseable {
     return connections.count();
   }
 
-  public ServeOptions options() {
-    return options;
-  }
-
   /** Closes every listening port and every open connection. */
   @Override
   public void close() {

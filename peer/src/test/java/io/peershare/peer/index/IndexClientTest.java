@@ -121,7 +121,7 @@ class IndexClientTest {
       IndexMessage reply =
           rawCall(s, new IndexMessage.Register(2, y.cookie(), peer, content, 9, 1, D));
       if (reply instanceof IndexMessage.ErrorReply e) {
-        throw new IndexException(e.code(), e.message(), e.message());
+        throw new IndexException(e.code(), e.message());
       }
     }
   }
