@@ -1,5 +1,6 @@
 package io.peershare.bench;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
@@ -9,6 +10,7 @@ import io.peershare.protocol.IndexMessage.Locate;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Register;
+import io.peershare.protocol.PeerName;
 import io.peershare.protocol.ProtocolException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -58,19 +60,21 @@ public class CodecBenchmark {
         new Register(
             42,
             0x1122334455667788L,
-            "alice-laptop",
-            "holiday-video.mp4",
+            PeerName.of("alice-laptop"),
+            ContentName.of("holiday-video.mp4"),
             7000,
             734_003_200L,
             digest);
-    locate = new Locate(43, 0x1122334455667788L, "bob", "holiday-video.mp4", 16);
+    locate =
+        new Locate(
+            43, 0x1122334455667788L, PeerName.of("bob"), ContentName.of("holiday-video.mp4"), 16);
     List<Provider> ps = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       InetAddress a =
           i % 2 == 0
               ? InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) i})
               : InetAddress.getByName("2001:db8::" + Integer.toHexString(i));
-      ps.add(new Provider("peer-number-" + i, a, 7000 + i));
+      ps.add(new Provider(PeerName.of("peer-number-" + i), a, 7000 + i));
     }
     providers = new Providers(44, 734_003_200L, digest, ps);
     listing = fullListing();
@@ -89,7 +93,7 @@ public class CodecBenchmark {
     int room = IndexMessage.MAX_DATAGRAM - 8;
     for (int i = 0; ; i++) {
       String name = (i % 3 == 0 ? "\u00e9t\u00e9-" : "summer-") + "photo-" + i + "-".repeat(i % 20);
-      ListingEntry e = new ListingEntry(name, i % 7 + 1, 1_000_000L * i);
+      ListingEntry e = new ListingEntry(ContentName.of(name), i % 7 + 1, 1_000_000L * i);
       if (e.wireSize() > room) {
         break;
       }

@@ -2,9 +2,11 @@ package io.peershare.bench;
 
 import io.peershare.index.IndexServer;
 import io.peershare.peer.index.IndexClient;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -27,6 +29,15 @@ import java.util.function.IntFunction;
 public final class IndexLoad {
   private static final Digest DIGEST = Digest.sha256(new byte[0]);
   private static final int CONTENTS = 1000;
+  private static final PeerName SEEDER = PeerName.of("load-seed");
+  private static final PeerName LOAD = PeerName.of("load");
+  private static final ContentName[] SEEDED = new ContentName[CONTENTS];
+
+  static {
+    for (int i = 0; i < CONTENTS; i++) {
+      SEEDED[i] = ContentName.of("load-" + i);
+    }
+  }
 
   private IndexLoad() {}
 
@@ -60,9 +71,9 @@ public final class IndexLoad {
     }
     try {
       try (IndexClient setup = new IndexClient(target)) {
-        setup.quit("load-seed");
-        for (int i = 0; i < CONTENTS; i++) {
-          setup.register("load-seed", "load-" + i, 4000, 1, DIGEST);
+        setup.quit(SEEDER);
+        for (ContentName c : SEEDED) {
+          setup.register(SEEDER, c, 4000, 1, DIGEST);
         }
       }
       run("S", target, seconds, sockets, window, (sock) -> locate(sock));
@@ -80,14 +91,20 @@ public final class IndexLoad {
   }
 
   private static RequestMaker locate(int sock) {
-    return (n, cookie) -> new IndexMessage.Locate(n, cookie, "load", "load-" + (n % CONTENTS), 4);
+    return (n, cookie) -> new IndexMessage.Locate(n, cookie, LOAD, SEEDED[n % CONTENTS], 4);
   }
 
   private static RequestMaker register(int sock) {
     // a new peer name every 5,000 so the per-peer limit is never reached
     return (n, cookie) ->
         new IndexMessage.Register(
-            n, cookie, "load" + sock + "-" + (n / 5000), "f" + sock + "-" + n, 4000, 1, DIGEST);
+            n,
+            cookie,
+            PeerName.of("load" + sock + "-" + (n / 5000)),
+            ContentName.of("f" + sock + "-" + n),
+            4000,
+            1,
+            DIGEST);
   }
 
   private static void run(

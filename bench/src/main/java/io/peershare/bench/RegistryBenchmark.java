@@ -4,7 +4,9 @@ import io.peershare.index.MemoryRegistry;
 import io.peershare.index.Registry;
 import io.peershare.index.RegistryException;
 import io.peershare.index.RegistryLimits;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.SplittableRandom;
@@ -41,6 +43,7 @@ public class RegistryBenchmark {
   static final int CONTENTS = 250_000;
   static final long LEASE = 90_000;
   static final Digest DIGEST = Digest.sha256(new byte[0]);
+  static final PeerName PEER0 = PeerName.of("peer0");
 
   static MemoryRegistry filled(long now) throws RegistryException, UnknownHostException {
     MemoryRegistry r = new MemoryRegistry(LEASE, RegistryLimits.defaults());
@@ -48,7 +51,14 @@ public class RegistryBenchmark {
       InetAddress ip =
           InetAddress.getByAddress(new byte[] {10, (byte) (p >> 16), (byte) (p >> 8), (byte) p});
       for (int j = 0; j < PER_PEER; j++) {
-        r.register("peer" + p, ip, "content-" + ((p * 25 + j) % CONTENTS), 4000, 1, DIGEST, now);
+        r.register(
+            PeerName.of("peer" + p),
+            ip,
+            ContentName.of("content-" + ((p * 25 + j) % CONTENTS)),
+            4000,
+            1,
+            DIGEST,
+            now);
       }
     }
     return r;
@@ -59,7 +69,8 @@ public class RegistryBenchmark {
   public static class Full {
     MemoryRegistry registry;
     InetAddress ip;
-    String[] names;
+    ContentName[] names;
+    ContentName[] fresh;
     SplittableRandom random = new SplittableRandom(1);
     int next;
 
@@ -67,9 +78,13 @@ public class RegistryBenchmark {
     public void fill() throws Exception {
       registry = filled(0);
       ip = InetAddress.getByAddress(new byte[] {10, 0, 0, 0});
-      names = new String[CONTENTS];
+      names = new ContentName[CONTENTS];
       for (int i = 0; i < CONTENTS; i++) {
-        names[i] = "content-" + i;
+        names[i] = ContentName.of("content-" + i);
+      }
+      fresh = new ContentName[1024];
+      for (int i = 0; i < fresh.length; i++) {
+        fresh[i] = ContentName.of("new-" + i);
       }
     }
   }
@@ -89,17 +104,17 @@ public class RegistryBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public int pickName(Full s) {
-    String name = s.names[s.random.nextInt(CONTENTS)];
-    return name.hashCode() + name.length();
+    ContentName name = s.names[s.random.nextInt(CONTENTS)];
+    return name.hashCode() + name.toString().length();
   }
 
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public int registerAndDeregister(Full s) throws RegistryException {
-    String content = "new-" + (s.next++ & 1023);
-    s.registry.register("peer0", s.ip, content, 4000, 1, DIGEST, 1);
-    s.registry.deregister("peer0", s.ip, content, 1);
+    ContentName content = s.fresh[s.next++ & 1023];
+    s.registry.register(PEER0, s.ip, content, 4000, 1, DIGEST, 1);
+    s.registry.deregister(PEER0, s.ip, content, 1);
     return s.registry.size();
   }
 

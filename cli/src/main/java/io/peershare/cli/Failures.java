@@ -1,5 +1,6 @@
 package io.peershare.cli;
 
+import io.peershare.peer.SharingException;
 import io.peershare.peer.download.DownloadException;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.index.IndexUnreachableException;
@@ -21,6 +22,7 @@ final class Failures {
   static String describe(Throwable e) {
     return switch (e) {
       case IndexException x -> x.getMessage();
+      case SharingException x -> x.getMessage();
       case DownloadException x -> x.getMessage();
       case IndexUnreachableException x -> x.getMessage();
       case NoSuchFileException x -> "no such file or folder: " + x.getFile();

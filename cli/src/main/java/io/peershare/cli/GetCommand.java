@@ -5,6 +5,8 @@ import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.download.Downloader;
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexClient;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,8 +31,11 @@ import picocli.CommandLine.Spec;
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "CONTENT", description = "The content name, as 'list' shows it.")
-  String content;
+  @Parameters(
+      paramLabel = "CONTENT",
+      converter = NameConverters.Content.class,
+      description = "The content name, as 'list' shows it.")
+  ContentName content;
 
   @Option(
       names = {"-d", "--dir"},
@@ -41,8 +46,9 @@ final class GetCommand implements Callable<Integer> {
   @Option(
       names = {"-n", "--name"},
       defaultValue = "peershare-get",
+      converter = NameConverters.Peer.class,
       description = "The name you ask the index with. Default: ${DEFAULT-VALUE}.")
-  String name;
+  PeerName name;
 
   @Option(
       names = "--stats",
@@ -54,8 +60,6 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    UsageException.contentName(content);
-    UsageException.peerName("--name", name);
     DownloadOptions options = downloading.toOptions();
     Path folder = PeerCommand.Folders.requireWritableDir(dir);
     PrintWriter out = spec.commandLine().getOut();

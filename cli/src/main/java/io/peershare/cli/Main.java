@@ -1,5 +1,6 @@
 package io.peershare.cli;
 
+import io.peershare.protocol.InvalidNameException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,14 +54,28 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          if (ex instanceof UsageException u) {
-            return usage(commandLine, u.getMessage());
+          if (ex instanceof UsageException || ex instanceof InvalidNameException) {
+            return usage(commandLine, ex.getMessage());
           }
           commandLine.getErr().println("peershare: " + oneLine(Failures.describe(ex)));
           return FAILED;
         });
-    cmd.setParameterExceptionHandler((ex, args2) -> usage(ex.getCommandLine(), ex.getMessage()));
+    cmd.setParameterExceptionHandler(
+        (ex, args2) -> usage(ex.getCommandLine(), parameterMessage(ex)));
     return cmd.execute(args);
+  }
+
+  /**
+   * What picocli found wrong; a name that breaks the rules is said the way the protocol says it,
+   * after the option that carried it ("--name: 'a/b' is not a valid peer name: ...").
+   */
+  private static String parameterMessage(CommandLine.ParameterException ex) {
+    if (ex.getCause() instanceof InvalidNameException bad) {
+      return ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+          ? o.longestName() + ": " + bad.getMessage()
+          : bad.getMessage();
+    }
+    return ex.getMessage();
   }
 
   /** A bad command line: one line, what is wrong and where to read more. */

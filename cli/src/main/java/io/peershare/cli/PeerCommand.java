@@ -4,7 +4,7 @@ import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
-import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.PeerName;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -28,8 +28,9 @@ final class PeerCommand implements Callable<Integer> {
   @Option(
       names = {"-n", "--name"},
       required = true,
+      converter = NameConverters.Peer.class,
       description = "Your peer name (1-32 bytes; no '/', '\\' or control characters).")
-  String name;
+  PeerName name;
 
   @Option(
       names = {"-d", "--dir"},
@@ -43,7 +44,6 @@ final class PeerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    UsageException.peerName("--name", name);
     ServeOptions serve = serving.toOptions();
     DownloadOptions download = downloading.toOptions();
     Path folder = Folders.requireWritableDir(dir);
@@ -53,7 +53,7 @@ final class PeerCommand implements Callable<Integer> {
       if (Terminals.interactive()) {
         try (TerminalConsole console =
             new TerminalConsole(
-                folder, () -> node.local().stream().map(SharedContent::content).toList())) {
+                folder, () -> node.local().stream().map(s -> s.content().toString()).toList())) {
           new Shell(node, console).run();
         }
       } else {

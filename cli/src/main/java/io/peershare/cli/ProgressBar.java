@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import io.peershare.peer.download.ProgressListener;
+import io.peershare.protocol.ContentName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.IntSupplier;
@@ -26,7 +27,7 @@ final class ProgressBar implements ProgressListener {
   }
 
   @Override
-  public synchronized void started(String content, long size, long alreadyVerified) {
+  public synchronized void started(ContentName content, long size, long alreadyVerified) {
     start = System.nanoTime();
     startBytes = alreadyVerified;
     if (alreadyVerified > 0) {

@@ -5,11 +5,14 @@ import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
 import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -39,17 +42,17 @@ final class ShareCommand implements Callable<Integer> {
   @Option(
       names = {"-n", "--name"},
       required = true,
+      converter = NameConverters.Peer.class,
       description = "Your peer name.")
-  String name;
+  PeerName name;
 
   @Mixin PeerOptions.Index index = new PeerOptions.Index();
   @Mixin PeerOptions.Serving serving = new PeerOptions.Serving();
 
   @Override
   public Integer call() throws Exception {
-    UsageException.peerName("--name", name);
     ServeOptions serve = serving.toOptions();
-    List<Path> checked = new ArrayList<>();
+    Map<ContentName, Path> checked = new LinkedHashMap<>();
     for (Path f : files) {
       Path p = f.toAbsolutePath().normalize();
       if (Files.isDirectory(p)) {
@@ -62,12 +65,20 @@ final class ShareCommand implements Callable<Integer> {
       if (!Files.isReadable(p)) {
         throw new IllegalArgumentException("cannot read " + f);
       }
-      checked.add(p);
+      ContentName content = ContentName.of(p.getFileName().toString());
+      if (checked.put(content, p) != null) {
+        throw new UsageException(
+            "two files are named '" + content + "'; a content name is shared once");
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     PeerConfig config =
         new PeerConfig(
-            name, index.index, checked.get(0).getParent(), serve, DownloadOptions.defaults());
+            name,
+            index.index,
+            checked.values().iterator().next().getParent(),
+            serve,
+            DownloadOptions.defaults());
     CountDownLatch stop = new CountDownLatch(1);
     PeerNode node = PeerNode.start(config);
     Runtime.getRuntime()
@@ -79,8 +90,8 @@ final class ShareCommand implements Callable<Integer> {
                 },
                 "peershare-share-shutdown"));
     try {
-      for (Path p : checked) {
-        SharedContent s = node.register(p.getFileName().toString(), p);
+      for (Map.Entry<ContentName, Path> e : checked.entrySet()) {
+        SharedContent s = node.register(e.getKey(), e.getValue());
         out.printf("registered %s port %d%n", s.content(), s.port());
         out.flush();
       }

@@ -1,11 +1,14 @@
 package io.peershare.cli;
 
 import io.peershare.peer.PeerNode;
+import io.peershare.peer.SharingException;
 import io.peershare.peer.download.DownloadException;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.InvalidNameException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -88,7 +91,9 @@ final class Shell {
           return false;
         }
       }
-    } catch (IndexException | DownloadException | IOException | RuntimeException e) {
+    } catch (InvalidNameException e) {
+      out.println(e.getMessage() + "."); // a name typed here breaks the rules: nothing was sent
+    } catch (IndexException | IOException | RuntimeException e) {
       out.println(Failures.describe(e)); // one line, and the shell goes on
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -116,16 +121,17 @@ final class Shell {
     return answer == null ? "" : answer.strip();
   }
 
-  private void register(String arg) throws IOException, IndexException {
-    String name = argOrAsk(arg, "Name of the file to register: ");
-    if (name.isEmpty()) {
+  private void register(String arg) throws IOException {
+    String text = argOrAsk(arg, "Name of the file to register: ");
+    if (text.isEmpty()) {
       out.println("Nothing registered: no name given.");
       return;
     }
+    ContentName name = ContentName.of(text);
     SharedContent s;
     try {
       s = node.register(name);
-    } catch (IndexException e) {
+    } catch (IndexException | SharingException e) {
       out.printf("Could not register '%s': %s%n", name, e.getMessage());
       return;
     } catch (NoSuchFileException e) {
@@ -139,15 +145,16 @@ final class Shell {
         s.content(), Text.size(s.size()), s.port());
   }
 
-  private void deregister(String arg) throws IOException, IndexException {
-    String name = argOrAsk(arg, "Name of the content to deregister: ");
-    if (name.isEmpty()) {
+  private void deregister(String arg) throws IOException {
+    String text = argOrAsk(arg, "Name of the content to deregister: ");
+    if (text.isEmpty()) {
       out.println("Nothing deregistered: no name given.");
       return;
     }
+    ContentName name = ContentName.of(text);
     try {
       node.deregister(name);
-    } catch (IndexException e) {
+    } catch (IndexException | SharingException e) {
       out.printf("Could not deregister '%s': %s%n", name, e.getMessage());
       return;
     }
@@ -163,14 +170,18 @@ final class Shell {
     Table t = new Table("#", "name", "size", "port");
     int i = 1;
     for (SharedContent s : shared) {
-      t.row(String.valueOf(i++), s.content(), Text.size(s.size()), String.valueOf(s.port()));
+      t.row(
+          String.valueOf(i++),
+          s.content().toString(),
+          Text.size(s.size()),
+          String.valueOf(s.port()));
     }
     t.print(out);
   }
 
   private void online(String filter) throws IOException, IndexException {
     List<ListingEntry> entries = node.list(filter);
-    console.rememberIndexNames(entries.stream().map(ListingEntry::content).toList());
+    console.rememberIndexNames(entries.stream().map(e -> e.content().toString()).toList());
     if (entries.isEmpty()) {
       out.println(
           filter.isEmpty()
@@ -180,22 +191,22 @@ final class Shell {
     }
     Table t = new Table("name", "size", "providers");
     for (ListingEntry e : entries) {
-      t.row(e.content(), Text.size(e.size()), String.valueOf(e.providers()));
+      t.row(e.content().toString(), Text.size(e.size()), String.valueOf(e.providers()));
     }
     t.print(out);
   }
 
-  private void download(String arg)
-      throws IOException, IndexException, DownloadException, InterruptedException {
-    String name = argOrAsk(arg, "Name of the content to download: ");
-    if (name.isEmpty()) {
+  private void download(String arg) throws IOException, InterruptedException {
+    String text = argOrAsk(arg, "Name of the content to download: ");
+    if (text.isEmpty()) {
       out.println("Nothing downloaded: no name given.");
       return;
     }
+    ContentName name = ContentName.of(text);
     SharedContent s;
     try {
       s = node.download(name, console.progress());
-    } catch (DownloadException | IndexException e) {
+    } catch (DownloadException | IndexException | SharingException e) {
       out.printf("Could not download '%s': %s%n", name, e.getMessage());
       return;
     }

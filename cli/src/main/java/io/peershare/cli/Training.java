@@ -6,6 +6,8 @@ import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -84,9 +86,13 @@ public final class Training {
       String where = Addresses.format(at);
       PeerConfig config =
           new PeerConfig(
-              "training", at, shared, ServeOptions.defaults(), DownloadOptions.defaults());
+              PeerName.of("training"),
+              at,
+              shared,
+              ServeOptions.defaults(),
+              DownloadOptions.defaults());
       try (PeerNode node = PeerNode.start(config)) {
-        node.register("training.bin", file);
+        node.register(ContentName.of("training.bin"), file);
         PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
         Path one = Files.createDirectories(dir.resolve("get-one-source"));
         Path many = Files.createDirectories(dir.resolve("get-default"));

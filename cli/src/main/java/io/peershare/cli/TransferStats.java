@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import io.peershare.peer.download.ProgressListener;
+import io.peershare.protocol.ContentName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +38,7 @@ final class TransferStats implements ProgressListener {
   }
 
   @Override
-  public synchronized void started(String content, long size, long alreadyVerified) {
+  public synchronized void started(ContentName content, long size, long alreadyVerified) {
     this.size = size;
     this.already = alreadyVerified;
     this.startedNanos = System.nanoTime();

@@ -66,7 +66,8 @@ class MainTest {
     assertThat(r.code).isEqualTo(2);
     assertThat(r.err.strip())
         .isEqualTo(
-            "peershare: --name 'a/b': it cannot hold '/' or '\\' (try 'peershare peer --help')");
+            "peershare: --name: 'a/b' is not a valid peer name: it cannot hold '/' or '\\'"
+                + " (try 'peershare peer --help')");
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -45,7 +47,8 @@ class ShellTest {
     Path dir = Files.createDirectories(tmp.resolve(name));
     InetSocketAddress at = index.localAddress();
     return PeerNode.start(
-        new PeerConfig(name, at, dir, ServeOptions.defaults(), DownloadOptions.defaults()));
+        new PeerConfig(
+            PeerName.of(name), at, dir, ServeOptions.defaults(), DownloadOptions.defaults()));
   }
 
   /** Runs the shell of {@code node} on {@code input} and returns everything it printed. */
@@ -111,7 +114,7 @@ class ShellTest {
     try (PeerNode kim =
         PeerNode.start(
             new PeerConfig(
-                "kim",
+                PeerName.of("kim"),
                 List.of(dead, live),
                 dir,
                 ServeOptions.defaults(),
@@ -145,7 +148,7 @@ class ShellTest {
     byte[] data = new byte[3 * 1024 * 1024 + 5];
     new java.util.Random(7).nextBytes(data);
     Files.write(mai.config().dir().resolve("shrek"), data);
-    mai.register("shrek");
+    mai.register(ContentName.of("shrek"));
     PeerNode jeff = node("jeff");
     String out = session(jeff, "D shrek\nO\nd nothing\nQ\n");
     assertThat(out)

@@ -3,6 +3,7 @@ package io.peershare.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.TransferCodec;
 import io.peershare.protocol.TransferMessage.ManifestRequest;
@@ -114,7 +115,8 @@ class ConnectionFloodTest {
     // the sharer frees a slot when it sees the held connections close; a manifest request that is
     // served (not LIMIT) shows it has
     byte[] probe =
-        TransferCodec.encode(new ManifestRequest("clip.bin", Manifest.of(file).digest()));
+        TransferCodec.encode(
+            new ManifestRequest(ContentName.of("clip.bin"), Manifest.of(file).digest()));
     await("a slot is free again")
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> firstByteOfAnswer(port, probe) == 'M');

@@ -1,9 +1,11 @@
 package io.peershare.index;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,10 +24,10 @@ import java.util.TreeMap;
 public final class MemoryRegistry implements Registry {
   private final long leaseMillis;
   private final RegistryLimits limits;
-  private final Map<String, ProviderQueue> contents = new HashMap<>();
+  private final Map<ContentName, ProviderQueue> contents = new HashMap<>();
   private final NavigableMap<byte[], ProviderQueue> ordered =
       new TreeMap<>(Arrays::compareUnsigned);
-  private final Map<String, PeerRegistrations> peers = new HashMap<>();
+  private final Map<PeerName, PeerRegistrations> peers = new HashMap<>();
   private final LeaseQueue leases = new LeaseQueue();
   private int size;
 
@@ -39,7 +41,13 @@ public final class MemoryRegistry implements Registry {
 
   @Override
   public void register(
-      String peer, InetAddress ip, String content, int tcpPort, long size, Digest digest, long now)
+      PeerName peer,
+      InetAddress ip,
+      ContentName content,
+      int tcpPort,
+      long size,
+      Digest digest,
+      long now)
       throws RegistryException {
     expire(now);
     PeerRegistrations p = peers.get(peer);
@@ -80,7 +88,7 @@ public final class MemoryRegistry implements Registry {
   }
 
   @Override
-  public void deregister(String peer, InetAddress ip, String content, long now)
+  public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
       throws RegistryException {
     expire(now);
     ProviderQueue q = contents.get(content);
@@ -98,7 +106,7 @@ public final class MemoryRegistry implements Registry {
   }
 
   @Override
-  public int quit(String peer, InetAddress ip, long now) {
+  public int quit(PeerName peer, InetAddress ip, long now) {
     expire(now);
     PeerRegistrations p = peers.get(peer);
     if (p == null || !p.ip().equals(ip)) {
@@ -113,7 +121,7 @@ public final class MemoryRegistry implements Registry {
   }
 
   @Override
-  public void keepalive(String peer, InetAddress ip, long now) throws RegistryException {
+  public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
     expire(now);
     PeerRegistrations p = peers.get(peer);
     if (p == null || !p.ip().equals(ip)) {
@@ -124,7 +132,7 @@ public final class MemoryRegistry implements Registry {
   }
 
   @Override
-  public Located locate(String content, int max, long now) throws RegistryException {
+  public Located locate(ContentName content, int max, long now) throws RegistryException {
     expire(now);
     ProviderQueue q = contents.get(content);
     if (q == null) {

@@ -1,5 +1,7 @@
 package io.peershare.index;
 
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,17 +13,17 @@ import java.util.function.Consumer;
  * them all by setting one timestamp.
  */
 final class PeerRegistrations {
-  private final String name;
+  private final PeerName name;
   private final InetAddress ip;
-  private final LinkedHashMap<String, Registration> byContent = new LinkedHashMap<>(4);
+  private final LinkedHashMap<ContentName, Registration> byContent = new LinkedHashMap<>(4);
   private long renewedAt = Long.MIN_VALUE;
 
-  PeerRegistrations(String name, InetAddress ip) {
+  PeerRegistrations(PeerName name, InetAddress ip) {
     this.name = name;
     this.ip = ip;
   }
 
-  String name() {
+  PeerName name() {
     return name;
   }
 
@@ -45,7 +47,7 @@ final class PeerRegistrations {
     return byContent.isEmpty();
   }
 
-  Registration get(String content) {
+  Registration get(ContentName content) {
     return byContent.get(content);
   }
 

@@ -1,5 +1,6 @@
 package io.peershare.index;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import java.nio.charset.StandardCharsets;
 
@@ -14,21 +15,21 @@ import java.nio.charset.StandardCharsets;
  * old-generation cards pointing at them (see docs/benchmarks.md). Add and remove anywhere are O(1).
  */
 final class ProviderQueue {
-  private final String name;
+  private final ContentName name;
   private final byte[] nameBytes;
   private final long size;
   private final Digest digest;
   private Registration head;
   private int count;
 
-  ProviderQueue(String name, long size, Digest digest) {
+  ProviderQueue(ContentName name, long size, Digest digest) {
     this.name = name;
-    this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
+    this.nameBytes = name.toString().getBytes(StandardCharsets.UTF_8);
     this.size = size;
     this.digest = digest;
   }
 
-  String name() {
+  ContentName name() {
     return name;
   }
 

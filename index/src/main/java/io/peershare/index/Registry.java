@@ -1,8 +1,10 @@
 package io.peershare.index;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -24,7 +26,13 @@ public interface Registry {
    * @throws RegistryException NAME_TAKEN, ALREADY_REGISTERED, CONFLICT or LIMIT
    */
   void register(
-      String peer, InetAddress ip, String content, int tcpPort, long size, Digest digest, long now)
+      PeerName peer,
+      InetAddress ip,
+      ContentName content,
+      int tcpPort,
+      long size,
+      Digest digest,
+      long now)
       throws RegistryException;
 
   /**
@@ -32,17 +40,18 @@ public interface Registry {
    *
    * @throws RegistryException NOT_FOUND (no such content) or NOT_OWNER (others provide it)
    */
-  void deregister(String peer, InetAddress ip, String content, long now) throws RegistryException;
+  void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
+      throws RegistryException;
 
   /** Removes every registration of {@code peer} at {@code ip}; returns how many there were. */
-  int quit(String peer, InetAddress ip, long now);
+  int quit(PeerName peer, InetAddress ip, long now);
 
   /**
    * Renews every lease of {@code peer} at {@code ip}.
    *
    * @throws RegistryException NOT_FOUND when the peer has no registration from this address
    */
-  void keepalive(String peer, InetAddress ip, long now) throws RegistryException;
+  void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException;
 
   /**
    * The first {@code min(max, n)} providers of {@code content}, each moved to the back of its queue
@@ -50,7 +59,7 @@ public interface Registry {
    *
    * @throws RegistryException NOT_FOUND for content nobody provides
    */
-  Located locate(String content, int max, long now) throws RegistryException;
+  Located locate(ContentName content, int max, long now) throws RegistryException;
 
   /**
    * Content names strictly after {@code after} in byte order that contain {@code filter} (ASCII

@@ -2,12 +2,14 @@ package io.peershare.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ErrorReply;
 import io.peershare.protocol.IndexMessage.Register;
+import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
@@ -77,11 +79,21 @@ class DatagramHandlerTest {
   void cookieHoldersMayGetLongerReplies() throws Exception {
     long cookie = cookie();
     for (int i = 0; i < 16; i++) {
-      Register r = new Register(2, cookie, "p" + i, "c", 1, 1, Digest.sha256(new byte[0]));
+      Register r =
+          new Register(
+              2,
+              cookie,
+              PeerName.of("p" + i),
+              ContentName.of("c"),
+              1,
+              1,
+              Digest.sha256(new byte[0]));
       handler.handle(FROM, IndexCodec.encode(r), IndexCodec.encode(r).length, 0);
       handler.handle(FROM, new byte[0], 0, 0);
     }
-    byte[] s = IndexCodec.encode(new IndexMessage.Locate(3, cookie, "x", "c", 16));
+    byte[] s =
+        IndexCodec.encode(
+            new IndexMessage.Locate(3, cookie, PeerName.of("x"), ContentName.of("c"), 16));
     byte[] reply = handler.handle(FROM, s, s.length, 0);
     assertThat(reply.length).isGreaterThan(s.length);
   }
@@ -103,7 +115,7 @@ class DatagramHandlerTest {
   @Test
   void staleCookiesAreRefusedAfterTheirWindow() throws Exception {
     long cookie = cookie();
-    byte[] k = IndexCodec.encode(new IndexMessage.Keepalive(9, cookie, "p"));
+    byte[] k = IndexCodec.encode(new IndexMessage.Keepalive(9, cookie, PeerName.of("p")));
     assertThat(((ErrorReply) IndexCodec.decode(handler.handle(FROM, k, k.length, 120_000))).code())
         .isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(((ErrorReply) IndexCodec.decode(handler.handle(FROM, k, k.length, 180_000))).code())

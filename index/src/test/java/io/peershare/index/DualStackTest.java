@@ -3,12 +3,14 @@ package io.peershare.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexMessage.Ack;
 import io.peershare.protocol.IndexMessage.Locate;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Register;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -43,16 +45,24 @@ class DualStackTest {
         // RawClient only accepts a reply from the very address and port it wrote to
         v4.hello();
         v6.hello();
-        Register mai = new Register(v4.nextId(), v4.cookie, "mai", "song.ogg", 4000, 1, D);
-        Register bo = new Register(v6.nextId(), v6.cookie, "bo", "song.ogg", 4001, 1, D);
+        Register mai =
+            new Register(
+                v4.nextId(), v4.cookie, PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D);
+        Register bo =
+            new Register(
+                v6.nextId(), v6.cookie, PeerName.of("bo"), ContentName.of("song.ogg"), 4001, 1, D);
         assertThat(v4.call(mai)).isInstanceOf(Ack.class);
         assertThat(v6.call(bo)).isInstanceOf(Ack.class);
 
-        Providers p = (Providers) v6.call(new Locate(v6.nextId(), v6.cookie, "x", "song.ogg", 4));
+        Providers p =
+            (Providers)
+                v6.call(
+                    new Locate(
+                        v6.nextId(), v6.cookie, PeerName.of("x"), ContentName.of("song.ogg"), 4));
         assertThat(p.providers())
             .containsExactly(
-                new Provider("mai", InetAddress.getByName("127.0.0.1"), 4000),
-                new Provider("bo", InetAddress.getByName("::1"), 4001));
+                new Provider(PeerName.of("mai"), InetAddress.getByName("127.0.0.1"), 4000),
+                new Provider(PeerName.of("bo"), InetAddress.getByName("::1"), 4001));
         assertThat(p.providers().get(0).address()).isInstanceOf(Inet4Address.class);
       }
     }

@@ -2,6 +2,7 @@ package io.peershare.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
@@ -20,6 +21,7 @@ import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Quit;
 import io.peershare.protocol.IndexMessage.Register;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,7 +57,8 @@ class IndexServerTest {
   }
 
   private Register reg(RawClient client, String peer, String content) {
-    return new Register(client.nextId(), client.cookie, peer, content, 4000, 1, D);
+    return new Register(
+        client.nextId(), client.cookie, PeerName.of(peer), ContentName.of(content), 4000, 1, D);
   }
 
   private static ErrorCode code(IndexMessage m) {
@@ -76,22 +79,35 @@ class IndexServerTest {
   void everyRequestTypeOverUdp() throws Exception {
     Register r = reg(c, "mai", "song.ogg");
     assertThat(c.call(r)).isEqualTo(new Ack(r.requestId(), 90));
-    Providers p = (Providers) c.call(new Locate(c.nextId(), c.cookie, "bo", "song.ogg", 4));
+    Providers p =
+        (Providers)
+            c.call(
+                new Locate(c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("song.ogg"), 4));
     assertThat(p.providers())
-        .containsExactly(new Provider("mai", InetAddress.getByName("127.0.0.1"), 4000));
+        .containsExactly(
+            new Provider(PeerName.of("mai"), InetAddress.getByName("127.0.0.1"), 4000));
     assertThat(p.digest()).isEqualTo(D);
     Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", "SONG"));
-    assertThat(l.entries()).containsExactly(new ListingEntry("song.ogg", 1, 1));
+    assertThat(l.entries()).containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 1));
     assertThat(l.more()).isFalse();
-    assertThat(c.call(new Keepalive(c.nextId(), c.cookie, "mai"))).isInstanceOf(Ack.class);
-    Ack t = (Ack) c.call(new Deregister(c.nextId(), c.cookie, "mai", "song.ogg"));
+    assertThat(c.call(new Keepalive(c.nextId(), c.cookie, PeerName.of("mai"))))
+        .isInstanceOf(Ack.class);
+    Ack t =
+        (Ack)
+            c.call(
+                new Deregister(
+                    c.nextId(), c.cookie, PeerName.of("mai"), ContentName.of("song.ogg")));
     assertThat(t.leaseSeconds()).isZero();
-    assertThat(code(c.call(new Keepalive(c.nextId(), c.cookie, "mai"))))
+    assertThat(code(c.call(new Keepalive(c.nextId(), c.cookie, PeerName.of("mai")))))
         .isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(code(c.call(new Locate(c.nextId(), c.cookie, "bo", "song.ogg", 1))))
+    assertThat(
+            code(
+                c.call(
+                    new Locate(
+                        c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("song.ogg"), 1))))
         .isEqualTo(ErrorCode.NOT_FOUND);
     c.call(reg(c, "mai", "a"));
-    Ack q = (Ack) c.call(new Quit(c.nextId(), c.cookie, "mai"));
+    Ack q = (Ack) c.call(new Quit(c.nextId(), c.cookie, PeerName.of("mai")));
     assertThat(q.leaseSeconds()).isZero();
     assertThat(((Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""))).entries())
         .isEmpty();
@@ -101,9 +117,13 @@ class IndexServerTest {
   void registryRefusalsComeBackAsErrors() throws Exception {
     c.call(reg(c, "mai", "a"));
     assertThat(code(c.call(reg(c, "mai", "a")))).isEqualTo(ErrorCode.ALREADY_REGISTERED);
-    Register other = new Register(c.nextId(), c.cookie, "bo", "a", 4000, 2, D);
+    Register other =
+        new Register(c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("a"), 4000, 2, D);
     assertThat(code(c.call(other))).isEqualTo(ErrorCode.CONFLICT);
-    assertThat(code(c.call(new Deregister(c.nextId(), c.cookie, "bo", "a"))))
+    assertThat(
+            code(
+                c.call(
+                    new Deregister(c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("a")))))
         .isEqualTo(ErrorCode.NOT_OWNER);
   }
 
@@ -112,7 +132,11 @@ class IndexServerTest {
     c.call(reg(c, "mai", "a"));
     try (RawClient other = new RawClient(server.localAddress(), "127.0.0.2").hello()) {
       assertThat(code(other.call(reg(other, "mai", "b")))).isEqualTo(ErrorCode.NAME_TAKEN);
-      assertThat(code(other.call(new Deregister(other.nextId(), other.cookie, "mai", "a"))))
+      assertThat(
+              code(
+                  other.call(
+                      new Deregister(
+                          other.nextId(), other.cookie, PeerName.of("mai"), ContentName.of("a")))))
           .isEqualTo(ErrorCode.NOT_OWNER);
       assertThat(c.call(reg(c, "mai", "b"))).isInstanceOf(Ack.class);
     }
@@ -173,7 +197,14 @@ class IndexServerTest {
     assertThat(IndexCodec.decode(first)).isInstanceOf(Ack.class);
     byte[] sameIdOtherBytes =
         IndexCodec.encode(
-            new Register(IndexCodec.decode(r).requestId(), c.cookie, "mai", "b", 4000, 1, D));
+            new Register(
+                IndexCodec.decode(r).requestId(),
+                c.cookie,
+                PeerName.of("mai"),
+                ContentName.of("b"),
+                4000,
+                1,
+                D));
     assertThat(IndexCodec.decode(c.exchange(sameIdOtherBytes))).isInstanceOf(Ack.class);
     Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""));
     assertThat(l.entries()).extracting(ListingEntry::providers).containsExactly(1, 1);
@@ -185,14 +216,18 @@ class IndexServerTest {
     try (RawClient other = new RawClient(server.localAddress(), "127.0.0.2").hello()) {
       other.call(reg(other, "bo", "a"));
     }
-    byte[] s = IndexCodec.encode(new Locate(c.nextId(), c.cookie, "x", "a", 1));
+    byte[] s =
+        IndexCodec.encode(
+            new Locate(c.nextId(), c.cookie, PeerName.of("x"), ContentName.of("a"), 1));
     byte[] first = c.exchange(s);
     assertThat(c.exchange(s)).isEqualTo(first);
     List<String> order = new ArrayList<>();
-    order.add(((Providers) IndexCodec.decode(first)).providers().get(0).peer());
+    order.add(((Providers) IndexCodec.decode(first)).providers().get(0).peer().toString());
     for (int i = 0; i < 3; i++) {
-      Providers p = (Providers) c.call(new Locate(c.nextId(), c.cookie, "x", "a", 1));
-      order.add(p.providers().get(0).peer());
+      Providers p =
+          (Providers)
+              c.call(new Locate(c.nextId(), c.cookie, PeerName.of("x"), ContentName.of("a"), 1));
+      order.add(p.providers().get(0).peer().toString());
     }
     assertThat(order).containsExactly("mai", "bo", "mai", "bo");
   }
@@ -203,10 +238,11 @@ class IndexServerTest {
     c.call(reg(c, "bo", "b"));
     clock.advance(Duration.ofSeconds(60));
     c.hello(); // same cookie bucket rules as a real client: refresh at 60 s
-    assertThat(c.call(new Keepalive(c.nextId(), c.cookie, "mai"))).isInstanceOf(Ack.class);
+    assertThat(c.call(new Keepalive(c.nextId(), c.cookie, PeerName.of("mai"))))
+        .isInstanceOf(Ack.class);
     clock.advance(Duration.ofSeconds(30));
     Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""));
-    assertThat(l.entries()).extracting(ListingEntry::content).containsExactly("a");
+    assertThat(l.entries()).extracting(ListingEntry::content).containsExactly(ContentName.of("a"));
     clock.advance(Duration.ofSeconds(60));
     Listing none = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""));
     assertThat(none.entries()).isEmpty();
@@ -226,8 +262,8 @@ class IndexServerTest {
           c.exchange(IndexCodec.encode(new ListRequest(c.nextId(), c.cookie, after, "")));
       assertThat(reply.length).isLessThanOrEqualTo(IndexMessage.MAX_DATAGRAM);
       page = (Listing) IndexCodec.decode(reply);
-      page.entries().forEach(e -> seen.add(e.content()));
-      after = page.entries().get(page.entries().size() - 1).content();
+      page.entries().forEach(e -> seen.add(e.content().toString()));
+      after = page.entries().get(page.entries().size() - 1).content().toString();
       pages++;
     } while (page.more());
     assertThat(seen).hasSize(300).isSorted();

@@ -3,18 +3,22 @@ package io.peershare.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProviderQueueTest {
-  private final ProviderQueue q = new ProviderQueue("x", 1, Digest.sha256(new byte[0]));
+  private final ProviderQueue q =
+      new ProviderQueue(ContentName.of("x"), 1, Digest.sha256(new byte[0]));
 
   private Registration add(String peer) {
     Registration r =
-        new Registration(new PeerRegistrations(peer, InetAddress.getLoopbackAddress()), q, 1, 0);
+        new Registration(
+            new PeerRegistrations(PeerName.of(peer), InetAddress.getLoopbackAddress()), q, 1, 0);
     q.add(r);
     return r;
   }
@@ -24,7 +28,7 @@ class ProviderQueueTest {
     List<String> names = new ArrayList<>();
     Registration r = q.rotate(n);
     for (int i = 0; i < n; i++, r = r.next) {
-      names.add(r.peer().name());
+      names.add(r.peer().name().toString());
     }
     return names;
   }

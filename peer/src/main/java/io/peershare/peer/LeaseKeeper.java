@@ -1,13 +1,14 @@
 package io.peershare.peer;
 
 import io.peershare.peer.index.IndexException;
-import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,34 +26,84 @@ final class LeaseKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final long DEFAULT_LEASE_SECONDS = 90;
 
-  private final PeerNode node;
-  private final ScheduledExecutorService timer;
-  private final Set<String> pending = new LinkedHashSet<>();
-  private volatile long leaseSeconds = DEFAULT_LEASE_SECONDS;
-  private ScheduledFuture<?> next;
+  /** What the keeper keeps alive: {@link PeerNode} in production, a fake in tests. */
+  interface Peer {
+    PeerName name();
 
-  LeaseKeeper(PeerNode node) {
-    this.node = node;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "peershare-keepalive-" + node.name());
-              t.setDaemon(true);
-              return t;
-            });
+    /** What the peer shares now. */
+    List<ContentName> shared();
+
+    /** Sends {@code K}; returns the lease in seconds. */
+    long keepalive() throws IndexException, IOException;
+
+    /** Sends {@code R} again for {@code content}; returns the lease, or 0 when it is unshared. */
+    long reregister(ContentName content) throws IndexException, IOException;
+
+    /** Calls {@code round} whenever the index client goes on with another index node. */
+    void onIndexMove(Runnable round);
   }
 
+  /** Runs tasks after a delay: all the time the keeper knows, so tests can move it by hand. */
+  interface Scheduler extends AutoCloseable {
+    /** Runs {@code task} once, {@code delayMillis} from now. */
+    Scheduled schedule(Runnable task, long delayMillis);
+
+    /** Runs nothing more. */
+    @Override
+    void close();
+
+    /** One scheduled run. */
+    interface Scheduled {
+      /** Stops the run; false when it has started already. */
+      boolean cancel();
+    }
+
+    /** A scheduler on one daemon thread of its own. */
+    static Scheduler ownThread(String threadName) {
+      ScheduledExecutorService timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+              });
+      return new Scheduler() {
+        @Override
+        public Scheduled schedule(Runnable task, long delayMillis) {
+          ScheduledFuture<?> f = timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+          return () -> f.cancel(false);
+        }
+
+        @Override
+        public void close() {
+          timer.shutdownNow();
+        }
+      };
+    }
+  }
+
+  private final Peer peer;
+  private final Scheduler scheduler;
+  private final Set<ContentName> pending = new LinkedHashSet<>(); // guarded by this
+  private volatile long leaseSeconds = DEFAULT_LEASE_SECONDS;
+  private Scheduler.Scheduled next; // guarded by this
+  private boolean closed; // guarded by this
+
+  LeaseKeeper(Peer peer, Scheduler scheduler) {
+    this.peer = peer;
+    this.scheduler = scheduler;
+  }
+
+  /** Schedules the first keepalive. */
   void start() {
-    node.index().onMove(to -> renewNow());
+    peer.onIndexMove(this::renewNow);
     scheduleNext();
   }
 
-  /** A keepalive round now, on the timer's thread (so never two at once). */
-  private void renewNow() {
-    try {
-      timer.execute(this::tickOnce);
-    } catch (RejectedExecutionException e) {
-      // closing: nothing to renew any more
+  /** A keepalive round now, on the scheduler's thread (so never two at once). */
+  private synchronized void renewNow() {
+    if (!closed) {
+      scheduler.schedule(this::tickOnce, 0);
     }
   }
 
@@ -65,7 +116,7 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   /** The index accepted {@code R} for {@code content} with this lease. */
-  synchronized void registered(String content, long lease) {
+  synchronized void registered(ContentName content, long lease) {
     pending.remove(content);
     updateLease(lease);
   }
@@ -79,17 +130,17 @@ final class LeaseKeeper implements AutoCloseable {
     }
     boolean sooner = lease < leaseSeconds;
     leaseSeconds = lease;
-    if (sooner && next != null && next.cancel(false)) {
+    if (sooner && next != null && next.cancel()) {
       scheduleNext();
     }
   }
 
   /** {@code R} for {@code content} got no reply: try again at the next keepalive. */
-  synchronized void pending(String content) {
+  synchronized void pending(ContentName content) {
     pending.add(content);
   }
 
-  synchronized void forget(String content) {
+  synchronized void forget(ContentName content) {
     pending.remove(content);
   }
 
@@ -99,8 +150,8 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   private synchronized void scheduleNext() {
-    if (!timer.isShutdown()) {
-      next = timer.schedule(this::tick, intervalMillis(), TimeUnit.MILLISECONDS);
+    if (!closed) {
+      next = scheduler.schedule(this::tick, intervalMillis());
     }
   }
 
@@ -112,25 +163,26 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  /** One keepalive round; package-private so tests can run it without waiting. */
-  void renew() {
-    if (node.local().isEmpty()) {
+  /** One keepalive round: pending registrations first, then {@code K}. */
+  private void renew() {
+    List<ContentName> shared = peer.shared();
+    if (shared.isEmpty()) {
       return;
     }
-    Set<String> retry;
+    Set<ContentName> retry;
     synchronized (this) {
       retry = new LinkedHashSet<>(pending);
     }
-    for (String content : retry) {
+    for (ContentName content : retry) {
       reregister(content);
     }
     try {
-      updateLease(node.index().keepalive(node.name()));
+      updateLease(peer.keepalive());
     } catch (IndexException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
-        log.info("the index lost {}'s registrations (restarted?): registering again", node.name());
-        for (SharedContent s : node.local()) {
-          reregister(s.content());
+        log.info("the index lost {}'s registrations (restarted?): registering again", peer.name());
+        for (ContentName content : peer.shared()) {
+          reregister(content);
         }
       } else {
         log.warn("keepalive refused: {}", e.getMessage());
@@ -140,9 +192,9 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  private void reregister(String content) {
+  private void reregister(ContentName content) {
     try {
-      registered(content, node.reregister(content));
+      registered(content, peer.reregister(content));
     } catch (IndexException e) {
       log.warn("could not register '{}' again: {}", content, e.getMessage());
       forget(content);
@@ -153,6 +205,10 @@ final class LeaseKeeper implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    timer.shutdownNow();
+    closed = true;
+    if (next != null) {
+      next.cancel();
+    }
+    scheduler.close();
   }
 }

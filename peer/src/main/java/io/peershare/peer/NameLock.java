@@ -1,6 +1,7 @@
 package io.peershare.peer;
 
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -52,17 +53,17 @@ final class NameLock implements AutoCloseable {
   }
 
   /** The lock of {@code peer} on every node, or {@link NameInUseException} naming the holder. */
-  static NameLock acquire(String peer, List<InetSocketAddress> nodes) throws NameInUseException {
+  static NameLock acquire(PeerName peer, List<InetSocketAddress> nodes) throws NameInUseException {
     return acquire(peer, nodes, lockDir());
   }
 
-  static NameLock acquire(String peer, List<InetSocketAddress> nodes, Path dir)
+  static NameLock acquire(PeerName peer, List<InetSocketAddress> nodes, Path dir)
       throws NameInUseException {
     List<Held> held = new ArrayList<>();
     try {
       Files.createDirectories(dir, ownerOnly("rwx------"));
       for (InetSocketAddress node : nodes) {
-        held.add(lock(dir, peer, node));
+        held.add(lock(dir, peer.toString(), node));
       }
     } catch (NameInUseException e) {
       new NameLock(held).close();

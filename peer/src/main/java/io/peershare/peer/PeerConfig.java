@@ -2,7 +2,7 @@ package io.peershare.peer;
 
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
-import io.peershare.protocol.Names;
+import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,16 +18,13 @@ import java.util.Objects;
  * @param download downloader options (sources, rate, timeouts)
  */
 public record PeerConfig(
-    String name,
+    PeerName name,
     List<InetSocketAddress> index,
     Path dir,
     ServeOptions serve,
     DownloadOptions download) {
   public PeerConfig {
-    String problem = Names.peerNameProblem(name);
-    if (problem != null) {
-      throw new IllegalArgumentException(problem);
-    }
+    Objects.requireNonNull(name);
     index = List.copyOf(index);
     if (index.isEmpty()) {
       throw new IllegalArgumentException("a peer needs at least one index node");
@@ -39,7 +36,7 @@ public record PeerConfig(
 
   /** A peer of a single index server. */
   public PeerConfig(
-      String name,
+      PeerName name,
       InetSocketAddress index,
       Path dir,
       ServeOptions serve,

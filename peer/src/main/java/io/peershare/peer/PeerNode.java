@@ -8,10 +8,11 @@ import io.peershare.peer.index.IndexException;
 import io.peershare.peer.serve.ContentServer;
 import io.peershare.peer.serve.ManifestCache;
 import io.peershare.peer.serve.SharedContent;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.Manifest;
-import io.peershare.protocol.Names;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -51,7 +52,9 @@ public final class PeerNode implements AutoCloseable {
     this.server = new ContentServer(config.serve());
     this.manifests = new ManifestCache(cacheDir());
     this.downloader = new Downloader(config.download());
-    this.leases = new LeaseKeeper(this);
+    this.leases =
+        new LeaseKeeper(
+            new Leased(), LeaseKeeper.Scheduler.ownThread("peershare-keepalive-" + config.name()));
   }
 
   /**
@@ -106,7 +109,7 @@ public final class PeerNode implements AutoCloseable {
     return config;
   }
 
-  public String name() {
+  public PeerName name() {
     return config.name();
   }
 
@@ -114,22 +117,26 @@ public final class PeerNode implements AutoCloseable {
    * Shares the file {@code name} of the peer's folder and registers it at the index.
    *
    * @throws NoSuchFileException when there is no such regular file; nothing is sent then
+   * @throws SharingException when this peer shares {@code name} already; nothing is sent then
    */
-  public SharedContent register(String name) throws IOException, IndexException {
-    requireContentName(name);
-    Path file = config.dir().resolve(name);
+  public SharedContent register(ContentName name)
+      throws IOException, IndexException, SharingException {
+    Path file = config.dir().resolve(name.toString());
     if (!Files.isRegularFile(file)) { // a link to a regular file is fine
       throw new NoSuchFileException(file.toString(), null, "there is no file named '" + name + "'");
     }
     return register(name, file);
   }
 
-  /** Shares {@code file} under the content name {@code content} and registers it. */
-  public synchronized SharedContent register(String content, Path file)
-      throws IOException, IndexException {
-    requireContentName(content);
+  /**
+   * Shares {@code file} under the content name {@code content} and registers it.
+   *
+   * @throws SharingException when this peer shares {@code content} already; nothing is sent then
+   */
+  public synchronized SharedContent register(ContentName content, Path file)
+      throws IOException, IndexException, SharingException {
     if (server.find(content).isPresent()) {
-      throw new IndexException(ErrorCode.ALREADY_REGISTERED, "you already share '" + content + "'");
+      throw new SharingException("you already share '" + content + "'");
     }
     Manifest manifest = manifests.manifestOf(file);
     SharedContent shared = server.share(content, file, manifest);
@@ -149,11 +156,15 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
-  /** Deregisters {@code content} at the index and stops serving it. */
-  public synchronized void deregister(String content) throws IOException, IndexException {
-    requireContentName(content);
+  /**
+   * Deregisters {@code content} at the index and stops serving it.
+   *
+   * @throws SharingException when this peer does not share {@code content}; nothing is sent then
+   */
+  public synchronized void deregister(ContentName content)
+      throws IOException, IndexException, SharingException {
     if (server.find(content).isEmpty()) {
-      throw new IndexException(ErrorCode.NOT_FOUND, "you do not share '" + content + "'");
+      throw new SharingException("you do not share '" + content + "'");
     }
     try {
       index.deregister(name(), content);
@@ -181,13 +192,17 @@ public final class PeerNode implements AutoCloseable {
   /**
    * Downloads {@code content} into the peer's folder, verifies it, and registers it so this peer
    * provides it too.
+   *
+   * @throws SharingException when this peer shares {@code content} already; nothing is fetched
    */
-  public SharedContent download(String content, ProgressListener progress)
-      throws IOException, IndexException, DownloadException, InterruptedException {
-    requireContentName(content);
+  public SharedContent download(ContentName content, ProgressListener progress)
+      throws IOException,
+          IndexException,
+          DownloadException,
+          InterruptedException,
+          SharingException {
     if (server.find(content).isPresent()) {
-      throw new IndexException(
-          ErrorCode.ALREADY_REGISTERED, "you already have and share '" + content + "'");
+      throw new SharingException("you already have and share '" + content + "'");
     }
     Path file = fetch(index, name(), content, config.dir(), downloader, progress);
     return register(content, file);
@@ -199,8 +214,8 @@ public final class PeerNode implements AutoCloseable {
    */
   public static Path fetch(
       IndexClient index,
-      String asker,
-      String content,
+      PeerName asker,
+      ContentName content,
       Path dir,
       Downloader downloader,
       ProgressListener progress)
@@ -212,14 +227,10 @@ public final class PeerNode implements AutoCloseable {
           try {
             return index.locate(asker, content, max);
           } catch (IndexException e) {
-            throw new DownloadException(e.code(), e.getMessage());
+            throw new DownloadException(e.code(), e.getMessage(), e);
           }
         },
         progress);
-  }
-
-  IndexClient index() {
-    return index;
   }
 
   /** The index node this peer talks to now (one of {@code config().index()}). */
@@ -228,11 +239,11 @@ public final class PeerNode implements AutoCloseable {
   }
 
   /** Re-sends {@code R} for a shared content (after an index restart or a lost reply). */
-  synchronized long reregister(String content) throws IOException, IndexException {
-    SharedContent s =
-        server
-            .find(content)
-            .orElseThrow(() -> new IndexException(ErrorCode.NOT_FOUND, "not shared: " + content));
+  private synchronized long reregister(ContentName content) throws IOException, IndexException {
+    SharedContent s = server.find(content).orElse(null);
+    if (s == null) {
+      return 0; // unshared since: nothing to renew
+    }
     try {
       return index.register(name(), content, s.port(), s.size(), s.digest());
     } catch (IndexException e) {
@@ -243,10 +254,31 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
-  private static void requireContentName(String content) throws IndexException {
-    String problem = Names.contentNameProblem(content);
-    if (problem != null) {
-      throw new IndexException(ErrorCode.MALFORMED, problem);
+  /** This node as its {@link LeaseKeeper} sees it. */
+  private final class Leased implements LeaseKeeper.Peer {
+    @Override
+    public PeerName name() {
+      return PeerNode.this.name();
+    }
+
+    @Override
+    public List<ContentName> shared() {
+      return server.shared().stream().map(SharedContent::content).toList();
+    }
+
+    @Override
+    public long keepalive() throws IndexException, IOException {
+      return index.keepalive(PeerNode.this.name());
+    }
+
+    @Override
+    public long reregister(ContentName content) throws IndexException, IOException {
+      return PeerNode.this.reregister(content);
+    }
+
+    @Override
+    public void onIndexMove(Runnable round) {
+      index.onMove(to -> round.run());
     }
   }
 

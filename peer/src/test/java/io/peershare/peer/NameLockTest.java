@@ -3,6 +3,7 @@ package io.peershare.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,18 +20,18 @@ class NameLockTest {
 
   @Test
   void aSecondLockOfTheSameNameAndNodeIsRefusedUntilTheFirstIsClosed() throws Exception {
-    NameLock first = NameLock.acquire("mai", List.of(A), dir);
+    NameLock first = NameLock.acquire(PeerName.of("mai"), List.of(A), dir);
     long pid = ProcessHandle.current().pid();
-    assertThatThrownBy(() -> NameLock.acquire("mai", List.of(A), dir))
+    assertThatThrownBy(() -> NameLock.acquire(PeerName.of("mai"), List.of(A), dir))
         .isInstanceOf(NameInUseException.class)
         .hasMessage(
             "the peer 'mai' is already running on this host (process "
                 + pid
                 + ") with the index 127.0.0.1:3000; quit it first, or choose another name");
     first.close();
-    NameLock again = NameLock.acquire("mai", List.of(A), dir);
+    NameLock again = NameLock.acquire(PeerName.of("mai"), List.of(A), dir);
     first.close(); // twice is fine, and does not let go of a lock someone else took since
-    assertThatThrownBy(() -> NameLock.acquire("mai", List.of(A), dir))
+    assertThatThrownBy(() -> NameLock.acquire(PeerName.of("mai"), List.of(A), dir))
         .isInstanceOf(NameInUseException.class);
     again.close();
   }
@@ -39,9 +40,9 @@ class NameLockTest {
   void anotherNameOrAnotherIndexNodeIsFree() throws Exception {
     List<NameLock> locks =
         List.of(
-            NameLock.acquire("mai", List.of(A), dir),
-            NameLock.acquire("jeff", List.of(A), dir),
-            NameLock.acquire("mai", List.of(B), dir));
+            NameLock.acquire(PeerName.of("mai"), List.of(A), dir),
+            NameLock.acquire(PeerName.of("jeff"), List.of(A), dir),
+            NameLock.acquire(PeerName.of("mai"), List.of(B), dir));
     try {
       assertThat(Files.readString(dir.resolve("mai@127.0.0.1%3A3000.lock")).strip())
           .isEqualTo(String.valueOf(ProcessHandle.current().pid()));
@@ -52,14 +53,15 @@ class NameLockTest {
 
   @Test
   void aPeerOfSeveralNodesHoldsEachAndLetsGoOfAllWhenOneIsTaken() throws Exception {
-    NameLock onB = NameLock.acquire("mai", List.of(B), dir);
-    assertThatThrownBy(() -> NameLock.acquire("mai", List.of(A, B), dir))
+    NameLock onB = NameLock.acquire(PeerName.of("mai"), List.of(B), dir);
+    assertThatThrownBy(() -> NameLock.acquire(PeerName.of("mai"), List.of(A, B), dir))
         .isInstanceOf(NameInUseException.class)
         .hasMessageContaining("with the index [::1]:3000");
-    NameLock.acquire("mai", List.of(A), dir).close(); // A was given back when B was found held
+    NameLock.acquire(PeerName.of("mai"), List.of(A), dir)
+        .close(); // A was given back when B was found held
     onB.close();
-    NameLock both = NameLock.acquire("mai", List.of(A, B), dir);
-    assertThatThrownBy(() -> NameLock.acquire("mai", List.of(B), dir))
+    NameLock both = NameLock.acquire(PeerName.of("mai"), List.of(A, B), dir);
+    assertThatThrownBy(() -> NameLock.acquire(PeerName.of("mai"), List.of(B), dir))
         .isInstanceOf(NameInUseException.class);
     both.close();
   }

@@ -7,7 +7,9 @@ import io.peershare.index.IndexServer;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.index.IndexClient;
 import io.peershare.peer.serve.ServeOptions;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +42,13 @@ class PeerNodeFailoverTest {
         IndexClient onB = new IndexClient(b.localAddress())) {
       PeerConfig config =
           new PeerConfig(
-              "mai-failover",
+              PeerName.of("mai-failover"),
               List.of(a.localAddress(), b.localAddress()),
               dir,
               ServeOptions.defaults(),
               DownloadOptions.defaults());
       try (PeerNode node = PeerNode.start(config)) {
-        node.register("song.ogg");
+        node.register(ContentName.of("song.ogg"));
         assertThat(onB.listAll("")).isEmpty();
 
         a.close(); // nothing listens there now: the next exchange learns it at once
@@ -55,7 +57,10 @@ class PeerNodeFailoverTest {
         // the keepalive round that the move set off: K, NOT_FOUND, R on B
         await("the peer registers again on B")
             .atMost(Duration.ofSeconds(30))
-            .until(() -> onB.listAll("").equals(List.of(new ListingEntry("song.ogg", 1, 8))));
+            .until(
+                () ->
+                    onB.listAll("")
+                        .equals(List.of(new ListingEntry(ContentName.of("song.ogg"), 1, 8))));
       }
       assertThat(onB.listAll("")).as("its Q went to B").isEmpty();
     } finally {

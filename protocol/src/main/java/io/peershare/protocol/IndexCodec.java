@@ -91,8 +91,8 @@ public final class IndexCodec {
       case COOKIE -> new CookieReply(id, r.u64("cookie"));
       case REGISTER -> {
         long cookie = r.u64("cookie");
-        String peer = r.peerName("peer");
-        String content = r.contentName("content");
+        PeerName peer = r.peerName("peer");
+        ContentName content = r.contentName("content");
         int port = r.u16("tcpPort");
         if (port == 0) {
           throw ProtocolException.malformed("tcpPort 0");
@@ -107,8 +107,8 @@ public final class IndexCodec {
       case LIST -> new ListRequest(id, r.u64("cookie"), r.str("after"), r.str("filter"));
       case LOCATE -> {
         long cookie = r.u64("cookie");
-        String peer = r.peerName("peer");
-        String content = r.contentName("content");
+        PeerName peer = r.peerName("peer");
+        ContentName content = r.contentName("content");
         int max = r.u8("max");
         if (max < 1 || max > MAX_LOCATE) {
           throw ProtocolException.malformed("max must be 1 to 16, not " + max);
@@ -141,7 +141,7 @@ public final class IndexCodec {
     int count = r.u8("count");
     List<Provider> providers = new ArrayList<>(Math.min(count, r.remaining() / 9));
     for (int i = 0; i < count; i++) {
-      String peer = r.peerName("peer");
+      PeerName peer = r.peerName("peer");
       int family = r.u8("family");
       byte[] addr =
           switch (family) {
@@ -174,8 +174,9 @@ public final class IndexCodec {
   /**
    * Encodes a message.
    *
-   * @throws IllegalArgumentException when a field breaks the spec or the datagram would pass 1200
-   *     bytes; encoders are given valid records, so this is a bug in the caller
+   * @throws IllegalArgumentException when a number is out of its range or the datagram would pass
+   *     1200 bytes; encoders are given valid records, so this is a bug in the caller (names are
+   *     valid by their type)
    */
   public static byte[] encode(IndexMessage m) {
     WireWriter w = new WireWriter(64);
@@ -184,21 +185,16 @@ public final class IndexCodec {
       case Hello h -> w.u64(0);
       case CookieReply y -> w.u64(y.cookie());
       case Register x -> {
-        requireNames(x.peer(), x.content());
         requirePort(x.tcpPort());
         requireSize(x.size());
         w.u64(x.cookie()).str(x.peer()).str(x.content()).u16(x.tcpPort()).u64(x.size());
         w.digest(x.digest());
       }
-      case Deregister x -> {
-        requireNames(x.peer(), x.content());
-        w.u64(x.cookie()).str(x.peer()).str(x.content());
-      }
-      case Quit x -> w.u64(x.cookie()).str(requirePeer(x.peer()));
-      case IndexMessage.Keepalive x -> w.u64(x.cookie()).str(requirePeer(x.peer()));
+      case Deregister x -> w.u64(x.cookie()).str(x.peer()).str(x.content());
+      case Quit x -> w.u64(x.cookie()).str(x.peer());
+      case IndexMessage.Keepalive x -> w.u64(x.cookie()).str(x.peer());
       case ListRequest x -> w.u64(x.cookie()).str(x.after()).str(x.filter());
       case Locate x -> {
-        requireNames(x.peer(), x.content());
         if (x.max() < 1 || x.max() > MAX_LOCATE) {
           throw new IllegalArgumentException("max must be 1 to 16");
         }
@@ -207,7 +203,6 @@ public final class IndexCodec {
       case Listing x -> {
         w.u8(x.more() ? 1 : 0).u8(x.entries().size());
         for (ListingEntry e : x.entries()) {
-          requireContent(e.content());
           requireSize(e.size());
           w.str(e.content()).u16(e.providers()).u64(e.size());
         }
@@ -217,7 +212,7 @@ public final class IndexCodec {
         for (Provider p : x.providers()) {
           requirePort(p.tcpPort());
           byte[] addr = p.address().getAddress();
-          w.str(requirePeer(p.peer())).u8(addr.length == 4 ? 4 : 6).raw(addr).u16(p.tcpPort());
+          w.str(p.peer()).u8(addr.length == 4 ? 4 : 6).raw(addr).u16(p.tcpPort());
         }
       }
       case IndexMessage.Ack x -> w.u32(x.leaseSeconds());
@@ -260,25 +255,5 @@ public final class IndexCodec {
       throw new IllegalArgumentException("negative size");
     }
     return size;
-  }
-
-  private static void requireNames(String peer, String content) {
-    requirePeer(peer);
-    requireContent(content);
-  }
-
-  private static String requirePeer(String peer) {
-    String p = Names.peerNameProblem(peer);
-    if (p != null) {
-      throw new IllegalArgumentException(p);
-    }
-    return peer;
-  }
-
-  private static void requireContent(String content) {
-    String p = Names.contentNameProblem(content);
-    if (p != null) {
-      throw new IllegalArgumentException(p);
-    }
   }
 }

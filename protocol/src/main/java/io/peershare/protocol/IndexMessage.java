@@ -54,8 +54,8 @@ public sealed interface IndexMessage {
   record Register(
       int requestId,
       long cookie,
-      String peer,
-      String content,
+      PeerName peer,
+      ContentName content,
       int tcpPort,
       long size,
       Digest digest)
@@ -68,16 +68,16 @@ public sealed interface IndexMessage {
   }
 
   /** {@code T}: this peer no longer provides {@code content} (docs/protocol.md §3.5). */
-  record Deregister(int requestId, long cookie, String peer, String content)
+  record Deregister(int requestId, long cookie, PeerName peer, ContentName content)
       implements CookieRequest {}
 
   /**
    * {@code Q}: remove all of this peer's registrations from this address (docs/protocol.md §3.6).
    */
-  record Quit(int requestId, long cookie, String peer) implements CookieRequest {}
+  record Quit(int requestId, long cookie, PeerName peer) implements CookieRequest {}
 
   /** {@code K}: renew every lease of this peer from this address (docs/protocol.md §3.7). */
-  record Keepalive(int requestId, long cookie, String peer) implements CookieRequest {}
+  record Keepalive(int requestId, long cookie, PeerName peer) implements CookieRequest {}
 
   /**
    * {@code O}: content names after {@code after} (byte order) containing {@code filter}
@@ -90,7 +90,7 @@ public sealed interface IndexMessage {
    * {@code S}: up to {@code max} (1–16) providers of {@code content}, round robin (docs/protocol.md
    * §3.9).
    */
-  record Locate(int requestId, long cookie, String peer, String content, int max)
+  record Locate(int requestId, long cookie, PeerName peer, ContentName content, int max)
       implements CookieRequest {}
 
   /** {@code Y}: a cookie for the requests that follow (docs/protocol.md §3.10). */
@@ -107,7 +107,7 @@ public sealed interface IndexMessage {
   }
 
   /** One entry of a {@link Listing} (docs/protocol.md §3.11). */
-  record ListingEntry(String content, int providers, long size) {
+  record ListingEntry(ContentName content, int providers, long size) {
     /** Bytes this entry takes in a listing datagram. */
     public int wireSize() {
       return WireWriter.strSize(content) + 2 + 8;
@@ -126,7 +126,7 @@ public sealed interface IndexMessage {
   }
 
   /** One provider in a {@link Providers} reply (docs/protocol.md §3.12). */
-  record Provider(String peer, InetAddress address, int tcpPort) {}
+  record Provider(PeerName peer, InetAddress address, int tcpPort) {}
 
   /**
    * {@code A}: done; the lease for {@code R} and {@code K}, 0 for {@code T} and {@code Q}

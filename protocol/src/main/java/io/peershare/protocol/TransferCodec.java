@@ -42,10 +42,6 @@ public final class TransferCodec {
 
   public static byte[] encode(Request request) {
     WireWriter w = new WireWriter(MAX_REQUEST);
-    String p = Names.contentNameProblem(request.content());
-    if (p != null) {
-      throw new IllegalArgumentException(p);
-    }
     switch (request) {
       case DownloadRequest d ->
           w.u8(DOWNLOAD)
@@ -102,7 +98,7 @@ public final class TransferCodec {
   }
 
   private static Request requestBody(int type, WireReader r) throws ProtocolException {
-    String content = r.contentName("content");
+    ContentName content = r.contentName("content");
     Digest digest = r.digest("digest");
     if (type == MANIFEST) {
       return new ManifestRequest(content, digest);

@@ -15,7 +15,7 @@ public sealed interface TransferMessage {
 
   /** A request: names the content and the digest it must have. */
   sealed interface Request extends TransferMessage {
-    String content();
+    ContentName content();
 
     Digest digest();
   }
@@ -24,7 +24,7 @@ public sealed interface TransferMessage {
    * {@code D}: bytes {@code [offset, offset+length)} of the content; length 0 = to the end
    * (docs/protocol.md §6.4, ranges §6.9).
    */
-  record DownloadRequest(String content, Digest digest, long offset, long length)
+  record DownloadRequest(ContentName content, Digest digest, long offset, long length)
       implements Request {
     public DownloadRequest {
       Objects.requireNonNull(content);
@@ -36,7 +36,7 @@ public sealed interface TransferMessage {
   }
 
   /** {@code M}: the piece hashes of the content (docs/protocol.md §6.3). */
-  record ManifestRequest(String content, Digest digest) implements Request {
+  record ManifestRequest(ContentName content, Digest digest) implements Request {
     public ManifestRequest {
       Objects.requireNonNull(content);
       Objects.requireNonNull(digest);

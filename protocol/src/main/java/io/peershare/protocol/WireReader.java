@@ -91,12 +91,24 @@ public final class WireReader {
     return s;
   }
 
-  public String peerName(String what) throws ProtocolException {
-    return Names.requirePeerName(str(what));
+  /** A {@code str} that must keep the peer name rules, or MALFORMED saying which it breaks. */
+  public PeerName peerName(String what) throws ProtocolException {
+    String s = str(what);
+    String problem = Names.peerProblem(s);
+    if (problem != null) {
+      throw ProtocolException.malformed("a peer name " + problem);
+    }
+    return new PeerName(s);
   }
 
-  public String contentName(String what) throws ProtocolException {
-    return Names.requireContentName(str(what));
+  /** A {@code str} that must keep the content name rules, or MALFORMED saying which it breaks. */
+  public ContentName contentName(String what) throws ProtocolException {
+    String s = str(what);
+    String problem = Names.contentProblem(s);
+    if (problem != null) {
+      throw ProtocolException.malformed("a content name " + problem);
+    }
+    return new ContentName(s);
   }
 
   public Digest digest(String what) throws ProtocolException {

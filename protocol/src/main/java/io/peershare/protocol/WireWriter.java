@@ -68,6 +68,16 @@ public final class WireWriter {
     return raw(b);
   }
 
+  /** A name as a {@code str}: its rules keep it encodable. */
+  public WireWriter str(ContentName name) {
+    return str(name.toString());
+  }
+
+  /** A name as a {@code str}: its rules keep it encodable. */
+  public WireWriter str(PeerName name) {
+    return str(name.toString());
+  }
+
   public WireWriter digest(Digest d) {
     ensure(Digest.LENGTH);
     d.copyTo(buf, len);
@@ -93,5 +103,10 @@ public final class WireWriter {
   /** The number of bytes {@code s} takes as a {@code str}. */
   public static int strSize(String s) {
     return 1 + Utf8.encodedLength(s);
+  }
+
+  /** The number of bytes {@code name} takes as a {@code str}. */
+  public static int strSize(ContentName name) {
+    return strSize(name.toString());
   }
 }

@@ -40,10 +40,10 @@ class IndexCodecRoundTripTest {
   }
 
   static List<IndexMessage> limits() throws UnknownHostException {
-    String peer32 = "p".repeat(32);
-    String peer32Unicode = "\u00e9".repeat(14) + SUPPLEMENTARY; // 28 + 4 bytes
-    String content255 = "c".repeat(255);
-    String content255Unicode = "\u65e5\u672c".repeat(42) + "abc"; // 252 + 3 bytes
+    PeerName peer32 = PeerName.of("p".repeat(32));
+    PeerName peer32Unicode = PeerName.of("\u00e9".repeat(14) + SUPPLEMENTARY); // 28 + 4 bytes
+    ContentName content255 = ContentName.of("c".repeat(255));
+    ContentName content255Unicode = ContentName.of("\u65e5\u672c".repeat(42) + "abc"); // 252 + 3
     Digest ones = Digest.of(Hex.repeat(0xff, 32));
     List<Provider> sixteen = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
@@ -51,7 +51,9 @@ class IndexCodecRoundTripTest {
       v6[15] = (byte) i;
       sixteen.add(
           new Provider(
-              peer32.substring(2) + "%02d".formatted(i), InetAddress.getByAddress(v6), 65535 - i));
+              PeerName.of("p".repeat(30) + "%02d".formatted(i)),
+              InetAddress.getByAddress(v6),
+              65535 - i));
     }
     return List.of(
         new Hello(Integer.MIN_VALUE),
@@ -62,11 +64,11 @@ class IndexCodecRoundTripTest {
         new Register(0, 0, peer32Unicode, content255Unicode, 1, 0, ones),
         new Deregister(7, 8, peer32, content255),
         new Quit(1, 2, peer32Unicode),
-        new Keepalive(1, 2, "x"),
+        new Keepalive(1, 2, PeerName.of("x")),
         new ListRequest(1, 2, "z".repeat(255), "\u00c9".repeat(127)),
         new ListRequest(1, 2, SUPPLEMENTARY, ""),
         new Locate(1, 2, peer32, content255, 1),
-        new Locate(1, 2, "q", "r", 16),
+        new Locate(1, 2, PeerName.of("q"), ContentName.of("r"), 16),
         new Listing(1, false, List.of()),
         new Listing(1, true, List.of(new ListingEntry(content255, 65535, Long.MAX_VALUE))),
         new Providers(1, Long.MAX_VALUE, ones, sixteen),
@@ -93,7 +95,7 @@ class IndexCodecRoundTripTest {
 
     List<ListingEntry> over = new ArrayList<>(entries);
     ListingEntry last = over.removeLast();
-    over.add(new ListingEntry(last.content() + "x", 1, 1));
+    over.add(new ListingEntry(ContentName.of(last.content() + "x"), 1, 1));
     assertThatThrownBy(() -> IndexCodec.encode(new Listing(3, true, over)))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -102,9 +104,9 @@ class IndexCodecRoundTripTest {
   static List<ListingEntry> fullListing() {
     List<ListingEntry> entries = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      entries.add(new ListingEntry(("" + i).repeat(255), i, i * 1000L));
+      entries.add(new ListingEntry(ContentName.of(("" + i).repeat(255)), i, i * 1000L));
     }
-    entries.add(new ListingEntry("\u00e9".repeat(58) + "z", 65535, Long.MAX_VALUE));
+    entries.add(new ListingEntry(ContentName.of("\u00e9".repeat(58) + "z"), 65535, Long.MAX_VALUE));
     assertThat(entries.getLast().wireSize()).isEqualTo(128);
     return entries;
   }
@@ -130,10 +132,10 @@ class IndexCodecRoundTripTest {
             5,
             Digest.sha256(new byte[0]),
             List.of(
-                new Provider("v4", InetAddress.getByName("10.0.0.255"), 1),
-                new Provider("v6", InetAddress.getByName("::1"), 2),
-                new Provider("v6b", InetAddress.getByName("fe80::1"), 3),
-                new Provider("v4b", InetAddress.getByName("255.255.255.255"), 4)));
+                new Provider(PeerName.of("v4"), InetAddress.getByName("10.0.0.255"), 1),
+                new Provider(PeerName.of("v6"), InetAddress.getByName("::1"), 2),
+                new Provider(PeerName.of("v6b"), InetAddress.getByName("fe80::1"), 3),
+                new Provider(PeerName.of("v4b"), InetAddress.getByName("255.255.255.255"), 4)));
     Providers back = (Providers) roundTrip(p);
     assertThat(back.providers())
         .extracting(q -> q.address().getAddress().length)
@@ -141,31 +143,26 @@ class IndexCodecRoundTripTest {
     assertThat(back).isEqualTo(p);
   }
 
+  private static final PeerName P = PeerName.of("p");
+  private static final ContentName C = ContentName.of("c");
+
+  /** Names cannot break their rules (their type sees to it); every other field is checked here. */
   @Test
   void encoderRefusesRecordsTheDecoderWouldRefuse() throws UnknownHostException {
     Digest d = IndexFixtures.DIGEST;
     InetAddress lo = InetAddress.getLoopbackAddress();
     List<IndexMessage> invalid =
         List.of(
-            new Register(1, 1, "", "c", 1, 1, d),
-            new Register(1, 1, "p".repeat(33), "c", 1, 1, d),
-            new Register(1, 1, "p", "c".repeat(256), 1, 1, d),
-            new Register(1, 1, "p", "..", 1, 1, d),
-            new Register(1, 1, "p", "c ", 1, 1, d),
-            new Register(1, 1, "p", "c", 0, 1, d),
-            new Register(1, 1, "p", "c", 65536, 1, d),
-            new Register(1, 1, "p", "c", 1, -1, d),
-            new Deregister(1, 1, "a/b", "c"),
-            new Quit(1, 1, "a\u007f"),
-            new Keepalive(1, 1, "\ud800"),
+            new Register(1, 1, P, C, 0, 1, d),
+            new Register(1, 1, P, C, 65536, 1, d),
+            new Register(1, 1, P, C, 1, -1, d),
             new ListRequest(1, 1, "a".repeat(256), ""),
-            new Locate(1, 1, "p", "c", 0),
-            new Locate(1, 1, "p", "c", 17),
-            new Listing(1, false, List.of(new ListingEntry(".", 1, 1))),
-            new Listing(1, false, List.of(new ListingEntry("c", 65536, 1))),
-            new Listing(1, false, List.of(new ListingEntry("c", 1, -1))),
-            new Providers(1, 1, d, List.of(new Provider("p", lo, 0))),
-            new Providers(1, 1, d, List.of(new Provider("p\\q", lo, 1))),
+            new ListRequest(1, 1, "\ud800", ""),
+            new Locate(1, 1, P, C, 0),
+            new Locate(1, 1, P, C, 17),
+            new Listing(1, false, List.of(new ListingEntry(C, 65536, 1))),
+            new Listing(1, false, List.of(new ListingEntry(C, 1, -1))),
+            new Providers(1, 1, d, List.of(new Provider(P, lo, 0))),
             new Providers(1, -1, d, List.of()),
             new Ack(1, -1),
             new Ack(1, 0x1_0000_0000L),
@@ -194,22 +191,29 @@ class IndexCodecRoundTripTest {
           new Register(
               id,
               cookie,
-              peer(rnd),
-              content(rnd),
+              PeerName.of(peer(rnd)),
+              ContentName.of(content(rnd)),
               1 + rnd.nextInt(65535),
               size(rnd),
               Digest.of(randomBytes(rnd, 32)));
-      case 3 -> new Deregister(id, cookie, peer(rnd), content(rnd));
-      case 4 -> new Quit(id, cookie, peer(rnd));
-      case 5 -> new Keepalive(id, cookie, peer(rnd));
+      case 3 -> new Deregister(id, cookie, PeerName.of(peer(rnd)), ContentName.of(content(rnd)));
+      case 4 -> new Quit(id, cookie, PeerName.of(peer(rnd)));
+      case 5 -> new Keepalive(id, cookie, PeerName.of(peer(rnd)));
       case 6 -> new ListRequest(id, cookie, text(rnd, 0, 255), text(rnd, 0, 255));
-      case 7 -> new Locate(id, cookie, peer(rnd), content(rnd), 1 + rnd.nextInt(16));
+      case 7 ->
+          new Locate(
+              id,
+              cookie,
+              PeerName.of(peer(rnd)),
+              ContentName.of(content(rnd)),
+              1 + rnd.nextInt(16));
       case 8 -> {
         List<ListingEntry> entries = new ArrayList<>();
         int room = IndexMessage.MAX_DATAGRAM - 8;
         int want = rnd.nextInt(40);
         while (entries.size() < want) {
-          ListingEntry e = new ListingEntry(content(rnd), rnd.nextInt(65536), size(rnd));
+          ListingEntry e =
+              new ListingEntry(ContentName.of(content(rnd)), rnd.nextInt(65536), size(rnd));
           if (e.wireSize() > room) {
             break;
           }
@@ -227,7 +231,7 @@ class IndexCodecRoundTripTest {
               addr.length == 16
                   ? java.net.Inet6Address.getByAddress(null, addr, null)
                   : InetAddress.getByAddress(addr);
-          ps.add(new Provider(peer(rnd), a, 1 + rnd.nextInt(65535)));
+          ps.add(new Provider(PeerName.of(peer(rnd)), a, 1 + rnd.nextInt(65535)));
         }
         yield new Providers(id, size(rnd), Digest.of(randomBytes(rnd, 32)), ps);
       }
@@ -278,7 +282,7 @@ class IndexCodecRoundTripTest {
   static String peer(Random rnd) {
     while (true) {
       String s = text(rnd, 1, 32);
-      if (Names.isValidPeerName(s)) {
+      if (PeerName.isValid(s)) {
         return s;
       }
     }
@@ -287,7 +291,7 @@ class IndexCodecRoundTripTest {
   static String content(Random rnd) {
     while (true) {
       String s = text(rnd, 1, rnd.nextBoolean() ? 20 : 255);
-      if (Names.isValidContentName(s)) {
+      if (ContentName.isValid(s)) {
         return s;
       }
     }

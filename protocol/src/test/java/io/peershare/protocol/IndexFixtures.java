@@ -55,17 +55,26 @@ final class IndexFixtures {
             "R register",
             // cookie | peer | content | tcpPort 8080 | size 1 MiB + 1 | digest
             "52 01 " + ID_HEX + COOKIE_HEX + ALICE + SONG + "1f90 0000000000100001" + DIGEST_HEX,
-            new Register(ID, COOKIE, "alice", "song.mp3", 8080, 1_048_577, DIGEST)),
+            new Register(
+                ID,
+                COOKIE,
+                PeerName.of("alice"),
+                ContentName.of("song.mp3"),
+                8080,
+                1_048_577,
+                DIGEST)),
         new Fixture(
             "T deregister",
             "54 01 " + ID_HEX + COOKIE_HEX + ALICE + SONG,
-            new Deregister(ID, COOKIE, "alice", "song.mp3")),
+            new Deregister(ID, COOKIE, PeerName.of("alice"), ContentName.of("song.mp3"))),
         new Fixture(
-            "Q quit", "51 01 " + ID_HEX + COOKIE_HEX + ALICE, new Quit(ID, COOKIE, "alice")),
+            "Q quit",
+            "51 01 " + ID_HEX + COOKIE_HEX + ALICE,
+            new Quit(ID, COOKIE, PeerName.of("alice"))),
         new Fixture(
             "K keepalive",
             "4b 01 " + ID_HEX + COOKIE_HEX + ALICE,
-            new Keepalive(ID, COOKIE, "alice")),
+            new Keepalive(ID, COOKIE, PeerName.of("alice"))),
         new Fixture(
             "O list",
             // after "abc", filter "MP"
@@ -78,7 +87,7 @@ final class IndexFixtures {
         new Fixture(
             "S locate",
             "53 01 " + ID_HEX + COOKIE_HEX + ALICE + SONG + "10",
-            new Locate(ID, COOKIE, "alice", "song.mp3", 16)),
+            new Locate(ID, COOKIE, PeerName.of("alice"), ContentName.of("song.mp3"), 16)),
         new Fixture(
             "L listing",
             // more 1, count 2 | "song.mp3" 3 providers 1 MiB + 1 | "été" (c3a9 74 c3a9) 1, 0
@@ -92,8 +101,8 @@ final class IndexFixtures {
                 ID,
                 true,
                 List.of(
-                    new ListingEntry("song.mp3", 3, 1_048_577),
-                    new ListingEntry("\u00e9t\u00e9", 1, 0)))),
+                    new ListingEntry(ContentName.of("song.mp3"), 3, 1_048_577),
+                    new ListingEntry(ContentName.of("\u00e9t\u00e9"), 1, 0)))),
         new Fixture(
             "L listing, empty", "4c 01 " + ID_HEX + "00 00", new Listing(ID, false, List.of())),
         new Fixture(
@@ -112,8 +121,8 @@ final class IndexFixtures {
                 1_048_577,
                 DIGEST,
                 List.of(
-                    new Provider("alice", ip("192.168.0.1"), 8080),
-                    new Provider("bob", ip("2001:db8::1"), 80)))),
+                    new Provider(PeerName.of("alice"), ip("192.168.0.1"), 8080),
+                    new Provider(PeerName.of("bob"), ip("2001:db8::1"), 80)))),
         new Fixture(
             "P providers, none",
             "50 01 " + ID_HEX + "0000000000000000" + DIGEST_HEX + "00",

@@ -164,8 +164,8 @@ class ProtocolDocumentTest {
     code.put("COOKIE_END", (long) IndexMessage.COOKIE_END);
     code.put("MAX_DATAGRAM", (long) IndexMessage.MAX_DATAGRAM);
     code.put("MAX_LOCATE", (long) IndexCodec.MAX_LOCATE);
-    code.put("MAX_PEER_BYTES", (long) Names.MAX_PEER_BYTES);
-    code.put("MAX_CONTENT_BYTES", (long) Names.MAX_CONTENT_BYTES);
+    code.put("MAX_PEER_BYTES", (long) PeerName.MAX_BYTES);
+    code.put("MAX_CONTENT_BYTES", (long) ContentName.MAX_BYTES);
     code.put("DIGEST_LENGTH", (long) Digest.LENGTH);
     code.put("PIECE_SIZE", (long) Manifest.PIECE_SIZE);
     code.put("MAX_FRAME", (long) TransferMessage.MAX_FRAME);

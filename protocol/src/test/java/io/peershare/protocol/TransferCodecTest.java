@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TransferCodecTest {
   // D "song.mp3", digest, offset 1024, length 0 (to the end)
   static final String D_HEX = "44 01" + SONG + DIGEST_HEX + "0000000000000400 0000000000000000";
-  static final DownloadRequest D = new DownloadRequest("song.mp3", DIGEST, 1024, 0);
+  static final DownloadRequest D = new DownloadRequest(ContentName.of("song.mp3"), DIGEST, 1024, 0);
   static final String M_HEX = "4d 01" + SONG + DIGEST_HEX;
-  static final ManifestRequest M = new ManifestRequest("song.mp3", DIGEST);
+  static final ManifestRequest M = new ManifestRequest(ContentName.of("song.mp3"), DIGEST);
 
   static final Digest H0 = Digest.of(Hex.repeat(0xaa, 32));
   static final Digest H1 = Digest.of(Hex.repeat(0xbb, 32));
@@ -127,9 +127,11 @@ class TransferCodecTest {
     Random rnd = new Random(42);
     List<Request> fixed =
         List.of(
-            new DownloadRequest("c".repeat(255), DIGEST, Long.MAX_VALUE, Long.MAX_VALUE),
-            new DownloadRequest("\u65e5\u672c" + Character.toString(0x1F600), DIGEST, 0, 0),
-            new ManifestRequest("\u20ac".repeat(85), Digest.sha256(new byte[0])));
+            new DownloadRequest(
+                ContentName.of("c".repeat(255)), DIGEST, Long.MAX_VALUE, Long.MAX_VALUE),
+            new DownloadRequest(
+                ContentName.of("\u65e5\u672c" + Character.toString(0x1F600)), DIGEST, 0, 0),
+            new ManifestRequest(ContentName.of("\u20ac".repeat(85)), Digest.sha256(new byte[0])));
     for (Request r : fixed) {
       byte[] wire = TransferCodec.encode(r);
       assertThat(wire.length).isLessThanOrEqualTo(TransferCodec.MAX_REQUEST);
@@ -142,9 +144,12 @@ class TransferCodecTest {
       String name = IndexCodecRoundTripTest.content(rnd);
       Request r =
           rnd.nextBoolean()
-              ? new ManifestRequest(name, Digest.of(d))
+              ? new ManifestRequest(ContentName.of(name), Digest.of(d))
               : new DownloadRequest(
-                  name, Digest.of(d), rnd.nextLong() & Long.MAX_VALUE, rnd.nextLong() >>> 1);
+                  ContentName.of(name),
+                  Digest.of(d),
+                  rnd.nextLong() & Long.MAX_VALUE,
+                  rnd.nextLong() >>> 1);
       byte[] wire = TransferCodec.encode(r);
       assertThat(TransferCodec.decodeRequest(wire)).as("seed 42, #%d", i).isEqualTo(r);
       // readRequest stops at the end of the request: what follows stays in the stream

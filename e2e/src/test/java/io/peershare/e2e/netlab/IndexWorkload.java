@@ -4,10 +4,12 @@ import io.peershare.peer.index.IndexClient;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.index.IndexUnreachableException;
 import io.peershare.peer.index.ListingPage;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +128,7 @@ public final class IndexWorkload {
       op(
           peer + " Q",
           r -> {
-            client.quit(peer);
+            client.quit(PeerName.of(peer));
             return Boolean.TRUE;
           });
       // called after operations once the peer holds a registration, as a peer's keepalive timer
@@ -135,7 +137,7 @@ public final class IndexWorkload {
           () -> {
             if ((System.nanoTime() - lastKeepalive[0]) / 1_000_000 >= KEEPALIVE_EVERY_MILLIS) {
               lastKeepalive[0] = System.nanoTime();
-              op(peer + " K", r -> client.keepalive(peer));
+              op(peer + " K", r -> client.keepalive(PeerName.of(peer)));
             }
           };
       for (int j = 0; j < contents; j++) {
@@ -150,17 +152,20 @@ public final class IndexWorkload {
                         r,
                         ErrorCode.ALREADY_REGISTERED,
                         1L,
-                        () -> client.register(peer, c, port, size, digest(c))));
+                        () ->
+                            client.register(
+                                PeerName.of(peer), ContentName.of(c), port, size, digest(c))));
         expect(lease != null && lease > 0, "R " + c + " answers a lease", String.valueOf(lease));
         keepalive.run();
       }
       for (int j = 0; j < contents; j++) {
         String c = content(peer, j);
-        IndexMessage.Providers p = op("S " + c, r -> client.locate(peer, c, 16));
+        IndexMessage.Providers p =
+            op("S " + c, r -> client.locate(PeerName.of(peer), ContentName.of(c), 16));
         expect(
             p != null
                 && p.providers().size() == 1
-                && p.providers().get(0).peer().equals(peer)
+                && p.providers().get(0).peer().toString().equals(peer)
                 && p.providers().get(0).tcpPort() == 20_000 + j
                 && p.size() == size(j)
                 && p.digest().equals(digest(c)),
@@ -168,7 +173,7 @@ public final class IndexWorkload {
             String.valueOf(p));
         keepalive.run();
       }
-      Long lease = op(peer + " K", r -> client.keepalive(peer));
+      Long lease = op(peer + " K", r -> client.keepalive(PeerName.of(peer)));
       expect(lease != null && lease > 0, peer + " K answers a lease", String.valueOf(lease));
       Map<String, Long> all = new TreeMap<>();
       for (int j = 0; j < contents; j++) {
@@ -187,7 +192,7 @@ public final class IndexWorkload {
                     ErrorCode.NOT_FOUND,
                     Boolean.TRUE,
                     () -> {
-                      client.deregister(peer, c);
+                      client.deregister(PeerName.of(peer), ContentName.of(c));
                       return Boolean.TRUE;
                     }));
         left.remove(c);
@@ -199,7 +204,7 @@ public final class IndexWorkload {
         expect(answer == ErrorCode.NOT_FOUND, "S " + c + " after T is NOT_FOUND", "" + answer);
         keepalive.run();
       }
-      lease = op(peer + " K", r -> client.keepalive(peer));
+      lease = op(peer + " K", r -> client.keepalive(PeerName.of(peer)));
       expect(lease != null && lease > 0, peer + " K after T answers a lease", "" + lease);
       listed = listing(client, peer + "-");
       expect(listed.equals(left), peer + " lists what is left once", difference(listed, left));
@@ -207,7 +212,7 @@ public final class IndexWorkload {
       finished.countDown();
       // the other peers may take longer: keep the leases until the final listing is checked
       while (!checked.await(KEEPALIVE_EVERY_MILLIS, TimeUnit.MILLISECONDS)) {
-        op(peer + " K", r -> client.keepalive(peer));
+        op(peer + " K", r -> client.keepalive(PeerName.of(peer)));
       }
     } catch (InterruptedException e) {
       failures.add(peer + " interrupted");
@@ -224,7 +229,7 @@ public final class IndexWorkload {
   private static ErrorCode locateError(IndexClient client, String peer, String content)
       throws IOException {
     try {
-      client.locate(peer, content, 1);
+      client.locate(PeerName.of(peer), ContentName.of(content), 1);
       return null;
     } catch (IndexException e) {
       return e.code();
@@ -261,12 +266,15 @@ public final class IndexWorkload {
       }
       for (ListingEntry e : page.entries()) {
         expect(e.providers() == 1, e.content() + " has exactly one provider", String.valueOf(e));
-        expect(seen.put(e.content(), e.size()) == null, e.content() + " listed once", "twice");
+        expect(
+            seen.put(e.content().toString(), e.size()) == null,
+            e.content() + " listed once",
+            "twice");
       }
       if (!page.more() || page.entries().isEmpty()) {
         return seen;
       }
-      after = page.entries().get(page.entries().size() - 1).content();
+      after = page.entries().get(page.entries().size() - 1).content().toString();
     }
   }
 

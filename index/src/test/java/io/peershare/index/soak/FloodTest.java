@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
 import io.peershare.index.TestClock;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
@@ -15,6 +16,7 @@ import io.peershare.protocol.IndexMessage.Listing;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -109,12 +111,21 @@ class FloodTest {
         int port = 4000 + i;
         long size = i;
         IndexMessage r =
-            good.call((id, k) -> new IndexMessage.Register(id, k, "good", content, port, size, D));
+            good.call(
+                (id, k) ->
+                    new IndexMessage.Register(
+                        id, k, PeerName.of("good"), ContentName.of(content), port, size, D));
         assertThat(r).as("R %s during a %s flood", content, kind).isEqualTo(ack(r, 90));
         Providers p =
-            (Providers) good.call((id, k) -> new IndexMessage.Locate(id, k, "good", content, 1));
-        assertThat(p.providers()).containsExactly(new Provider("good", good.socket.ip(), port));
-        IndexMessage k = good.call((id, c) -> new IndexMessage.Keepalive(id, c, "good"));
+            (Providers)
+                good.call(
+                    (id, k) ->
+                        new IndexMessage.Locate(
+                            id, k, PeerName.of("good"), ContentName.of(content), 1));
+        assertThat(p.providers())
+            .containsExactly(new Provider(PeerName.of("good"), good.socket.ip(), port));
+        IndexMessage k =
+            good.call((id, c) -> new IndexMessage.Keepalive(id, c, PeerName.of("good")));
         assertThat(k).isInstanceOf(Ack.class);
       }
       goodDone.set(true);
@@ -164,7 +175,7 @@ class FloodTest {
       page = (Listing) good.call((id, k) -> new IndexMessage.ListRequest(id, k, a, filter));
       all.addAll(page.entries());
       if (!page.entries().isEmpty()) {
-        after = page.entries().get(page.entries().size() - 1).content();
+        after = page.entries().get(page.entries().size() - 1).content().toString();
       }
     } while (page.more());
     return all;
@@ -194,7 +205,13 @@ class FloodTest {
               case REGISTER ->
                   IndexCodec.encode(
                       new IndexMessage.Register(
-                          id, flooder.cookie, "flood", "flood-" + i, 1, 1, D));
+                          id,
+                          flooder.cookie,
+                          PeerName.of("flood"),
+                          ContentName.of("flood-" + i),
+                          1,
+                          1,
+                          D));
               case LIST ->
                   IndexCodec.encode(new IndexMessage.ListRequest(id, flooder.cookie, "", ""));
             };

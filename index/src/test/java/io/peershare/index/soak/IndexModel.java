@@ -1,5 +1,6 @@
 package io.peershare.index.soak;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Ack;
@@ -9,6 +10,7 @@ import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Reply;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -176,7 +178,7 @@ final class IndexModel {
     c.queue().addAll(taken);
     List<Provider> providers = new ArrayList<>();
     for (Reg r : taken) {
-      providers.add(new Provider(r.peer, r.ip, r.port));
+      providers.add(new Provider(PeerName.of(r.peer), r.ip, r.port));
     }
     return new Providers(id, c.size(), c.digest(), providers);
   }
@@ -189,7 +191,9 @@ final class IndexModel {
       byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
       if (Arrays.compareUnsigned(name, afterBytes) > 0 && containsFolded(e.getKey(), filter)) {
         ordered.put(
-            name, new ListingEntry(e.getKey(), e.getValue().queue().size(), e.getValue().size()));
+            name,
+            new ListingEntry(
+                ContentName.of(e.getKey()), e.getValue().queue().size(), e.getValue().size()));
       }
     }
     return new Listing(id, false, new ArrayList<>(ordered.values()));

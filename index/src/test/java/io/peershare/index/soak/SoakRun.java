@@ -3,6 +3,7 @@ package io.peershare.index.soak;
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
 import io.peershare.index.TestClock;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
@@ -10,6 +11,7 @@ import io.peershare.protocol.IndexMessage.CookieReply;
 import io.peershare.protocol.IndexMessage.ErrorReply;
 import io.peershare.protocol.IndexMessage.Reply;
 import io.peershare.protocol.IndexMessage.Request;
+import io.peershare.protocol.PeerName;
 import io.peershare.protocol.ProtocolException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -219,7 +221,12 @@ final class SoakRun implements AutoCloseable {
     String what = "register " + peer + " '" + content + "' from " + c + " size " + s;
     Reply expected =
         model.register(next(c), peer, clients[c].ip(), content, port, s, d, clock.millis());
-    exchange(c, (id, k) -> new IndexMessage.Register(id, k, peer, content, port, s, d), expected);
+    exchange(
+        c,
+        (id, k) ->
+            new IndexMessage.Register(
+                id, k, PeerName.of(peer), ContentName.of(content), port, s, d),
+        expected);
     return what;
   }
 
@@ -231,7 +238,10 @@ final class SoakRun implements AutoCloseable {
     int c = clientFor(peer);
     String content = content();
     Reply expected = model.deregister(next(c), peer, clients[c].ip(), content, clock.millis());
-    exchange(c, (id, k) -> new IndexMessage.Deregister(id, k, peer, content), expected);
+    exchange(
+        c,
+        (id, k) -> new IndexMessage.Deregister(id, k, PeerName.of(peer), ContentName.of(content)),
+        expected);
     return "deregister " + peer + " '" + content + "' from " + c;
   }
 
@@ -242,7 +252,7 @@ final class SoakRun implements AutoCloseable {
     }
     int c = clientFor(peer);
     Reply expected = model.quit(next(c), peer, clients[c].ip(), clock.millis());
-    exchange(c, (id, k) -> new IndexMessage.Quit(id, k, peer), expected);
+    exchange(c, (id, k) -> new IndexMessage.Quit(id, k, PeerName.of(peer)), expected);
     return "quit " + peer + " from " + c;
   }
 
@@ -253,7 +263,7 @@ final class SoakRun implements AutoCloseable {
     }
     int c = clientFor(peer);
     Reply expected = model.keepalive(next(c), peer, clients[c].ip(), clock.millis());
-    exchange(c, (id, k) -> new IndexMessage.Keepalive(id, k, peer), expected);
+    exchange(c, (id, k) -> new IndexMessage.Keepalive(id, k, PeerName.of(peer)), expected);
     return "keepalive " + peer + " from " + c;
   }
 
@@ -263,7 +273,10 @@ final class SoakRun implements AutoCloseable {
     String content = content();
     int max = random.nextInt(4) == 0 ? 1 + random.nextInt(16) : 1 + random.nextInt(3);
     Reply expected = model.locate(next(c), content, max, clock.millis());
-    exchange(c, (id, k) -> new IndexMessage.Locate(id, k, asker, content, max), expected);
+    exchange(
+        c,
+        (id, k) -> new IndexMessage.Locate(id, k, PeerName.of(asker), ContentName.of(content), max),
+        expected);
     return "locate '" + content + "' max " + max + " from " + c;
   }
 
@@ -300,7 +313,7 @@ final class SoakRun implements AutoCloseable {
       }
       int c = onIp(ip);
       Reply expected = model.keepalive(next(c), peer, ip, clock.millis());
-      exchange(c, (id, k) -> new IndexMessage.Keepalive(id, k, peer), expected);
+      exchange(c, (id, k) -> new IndexMessage.Keepalive(id, k, PeerName.of(peer)), expected);
       sent++;
     }
     clock.advance(Duration.ofMillis(LEASE_MILLIS / 3));
@@ -338,7 +351,7 @@ final class SoakRun implements AutoCloseable {
       int c = onIp(e.getValue());
       String peer = e.getKey();
       Reply expected = model.quit(next(c), peer, e.getValue(), clock.millis());
-      exchange(c, (id, k) -> new IndexMessage.Quit(id, k, peer), expected);
+      exchange(c, (id, k) -> new IndexMessage.Quit(id, k, PeerName.of(peer)), expected);
       it.remove();
     }
   }
@@ -354,7 +367,11 @@ final class SoakRun implements AutoCloseable {
     for (String content : model.contentNames()) {
       int c = random.nextInt(clients.length);
       Reply expected = model.locate(next(c), content, 16, clock.millis());
-      exchange(c, (id, k) -> new IndexMessage.Locate(id, k, "checker", content, 16), expected);
+      exchange(
+          c,
+          (id, k) ->
+              new IndexMessage.Locate(id, k, PeerName.of("checker"), ContentName.of(content), 16),
+          expected);
     }
   }
 

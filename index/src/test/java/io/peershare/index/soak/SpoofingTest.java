@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.index.IndexServer;
 import io.peershare.index.TestClock;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
@@ -15,6 +16,7 @@ import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Request;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,18 +65,23 @@ class SpoofingTest {
   }
 
   private static Request register(int id, long cookie, String peer, String content) {
-    return new IndexMessage.Register(id, cookie, peer, content, 4000, 1, D);
+    return new IndexMessage.Register(
+        id, cookie, PeerName.of(peer), ContentName.of(content), 4000, 1, D);
   }
 
   /** Every request that could act on mai's registration, or read, with the cookie given. */
   private static List<LongFunction<Request>> everyRequest(UdpPeer from) {
     return List.of(
-        k -> new IndexMessage.Deregister(from.nextId(), k, "mai", "song.ogg"),
-        k -> new IndexMessage.Quit(from.nextId(), k, "mai"),
-        k -> new IndexMessage.Keepalive(from.nextId(), k, "mai"),
+        k ->
+            new IndexMessage.Deregister(
+                from.nextId(), k, PeerName.of("mai"), ContentName.of("song.ogg")),
+        k -> new IndexMessage.Quit(from.nextId(), k, PeerName.of("mai")),
+        k -> new IndexMessage.Keepalive(from.nextId(), k, PeerName.of("mai")),
         k -> register(from.nextId(), k, "mai", "other.ogg"),
         k -> register(from.nextId(), k, "eve", "song.ogg"),
-        k -> new IndexMessage.Locate(from.nextId(), k, "eve", "song.ogg", 16),
+        k ->
+            new IndexMessage.Locate(
+                from.nextId(), k, PeerName.of("eve"), ContentName.of("song.ogg"), 16),
         k -> new IndexMessage.ListRequest(from.nextId(), k, "", ""));
   }
 
@@ -82,11 +89,17 @@ class SpoofingTest {
   private void assertUntouched() throws Exception {
     Listing l =
         (Listing) owner.call(new IndexMessage.ListRequest(owner.nextId(), owner.cookie, "", ""));
-    assertThat(l.entries()).containsExactly(new ListingEntry("song.ogg", 1, 1));
+    assertThat(l.entries()).containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 1));
     Providers p =
         (Providers)
-            owner.call(new IndexMessage.Locate(owner.nextId(), owner.cookie, "x", "song.ogg", 16));
-    assertThat(p.providers()).containsExactly(new Provider("mai", owner.ip(), 4000));
+            owner.call(
+                new IndexMessage.Locate(
+                    owner.nextId(),
+                    owner.cookie,
+                    PeerName.of("x"),
+                    ContentName.of("song.ogg"),
+                    16));
+    assertThat(p.providers()).containsExactly(new Provider(PeerName.of("mai"), owner.ip(), 4000));
   }
 
   /** Sends {@code request} and expects only a BAD_COOKIE no longer than it. */
@@ -138,7 +151,7 @@ class SpoofingTest {
     long old = owner.cookie;
     for (int i = 0; i < 2; i++) { // renewing the 90 s lease; 120 s is the cookie's minimum life
       clock.advance(Duration.ofSeconds(60));
-      assertThat(owner.call(new IndexMessage.Keepalive(owner.nextId(), old, "mai")))
+      assertThat(owner.call(new IndexMessage.Keepalive(owner.nextId(), old, PeerName.of("mai"))))
           .isInstanceOf(Ack.class);
     }
     for (int turns = 0; turns < 2; turns++) {

@@ -1,7 +1,7 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
-import io.peershare.protocol.Names;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -10,22 +10,19 @@ import java.nio.file.Path;
 /**
  * Where a download goes: the target {@code dir/<content>} and its two companions, the partial file
  * {@code dir/.<content>.part} and its state {@code dir/.<content>.part.state}. Every path comes
- * from the content name the user asked for, checked against the spec's rules; nothing a provider
- * sends is ever made into a path.
+ * from the content name the user asked for, which its type keeps to the spec's rules; nothing a
+ * provider sends is ever made into a path.
  *
  * <p>When the companions' names would pass 255 bytes (the usual file name limit) they become {@code
  * dir/.peershare-<16 hex digits of SHA-256(content)>.part[.state]} instead.
  */
-record DownloadTarget(String content, Path dir, Path target, Path part, Path state) {
+record DownloadTarget(ContentName content, Path dir, Path target, Path part, Path state) {
   private static final int MAX_FILE_NAME_BYTES = 255;
   private static final String TMP_SUFFIX = ".tmp";
 
-  /** Checks the name and the folder and names the files, or says what is wrong. */
-  static DownloadTarget of(String content, Path dir) throws DownloadException {
-    String problem = Names.contentNameProblem(content);
-    if (problem != null) {
-      throw new DownloadException("Cannot download \"" + content + "\": " + problem + ".");
-    }
+  /** Checks the folder and names the files, or says what is wrong. */
+  static DownloadTarget of(ContentName content, Path dir) throws DownloadException {
+    String name = content.toString();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new DownloadException("The download folder " + dir + " does not exist.");
     }
@@ -34,20 +31,20 @@ record DownloadTarget(String content, Path dir, Path target, Path part, Path sta
     }
     Path target;
     try {
-      target = dir.resolve(content);
+      target = dir.resolve(name);
     } catch (InvalidPathException e) {
       throw new DownloadException(
           "The content name \"" + content + "\" cannot be a file name on this system.");
     }
     // the name rules forbid separators, "." and "..": this only guards against a platform surprise
-    if (!dir.equals(target.getParent()) || !content.equals(target.getFileName().toString())) {
+    if (!dir.equals(target.getParent()) || !name.equals(target.getFileName().toString())) {
       throw new DownloadException(
           "The content name \"" + content + "\" cannot be a file name on this system.");
     }
-    String base = "." + content + ".part";
+    String base = "." + name + ".part";
     if (bytes(base + ".state" + TMP_SUFFIX) > MAX_FILE_NAME_BYTES) {
-      byte[] name = content.getBytes(StandardCharsets.UTF_8);
-      base = ".peershare-" + Digest.sha256(name).toHex().substring(0, 16) + ".part";
+      byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+      base = ".peershare-" + Digest.sha256(bytes).toHex().substring(0, 16) + ".part";
     }
     return new DownloadTarget(
         content, dir, target, dir.resolve(base), dir.resolve(base + ".state"));

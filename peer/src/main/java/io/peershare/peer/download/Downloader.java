@@ -1,6 +1,7 @@
 package io.peershare.peer.download;
 
 import io.peershare.peer.rate.ByteRateLimiter;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.Manifest;
@@ -44,13 +45,14 @@ public final class Downloader {
    * Downloads {@code content} into {@code dir} and returns the finished file, {@code
    * dir/<content>}.
    *
-   * @throws DownloadException when the name, the folder or an existing file stand in the way, or no
-   *     provider could deliver; the message says which, in a sentence for a person
+   * @throws DownloadException when the folder or an existing file stand in the way, or no provider
+   *     could deliver; the message says which, in a sentence for a person
    * @throws IOException when the local disk fails, or the index cannot be reached
    * @throws InterruptedException when the thread is interrupted; the part file and its state stay
    *     for a later resume, and every connection is closed
    */
-  public Path download(String content, Path dir, ProviderSource source, ProgressListener listener)
+  public Path download(
+      ContentName content, Path dir, ProviderSource source, ProgressListener listener)
       throws DownloadException, IOException, InterruptedException {
     DownloadTarget t = DownloadTarget.of(content, dir);
     Providers found = source.locate(options.maxSources());

@@ -1,5 +1,6 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
@@ -23,7 +24,8 @@ final class ManifestFetcher {
    *
    * @throws ProviderFailure when this provider cannot give it
    */
-  static Manifest fetch(Connector connector, Provider p, String content, Digest digest, long size)
+  static Manifest fetch(
+      Connector connector, Provider p, ContentName content, Digest digest, long size)
       throws ProviderFailure {
     String who = Connector.describe(p);
     Socket s;

@@ -1,5 +1,6 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.ContentName;
 import java.nio.file.Path;
 
 /**
@@ -11,7 +12,7 @@ public interface ProgressListener {
   /**
    * Before any byte is fetched; {@code alreadyVerified} bytes came from an earlier, resumed run.
    */
-  void started(String content, long size, long alreadyVerified);
+  void started(ContentName content, long size, long alreadyVerified);
 
   /** {@code verifiedBytes} of {@code totalBytes} are fetched and verified. */
   void progress(long verifiedBytes, long totalBytes);
@@ -30,7 +31,7 @@ public interface ProgressListener {
   static ProgressListener none() {
     return new ProgressListener() {
       @Override
-      public void started(String content, long size, long alreadyVerified) {}
+      public void started(ContentName content, long size, long alreadyVerified) {}
 
       @Override
       public void progress(long verifiedBytes, long totalBytes) {}

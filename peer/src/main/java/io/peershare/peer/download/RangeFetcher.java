@@ -2,6 +2,7 @@ package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
 import io.peershare.peer.rate.ByteRateLimiter;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.ProtocolException;
@@ -36,7 +37,7 @@ final class RangeFetcher {
   /** Piece buffers per worker: one being read while the others are hashed and written. */
   static final int BUFFERS = 4;
 
-  private final String content;
+  private final ContentName content;
   private final Manifest manifest;
   private final Connector connector;
   private final PieceBoard board;
@@ -53,7 +54,7 @@ final class RangeFetcher {
   private final ByteBuffer head = ByteBuffer.allocate(259); // the longest header: an E answer
 
   RangeFetcher(
-      String content,
+      ContentName content,
       Manifest manifest,
       Connector connector,
       PieceBoard board,

@@ -2,6 +2,7 @@ package io.peershare.peer.download;
 
 import io.peershare.peer.download.PieceBoard.PieceRun;
 import io.peershare.peer.rate.ByteRateLimiter;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Provider;
@@ -32,7 +33,7 @@ final class Swarm {
   private static final Logger log = LoggerFactory.getLogger(Swarm.class);
 
   private final DownloadOptions options;
-  private final String content;
+  private final ContentName content;
   private final long size;
   private final Digest digest;
   private final ProviderSource source;
@@ -46,7 +47,7 @@ final class Swarm {
 
   Swarm(
       DownloadOptions options,
-      String content,
+      ContentName content,
       Providers first,
       ProviderSource source,
       Connector connector) {

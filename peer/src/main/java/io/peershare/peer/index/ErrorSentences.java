@@ -1,20 +1,22 @@
 package io.peershare.peer.index;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.PeerName;
 
 /** Turns an {@code E} reply into a sentence a person can act on. */
 final class ErrorSentences {
   private ErrorSentences() {}
 
-  /** What a request was about, for the sentence; content may be null. */
-  record Subject(String peer, String content) {}
+  /** What a request was about, for the sentence; either may be null (H and O name neither). */
+  record Subject(PeerName peer, ContentName content) {}
 
   static IndexException toException(ErrorCode code, String serverMessage, Subject s) {
     return new IndexException(code, sentence(code, serverMessage, s));
   }
 
   static String sentence(ErrorCode code, String serverMessage, Subject s) {
-    String peer = "'" + s.peer() + "'";
+    String peer = s.peer() == null ? "this peer" : "'" + s.peer() + "'";
     String content = s.content() == null ? "that content" : "'" + s.content() + "'";
     return switch (code) {
       case NAME_TAKEN -> "the peer name " + peer + " is in use from another address";

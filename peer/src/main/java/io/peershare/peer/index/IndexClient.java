@@ -3,6 +3,7 @@ package io.peershare.peer.index;
 import io.peershare.peer.index.ErrorSentences.Subject;
 import io.peershare.peer.index.IndexUnreachableException.NodeFailure;
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
@@ -11,6 +12,7 @@ import io.peershare.protocol.IndexMessage.Ack;
 import io.peershare.protocol.IndexMessage.CookieReply;
 import io.peershare.protocol.IndexMessage.ErrorReply;
 import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * Talks to an index over UDP: one server, or several nodes of one index tried in the order given.
  * Thread-safe: any number of threads may call at once; each call blocks until its reply, an {@link
  * IndexException} ({@code E} reply) or an {@link IndexUnreachableException} (no node answered).
- * Names that break the spec's rules are a caller bug and throw {@link IllegalArgumentException}.
+ * Names come typed ({@link PeerName}, {@link ContentName}), so every request keeps the name rules.
  *
  * <p>One socket, connected to the node in use, so the kernel drops datagrams from anyone else and
  * reports an ICMP port unreachable from that node: a node where nothing listens is given up on at
@@ -154,7 +156,7 @@ public final class IndexClient implements AutoCloseable {
   }
 
   /** Registers {@code content}, served on {@code tcpPort}; returns the lease in seconds. */
-  public long register(String peer, String content, int tcpPort, long size, Digest digest)
+  public long register(PeerName peer, ContentName content, int tcpPort, long size, Digest digest)
       throws IndexException, IOException {
     return ack(
         call(
@@ -162,7 +164,7 @@ public final class IndexClient implements AutoCloseable {
             new Subject(peer, content)));
   }
 
-  public void deregister(String peer, String content) throws IndexException, IOException {
+  public void deregister(PeerName peer, ContentName content) throws IndexException, IOException {
     ack(
         call(
             (id, c) -> new IndexMessage.Deregister(id, c, peer, content),
@@ -170,7 +172,7 @@ public final class IndexClient implements AutoCloseable {
   }
 
   /** Removes all of {@code peer}'s registrations from this address (none is fine). */
-  public void quit(String peer) throws IndexException, IOException {
+  public void quit(PeerName peer) throws IndexException, IOException {
     ack(call((id, c) -> new IndexMessage.Quit(id, c, peer), new Subject(peer, null)));
   }
 
@@ -179,12 +181,12 @@ public final class IndexClient implements AutoCloseable {
    *
    * @throws IndexException NOT_FOUND when the peer has no registration from this address
    */
-  public long keepalive(String peer) throws IndexException, IOException {
+  public long keepalive(PeerName peer) throws IndexException, IOException {
     return ack(call((id, c) -> new IndexMessage.Keepalive(id, c, peer), new Subject(peer, null)));
   }
 
   /** Up to {@code max} (1–16) providers of {@code content}, round robin. */
-  public IndexMessage.Providers locate(String peer, String content, int max)
+  public IndexMessage.Providers locate(PeerName peer, ContentName content, int max)
       throws IndexException, IOException {
     return expect(
         IndexMessage.Providers.class,
@@ -200,7 +202,7 @@ public final class IndexClient implements AutoCloseable {
             IndexMessage.Listing.class,
             call(
                 (id, c) -> new IndexMessage.ListRequest(id, c, after, filter),
-                new Subject("", null)));
+                new Subject(null, null)));
     return new ListingPage(l.entries(), l.more());
   }
 
@@ -218,7 +220,7 @@ public final class IndexClient implements AutoCloseable {
         throw new IOException(
             "the index server at " + Addresses.format(node()) + " sent an empty page with more");
       }
-      after = page.entries().get(page.entries().size() - 1).content();
+      after = page.entries().get(page.entries().size() - 1).content().toString();
     }
   }
 
@@ -345,7 +347,7 @@ public final class IndexClient implements AutoCloseable {
       throw new Moved(null);
     }
     if (reply instanceof ErrorReply e) {
-      throw ErrorSentences.toException(e.code(), e.message(), new Subject("", null));
+      throw ErrorSentences.toException(e.code(), e.message(), new Subject(null, null));
     }
     cookie.value = expect(CookieReply.class, reply).cookie();
     cookie.fetchedAt = askedAt; // its age counts from before the H, to be safe

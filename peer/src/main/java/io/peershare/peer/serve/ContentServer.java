@@ -1,8 +1,8 @@
 package io.peershare.peer.serve;
 
 import io.peershare.peer.rate.ByteRateLimiter;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
-import io.peershare.protocol.Names;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,7 +33,7 @@ public final class ContentServer implements AutoCloseable {
   private final ByteRateLimiter uploadLimit;
   private final OpenConnections connections;
   private final Executor background = r -> Thread.ofVirtual().name("peershare-rehash").start(r);
-  private final Map<String, Entry> shared = new LinkedHashMap<>(); // guarded by this
+  private final Map<ContentName, Entry> shared = new LinkedHashMap<>(); // guarded by this
   private PortListener sharedPort; // guarded by this; created at the first share
   private boolean closed; // guarded by this
 
@@ -58,15 +58,11 @@ public final class ContentServer implements AutoCloseable {
    * file changes and answers {@code CONFLICT}.
    *
    * @return what is served, with the port to register at the index
-   * @throws IllegalArgumentException for a bad content name, or one already shared
+   * @throws IllegalArgumentException when {@code content} is already shared
    * @throws IOException when the file cannot be read, its size is not the manifest's, or no port
    *     can be opened
    */
-  public SharedContent share(String content, Path file, Manifest manifest) throws IOException {
-    String problem = Names.contentNameProblem(content);
-    if (problem != null) {
-      throw new IllegalArgumentException(problem);
-    }
+  public SharedContent share(ContentName content, Path file, Manifest manifest) throws IOException {
     Path abs = file.toAbsolutePath().normalize();
     FileStamp stamp = FileStamp.of(abs);
     if (stamp.size() != manifest.size()) {
@@ -83,7 +79,11 @@ public final class ContentServer implements AutoCloseable {
       PortListener own = null;
       PortListener listener;
       if (options.portPerContent()) {
-        own = listen(0, name -> name.equals(content) ? guard(name) : Optional.empty(), content);
+        own =
+            listen(
+                0,
+                name -> name.equals(content) ? guard(name) : Optional.empty(),
+                content.toString());
         listener = own;
       } else {
         if (sharedPort == null) {
@@ -98,12 +98,13 @@ public final class ContentServer implements AutoCloseable {
   }
 
   private PortListener listen(
-      int port, Function<String, Optional<ContentGuard>> lookup, String what) throws IOException {
+      int port, Function<ContentName, Optional<ContentGuard>> lookup, String what)
+      throws IOException {
     RequestHandler handler = new RequestHandler(lookup, uploadLimit);
     return new PortListener(options.bindAddress(), port, handler, connections, what);
   }
 
-  private synchronized Optional<ContentGuard> guard(String content) {
+  private synchronized Optional<ContentGuard> guard(ContentName content) {
     return Optional.ofNullable(shared.get(content)).map(Entry::guard);
   }
 
@@ -113,7 +114,7 @@ public final class ContentServer implements AutoCloseable {
    *
    * @return false when it was not shared
    */
-  public boolean unshare(String content) {
+  public boolean unshare(ContentName content) {
     Entry e;
     synchronized (this) {
       e = shared.remove(content);
@@ -136,7 +137,7 @@ public final class ContentServer implements AutoCloseable {
     return List.copyOf(list);
   }
 
-  public synchronized Optional<SharedContent> find(String content) {
+  public synchronized Optional<SharedContent> find(ContentName content) {
     return guard(content).map(ContentGuard::content);
   }
 

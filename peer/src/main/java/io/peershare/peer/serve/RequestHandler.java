@@ -1,6 +1,7 @@
 package io.peershare.peer.serve;
 
 import io.peershare.peer.rate.ByteRateLimiter;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.ProtocolException;
 import io.peershare.protocol.TransferCodec;
@@ -23,13 +24,14 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
-  private final Function<String, Optional<ContentGuard>> lookup;
+  private final Function<ContentName, Optional<ContentGuard>> lookup;
   private final RangeSender sender;
 
   /**
    * @param lookup the content shared under a name, as seen from this listener
    */
-  RequestHandler(Function<String, Optional<ContentGuard>> lookup, ByteRateLimiter uploadLimit) {
+  RequestHandler(
+      Function<ContentName, Optional<ContentGuard>> lookup, ByteRateLimiter uploadLimit) {
     this.lookup = lookup;
     this.sender = new RangeSender(uploadLimit);
   }

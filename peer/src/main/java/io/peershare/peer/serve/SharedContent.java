@@ -1,5 +1,6 @@
 package io.peershare.peer.serve;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.Manifest;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.Objects;
  * A content a {@link ContentServer} serves: its name, the file registered for it, the manifest it
  * was registered with, and the TCP port to give the index in {@code R}.
  */
-public record SharedContent(String content, Path file, Manifest manifest, int port) {
+public record SharedContent(ContentName content, Path file, Manifest manifest, int port) {
   public SharedContent {
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(file, "file");

@@ -2,6 +2,7 @@ package io.peershare.peer.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.protocol.ContentName;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +12,7 @@ class DownloadTargetTest {
 
   @Test
   void namesThePartAndStateAfterTheContent() throws Exception {
-    DownloadTarget t = DownloadTarget.of("movie.mkv", dir);
+    DownloadTarget t = DownloadTarget.of(ContentName.of("movie.mkv"), dir);
 
     assertThat(t.target()).isEqualTo(dir.resolve("movie.mkv"));
     assertThat(t.part()).isEqualTo(dir.resolve(".movie.mkv.part"));
@@ -23,7 +24,7 @@ class DownloadTargetTest {
   void usesAHashedNameWhenTheNameWouldPassTheFileNameLimit() throws Exception {
     String longName = "é".repeat(120) + "x"; // 241 bytes of UTF-8
 
-    DownloadTarget t = DownloadTarget.of(longName, dir);
+    DownloadTarget t = DownloadTarget.of(ContentName.of(longName), dir);
 
     assertThat(t.target().getFileName().toString()).isEqualTo(longName);
     assertThat(t.part().getFileName().toString()).matches("\\.peershare-[0-9a-f]{16}\\.part");

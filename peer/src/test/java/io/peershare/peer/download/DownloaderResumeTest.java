@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,12 @@ class DownloaderResumeTest {
       Downloader d = new Downloader(options(1).withMaxLocateRounds(1), new TickingClock());
       assertThrows(
           DownloadException.class,
-          () -> d.download("f", dir, max -> providers(data, dying), ProgressListener.none()));
+          () ->
+              d.download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, dying),
+                  ProgressListener.none()));
     }
     assertThat(verifiedOnDisk()).isEqualTo(BitSet.valueOf(new long[] {0b111}));
 
@@ -39,7 +45,7 @@ class DownloaderResumeTest {
       RecordingListener listener = new RecordingListener();
       Path file =
           new Downloader(options(2), new TickingClock())
-              .download("f", dir, max -> providers(data, good), listener);
+              .download(ContentName.of("f"), dir, max -> providers(data, good), listener);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(listener.alreadyVerified).hasValue(3L * MIB);
@@ -62,7 +68,10 @@ class DownloaderResumeTest {
                   () -> {
                     try {
                       d.download(
-                          "f", dir, max -> providers(data, stalling), ProgressListener.none());
+                          ContentName.of("f"),
+                          dir,
+                          max -> providers(data, stalling),
+                          ProgressListener.none());
                     } catch (Exception e) {
                       thrown.set(e);
                     }
@@ -81,7 +90,8 @@ class DownloaderResumeTest {
     try (FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(3))
-              .download("f", dir, max -> providers(data, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -102,7 +112,10 @@ class DownloaderResumeTest {
                     try {
                       new Downloader(options(1))
                           .download(
-                              "f", dir, max -> providers(data, silent), ProgressListener.none());
+                              ContentName.of("f"),
+                              dir,
+                              max -> providers(data, silent),
+                              ProgressListener.none());
                     } catch (Exception e) {
                       thrown.set(e);
                     }
@@ -133,7 +146,8 @@ class DownloaderResumeTest {
     try (FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(2))
-              .download("f", dir, max -> providers(data, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(MIB);
@@ -154,7 +168,8 @@ class DownloaderResumeTest {
     try (FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(2))
-              .download("f", dir, max -> providers(data, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(data.length);
@@ -168,7 +183,8 @@ class DownloaderResumeTest {
 
     try (FakeContentServer good = server(data)) {
       new Downloader(options(1))
-          .download("f", dir, max -> providers(data, good), ProgressListener.none());
+          .download(
+              ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
     }
 
     try (var left = Files.list(dir)) {
@@ -185,7 +201,8 @@ class DownloaderResumeTest {
     try (FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(2))
-              .download("f", dir, max -> providers(data, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(data.length);

@@ -6,6 +6,7 @@ import static io.peershare.peer.download.TestData.providers;
 import static io.peershare.peer.download.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class DownloaderTest {
 
       Path file =
           new Downloader(options(4))
-              .download("movie.bin", dir, max -> providers(data, a), listener);
+              .download(ContentName.of("movie.bin"), dir, max -> providers(data, a), listener);
 
       assertThat(file).isEqualTo(dir.resolve("movie.bin"));
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
@@ -45,7 +46,8 @@ class DownloaderTest {
     try (FakeContentServer a = new FakeContentServer("f", data)) {
       Path file =
           new Downloader(options(1).withFsync(true))
-              .download("f", dir, max -> providers(data, a), ProgressListener.none());
+              .download(
+                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(dir.resolve(".f.part")).doesNotExist();
@@ -61,7 +63,11 @@ class DownloaderTest {
         FakeContentServer c = server(data).holdDownloads(allAsked, allAsked)) {
       Path file =
           new Downloader(options(3))
-              .download("f", dir, max -> providers(data, a, b, c), ProgressListener.none());
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, a, b, c),
+                  ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(a.downloads).isNotEmpty();
@@ -79,7 +85,11 @@ class DownloaderTest {
         FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(1))
-              .download("f", dir, max -> providers(data, bad, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, bad, good),
+                  ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(bad.requested(1)).isTrue();
@@ -97,7 +107,12 @@ class DownloaderTest {
       DownloadException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               DownloadException.class,
-              () -> d.download("f", dir, max -> providers(data, bad), ProgressListener.none()));
+              () ->
+                  d.download(
+                      ContentName.of("f"),
+                      dir,
+                      max -> providers(data, bad),
+                      ProgressListener.none()));
 
       assertThat(e.getMessage()).contains("piece 2 with a wrong hash");
       byte[] part = Files.readAllBytes(dir.resolve(".f.part"));
@@ -114,7 +129,11 @@ class DownloaderTest {
         FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(1))
-              .download("f", dir, max -> providers(data, dying, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, dying, good),
+                  ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -132,7 +151,11 @@ class DownloaderTest {
 
       Path file =
           new Downloader(o)
-              .download("f", dir, max -> providers(data, stalling, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, stalling, good),
+                  ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -147,7 +170,11 @@ class DownloaderTest {
         FakeContentServer good = server(data)) {
       Path file =
           new Downloader(options(1))
-              .download("f", dir, max -> providers(data, chatty, good), ProgressListener.none());
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, chatty, good),
+                  ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(chatty.downloads).hasSize(1);
@@ -162,7 +189,11 @@ class DownloaderTest {
         FakeContentServer fast = server(data)) {
       Path file =
           new Downloader(options(2))
-              .download("f", dir, max -> providers(data, slow, fast), ProgressListener.none());
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, slow, fast),
+                  ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(slow.downloads).isNotEmpty();
@@ -185,7 +216,7 @@ class DownloaderTest {
               () ->
                   new Downloader(o)
                       .download(
-                          "f",
+                          ContentName.of("f"),
                           dir,
                           max -> {
                             locates.incrementAndGet();
@@ -214,7 +245,9 @@ class DownloaderTest {
                   ? providers(data, refusing, closing)
                   : providers(data, good);
 
-      Path file = new Downloader(options(2)).download("f", dir, source, ProgressListener.none());
+      Path file =
+          new Downloader(options(2))
+              .download(ContentName.of("f"), dir, source, ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(locates).hasValue(2);
@@ -229,7 +262,9 @@ class DownloaderTest {
       DownloadOptions o = options(2).withDownloadBytesPerSecond(16 * MIB);
 
       Path file =
-          new Downloader(o).download("f", dir, max -> providers(data, a), ProgressListener.none());
+          new Downloader(o)
+              .download(
+                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none());
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
     }

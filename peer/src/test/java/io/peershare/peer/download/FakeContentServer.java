@@ -1,8 +1,10 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.Manifest;
+import io.peershare.protocol.PeerName;
 import io.peershare.protocol.ProtocolException;
 import io.peershare.protocol.TransferCodec;
 import io.peershare.protocol.TransferMessage.DownloadRequest;
@@ -31,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FakeContentServer implements AutoCloseable {
   private static final int FRAME = 300_000;
 
-  private final String content;
+  private final ContentName content;
   private final byte[] data;
   private final Manifest manifest;
   private final ServerSocket server;
@@ -55,7 +57,7 @@ final class FakeContentServer implements AutoCloseable {
   private volatile CountDownLatch hold;
 
   FakeContentServer(String content, byte[] data) throws IOException {
-    this.content = content;
+    this.content = ContentName.of(content);
     this.data = data;
     this.manifest = Manifest.of(data);
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -115,7 +117,7 @@ final class FakeContentServer implements AutoCloseable {
   }
 
   Provider provider(String peer) {
-    return new Provider(peer, server.getInetAddress(), server.getLocalPort());
+    return new Provider(PeerName.of(peer), server.getInetAddress(), server.getLocalPort());
   }
 
   /** True when some {@code D} asked for a byte of piece {@code k}. */

@@ -1,5 +1,6 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.ContentName;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +15,7 @@ final class RecordingListener implements ProgressListener {
   volatile Path finished;
 
   @Override
-  public void started(String content, long size, long alreadyVerified) {
+  public void started(ContentName content, long size, long alreadyVerified) {
     events.add("started " + content + " " + size);
     this.alreadyVerified.set(alreadyVerified);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class StateJournalTest {
   private final PieceBoard board = new PieceBoard(manifest, new BitSet());
 
   private StateJournal journal(Clock clock) throws Exception {
-    DownloadTarget t = DownloadTarget.of("f", dir);
+    DownloadTarget t = DownloadTarget.of(ContentName.of("f"), dir);
     return new StateJournal(t, manifest.digest(), manifest.size(), board, clock);
   }
 

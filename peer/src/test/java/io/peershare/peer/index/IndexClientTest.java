@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peershare.index.IndexServer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.PeerName;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -70,37 +72,44 @@ class IndexClientTest {
 
   @Test
   void everyCall() throws Exception {
-    client.quit("mai");
-    assertThat(client.register("mai", "song.ogg", 4242, 5, D)).isEqualTo(90);
-    IndexMessage.Providers p = client.locate("bo", "song.ogg", 16);
+    client.quit(PeerName.of("mai"));
+    assertThat(client.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4242, 5, D))
+        .isEqualTo(90);
+    IndexMessage.Providers p = client.locate(PeerName.of("bo"), ContentName.of("song.ogg"), 16);
     assertThat(p.size()).isEqualTo(5);
     assertThat(p.digest()).isEqualTo(D);
-    assertThat(p.providers()).containsExactly(new Provider("mai", LO, 4242));
-    assertThat(client.list("", "").entries()).containsExactly(new ListingEntry("song.ogg", 1, 5));
+    assertThat(p.providers()).containsExactly(new Provider(PeerName.of("mai"), LO, 4242));
+    assertThat(client.list("", "").entries())
+        .containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 5));
     assertThat(client.list("song.ogg", "")).isEqualTo(new ListingPage(List.of(), false));
     assertThat(client.listAll("OGG")).hasSize(1);
-    assertThat(client.keepalive("mai")).isEqualTo(90);
-    client.deregister("mai", "song.ogg");
+    assertThat(client.keepalive(PeerName.of("mai"))).isEqualTo(90);
+    client.deregister(PeerName.of("mai"), ContentName.of("song.ogg"));
     assertThat(client.listAll("")).isEmpty();
-    client.register("mai", "a", 1, 1, D);
-    client.quit("mai");
-    assertThat(indexError(() -> client.keepalive("mai")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    client.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D);
+    client.quit(PeerName.of("mai"));
+    assertThat(indexError(() -> client.keepalive(PeerName.of("mai"))).code())
+        .isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(client.node()).isEqualTo(server.localAddress());
   }
 
   @Test
   void errorsAreTypedWithPlainSentences() throws Exception {
-    client.register("mai", "a", 1, 1, D);
+    client.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D);
     IndexException taken = indexError(() -> registerFrom("127.0.0.2", "mai", "b"));
     assertThat(taken.code()).isEqualTo(ErrorCode.NAME_TAKEN);
-    IndexException already = indexError(() -> client.register("mai", "a", 1, 1, D));
+    IndexException already =
+        indexError(() -> client.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D));
     assertThat(already.code()).isEqualTo(ErrorCode.ALREADY_REGISTERED);
     assertThat(already).hasMessage("the peer 'mai' already provides 'a'");
-    assertThat(indexError(() -> client.register("bo", "a", 1, 2, D)).code())
+    assertThat(
+            indexError(() -> client.register(PeerName.of("bo"), ContentName.of("a"), 1, 2, D))
+                .code())
         .isEqualTo(ErrorCode.CONFLICT);
-    assertThat(indexError(() -> client.deregister("bo", "a")).code())
+    assertThat(indexError(() -> client.deregister(PeerName.of("bo"), ContentName.of("a"))).code())
         .isEqualTo(ErrorCode.NOT_OWNER);
-    IndexException none = indexError(() -> client.locate("bo", "zzz", 1));
+    IndexException none =
+        indexError(() -> client.locate(PeerName.of("bo"), ContentName.of("zzz"), 1));
     assertThat(none.code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(none).hasMessage("nobody provides 'zzz'");
   }
@@ -108,7 +117,8 @@ class IndexClientTest {
   @Test
   void nameTakenSaysWhichName() throws Exception {
     registerFrom("127.0.0.2", "mai", "b");
-    IndexException e = indexError(() -> client.register("mai", "a", 1, 1, D));
+    IndexException e =
+        indexError(() -> client.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D));
     assertThat(e.code()).isEqualTo(ErrorCode.NAME_TAKEN);
     assertThat(e).hasMessage("the peer name 'mai' is in use from another address");
   }
@@ -119,7 +129,10 @@ class IndexClientTest {
       s.setSoTimeout(5_000);
       IndexMessage.CookieReply y = (IndexMessage.CookieReply) rawCall(s, new IndexMessage.Hello(1));
       IndexMessage reply =
-          rawCall(s, new IndexMessage.Register(2, y.cookie(), peer, content, 9, 1, D));
+          rawCall(
+              s,
+              new IndexMessage.Register(
+                  2, y.cookie(), PeerName.of(peer), ContentName.of(content), 9, 1, D));
       if (reply instanceof IndexMessage.ErrorReply e) {
         throw new IndexException(e.code(), e.message());
       }
@@ -140,25 +153,33 @@ class IndexClientTest {
         IndexClient lossy = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
       proxy.dropReplies('Y', 1);
       proxy.dropReplies('A', 3);
-      assertThat(lossy.register("mai", "a", 1, 1, D)).isEqualTo(90);
+      assertThat(lossy.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D)).isEqualTo(90);
       assertThat(proxy.seen('H')).isEqualTo(2);
       assertThat(proxy.seen('R')).isEqualTo(4); // one send and three resends of the same bytes
-      assertThat(lossy.locate("x", "a", 16).providers()).hasSize(1);
-      assertThat(indexError(() -> lossy.register("mai", "a", 1, 1, D)).code())
+      assertThat(lossy.locate(PeerName.of("x"), ContentName.of("a"), 16).providers()).hasSize(1);
+      assertThat(
+              indexError(() -> lossy.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D))
+                  .code())
           .isEqualTo(ErrorCode.ALREADY_REGISTERED);
     }
   }
 
   @Test
   void aRetriedLocateRotatesOnce() throws Exception {
-    client.register("mai", "a", 1, 1, D);
+    client.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D);
     registerFrom("127.0.0.2", "bo", "a");
     try (LossyProxy proxy = new LossyProxy(server.localAddress());
         IndexClient lossy = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
       proxy.dropReplies('P', 2);
       List<String> order = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        order.add(lossy.locate("x", "a", 1).providers().get(0).peer());
+        order.add(
+            lossy
+                .locate(PeerName.of("x"), ContentName.of("a"), 1)
+                .providers()
+                .get(0)
+                .peer()
+                .toString());
       }
       assertThat(order).containsExactly("mai", "bo", "mai", "bo");
     }
@@ -169,9 +190,9 @@ class IndexClientTest {
     try (LossyProxy proxy = new LossyProxy(server.localAddress());
         IndexClient dup = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
       proxy.duplicateReplies(true);
-      assertThat(dup.register("mai", "a", 1, 1, D)).isEqualTo(90);
-      assertThat(dup.keepalive("mai")).isEqualTo(90);
-      dup.deregister("mai", "a");
+      assertThat(dup.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D)).isEqualTo(90);
+      assertThat(dup.keepalive(PeerName.of("mai"))).isEqualTo(90);
+      dup.deregister(PeerName.of("mai"), ContentName.of("a"));
       assertThat(dup.listAll("")).isEmpty();
     }
   }
@@ -182,7 +203,7 @@ class IndexClientTest {
     // the spec's schedule: were the ICMP answer ignored, this would wait out 7.75 s and then fail
     // without a cause (bench/unreachable.sh times it from the command line)
     try (IndexClient c = new IndexClient(nowhere)) {
-      assertThatThrownBy(() -> c.register("mai", "a", 1, 1, D))
+      assertThatThrownBy(() -> c.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D))
           .isInstanceOf(IndexUnreachableException.class)
           .hasCauseInstanceOf(PortUnreachableException.class)
           .hasMessage(
@@ -198,7 +219,7 @@ class IndexClientTest {
         IndexClient c =
             new IndexClient(
                 (InetSocketAddress) silent.getLocalSocketAddress(), FAST, Clock.systemUTC())) {
-      assertThatThrownBy(() -> c.register("mai", "a", 1, 1, D))
+      assertThatThrownBy(() -> c.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D))
           .isInstanceOf(IndexUnreachableException.class)
           .hasNoCause()
           .hasMessage(
@@ -237,9 +258,9 @@ class IndexClientTest {
   void aStaleCookieIsReplacedAndTheRequestSentAgain() throws Exception {
     try (LossyProxy proxy = new LossyProxy(server.localAddress());
         IndexClient c = new IndexClient(proxy.address(), FAST, Clock.systemUTC())) {
-      c.register("mai", "a", 1, 1, D);
+      c.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D);
       serverClock.advance(Duration.ofMinutes(4)); // the cookie is stale (and the lease gone)
-      assertThat(c.register("mai", "a", 1, 1, D)).isEqualTo(90);
+      assertThat(c.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D)).isEqualTo(90);
       assertThat(proxy.seen('H')).isEqualTo(2);
       assertThat(proxy.seen('R')).isEqualTo(3); // the first, its BAD_COOKIE retry with a new id
     }
@@ -262,17 +283,18 @@ class IndexClientTest {
   @Test
   void listAllPagesThrough() throws Exception {
     for (int i = 0; i < 120; i++) {
-      client.register("p", String.format("%03d-%s", i, "z".repeat(30)), 1, 1, D);
+      client.register(
+          PeerName.of("p"), ContentName.of(String.format("%03d-%s", i, "z".repeat(30))), 1, 1, D);
     }
     assertThat(client.list("", "").more()).isTrue();
     List<ListingEntry> all = client.listAll("Z");
     assertThat(all).hasSize(120);
-    assertThat(all.get(119).content()).startsWith("119-");
+    assertThat(all.get(119).content().toString()).startsWith("119-");
   }
 
   @Test
   void severalThreadsMayCallAtOnce() throws Exception {
-    client.register("mai", "a", 1, 1, D);
+    client.register(PeerName.of("mai"), ContentName.of("a"), 1, 1, D);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Integer>> results = new ArrayList<>();
@@ -282,9 +304,12 @@ class IndexClientTest {
             pool.submit(
                 () -> {
                   if (n % 2 == 0) {
-                    return client.locate("x", "a", 1).providers().size();
+                    return client
+                        .locate(PeerName.of("x"), ContentName.of("a"), 1)
+                        .providers()
+                        .size();
                   }
-                  return (int) client.keepalive("mai") / 90;
+                  return (int) client.keepalive(PeerName.of("mai")) / 90;
                 }));
       }
       for (Future<Integer> f : results) {

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peershare.index.IndexServer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.PeerName;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -72,10 +74,11 @@ class IndexNodesTest {
     List<InetSocketAddress> moves = new CopyOnWriteArrayList<>();
     c.onMove(moves::add);
 
-    assertThat(c.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
+    assertThat(c.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D))
+        .isEqualTo(90);
     assertThat(c.node()).isEqualTo(b.localAddress());
     assertThat(moves).containsExactly(b.localAddress());
-    assertThat(c.listAll("")).containsExactly(new ListingEntry("song.ogg", 1, 1));
+    assertThat(c.listAll("")).containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 1));
     assertThat(moves).as("it stays on the node that answered").hasSize(1);
   }
 
@@ -90,14 +93,16 @@ class IndexNodesTest {
     assertThat(c.listAll("")).isEmpty(); // a cookie from A, and A answers
     toA.dropReplies('A', 5); // A acts on the R but its every answer is lost
 
-    assertThat(c.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
+    assertThat(c.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D))
+        .isEqualTo(90);
     assertThat(toA.seen('R')).isEqualTo(5);
     assertThat(c.node()).isEqualTo(toB.address());
     // B got A's bytes first, did not know A's cookie, so: H, and the R again with B's cookie
     assertThat(toB.requests('R')).as("distinct R requests").isEqualTo(2);
     assertThat(toB.requests('H')).isEqualTo(1);
     try (IndexClient direct = new IndexClient(b.localAddress(), FAST, Clock.systemUTC())) {
-      assertThat(direct.listAll("")).containsExactly(new ListingEntry("song.ogg", 1, 1));
+      assertThat(direct.listAll(""))
+          .containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 1));
     }
   }
 
@@ -130,7 +135,8 @@ class IndexNodesTest {
                       throw new AssertionError(e);
                     }
                   });
-      assertThat(c.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(77);
+      assertThat(c.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D))
+          .isEqualTo(77);
       nodes.join();
       assertThat(data(toB.get())).isEqualTo(data(toA.get()));
       assertThat(toB.get().getPort()).isEqualTo(toA.get().getPort());

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peershare.index.IndexServer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,15 +40,17 @@ class IndexRestartTest {
     try (LossyProxy proxy = new LossyProxy(first.localAddress());
         IndexClient client = new IndexClient(proxy.address(), FAST, Clock.systemUTC());
         IndexClient direct = new IndexClient(first.localAddress(), FAST, Clock.systemUTC())) {
-      assertThat(client.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
-      assertThat(direct.register("bo", "song.ogg", 4001, 1, D)).isEqualTo(90);
+      assertThat(client.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D))
+          .isEqualTo(90);
+      assertThat(direct.register(PeerName.of("bo"), ContentName.of("song.ogg"), 4001, 1, D))
+          .isEqualTo(90);
       assertThat(proxy.requests('H')).isEqualTo(1);
 
       first.close();
       // while nobody listens, a call fails after its tries with a clear error
-      assertThatThrownBy(() -> client.keepalive("mai"))
+      assertThatThrownBy(() -> client.keepalive(PeerName.of("mai")))
           .isInstanceOf(IndexUnreachableException.class);
-      assertThatThrownBy(() -> direct.keepalive("bo"))
+      assertThatThrownBy(() -> direct.keepalive(PeerName.of("bo")))
           .isInstanceOf(IndexUnreachableException.class);
 
       try (IndexServer second = startOn(port)) {
@@ -62,11 +66,15 @@ class IndexRestartTest {
         assertThat(keepaliveError(direct, "bo").code()).isEqualTo(ErrorCode.NOT_FOUND);
 
         // what a peer does on NOT_FOUND: register everything again
-        assertThat(client.register("mai", "song.ogg", 4000, 1, D)).isEqualTo(90);
-        assertThat(direct.register("bo", "song.ogg", 4001, 1, D)).isEqualTo(90);
-        assertThat(client.locate("x", "song.ogg", 16).providers())
-            .containsExactly(new Provider("mai", LO, 4000), new Provider("bo", LO, 4001));
-        assertThat(client.keepalive("mai")).isEqualTo(90);
+        assertThat(client.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D))
+            .isEqualTo(90);
+        assertThat(direct.register(PeerName.of("bo"), ContentName.of("song.ogg"), 4001, 1, D))
+            .isEqualTo(90);
+        assertThat(client.locate(PeerName.of("x"), ContentName.of("song.ogg"), 16).providers())
+            .containsExactly(
+                new Provider(PeerName.of("mai"), LO, 4000),
+                new Provider(PeerName.of("bo"), LO, 4001));
+        assertThat(client.keepalive(PeerName.of("mai"))).isEqualTo(90);
       }
     } finally {
       first.close();
@@ -75,7 +83,7 @@ class IndexRestartTest {
 
   private static IndexException keepaliveError(IndexClient client, String peer) throws Exception {
     try {
-      client.keepalive(peer);
+      client.keepalive(PeerName.of(peer));
     } catch (IndexException e) {
       return e;
     }

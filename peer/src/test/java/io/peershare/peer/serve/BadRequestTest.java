@@ -3,6 +3,7 @@ package io.peershare.peer.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.peer.serve.RawClient.Answer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.TransferCodec;
@@ -31,7 +32,7 @@ class BadRequestTest {
     Path file = Fixture.write(dir, "song", Fixture.randomBytes(5000, 7));
     manifest = Manifest.of(file);
     server = new ContentServer(ServeOptions.defaults().withSharedPort(0), Fixture.LATER);
-    port = server.share("song", file, manifest).port();
+    port = server.share(ContentName.of("song"), file, manifest).port();
   }
 
   @AfterEach
@@ -42,7 +43,8 @@ class BadRequestTest {
   static Stream<Arguments> badRequests() {
     byte[] good =
         TransferCodec.encode(
-            new DownloadRequest("song", io.peershare.protocol.Digest.sha256(new byte[0]), 0, 0));
+            new DownloadRequest(
+                ContentName.of("song"), io.peershare.protocol.Digest.sha256(new byte[0]), 0, 0));
     byte[] badVersion = good.clone();
     badVersion[1] = 2;
     byte[] badType = good.clone();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.peershare.peer.serve.RawClient.Answer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.TransferCodec;
@@ -48,7 +49,7 @@ class ConflictTest {
     Path file = Fixture.write(dir, "doc", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(trusted, 0)) {
-      int port = server.share("doc", file, m).port();
+      int port = server.share(ContentName.of("doc"), file, m).port();
       scribble(file, 2L * Manifest.PIECE_SIZE + 10);
 
       Answer whole = RawClient.download(port, "doc", m.digest(), 0, 0);
@@ -74,7 +75,7 @@ class ConflictTest {
     Path file = Fixture.write(dir, "doc", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(trusted, 0)) {
-      int port = server.share("doc", file, m).port();
+      int port = server.share(ContentName.of("doc"), file, m).port();
       Files.write(file, new byte[] {9}, StandardOpenOption.APPEND);
       Answer d = RawClient.download(port, "doc", m.digest(), 0, 0);
       assertThat(d.code()).isEqualTo(ErrorCode.CONFLICT);
@@ -95,8 +96,10 @@ class ConflictTest {
     Path file = Fixture.write(dir, "doc", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(trusted, 8L << 20);
-        Socket s = RawClient.connect(server.share("doc", file, m).port())) {
-      s.getOutputStream().write(TransferCodec.encode(new DownloadRequest("doc", m.digest(), 0, 0)));
+        Socket s = RawClient.connect(server.share(ContentName.of("doc"), file, m).port())) {
+      s.getOutputStream()
+          .write(
+              TransferCodec.encode(new DownloadRequest(ContentName.of("doc"), m.digest(), 0, 0)));
       InputStream in = s.getInputStream();
       byte[] head = in.readNBytes(5 + RangeSender.LIMITED_FRAME);
       assertThat(head).hasSize(5 + RangeSender.LIMITED_FRAME);

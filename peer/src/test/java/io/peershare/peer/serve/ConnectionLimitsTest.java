@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.peershare.peer.serve.RawClient.Answer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
 import java.io.IOException;
@@ -27,7 +28,7 @@ class ConnectionLimitsTest {
     Manifest m = Manifest.of(file);
     ServeOptions options = ServeOptions.defaults().withSharedPort(0).withMaxConnections(2);
     try (ContentServer server = new ContentServer(options, Fixture.LATER)) {
-      int port = server.share("f", file, m).port();
+      int port = server.share(ContentName.of("f"), file, m).port();
       List<Socket> held = new ArrayList<>();
       try {
         held.add(RawClient.connect(port));
@@ -54,7 +55,7 @@ class ConnectionLimitsTest {
     ServeOptions options =
         ServeOptions.defaults().withSharedPort(0).withIdleTimeout(Duration.ofMillis(200));
     try (ContentServer server = new ContentServer(options, Fixture.LATER)) {
-      int port = server.share("f", file, Manifest.of(file)).port();
+      int port = server.share(ContentName.of("f"), file, Manifest.of(file)).port();
       try (Socket silent = RawClient.connect(port)) {
         silent.getOutputStream().write(new byte[] {'D', 1, 1}); // a request begun, never finished
         CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> readOne(silent));
@@ -73,7 +74,7 @@ class ConnectionLimitsTest {
         ServeOptions.defaults().withSharedPort(0).withIdleTimeout(Duration.ofMillis(300));
     try (ContentServer server = new ContentServer(options, Fixture.LATER)) {
       Manifest m = Manifest.of(file);
-      int port = server.share("big", file, m).port();
+      int port = server.share(ContentName.of("big"), file, m).port();
       Socket stalled = RawClient.connect(port);
       stalled.setReceiveBufferSize(64 << 10);
       try (stalled) {
@@ -82,7 +83,7 @@ class ConnectionLimitsTest {
             .write(
                 io.peershare.protocol.TransferCodec.encode(
                     new io.peershare.protocol.TransferMessage.DownloadRequest(
-                        "big", m.digest(), 0, 0)));
+                        ContentName.of("big"), m.digest(), 0, 0)));
         await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 1);
         // reads nothing: the server's writes block until the reaper closes the connection
         await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);

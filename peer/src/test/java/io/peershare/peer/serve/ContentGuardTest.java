@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.peershare.peer.serve.ContentGuard.Mode;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class ContentGuardTest {
   @TempDir Path dir;
 
   private ContentGuard guard(Path file, Clock clock) throws IOException {
-    SharedContent sc = new SharedContent("c", file, Manifest.of(file), 1);
+    SharedContent sc = new SharedContent(ContentName.of("c"), file, Manifest.of(file), 1);
     return new ContentGuard(sc, FileStamp.of(file), clock, Runnable::run);
   }
 

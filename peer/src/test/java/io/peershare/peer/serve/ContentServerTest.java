@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peershare.peer.serve.RawClient.Answer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
@@ -36,7 +37,7 @@ class ContentServerTest {
     Path file = Fixture.write(dir, "movie.bin", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(trusted)) {
-      SharedContent sc = server.share("movie", file, m);
+      SharedContent sc = server.share(ContentName.of("movie"), file, m);
       int port = sc.port();
 
       Answer whole = RawClient.download(port, "movie", m.digest(), 0, 0);
@@ -68,7 +69,7 @@ class ContentServerTest {
     Path file = Fixture.write(dir, "movie.bin", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(true)) {
-      int port = server.share("movie", file, m).port();
+      int port = server.share(ContentName.of("movie"), file, m).port();
       Answer a = RawClient.manifest(port, "movie", m.digest(), m.size());
       assertThat(a.manifest()).isEqualTo(m);
       assertThat(a.manifest().digest()).isEqualTo(m.digest());
@@ -80,7 +81,7 @@ class ContentServerTest {
     Path file = Fixture.write(dir, "movie.bin", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(true)) {
-      int port = server.share("movie", file, m).port();
+      int port = server.share(ContentName.of("movie"), file, m).port();
       Answer a = RawClient.download(port, "movie", m.digest(), Fixture.SIZE, 0);
       assertThat(a.endFrame()).isTrue();
       assertThat(a.data()).isEmpty();
@@ -92,7 +93,7 @@ class ContentServerTest {
     Path file = Fixture.write(dir, "empty", new byte[0]);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(false)) {
-      int port = server.share("empty", file, m).port();
+      int port = server.share(ContentName.of("empty"), file, m).port();
       Answer a = RawClient.download(port, "empty", m.digest(), 0, 0);
       assertThat(a.endFrame()).isTrue();
       assertThat(a.data()).isEmpty();
@@ -104,7 +105,7 @@ class ContentServerTest {
     Path file = Fixture.write(dir, "movie.bin", data);
     Manifest m = Manifest.of(file);
     try (ContentServer server = server(true)) {
-      int port = server.share("movie", file, m).port();
+      int port = server.share(ContentName.of("movie"), file, m).port();
       assertThat(RawClient.download(port, "movie", m.digest(), Fixture.SIZE + 1, 0).code())
           .isEqualTo(ErrorCode.MALFORMED);
       assertThat(RawClient.download(port, "movie", m.digest(), 10, Fixture.SIZE).code())
@@ -121,7 +122,7 @@ class ContentServerTest {
     Digest other = Digest.sha256(new byte[] {1});
     try (ContentServer server =
         new ContentServer(ServeOptions.defaults().withSharedPort(0), Fixture.LATER)) {
-      int port = server.share("movie", file, m).port();
+      int port = server.share(ContentName.of("movie"), file, m).port();
       assertThat(RawClient.download(port, "film", m.digest(), 0, 0).code())
           .isEqualTo(ErrorCode.NOT_FOUND);
       assertThat(RawClient.download(port, "movie", other, 0, 0).code())
@@ -140,20 +141,20 @@ class ContentServerTest {
     Manifest ma = Manifest.of(a);
     Manifest mb = Manifest.of(b);
     try (ContentServer server = server(true)) {
-      SharedContent sa = server.share("a", a, ma);
-      SharedContent sb = server.share("b", b, mb);
+      SharedContent sa = server.share(ContentName.of("a"), a, ma);
+      SharedContent sb = server.share(ContentName.of("b"), b, mb);
       assertThat(sa.port()).isNotEqualTo(sb.port());
       assertThat(server.shared()).containsExactly(sa, sb);
-      assertThat(server.find("b")).contains(sb);
+      assertThat(server.find(ContentName.of("b"))).contains(sb);
       // a port serves only its own content
       assertThat(RawClient.download(sa.port(), "b", mb.digest(), 0, 0).code())
           .isEqualTo(ErrorCode.NOT_FOUND);
       assertThat(RawClient.download(sb.port(), "b", mb.digest(), 0, 0).data())
           .isEqualTo(Files.readAllBytes(b));
 
-      assertThat(server.unshare("a")).isTrue();
-      assertThat(server.unshare("a")).isFalse();
-      assertThat(server.find("a")).isEmpty();
+      assertThat(server.unshare(ContentName.of("a"))).isTrue();
+      assertThat(server.unshare(ContentName.of("a"))).isFalse();
+      assertThat(server.find(ContentName.of("a"))).isEmpty();
       assertThatThrownBy(() -> RawClient.connect(sa.port()).close())
           .isInstanceOf(ConnectException.class);
       assertThat(RawClient.download(sb.port(), "b", mb.digest(), 0, 0).endFrame()).isTrue();
@@ -168,8 +169,8 @@ class ContentServerTest {
     Manifest mb = Manifest.of(b);
     try (ContentServer server =
         new ContentServer(ServeOptions.defaults().withSharedPort(0), Fixture.LATER)) {
-      SharedContent sa = server.share("a", a, ma);
-      SharedContent sb = server.share("b", b, mb);
+      SharedContent sa = server.share(ContentName.of("a"), a, ma);
+      SharedContent sb = server.share(ContentName.of("b"), b, mb);
       assertThat(sa.port()).isEqualTo(sb.port()).isPositive();
       int port = sa.port();
       assertThat(RawClient.download(port, "a", ma.digest(), 0, 0).data())
@@ -177,7 +178,7 @@ class ContentServerTest {
       assertThat(RawClient.download(port, "b", mb.digest(), 0, 0).data())
           .isEqualTo(Files.readAllBytes(b));
 
-      server.unshare("a");
+      server.unshare(ContentName.of("a"));
       assertThat(RawClient.download(port, "a", ma.digest(), 0, 0).code())
           .isEqualTo(ErrorCode.NOT_FOUND);
       assertThat(RawClient.download(port, "b", mb.digest(), 0, 0).endFrame()).isTrue();
@@ -185,19 +186,17 @@ class ContentServerTest {
   }
 
   @Test
-  void shareRejectsBadNamesDuplicatesAndWrongSizes() throws IOException {
+  void shareRejectsDuplicatesAndWrongSizes() throws IOException {
     Path a = Fixture.write(dir, "a", Fixture.randomBytes(1000, 1));
     Manifest ma = Manifest.of(a);
     try (ContentServer server = server(true)) {
-      assertThatThrownBy(() -> server.share("x/y", a, ma))
-          .isInstanceOf(IllegalArgumentException.class);
-      server.share("a", a, ma);
-      assertThatThrownBy(() -> server.share("a", a, ma))
+      server.share(ContentName.of("a"), a, ma);
+      assertThatThrownBy(() -> server.share(ContentName.of("a"), a, ma))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("already shared");
-      assertThatThrownBy(() -> server.share("c", a, Manifest.of(new byte[5])))
+      assertThatThrownBy(() -> server.share(ContentName.of("c"), a, Manifest.of(new byte[5])))
           .isInstanceOf(IOException.class);
-      assertThatThrownBy(() -> server.share("d", dir.resolve("missing"), ma))
+      assertThatThrownBy(() -> server.share(ContentName.of("d"), dir.resolve("missing"), ma))
           .isInstanceOf(IOException.class);
     }
   }
@@ -206,11 +205,11 @@ class ContentServerTest {
   void closeClosesEveryPort() throws IOException {
     Path a = Fixture.write(dir, "a", Fixture.randomBytes(1000, 1));
     ContentServer server = server(true);
-    int port = server.share("a", a, Manifest.of(a)).port();
+    int port = server.share(ContentName.of("a"), a, Manifest.of(a)).port();
     server.close();
     server.close();
     assertThatThrownBy(() -> RawClient.connect(port).close()).isInstanceOf(ConnectException.class);
-    assertThatThrownBy(() -> server.share("b", a, Manifest.of(a)))
+    assertThatThrownBy(() -> server.share(ContentName.of("b"), a, Manifest.of(a)))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -3,6 +3,7 @@ package io.peershare.peer.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.peer.serve.RawClient.Answer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
@@ -88,7 +89,7 @@ class PathTraversalTest {
     try (ContentServer server =
         new ContentServer(
             options.withBindAddress(InetAddress.getLoopbackAddress()), Fixture.LATER)) {
-      int port = server.share(SHARED, shared, manifest).port();
+      int port = server.share(ContentName.of(SHARED), shared, manifest).port();
 
       // the probe can tell a served file from a refused one
       Answer good =

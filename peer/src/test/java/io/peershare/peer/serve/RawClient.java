@@ -1,5 +1,6 @@
 package io.peershare.peer.serve;
 
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
@@ -35,11 +36,14 @@ final class RawClient {
   static Answer download(int port, String content, Digest digest, long offset, long length)
       throws IOException {
     return exchange(
-        port, TransferCodec.encode(new DownloadRequest(content, digest, offset, length)), -1);
+        port,
+        TransferCodec.encode(new DownloadRequest(ContentName.of(content), digest, offset, length)),
+        -1);
   }
 
   static Answer manifest(int port, String content, Digest digest, long size) throws IOException {
-    return exchange(port, TransferCodec.encode(new ManifestRequest(content, digest)), size);
+    return exchange(
+        port, TransferCodec.encode(new ManifestRequest(ContentName.of(content), digest)), size);
   }
 
   /** Sends {@code request} (then half-closes) and reads the whole answer. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.peershare.peer.rate.ByteRateLimiter;
 import io.peershare.peer.serve.RawClient.Answer;
+import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.ProtocolException;
@@ -45,10 +46,10 @@ class RequestFuzzTest {
       Path file = Files.createTempFile("peershare-fuzz", ".bin");
       file.toFile().deleteOnExit();
       Files.write(file, DATA);
-      SharedContent sc = new SharedContent("a", file, MANIFEST, 1);
+      SharedContent sc = new SharedContent(ContentName.of("a"), file, MANIFEST, 1);
       ContentGuard guard = new ContentGuard(sc, FileStamp.of(file), Fixture.LATER, Runnable::run);
       return new RequestHandler(
-          name -> name.equals("a") ? Optional.of(guard) : Optional.empty(),
+          name -> name.equals(sc.content()) ? Optional.of(guard) : Optional.empty(),
           ByteRateLimiter.unlimited());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -87,9 +88,9 @@ class RequestFuzzTest {
   void mutatedRequests() throws IOException {
     Random random = new Random(1234);
     byte[][] seeds = {
-      TransferCodec.encode(new DownloadRequest("a", MANIFEST.digest(), 0, 0)),
-      TransferCodec.encode(new DownloadRequest("a", MANIFEST.digest(), 1000, 10)),
-      TransferCodec.encode(new ManifestRequest("a", MANIFEST.digest())),
+      TransferCodec.encode(new DownloadRequest(ContentName.of("a"), MANIFEST.digest(), 0, 0)),
+      TransferCodec.encode(new DownloadRequest(ContentName.of("a"), MANIFEST.digest(), 1000, 10)),
+      TransferCodec.encode(new ManifestRequest(ContentName.of("a"), MANIFEST.digest())),
     };
     for (int i = 0; i < 2000; i++) {
       byte[] r = seeds[random.nextInt(seeds.length)].clone();
