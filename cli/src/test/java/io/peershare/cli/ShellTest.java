@@ -169,7 +169,7 @@ class ShellTest {
     assertThat(out)
         .contains("Could not register 'a': you already share 'a'")
         .contains("Could not deregister 'b': you do not share 'b'")
-        .contains("cannot hold '/'");
+        .contains("'../etc/passwd' is not a valid content name: it cannot hold '/' or '\\'.");
   }
 
   @Test
