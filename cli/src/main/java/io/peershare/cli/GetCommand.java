@@ -22,11 +22,12 @@ import picocli.CommandLine.Spec;
     name = "get",
     mixinStandardHelpOptions = true,
     description = {
-      "Download a content from the peers that have it, verify it (SHA-256),",
-      "and print its path on standard output (nothing else goes there).",
-      "An interrupted download resumes where it stopped when run again with the",
-      "same --dir: until the file is complete it is kept there as .CONTENT.part",
-      "beside .CONTENT.part.state. It does not stay to share: use share."
+      "Download a content, verify it and print its path.",
+      "It comes from the peers that have it and is checked piece by piece (SHA-256);",
+      "its path is all that goes to standard output. An interrupted download resumes",
+      "where it stopped when run again with the same --dir: until the file is complete",
+      "it is kept there as .CONTENT.part beside .CONTENT.part.state.",
+      "It does not stay to share: use share."
     })
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
     name = "index",
     mixinStandardHelpOptions = true,
     description = {
-      "Run an index server (UDP): it keeps track of which peer provides which content.",
-      "Registrations last one lease; peers renew them, so a dead peer disappears by itself."
+      "Run an index server, which knows which peer provides which content.",
+      "It answers over UDP. Registrations last one lease; peers renew them, so a dead",
+      "peer disappears by itself."
     })
 final class IndexCommand implements Callable<Integer> {
   @Option(

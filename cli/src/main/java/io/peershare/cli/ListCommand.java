@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
-      "List the contents the index offers, one per line: name, size in bytes, providers,",
-      "separated by tabs, in byte order of the names."
+      "List the contents the index offers.",
+      "One per line: name, size in bytes, providers, separated by tabs, in byte order",
+      "of the names."
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
     name = "peer",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a peer with an interactive shell: R register, T deregister, L list local,",
-      "O list the index, D download, Q quit. Type help in the shell for details."
+      "Run a peer with an interactive shell.",
+      "In the shell: R register, T deregister, L list local, O list the index,",
+      "D download, Q quit. Type help there for details."
     })
 final class PeerCommand implements Callable<Integer> {
   @Option(

@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     name = "share",
     mixinStandardHelpOptions = true,
     description = {
-      "Register files with the index and serve them until interrupted (Ctrl-C, SIGTERM),",
-      "then deregister. Prints 'registered <content> port <n>' for each file."
+      "Share files until interrupted.",
+      "Registers the files with the index and serves them until Ctrl-C or SIGTERM,",
+      "then deregisters them. Prints 'registered <content> port <n>' for each file."
     })
 final class ShareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

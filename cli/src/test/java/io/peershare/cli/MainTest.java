@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,23 @@ class MainTest {
     Result r = run("--help");
     assertThat(r.code).isZero();
     assertThat(r.out).contains("index", "peer", "share", "get", "list");
+  }
+
+  /** picocli lists each command with the first line of its description: a whole sentence. */
+  @Test
+  void helpSummarisesEveryCommandInAWholeSentence() {
+    String help = run("--help").out;
+    String commands = help.substring(help.indexOf("Commands:\n") + 10, help.indexOf("\n\n"));
+    // a summary wrapped over lines continues on lines indented past the command column
+    List<String> summaries =
+        List.of(commands.replaceAll("\n {5,}", " ").split("\n")).stream()
+            .map(String::strip)
+            .toList();
+    assertThat(summaries).hasSize(6);
+    assertThat(summaries).allSatisfy(line -> assertThat(line).endsWith("."));
+    assertThat(summaries)
+        .contains("peer   Run a peer with an interactive shell.")
+        .contains("get    Download a content, verify it and print its path.");
   }
 
   @Test
@@ -129,6 +148,26 @@ class MainTest {
     Result r = run("get", "x", "--dir", file.toString(), "--index", "127.0.0.1:9");
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).isEqualTo("peershare: " + file + " is a file, not a folder\n");
+  }
+
+  @Test
+  void shareOfAFileWhoseNameCannotBeAContentNameIsUsageBeforeAnythingIsSent() throws Exception {
+    Path file = Files.writeString(tmp.resolve("trailing "), "x");
+    Result r = run("share", file.toString(), "--name", "kim", "--index", "127.0.0.1:9");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err)
+        .isEqualTo(
+            "peershare: 'trailing ' is not a valid content name: it cannot start or end with a"
+                + " space (try 'peershare share --help')\n");
+  }
+
+  @Test
+  void shareOfTwoFilesOfOneNameIsUsage() throws Exception {
+    Path a = Files.writeString(Files.createDirectories(tmp.resolve("a")).resolve("x"), "1");
+    Path b = Files.writeString(Files.createDirectories(tmp.resolve("b")).resolve("x"), "2");
+    Result r = run("share", a.toString(), b.toString(), "--name", "kim", "--index", "127.0.0.1:9");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).startsWith("peershare: two files are named 'x'");
   }
 
   @Test

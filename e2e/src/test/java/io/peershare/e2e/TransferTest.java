@@ -215,7 +215,7 @@ class TransferTest {
     assertThat(help.exitCode()).isZero();
     String text = String.join(" ", help.out()).replaceAll("\\s+", " ");
     assertThat(text)
-        .contains("print its path on standard output (nothing else goes there)")
+        .contains("its path is all that goes to standard output")
         .contains("resumes where it stopped when run again with the same --dir")
         .contains(".CONTENT.part");
   }
