@@ -9,6 +9,7 @@ import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestBytes;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -145,8 +146,7 @@ class ShellTest {
   @Test
   void downloadVerifiesAndSharesTheContent() throws Exception {
     PeerNode mai = node("mai");
-    byte[] data = new byte[3 * 1024 * 1024 + 5];
-    new java.util.Random(7).nextBytes(data);
+    byte[] data = TestBytes.random(3 * 1024 * 1024 + 5, 7);
     Files.write(mai.config().dir().resolve("shrek"), data);
     mai.register(ContentName.of("shrek"));
     PeerNode jeff = node("jeff");

@@ -11,6 +11,9 @@ import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Register;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
+import io.peershare.testing.UdpClient;
+import io.peershare.testing.UdpClient.Strangers;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -40,17 +43,30 @@ class DualStackTest {
       assertThat(bound.isAnyLocalAddress()).as("bound to ::, not %s", bound).isTrue();
       int port = server.localAddress().getPort();
 
-      try (RawClient v4 = new RawClient(new InetSocketAddress("127.0.0.1", port), "127.0.0.1");
-          RawClient v6 = new RawClient(new InetSocketAddress("::1", port), "::1")) {
-        // RawClient only accepts a reply from the very address and port it wrote to
+      try (UdpClient v4 =
+              new UdpClient(new InetSocketAddress("127.0.0.1", port), "127.0.0.1", Strangers.FAIL);
+          UdpClient v6 = new UdpClient(new InetSocketAddress("::1", port), "::1", Strangers.FAIL)) {
+        // Strangers.FAIL: only a reply from the very address and port it wrote to is accepted
         v4.hello();
         v6.hello();
         Register mai =
             new Register(
-                v4.nextId(), v4.cookie, PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D);
+                v4.nextId(),
+                v4.cookie(),
+                PeerName.of("mai"),
+                ContentName.of("song.ogg"),
+                4000,
+                1,
+                D);
         Register bo =
             new Register(
-                v6.nextId(), v6.cookie, PeerName.of("bo"), ContentName.of("song.ogg"), 4001, 1, D);
+                v6.nextId(),
+                v6.cookie(),
+                PeerName.of("bo"),
+                ContentName.of("song.ogg"),
+                4001,
+                1,
+                D);
         assertThat(v4.call(mai)).isInstanceOf(Ack.class);
         assertThat(v6.call(bo)).isInstanceOf(Ack.class);
 
@@ -58,7 +74,7 @@ class DualStackTest {
             (Providers)
                 v6.call(
                     new Locate(
-                        v6.nextId(), v6.cookie, PeerName.of("x"), ContentName.of("song.ogg"), 4));
+                        v6.nextId(), v6.cookie(), PeerName.of("x"), ContentName.of("song.ogg"), 4));
         assertThat(p.providers())
             .containsExactly(
                 new Provider(PeerName.of("mai"), InetAddress.getByName("127.0.0.1"), 4000),
@@ -86,7 +102,7 @@ class DualStackTest {
                     .withClock(new TestClock(1_000_000)))
             .start()) {
       assertThat(server.localAddress().getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
-      try (RawClient v4 = new RawClient(server.localAddress(), "127.0.0.1")) {
+      try (UdpClient v4 = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.FAIL)) {
         v4.hello(); // throws when no reply comes
       }
     }

@@ -22,6 +22,9 @@ import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Quit;
 import io.peershare.protocol.IndexMessage.Register;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
+import io.peershare.testing.UdpClient;
+import io.peershare.testing.UdpClient.Strangers;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +39,7 @@ class IndexServerTest {
 
   private final TestClock clock = new TestClock(1_000_000);
   private IndexServer server;
-  private RawClient c;
+  private UdpClient c;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,7 +50,7 @@ class IndexServerTest {
                     .withBind(InetAddress.getLoopbackAddress())
                     .withClock(clock))
             .start();
-    c = new RawClient(server.localAddress(), "127.0.0.1").hello();
+    c = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.FAIL).hello();
   }
 
   @AfterEach
@@ -56,9 +59,9 @@ class IndexServerTest {
     server.close();
   }
 
-  private Register reg(RawClient client, String peer, String content) {
+  private Register reg(UdpClient client, String peer, String content) {
     return new Register(
-        client.nextId(), client.cookie, PeerName.of(peer), ContentName.of(content), 4000, 1, D);
+        client.nextId(), client.cookie(), PeerName.of(peer), ContentName.of(content), 4000, 1, D);
   }
 
   private static ErrorCode code(IndexMessage m) {
@@ -82,34 +85,35 @@ class IndexServerTest {
     Providers p =
         (Providers)
             c.call(
-                new Locate(c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("song.ogg"), 4));
+                new Locate(
+                    c.nextId(), c.cookie(), PeerName.of("bo"), ContentName.of("song.ogg"), 4));
     assertThat(p.providers())
         .containsExactly(
             new Provider(PeerName.of("mai"), InetAddress.getByName("127.0.0.1"), 4000));
     assertThat(p.digest()).isEqualTo(D);
-    Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", "SONG"));
+    Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie(), "", "SONG"));
     assertThat(l.entries()).containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 1));
     assertThat(l.more()).isFalse();
-    assertThat(c.call(new Keepalive(c.nextId(), c.cookie, PeerName.of("mai"))))
+    assertThat(c.call(new Keepalive(c.nextId(), c.cookie(), PeerName.of("mai"))))
         .isInstanceOf(Ack.class);
     Ack t =
         (Ack)
             c.call(
                 new Deregister(
-                    c.nextId(), c.cookie, PeerName.of("mai"), ContentName.of("song.ogg")));
+                    c.nextId(), c.cookie(), PeerName.of("mai"), ContentName.of("song.ogg")));
     assertThat(t.leaseSeconds()).isZero();
-    assertThat(code(c.call(new Keepalive(c.nextId(), c.cookie, PeerName.of("mai")))))
+    assertThat(code(c.call(new Keepalive(c.nextId(), c.cookie(), PeerName.of("mai")))))
         .isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(
             code(
                 c.call(
                     new Locate(
-                        c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("song.ogg"), 1))))
+                        c.nextId(), c.cookie(), PeerName.of("bo"), ContentName.of("song.ogg"), 1))))
         .isEqualTo(ErrorCode.NOT_FOUND);
     c.call(reg(c, "mai", "a"));
-    Ack q = (Ack) c.call(new Quit(c.nextId(), c.cookie, PeerName.of("mai")));
+    Ack q = (Ack) c.call(new Quit(c.nextId(), c.cookie(), PeerName.of("mai")));
     assertThat(q.leaseSeconds()).isZero();
-    assertThat(((Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""))).entries())
+    assertThat(((Listing) c.call(new ListRequest(c.nextId(), c.cookie(), "", ""))).entries())
         .isEmpty();
   }
 
@@ -118,25 +122,30 @@ class IndexServerTest {
     c.call(reg(c, "mai", "a"));
     assertThat(code(c.call(reg(c, "mai", "a")))).isEqualTo(ErrorCode.ALREADY_REGISTERED);
     Register other =
-        new Register(c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("a"), 4000, 2, D);
+        new Register(c.nextId(), c.cookie(), PeerName.of("bo"), ContentName.of("a"), 4000, 2, D);
     assertThat(code(c.call(other))).isEqualTo(ErrorCode.CONFLICT);
     assertThat(
             code(
                 c.call(
-                    new Deregister(c.nextId(), c.cookie, PeerName.of("bo"), ContentName.of("a")))))
+                    new Deregister(
+                        c.nextId(), c.cookie(), PeerName.of("bo"), ContentName.of("a")))))
         .isEqualTo(ErrorCode.NOT_OWNER);
   }
 
   @Test
   void aPeerNameInUseFromAnotherAddressIsTaken() throws Exception {
     c.call(reg(c, "mai", "a"));
-    try (RawClient other = new RawClient(server.localAddress(), "127.0.0.2").hello()) {
+    try (UdpClient other =
+        new UdpClient(server.localAddress(), "127.0.0.2", Strangers.FAIL).hello()) {
       assertThat(code(other.call(reg(other, "mai", "b")))).isEqualTo(ErrorCode.NAME_TAKEN);
       assertThat(
               code(
                   other.call(
                       new Deregister(
-                          other.nextId(), other.cookie, PeerName.of("mai"), ContentName.of("a")))))
+                          other.nextId(),
+                          other.cookie(),
+                          PeerName.of("mai"),
+                          ContentName.of("a")))))
           .isEqualTo(ErrorCode.NOT_OWNER);
       assertThat(c.call(reg(c, "mai", "b"))).isInstanceOf(Ack.class);
     }
@@ -144,8 +153,8 @@ class IndexServerTest {
 
   @Test
   void aCookieFromAnotherAddressIsBad() throws Exception {
-    try (RawClient other = new RawClient(server.localAddress(), "127.0.0.2")) {
-      other.cookie = c.cookie;
+    try (UdpClient other = new UdpClient(server.localAddress(), "127.0.0.2", Strangers.FAIL)) {
+      other.useCookie(c.cookie(), c.cookieAt());
       assertThat(code(other.call(reg(other, "mai", "b")))).isEqualTo(ErrorCode.BAD_COOKIE);
     }
   }
@@ -199,26 +208,27 @@ class IndexServerTest {
         IndexCodec.encode(
             new Register(
                 IndexCodec.decode(r).requestId(),
-                c.cookie,
+                c.cookie(),
                 PeerName.of("mai"),
                 ContentName.of("b"),
                 4000,
                 1,
                 D));
     assertThat(IndexCodec.decode(c.exchange(sameIdOtherBytes))).isInstanceOf(Ack.class);
-    Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""));
+    Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie(), "", ""));
     assertThat(l.entries()).extracting(ListingEntry::providers).containsExactly(1, 1);
   }
 
   @Test
   void aRetransmittedLocateDoesNotRotateTwice() throws Exception {
     c.call(reg(c, "mai", "a"));
-    try (RawClient other = new RawClient(server.localAddress(), "127.0.0.2").hello()) {
+    try (UdpClient other =
+        new UdpClient(server.localAddress(), "127.0.0.2", Strangers.FAIL).hello()) {
       other.call(reg(other, "bo", "a"));
     }
     byte[] s =
         IndexCodec.encode(
-            new Locate(c.nextId(), c.cookie, PeerName.of("x"), ContentName.of("a"), 1));
+            new Locate(c.nextId(), c.cookie(), PeerName.of("x"), ContentName.of("a"), 1));
     byte[] first = c.exchange(s);
     assertThat(c.exchange(s)).isEqualTo(first);
     List<String> order = new ArrayList<>();
@@ -226,7 +236,7 @@ class IndexServerTest {
     for (int i = 0; i < 3; i++) {
       Providers p =
           (Providers)
-              c.call(new Locate(c.nextId(), c.cookie, PeerName.of("x"), ContentName.of("a"), 1));
+              c.call(new Locate(c.nextId(), c.cookie(), PeerName.of("x"), ContentName.of("a"), 1));
       order.add(p.providers().get(0).peer().toString());
     }
     assertThat(order).containsExactly("mai", "bo", "mai", "bo");
@@ -238,13 +248,13 @@ class IndexServerTest {
     c.call(reg(c, "bo", "b"));
     clock.advance(Duration.ofSeconds(60));
     c.hello(); // same cookie bucket rules as a real client: refresh at 60 s
-    assertThat(c.call(new Keepalive(c.nextId(), c.cookie, PeerName.of("mai"))))
+    assertThat(c.call(new Keepalive(c.nextId(), c.cookie(), PeerName.of("mai"))))
         .isInstanceOf(Ack.class);
     clock.advance(Duration.ofSeconds(30));
-    Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""));
+    Listing l = (Listing) c.call(new ListRequest(c.nextId(), c.cookie(), "", ""));
     assertThat(l.entries()).extracting(ListingEntry::content).containsExactly(ContentName.of("a"));
     clock.advance(Duration.ofSeconds(60));
-    Listing none = (Listing) c.call(new ListRequest(c.nextId(), c.cookie, "", ""));
+    Listing none = (Listing) c.call(new ListRequest(c.nextId(), c.cookie(), "", ""));
     assertThat(none.entries()).isEmpty();
   }
 
@@ -259,7 +269,7 @@ class IndexServerTest {
     int pages = 0;
     do {
       byte[] reply =
-          c.exchange(IndexCodec.encode(new ListRequest(c.nextId(), c.cookie, after, "")));
+          c.exchange(IndexCodec.encode(new ListRequest(c.nextId(), c.cookie(), after, "")));
       assertThat(reply.length).isLessThanOrEqualTo(IndexMessage.MAX_DATAGRAM);
       page = (Listing) IndexCodec.decode(reply);
       page.entries().forEach(e -> seen.add(e.content().toString()));

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
-import io.peershare.index.TestClock;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
@@ -17,6 +16,9 @@ import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
+import io.peershare.testing.UdpClient;
+import io.peershare.testing.UdpClient.Strangers;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +85,9 @@ class FloodTest {
   @EnumSource(Kind.class)
   void aFloodFromOneAddressDoesNotHurtAnother(Kind kind) throws Exception {
     try (WellBehavedPeer good =
-            new WellBehavedPeer(new UdpPeer(server.localAddress(), "127.0.0.1")).hello();
-        UdpPeer flooder = new UdpPeer(server.localAddress(), "127.0.0.2")) {
+            new WellBehavedPeer(new UdpClient(server.localAddress(), "127.0.0.1", Strangers.SKIP))
+                .hello();
+        UdpClient flooder = new UdpClient(server.localAddress(), "127.0.0.2", Strangers.SKIP)) {
       flooder.receiveBuffer(4 << 20); // the kernel may cap it; the counts are reported, not exact
       if (kind == Kind.REGISTER || kind == Kind.LIST) {
         flooder.hello(clock.millis()); // one token of its bucket
@@ -181,7 +184,7 @@ class FloodTest {
     return all;
   }
 
-  private static void flood(Kind kind, UdpPeer flooder, AtomicLong sent, AtomicBoolean stop) {
+  private static void flood(Kind kind, UdpClient flooder, AtomicLong sent, AtomicBoolean stop) {
     SplittableRandom random = new SplittableRandom(kind.ordinal());
     String letters = "HRTQKOSYLPAEZ";
     try {
@@ -206,14 +209,14 @@ class FloodTest {
                   IndexCodec.encode(
                       new IndexMessage.Register(
                           id,
-                          flooder.cookie,
+                          flooder.cookie(),
                           PeerName.of("flood"),
                           ContentName.of("flood-" + i),
                           1,
                           1,
                           D));
               case LIST ->
-                  IndexCodec.encode(new IndexMessage.ListRequest(id, flooder.cookie, "", ""));
+                  IndexCodec.encode(new IndexMessage.ListRequest(id, flooder.cookie(), "", ""));
             };
         flooder.send(d);
         sent.incrementAndGet();
@@ -224,7 +227,7 @@ class FloodTest {
   }
 
   /** Counts the flooder's replies by kind until the probe's Y. */
-  private static void countReplies(UdpPeer flooder, int probe, Map<String, Integer> counts) {
+  private static void countReplies(UdpClient flooder, int probe, Map<String, Integer> counts) {
     try {
       while (true) {
         byte[] d = flooder.receive();

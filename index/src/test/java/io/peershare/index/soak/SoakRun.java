@@ -2,7 +2,6 @@ package io.peershare.index.soak;
 
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
-import io.peershare.index.TestClock;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
@@ -13,6 +12,9 @@ import io.peershare.protocol.IndexMessage.Reply;
 import io.peershare.protocol.IndexMessage.Request;
 import io.peershare.protocol.PeerName;
 import io.peershare.protocol.ProtocolException;
+import io.peershare.testing.TestClock;
+import io.peershare.testing.UdpClient;
+import io.peershare.testing.UdpClient.Strangers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +76,7 @@ final class SoakRun implements AutoCloseable {
   private final SplittableRandom random;
   private final TestClock clock = new TestClock(1_700_000_000_000L);
   private final IndexServer server;
-  private final UdpPeer[] clients;
+  private final UdpClient[] clients;
   private final IndexModel model = new IndexModel(LEASE_MILLIS, PER_PEER, TOTAL);
   private final Map<String, InetAddress> crashed = new LinkedHashMap<>();
   private final ArrayDeque<String> history = new ArrayDeque<>();
@@ -100,9 +102,9 @@ final class SoakRun implements AutoCloseable {
                     .withClock(clock))
             .start();
     // two sockets on one address (one peer identity, two ports, two cookies), one on each other
-    clients = new UdpPeer[IPS.length];
+    clients = new UdpClient[IPS.length];
     for (int i = 0; i < IPS.length; i++) {
-      clients[i] = new UdpPeer(server.localAddress(), IPS[i]);
+      clients[i] = new UdpClient(server.localAddress(), IPS[i], Strangers.SKIP);
     }
     lastRequest = new byte[IPS.length][];
     lastReply = new byte[IPS.length][];
@@ -377,9 +379,9 @@ final class SoakRun implements AutoCloseable {
 
   /** The id the next request of client {@code c} will carry (after a cookie refresh if due). */
   private int next(int c) throws IOException, ProtocolException {
-    UdpPeer p = clients[c];
+    UdpClient p = clients[c];
     long now = clock.millis();
-    if (p.cookieAt == Long.MIN_VALUE || now - p.cookieAt >= 60_000) {
+    if (p.cookieAt() == Long.MIN_VALUE || now - p.cookieAt() >= 60_000) {
       int id = p.nextId();
       byte[] h = IndexCodec.encode(new IndexMessage.Hello(id));
       byte[] y = p.exchange(h);
@@ -388,16 +390,15 @@ final class SoakRun implements AutoCloseable {
         fail("H from client " + c + " got no Y", null, y);
         return 0;
       }
-      p.cookie = r.cookie();
-      p.cookieAt = now;
+      p.useCookie(r.cookie(), now);
     }
     return p.nextId();
   }
 
   private void exchange(int c, BiFunction<Integer, Long, Request> maker, Reply expected)
       throws IOException, ProtocolException {
-    UdpPeer p = clients[c];
-    byte[] request = IndexCodec.encode(maker.apply(expected.requestId(), p.cookie));
+    UdpClient p = clients[c];
+    byte[] request = IndexCodec.encode(maker.apply(expected.requestId(), p.cookie()));
     byte[] reply = p.exchange(request);
     datagrams += 2;
     lastRequest[c] = request;
@@ -443,7 +444,7 @@ final class SoakRun implements AutoCloseable {
 
   @Override
   public void close() {
-    for (UdpPeer c : clients) {
+    for (UdpClient c : clients) {
       c.close();
     }
     server.close();

@@ -3,7 +3,6 @@ package io.peershare.index.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.index.IndexServer;
-import io.peershare.index.TestClock;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
@@ -17,6 +16,9 @@ import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexMessage.Request;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
+import io.peershare.testing.UdpClient;
+import io.peershare.testing.UdpClient.Strangers;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ class SpoofingTest {
 
   private final TestClock clock = new TestClock(1_700_000_000_000L);
   private IndexServer server;
-  private UdpPeer owner;
+  private UdpClient owner;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,8 +55,8 @@ class SpoofingTest {
                     .withRatePerSecond(0) // these tests send more than a burst at a still clock
                     .withClock(clock))
             .start();
-    owner = new UdpPeer(server.localAddress(), "127.0.0.1").hello(clock.millis());
-    assertThat(owner.call(register(owner.nextId(), owner.cookie, "mai", "song.ogg")))
+    owner = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.SKIP).hello(clock.millis());
+    assertThat(owner.call(register(owner.nextId(), owner.cookie(), "mai", "song.ogg")))
         .isInstanceOf(Ack.class);
   }
 
@@ -70,7 +72,7 @@ class SpoofingTest {
   }
 
   /** Every request that could act on mai's registration, or read, with the cookie given. */
-  private static List<LongFunction<Request>> everyRequest(UdpPeer from) {
+  private static List<LongFunction<Request>> everyRequest(UdpClient from) {
     return List.of(
         k ->
             new IndexMessage.Deregister(
@@ -88,14 +90,14 @@ class SpoofingTest {
   /** mai still provides song.ogg, alone, from 127.0.0.1, and nothing else was registered. */
   private void assertUntouched() throws Exception {
     Listing l =
-        (Listing) owner.call(new IndexMessage.ListRequest(owner.nextId(), owner.cookie, "", ""));
+        (Listing) owner.call(new IndexMessage.ListRequest(owner.nextId(), owner.cookie(), "", ""));
     assertThat(l.entries()).containsExactly(new ListingEntry(ContentName.of("song.ogg"), 1, 1));
     Providers p =
         (Providers)
             owner.call(
                 new IndexMessage.Locate(
                     owner.nextId(),
-                    owner.cookie,
+                    owner.cookie(),
                     PeerName.of("x"),
                     ContentName.of("song.ogg"),
                     16));
@@ -103,7 +105,8 @@ class SpoofingTest {
   }
 
   /** Sends {@code request} and expects only a BAD_COOKIE no longer than it. */
-  private static void assertBadCookie(UdpPeer from, Request request, String why) throws Exception {
+  private static void assertBadCookie(UdpClient from, Request request, String why)
+      throws Exception {
     byte[] out = IndexCodec.encode(request);
     byte[] reply = from.exchange(out);
     assertThat(reply.length).as(why + ": reply length").isLessThanOrEqualTo(out.length);
@@ -115,13 +118,14 @@ class SpoofingTest {
 
   @Test
   void aCookieTakenFromAnotherAddressOrPortActsOnNothing() throws Exception {
-    try (UdpPeer eve = new UdpPeer(server.localAddress(), "127.0.0.2");
-        UdpPeer sameHostOtherPort = new UdpPeer(server.localAddress(), "127.0.0.1")) {
+    try (UdpClient eve = new UdpClient(server.localAddress(), "127.0.0.2", Strangers.SKIP);
+        UdpClient sameHostOtherPort =
+            new UdpClient(server.localAddress(), "127.0.0.1", Strangers.SKIP)) {
       // the cookie seen on the wire, replayed from another host and from another port of the
       // owner's host (which would own mai's registrations, since ownership goes by IP)
-      for (UdpPeer thief : List.of(eve, sameHostOtherPort)) {
+      for (UdpClient thief : List.of(eve, sameHostOtherPort)) {
         for (LongFunction<Request> r : everyRequest(thief)) {
-          Request req = r.apply(owner.cookie);
+          Request req = r.apply(owner.cookie());
           assertBadCookie(thief, req, "stolen cookie from " + thief.address() + ": " + req);
         }
       }
@@ -133,10 +137,10 @@ class SpoofingTest {
   void forgedCookiesActOnNothing() throws Exception {
     SplittableRandom random = new SplittableRandom(99);
     int tried = 0;
-    try (UdpPeer sameHost = new UdpPeer(server.localAddress(), "127.0.0.1")) {
+    try (UdpClient sameHost = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.SKIP)) {
       for (int i = 0; i < 700; i++) {
         for (LongFunction<Request> r : everyRequest(sameHost)) {
-          long forged = i == 0 ? 0 : i == 1 ? owner.cookie + 1 : random.nextLong();
+          long forged = i == 0 ? 0 : i == 1 ? owner.cookie() + 1 : random.nextLong();
           assertBadCookie(sameHost, r.apply(forged), "forged cookie " + forged);
           tried++;
         }
@@ -148,7 +152,7 @@ class SpoofingTest {
 
   @Test
   void anOldCookieIsRefusedOnceTheSecretHasTurnedTwice() throws Exception {
-    long old = owner.cookie;
+    long old = owner.cookie();
     for (int i = 0; i < 2; i++) { // renewing the 90 s lease; 120 s is the cookie's minimum life
       clock.advance(Duration.ofSeconds(60));
       assertThat(owner.call(new IndexMessage.Keepalive(owner.nextId(), old, PeerName.of("mai"))))
@@ -157,7 +161,7 @@ class SpoofingTest {
     for (int turns = 0; turns < 2; turns++) {
       clock.advance(Duration.ofMillis(HOUR));
       owner.hello(clock.millis()); // the server is in use all along: fresh cookies still work
-      assertThat(owner.call(register(owner.nextId(), owner.cookie, "mai", "song.ogg")))
+      assertThat(owner.call(register(owner.nextId(), owner.cookie(), "mai", "song.ogg")))
           .isInstanceOf(Ack.class);
     }
     for (LongFunction<Request> r : everyRequest(owner)) {
@@ -180,7 +184,7 @@ class SpoofingTest {
     int sent = 0;
     int answered = 0;
     int nextId = 1_000_000;
-    try (UdpPeer eve = new UdpPeer(server.localAddress(), "127.0.0.2")) {
+    try (UdpClient eve = new UdpClient(server.localAddress(), "127.0.0.2", Strangers.SKIP)) {
       for (char letter : letters.toCharArray()) {
         for (int version = 1; version <= 2; version++) {
           for (int len = 0; len <= 1201; len++) {

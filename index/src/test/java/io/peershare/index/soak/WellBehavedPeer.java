@@ -4,6 +4,7 @@ import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.Request;
 import io.peershare.protocol.ProtocolException;
+import io.peershare.testing.UdpClient;
 import java.io.IOException;
 import java.util.function.BiFunction;
 
@@ -15,11 +16,11 @@ import java.util.function.BiFunction;
 final class WellBehavedPeer implements AutoCloseable {
   private static final int[] WAITS = {250, 500, 1_000, 2_000, 4_000};
 
-  final UdpPeer socket;
+  final UdpClient socket;
   int requests;
   int resends;
 
-  WellBehavedPeer(UdpPeer socket) {
+  WellBehavedPeer(UdpClient socket) {
     this.socket = socket;
   }
 
@@ -27,7 +28,7 @@ final class WellBehavedPeer implements AutoCloseable {
   IndexMessage call(BiFunction<Integer, Long, Request> maker)
       throws IOException, ProtocolException {
     int id = socket.nextId();
-    byte[] request = IndexCodec.encode(maker.apply(id, socket.cookie));
+    byte[] request = IndexCodec.encode(maker.apply(id, socket.cookie()));
     requests++;
     for (int i = 0; i < WAITS.length; i++) {
       if (i > 0) {
@@ -46,8 +47,9 @@ final class WellBehavedPeer implements AutoCloseable {
   }
 
   WellBehavedPeer hello() throws IOException, ProtocolException {
-    socket.cookie =
-        ((IndexMessage.CookieReply) call((id, k) -> new IndexMessage.Hello(id))).cookie();
+    IndexMessage.CookieReply y =
+        (IndexMessage.CookieReply) call((id, k) -> new IndexMessage.Hello(id));
+    socket.useCookie(y.cookie(), Long.MIN_VALUE);
     return this;
   }
 

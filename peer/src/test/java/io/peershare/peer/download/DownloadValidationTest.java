@@ -3,7 +3,7 @@ package io.peershare.peer.download;
 import static io.peershare.peer.download.TestData.MIB;
 import static io.peershare.peer.download.TestData.options;
 import static io.peershare.peer.download.TestData.providers;
-import static io.peershare.peer.download.TestData.random;
+import static io.peershare.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;

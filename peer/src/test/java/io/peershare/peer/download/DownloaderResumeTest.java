@@ -3,19 +3,21 @@ package io.peershare.peer.download;
 import static io.peershare.peer.download.TestData.MIB;
 import static io.peershare.peer.download.TestData.options;
 import static io.peershare.peer.download.TestData.providers;
-import static io.peershare.peer.download.TestData.random;
+import static io.peershare.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,9 @@ class DownloaderResumeTest {
   void resumesAfterAFailureWithoutFetchingVerifiedPiecesAgain() throws Exception {
     byte[] data = random(7 * MIB + 3, 20);
     try (FakeContentServer dying = server(data).dieAfter(3 * MIB + MIB / 2)) {
-      Downloader d = new Downloader(options(1).withMaxLocateRounds(1), new TickingClock());
+      Downloader d =
+          new Downloader(
+              options(1).withMaxLocateRounds(1), TestClock.ticking(Duration.ofSeconds(1)));
       assertThrows(
           DownloadException.class,
           () ->
@@ -44,7 +48,7 @@ class DownloaderResumeTest {
     try (FakeContentServer good = server(data)) {
       RecordingListener listener = new RecordingListener();
       Path file =
-          new Downloader(options(2), new TickingClock())
+          new Downloader(options(2), TestClock.ticking(Duration.ofSeconds(1)))
               .download(ContentName.of("f"), dir, max -> providers(data, good), listener);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
@@ -61,7 +65,7 @@ class DownloaderResumeTest {
     byte[] data = random(6 * MIB, 21);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     try (FakeContentServer stalling = server(data).stallAfter(2 * MIB + 5)) {
-      Downloader d = new Downloader(options(1), new TickingClock());
+      Downloader d = new Downloader(options(1), TestClock.ticking(Duration.ofSeconds(1)));
       Thread t =
           Thread.ofPlatform()
               .start(

@@ -1,17 +1,19 @@
 package io.peershare.peer.download;
 
 import static io.peershare.peer.download.TestData.MIB;
-import static io.peershare.peer.download.TestData.random;
+import static io.peershare.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.BitSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +55,7 @@ class StateJournalTest {
   @Test
   void aFailedBackgroundWriteStopsTheDownloadAtTheNextPiece() throws Exception {
     Files.createDirectories(dir.resolve(".f.part.state.tmp").resolve("in-the-way"));
-    try (StateJournal journal = journal(new TickingClock())) {
+    try (StateJournal journal = journal(TestClock.ticking(Duration.ofSeconds(1)))) {
       verify(journal, 0); // due at once: the clock moves a second per reading
 
       await()
@@ -72,7 +74,7 @@ class StateJournalTest {
 
   @Test
   void writesNothingAfterClose() throws Exception {
-    StateJournal journal = journal(new TickingClock());
+    StateJournal journal = journal(TestClock.ticking(Duration.ofSeconds(1)));
     journal.close();
 
     for (int i = 0; i < 2 * StateJournal.BATCH; i++) {

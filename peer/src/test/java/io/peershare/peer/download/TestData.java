@@ -6,19 +6,12 @@ import io.peershare.protocol.Manifest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /** Contents and index answers for downloader tests. */
 final class TestData {
   static final int MIB = 1 << 20;
 
   private TestData() {}
-
-  static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
 
   /** The index's answer naming these servers, in this order. */
   static Providers providers(byte[] data, FakeContentServer... servers) {

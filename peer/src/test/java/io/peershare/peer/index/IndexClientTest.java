@@ -7,11 +7,13 @@ import io.peershare.index.IndexServer;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
-import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
+import io.peershare.testing.UdpClient;
+import io.peershare.testing.UdpClient.Strangers;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -125,26 +127,15 @@ class IndexClientTest {
 
   /** Registers from another loopback address with a raw socket: H, then R. */
   private void registerFrom(String ip, String peer, String content) throws Exception {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
-      s.setSoTimeout(5_000);
-      IndexMessage.CookieReply y = (IndexMessage.CookieReply) rawCall(s, new IndexMessage.Hello(1));
+    try (UdpClient s = new UdpClient(server.localAddress(), ip, Strangers.FAIL).hello()) {
       IndexMessage reply =
-          rawCall(
-              s,
+          s.call(
               new IndexMessage.Register(
-                  2, y.cookie(), PeerName.of(peer), ContentName.of(content), 9, 1, D));
+                  s.nextId(), s.cookie(), PeerName.of(peer), ContentName.of(content), 9, 1, D));
       if (reply instanceof IndexMessage.ErrorReply e) {
         throw new IndexException(e.code(), e.message());
       }
     }
-  }
-
-  private IndexMessage rawCall(DatagramSocket s, IndexMessage m) throws Exception {
-    byte[] out = IndexCodec.encode(m);
-    s.send(new DatagramPacket(out, out.length, server.localAddress()));
-    DatagramPacket p = new DatagramPacket(new byte[1200], 1200);
-    s.receive(p);
-    return IndexCodec.decode(p.getData(), 0, p.getLength());
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

@@ -9,6 +9,7 @@ import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestClock;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

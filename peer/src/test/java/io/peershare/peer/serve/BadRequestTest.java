@@ -8,6 +8,7 @@ import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.TransferCodec;
 import io.peershare.protocol.TransferMessage.DownloadRequest;
+import io.peershare.testing.TestBytes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ class BadRequestTest {
 
   @BeforeEach
   void start() throws IOException {
-    Path file = Fixture.write(dir, "song", Fixture.randomBytes(5000, 7));
+    Path file = Fixture.write(dir, "song", TestBytes.random(5000, 7));
     manifest = Manifest.of(file);
     server = new ContentServer(ServeOptions.defaults().withSharedPort(0), Fixture.LATER);
     port = server.share(ContentName.of("song"), file, manifest).port();

@@ -9,6 +9,7 @@ import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
 import io.peershare.protocol.TransferCodec;
 import io.peershare.protocol.TransferMessage.DownloadRequest;
+import io.peershare.testing.TestBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConflictTest {
   @TempDir Path dir;
 
-  private final byte[] data = Fixture.randomBytes(Fixture.SIZE, 9);
+  private final byte[] data = TestBytes.random(Fixture.SIZE, 9);
 
   private ContentServer server(boolean trusted, long uploadLimit) {
     return new ContentServer(

@@ -7,6 +7,7 @@ import io.peershare.peer.serve.RawClient.Answer;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -24,7 +25,7 @@ class ConnectionLimitsTest {
 
   @Test
   void overTheCapAConnectionGetsLimit() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(100, 3));
+    Path file = Fixture.write(dir, "f", TestBytes.random(100, 3));
     Manifest m = Manifest.of(file);
     ServeOptions options = ServeOptions.defaults().withSharedPort(0).withMaxConnections(2);
     try (ContentServer server = new ContentServer(options, Fixture.LATER)) {
@@ -51,7 +52,7 @@ class ConnectionLimitsTest {
 
   @Test
   void aSilentConnectionIsClosedAfterTheIdleTimeout() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(100, 3));
+    Path file = Fixture.write(dir, "f", TestBytes.random(100, 3));
     ServeOptions options =
         ServeOptions.defaults().withSharedPort(0).withIdleTimeout(Duration.ofMillis(200));
     try (ContentServer server = new ContentServer(options, Fixture.LATER)) {
@@ -69,7 +70,7 @@ class ConnectionLimitsTest {
   @Test
   void aReaderThatStallsIsClosedAfterTheIdleTimeout() throws IOException {
     // large enough that the answer cannot all sit in socket buffers
-    Path file = Fixture.write(dir, "big", Fixture.randomBytes(24 << 20, 5));
+    Path file = Fixture.write(dir, "big", TestBytes.random(24 << 20, 5));
     ServeOptions options =
         ServeOptions.defaults().withSharedPort(0).withIdleTimeout(Duration.ofMillis(300));
     try (ContentServer server = new ContentServer(options, Fixture.LATER)) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.peershare.peer.serve.ContentGuard.Mode;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +27,13 @@ class ContentGuardTest {
 
   @Test
   void anOldStampIsTrustedForZeroCopy() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(5000, 1));
+    Path file = Fixture.write(dir, "f", TestBytes.random(5000, 1));
     assertThat(guard(file, Fixture.LATER).check().mode()).isEqualTo(Mode.ZERO_COPY);
   }
 
   @Test
   void aRacyStampIsVerifiedUntilProvenAfterTheWindow() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(5000, 1));
+    Path file = Fixture.write(dir, "f", TestBytes.random(5000, 1));
     MutableClock clock = new MutableClock(Clock.systemUTC().instant());
     ContentGuard g = guard(file, clock);
     assertThat(g.check().mode()).isEqualTo(Mode.VERIFIED);
@@ -43,7 +44,7 @@ class ContentGuardTest {
 
   @Test
   void aTouchedButUnchangedFileIsProvenAgain() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(5000, 1));
+    Path file = Fixture.write(dir, "f", TestBytes.random(5000, 1));
     ContentGuard g = guard(file, Fixture.LATER);
     Files.setLastModifiedTime(file, FileTime.from(Clock.systemUTC().instant().minusSeconds(60)));
     assertThat(g.check().mode()).isEqualTo(Mode.VERIFIED);
@@ -52,9 +53,9 @@ class ContentGuardTest {
 
   @Test
   void anEditIsFoundByTheReHash() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(5000, 1));
+    Path file = Fixture.write(dir, "f", TestBytes.random(5000, 1));
     ContentGuard g = guard(file, Fixture.LATER);
-    Files.write(file, Fixture.randomBytes(5000, 2));
+    Files.write(file, TestBytes.random(5000, 2));
     assertThat(g.check().mode()).isEqualTo(Mode.VERIFIED);
     await().atMost(Duration.ofSeconds(5)).until(() -> g.check().mode() == Mode.CONFLICT);
   }

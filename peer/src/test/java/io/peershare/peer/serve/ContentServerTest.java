@@ -8,6 +8,7 @@ import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestBytes;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContentServerTest {
   @TempDir Path dir;
 
-  private final byte[] data = Fixture.randomBytes(Fixture.SIZE, 42);
+  private final byte[] data = TestBytes.random(Fixture.SIZE, 42);
 
   /** trusted: zero-copy; not trusted (file just written, real clock): verified pieces. */
   private ContentServer server(boolean trusted) {
@@ -136,8 +137,8 @@ class ContentServerTest {
 
   @Test
   void eachContentHasItsOwnPortAndUnshareClosesIt() throws IOException {
-    Path a = Fixture.write(dir, "a", Fixture.randomBytes(1000, 1));
-    Path b = Fixture.write(dir, "b", Fixture.randomBytes(2000, 2));
+    Path a = Fixture.write(dir, "a", TestBytes.random(1000, 1));
+    Path b = Fixture.write(dir, "b", TestBytes.random(2000, 2));
     Manifest ma = Manifest.of(a);
     Manifest mb = Manifest.of(b);
     try (ContentServer server = server(true)) {
@@ -163,8 +164,8 @@ class ContentServerTest {
 
   @Test
   void oneSharedPortServesEveryContent() throws IOException {
-    Path a = Fixture.write(dir, "a", Fixture.randomBytes(1000, 1));
-    Path b = Fixture.write(dir, "b", Fixture.randomBytes(2000, 2));
+    Path a = Fixture.write(dir, "a", TestBytes.random(1000, 1));
+    Path b = Fixture.write(dir, "b", TestBytes.random(2000, 2));
     Manifest ma = Manifest.of(a);
     Manifest mb = Manifest.of(b);
     try (ContentServer server =
@@ -187,7 +188,7 @@ class ContentServerTest {
 
   @Test
   void shareRejectsDuplicatesAndWrongSizes() throws IOException {
-    Path a = Fixture.write(dir, "a", Fixture.randomBytes(1000, 1));
+    Path a = Fixture.write(dir, "a", TestBytes.random(1000, 1));
     Manifest ma = Manifest.of(a);
     try (ContentServer server = server(true)) {
       server.share(ContentName.of("a"), a, ma);
@@ -203,7 +204,7 @@ class ContentServerTest {
 
   @Test
   void closeClosesEveryPort() throws IOException {
-    Path a = Fixture.write(dir, "a", Fixture.randomBytes(1000, 1));
+    Path a = Fixture.write(dir, "a", TestBytes.random(1000, 1));
     ContentServer server = server(true);
     int port = server.share(ContentName.of("a"), a, Manifest.of(a)).port();
     server.close();

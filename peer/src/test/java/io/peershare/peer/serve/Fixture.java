@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
 
 /** Test data and clocks. */
 final class Fixture {
@@ -18,12 +17,6 @@ final class Fixture {
   static final Clock LATER = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
 
   private Fixture() {}
-
-  static byte[] randomBytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
 
   static Path write(Path dir, String name, byte[] data) throws IOException {
     return Files.write(dir.resolve(name), data);

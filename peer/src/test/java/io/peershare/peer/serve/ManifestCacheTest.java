@@ -3,6 +3,7 @@ package io.peershare.peer.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ class ManifestCacheTest {
 
   @Test
   void hashesOnceAndSurvivesARestart() throws IOException {
-    Path file = Fixture.write(dir, "big", Fixture.randomBytes(2 * Manifest.PIECE_SIZE + 5, 1));
+    Path file = Fixture.write(dir, "big", TestBytes.random(2 * Manifest.PIECE_SIZE + 5, 1));
     Path cacheDir = dir.resolve(".peershare/manifests");
     ManifestCache cache = new ManifestCache(cacheDir, Fixture.LATER);
     Manifest first = cache.manifestOf(file);
@@ -32,7 +33,7 @@ class ManifestCacheTest {
 
   @Test
   void recomputesWhenTheFileChanges() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(1000, 2));
+    Path file = Fixture.write(dir, "f", TestBytes.random(1000, 2));
     ManifestCache cache = new ManifestCache(dir.resolve("cache"), Fixture.LATER);
     Manifest before = cache.manifestOf(file);
     Files.write(file, new byte[] {1}, StandardOpenOption.APPEND);
@@ -47,7 +48,7 @@ class ManifestCacheTest {
 
   @Test
   void aFileJustWrittenIsNotCached() throws IOException {
-    Path file = Fixture.write(dir, "fresh", Fixture.randomBytes(1000, 3));
+    Path file = Fixture.write(dir, "fresh", TestBytes.random(1000, 3));
     ManifestCache cache = new ManifestCache(dir.resolve("cache"), Clock.systemUTC());
     assertThat(cache.manifestOf(file)).isEqualTo(Manifest.of(file));
     assertThat(cache.entryFile(file.toAbsolutePath())).doesNotExist();
@@ -55,7 +56,7 @@ class ManifestCacheTest {
 
   @Test
   void aDamagedEntryIsIgnored() throws IOException {
-    Path file = Fixture.write(dir, "f", Fixture.randomBytes(3000, 4));
+    Path file = Fixture.write(dir, "f", TestBytes.random(3000, 4));
     ManifestCache cache = new ManifestCache(dir.resolve("cache"), Fixture.LATER);
     Manifest m = cache.manifestOf(file);
     Path entry = cache.entryFile(file.toAbsolutePath());

@@ -7,6 +7,7 @@ import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.Manifest;
+import io.peershare.testing.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,7 +79,7 @@ class PathTraversalTest {
     byte[] parentSecret = secretBytes("in the parent folder");
     Path secretFile = Files.write(folderA.resolve("secret"), secret);
     Path parentSecretFile = Files.write(parent.resolve("secret"), parentSecret);
-    Path shared = Fixture.write(folderA, SHARED, Fixture.randomBytes(4000, 11));
+    Path shared = Fixture.write(folderA, SHARED, TestBytes.random(4000, 11));
     Manifest manifest = Manifest.of(shared);
     List<Digest> digests =
         List.of(

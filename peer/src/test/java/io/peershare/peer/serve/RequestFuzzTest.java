@@ -13,6 +13,7 @@ import io.peershare.protocol.TransferCodec;
 import io.peershare.protocol.TransferMessage.DownloadRequest;
 import io.peershare.protocol.TransferMessage.ManifestRequest;
 import io.peershare.protocol.TransferMessage.Request;
+import io.peershare.testing.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * errors, or the exact bytes or manifest asked for), and nothing escapes the handler.
  */
 class RequestFuzzTest {
-  private static final byte[] DATA = Fixture.randomBytes(3000, 11);
+  private static final byte[] DATA = TestBytes.random(3000, 11);
   private static final Set<ErrorCode> EXPECTED =
       Set.of(
           ErrorCode.MALFORMED,
