@@ -2,6 +2,7 @@ package io.peershare.index.soak;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
@@ -9,32 +10,42 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The real server against {@link IndexModel} over loopback, for seeded random runs. {@code
- * -Dsoak.seed=N} replays one seed (the failure message prints it); {@code -Dsoak.ops=N} sets the
- * length. By default a fixed seed and two fresh ones run; the long runs are tagged {@code long} and
- * run with {@code -Plong}.
+ * The real server against {@link IndexModel} over loopback, for seeded random runs. The default
+ * build runs fixed seeds, so it fails the same way every time or not at all; the long runs (tagged
+ * {@code long}, {@code -Plong}) add fresh random seeds to find new cases, each printed before it
+ * runs. {@code -Dsoak.seed=N} replays one seed (a failure prints it); {@code -Dsoak.ops=N} sets the
+ * length.
  */
 class ModelSoakTest {
   static final long DEFAULT_SEED = 20_250_611L;
 
+  /** The default build's seeds: fixed. */
+  static final long[] FIXED_SEEDS = {DEFAULT_SEED, 7L, 1_700_000_001L};
+
   static LongStream fastSeeds() {
-    return seeds(2);
+    return given().orElseGet(() -> LongStream.of(FIXED_SEEDS));
   }
 
   static LongStream longSeeds() {
-    return seeds(4);
+    return given().orElseGet(() -> withFresh(4));
   }
 
-  /** The seed given, or the fixed one and {@code fresh} random ones. */
-  private static LongStream seeds(int fresh) {
+  /** The seed of {@code -Dsoak.seed}, if given. */
+  private static Optional<LongStream> given() {
     String given = System.getProperty("soak.seed", "");
-    if (!given.isBlank()) {
-      return LongStream.of(Long.parseLong(given.trim()));
-    }
+    return given.isBlank()
+        ? Optional.empty()
+        : Optional.of(LongStream.of(Long.parseLong(given.trim())));
+  }
+
+  /** The default seed and {@code fresh} random ones, each printed so a failure can be replayed. */
+  private static LongStream withFresh(int fresh) {
     List<Long> seeds = new ArrayList<>(List.of(DEFAULT_SEED));
     SplittableRandom r = new SplittableRandom();
     for (int i = 0; i < fresh; i++) {
-      seeds.add(r.nextLong());
+      long seed = r.nextLong();
+      System.out.println("[soak] fresh seed " + seed + " (replay with -Dsoak.seed=" + seed + ")");
+      seeds.add(seed);
     }
     return seeds.stream().mapToLong(Long::longValue);
   }
