@@ -22,6 +22,7 @@ public final class MemorySwarmStore implements SwarmStore {
   private final SwarmLimits limits;
   private final RandomGenerator random;
   private final Map<InfoHash, Swarm> swarms = new HashMap<>();
+  private final Map<Long, int[]> perHolder = new HashMap<>();
   private final PriorityQueue<Due> deadlines =
       new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
   private int seeders;
@@ -54,6 +55,11 @@ public final class MemorySwarmStore implements SwarmStore {
       if (seeders + leechers >= limits.peers()) {
         throw new TrackerFullException("the tracker is full (peers)");
       }
+      int[] held = perHolder.get(peer.holder());
+      if (held != null && held[0] >= limits.perAddress()) {
+        throw new TrackerFullException(
+            "this address has " + limits.perAddress() + " peers here, the most it may");
+      }
       if (swarm == null) {
         if (swarms.size() >= limits.swarms()) {
           throw new TrackerFullException("the tracker is full (torrents)");
@@ -64,6 +70,7 @@ public final class MemorySwarmStore implements SwarmStore {
       p = new SwarmPeer(peer, swarm, seeder, now);
       swarm.add(p);
       count(seeder, 1);
+      perHolder.computeIfAbsent(peer.holder(), k -> new int[1])[0]++;
       deadlines.add(new Due(now + ttlMillis, p));
       if (event == Event.COMPLETED && seeder) {
         swarm.completed++; // a peer new to this tracker that says it just finished
@@ -94,6 +101,10 @@ public final class MemorySwarmStore implements SwarmStore {
     Swarm swarm = p.swarm;
     swarm.remove(p);
     count(p.seeder, -1);
+    long holder = p.endpoint.holder();
+    if (--perHolder.get(holder)[0] == 0) {
+      perHolder.remove(holder);
+    }
     if (swarm.isEmpty()) {
       swarms.remove(swarm.hash);
     }

@@ -35,6 +35,26 @@ public final class PeerEndpoint {
     return compact.length == 18;
   }
 
+  /**
+   * Who holds this peer, for the per-address limit: the IPv4 address, or the IPv6 address's first
+   * 64 bits (one site's subnet: a host there has as many addresses as it likes). Families never
+   * share a value: IPv4 ones have bit 32 set and the rest of the high half zero, which no IPv6
+   * unicast prefix has (they start 2000::/3 or fc00::/7).
+   */
+  long holder() {
+    long first = 0;
+    if (ipv6()) {
+      for (int i = 0; i < 8; i++) {
+        first = (first << 8) | (compact[i] & 0xff);
+      }
+      return first;
+    }
+    for (int i = 0; i < 4; i++) {
+      first = (first << 8) | (compact[i] & 0xff);
+    }
+    return first | (1L << 32);
+  }
+
   /** The wire form: 6 or 18 bytes. Do not change the array. */
   byte[] compact() {
     return compact;

@@ -36,7 +36,7 @@ class TrackerHandlerTest {
 
   long now = START;
   final CookieJar jar = new CookieJar(new SplittableRandom(1));
-  TrackerHandler handler = handler(new SwarmLimits(1000, 10_000), 0);
+  TrackerHandler handler = handler(new SwarmLimits(1000, 10_000, 10_000), 0);
 
   TrackerHandler handler(SwarmLimits limits, long rate) {
     return new TrackerHandler(
@@ -284,7 +284,7 @@ class TrackerHandlerTest {
 
   @Test
   void limitsOnSwarmsAndPeersAnswerWithAnErrorAndKeepServingKnownPeers() throws Exception {
-    handler = handler(new SwarmLimits(2, 3), 0);
+    handler = handler(new SwarmLimits(2, 3, 3), 0);
     InfoHash other = InfoHash.ofHex("1111111111111111111111111111111111111111");
     InfoHash third = InfoHash.ofHex("2222222222222222222222222222222222222222");
     join(at("127.0.0.2", 1), 6881, 0);
@@ -298,8 +298,29 @@ class TrackerHandlerTest {
   }
 
   @Test
+  void oneAddressOrIpv6SubnetHoldsAtMostItsShareOfPeers() throws Exception {
+    handler = handler(new SwarmLimits(100, 100, 2), 0);
+    InfoHash other = InfoHash.ofHex("1111111111111111111111111111111111111111");
+    join(at("127.0.0.2", 1), 1, 0);
+    announce(at("127.0.0.2", 1), other, 2, 0, Event.STARTED, -1);
+    Reply third = announce(at("127.0.0.2", 1), HASH, 3, 0, Event.STARTED, -1);
+    assertThat(((Failure) third).message()).contains("this address has 2 peers");
+    assertThat(join(at("127.0.0.3", 1), 3, 5).peers()).containsExactly(at("127.0.0.2", 1));
+    join(at("2001:db8:0:1::1", 1), 1, 0);
+    join(at("2001:db8:0:1::2", 1), 1, 0);
+    assertThat(announce(at("2001:db8:0:1::3", 1), HASH, 1, 0, Event.STARTED, -1))
+        .as("the same /64")
+        .isInstanceOf(Failure.class);
+    assertThat(join(at("2001:db8:0:2::1", 1), 1, 0)).isNotNull();
+    // a peer that leaves makes room again
+    announce(at("127.0.0.2", 1), other, 2, 0, Event.STOPPED, -1);
+    assertThat(announce(at("127.0.0.2", 1), HASH, 3, 0, Event.STARTED, -1))
+        .isInstanceOf(Announced.class);
+  }
+
+  @Test
   void eachAddressHasItsOwnRateLimit() throws Exception {
-    handler = handler(new SwarmLimits(10, 10), 5);
+    handler = handler(new SwarmLimits(10, 10, 10), 5);
     byte[] c = TrackerCodec.encode(new Connect(1));
     for (int i = 0; i < 5; i++) {
       assertThat(send(at("127.0.0.2", 1), c)).isNotNull();
