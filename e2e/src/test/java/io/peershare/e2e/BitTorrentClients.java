@@ -1,5 +1,6 @@
 package io.peershare.e2e;
 
+import io.peershare.e2e.netlab.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -92,6 +93,38 @@ final class BitTorrentClients {
         Thread.currentThread().interrupt(); // close() must not throw it: -Xlint:try
       }
     }
+  }
+
+  /**
+   * transmission-cli inside netlab {@code host}, files in {@code dir}: verifies what is there,
+   * downloads the rest, touches {@code dir/DONE} when the torrent is complete, then seeds until
+   * stopped. Transmission takes no peer on a loopback address from a tracker, hence the host.
+   */
+  static Client transmission(String label, Host host, Path torrent, Path dir) throws IOException {
+    Path config = Files.createDirectories(dir.resolve(".transmission"));
+    Files.writeString(
+        config.resolve("settings.json"),
+        "{\"dht-enabled\": false, \"pex-enabled\": false, \"lpd-enabled\": false,"
+            + " \"port-forwarding-enabled\": false}\n");
+    Path finish = dir.resolve("finished.sh");
+    Files.writeString(finish, "#!/bin/sh\ntouch '" + dir.resolve("DONE") + "'\n");
+    finish.toFile().setExecutable(true);
+    return start(
+        label,
+        dir,
+        host.command(
+            List.of(
+                "transmission-cli",
+                "--config-dir",
+                config.toString(),
+                "--download-dir",
+                dir.toString(),
+                "--port",
+                "51413",
+                "--no-portmap",
+                "--finish",
+                finish.toString(),
+                torrent.toString())));
   }
 
   private static Client start(String label, Path dir, List<String> cmd) throws IOException {
