@@ -1,7 +1,6 @@
 package io.peershare.index.tracker;
 
 import io.peershare.protocol.bittorrent.InfoHash;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -73,15 +72,16 @@ final class Swarm {
     int total = s + leechers.size();
     int others = self.seeder ? total : total - 1; // a leecher is among the candidates
     int n = Math.clamp(max, 0, others);
-    ByteBuffer out = ByteBuffer.allocate(n * (ipv6 ? 18 : 6));
+    int size = ipv6 ? 18 : 6;
+    byte[] out = new byte[n * size];
     int at = n == 0 ? 0 : random.nextInt(total);
-    for (int taken = 0; taken < n; at = at + 1 == total ? 0 : at + 1) {
+    for (int pos = 0; pos < out.length; at = at + 1 == total ? 0 : at + 1) {
       SwarmPeer p = at < s ? seeders.get(at) : leechers.get(at - s);
       if (p != self) {
-        out.put(p.endpoint.compact());
-        taken++;
+        System.arraycopy(p.endpoint.compact(), 0, out, pos, size);
+        pos += size;
       }
     }
-    return out.array();
+    return out;
   }
 }
