@@ -13,6 +13,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
@@ -50,11 +51,35 @@ final class TrackerClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code request} and returns the reply with its transaction id, sending again after each
+   * 250 ms of silence as real clients do (a flood may fill the server's socket buffer).
+   */
   Reply call(byte[] request) throws Exception {
-    send(request);
-    byte[] r = receive();
-    return TrackerCodec.decodeReply(
-        r, 0, r.length, socket.getLocalAddress().getAddress().length == 16);
+    int id = TrackerCodec.transactionId(request, 0);
+    boolean ipv6 = socket.getLocalAddress().getAddress().length == 16;
+    int old = socket.getSoTimeout();
+    socket.setSoTimeout(250);
+    try {
+      for (int attempt = 0; attempt < 40; attempt++) {
+        send(request);
+        try {
+          while (true) {
+            byte[] r = receive();
+            Reply m = TrackerCodec.decodeReply(r, 0, r.length, ipv6);
+            if (m.transactionId() == id) {
+              resends += attempt;
+              return m;
+            }
+          }
+        } catch (SocketTimeoutException e) {
+          // lost on the way: send again
+        }
+      }
+      throw new AssertionError("no reply to transaction " + id + " in 40 tries");
+    } finally {
+      socket.setSoTimeout(old);
+    }
   }
 
   TrackerClient connect() throws Exception {

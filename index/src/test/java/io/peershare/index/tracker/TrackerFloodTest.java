@@ -124,8 +124,9 @@ class TrackerFloodTest {
 
       int answered = replies.values().stream().mapToInt(Integer::intValue).sum();
       System.out.printf(
-          "[tracker flood] %s: %d datagrams from 127.0.0.2, %d answered %s; tracker holds %s%n",
-          kind, sent.get(), answered, replies, server.totals());
+          "[tracker flood] %s: %d datagrams from 127.0.0.2, %d answered %s; tracker holds %s;"
+              + " good client resent %d%n",
+          kind, sent.get(), answered, replies, server.totals(), good.resends);
       assertThat(sent.get()).isGreaterThan(RATE);
       assertThat(answered).as("replies to the flooder").isLessThanOrEqualTo((int) RATE);
       assertThat(server.totals().swarms()).isLessThanOrEqualTo(500);
