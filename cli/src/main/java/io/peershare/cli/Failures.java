@@ -49,7 +49,11 @@ final class Failures {
       String protocol, InetAddress bind, int port, String option, BindException e) {
     String where = protocol + " port " + port + " on " + Addresses.host(bind);
     return inUse(e)
-        ? where + " is already in use (another index running there?); choose another with " + option
+        ? where
+            + " is already in use (another "
+            + (option.equals("--port") ? "index" : "tracker")
+            + " running there?); choose another with "
+            + option
         : "cannot listen on " + where + ": " + orClass(e);
   }
 

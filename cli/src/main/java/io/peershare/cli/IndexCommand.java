@@ -78,12 +78,7 @@ final class IndexCommand implements Callable<Integer> {
             .withPort(port)
             .withLease(Duration.ofSeconds(leaseSeconds));
     CountDownLatch stopped = new CountDownLatch(1);
-    IndexServer server;
-    try {
-      server = new IndexServer(config).start();
-    } catch (BindException e) {
-      throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", e), e);
-    }
+    // the tracker first: when its port is taken, nothing else has started (one line of error)
     TrackerServer tracker = null;
     if (bittorrentPort != null) {
       try {
@@ -94,14 +89,22 @@ final class IndexCommand implements Callable<Integer> {
                         .withPort(bittorrentPort)
                         .withInterval(bittorrentInterval))
                 .start();
-      } catch (IOException | RuntimeException e) {
-        server.close();
-        if (e instanceof BindException b) {
-          throw new IOException(
-              Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", b), e);
-        }
-        throw e;
+      } catch (BindException e) {
+        throw new IOException(
+            Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", e), e);
       }
+    }
+    IndexServer server;
+    try {
+      server = new IndexServer(config).start();
+    } catch (IOException | RuntimeException e) {
+      if (tracker != null) {
+        tracker.close();
+      }
+      if (e instanceof BindException b) {
+        throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", b), e);
+      }
+      throw e;
     }
     TrackerServer trackerToClose = tracker;
     Runtime.getRuntime()
