@@ -1,11 +1,17 @@
 package io.peershare.index.tracker;
 
 import io.peershare.index.CookieJar;
+import io.peershare.index.IndexServer;
 import io.peershare.index.RateLimiter;
+import io.peershare.protocol.Addresses;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -40,8 +46,7 @@ public final class TrackerServer implements AutoCloseable {
    * How the tracker runs.
    *
    * @param port UDP port, 0 for any free one
-   * @param bind local address (an IPv6 one, such as {@code ::}, also takes IPv4 where the OS
-   *     allows)
+   * @param bind local address; the IPv6 wildcard {@code ::} (the default) also takes IPv4
    * @param intervalSeconds the announce interval told to clients; silent peers go after twice that
    * @param limits swarms and peers held at most
    * @param ratePerSecond requests per second each source IP may make (0: no limit)
@@ -71,11 +76,14 @@ public final class TrackerServer implements AutoCloseable {
       Objects.requireNonNull(clock);
     }
 
-    /** A free port on every IPv4 address, 1800 s interval, default limits, the system clock. */
+    /**
+     * A free port on every address (IPv6 and IPv4, as the index), 1800 s interval, default limits,
+     * the system clock.
+     */
     public static Config defaults() {
       return new Config(
           0,
-          new InetSocketAddress(0).getAddress(),
+          IndexServer.Config.ANY,
           DEFAULT_INTERVAL,
           SwarmLimits.defaults(),
           RateLimiter.DEFAULT_PER_SECOND,
@@ -140,13 +148,8 @@ public final class TrackerServer implements AutoCloseable {
     if (channel != null) {
       throw new IllegalStateException("already started");
     }
-    StandardProtocolFamily family =
-        config.bind().getAddress().length == 4
-            ? StandardProtocolFamily.INET
-            : StandardProtocolFamily.INET6;
-    DatagramChannel ch = DatagramChannel.open(family);
+    DatagramChannel ch = openBound();
     try {
-      ch.bind(new InetSocketAddress(config.bind(), config.port()));
       ch.configureBlocking(false);
       selector = Selector.open();
       ch.register(selector, SelectionKey.OP_READ);
@@ -160,13 +163,52 @@ public final class TrackerServer implements AutoCloseable {
     thread = new Thread(this::loop, "bittorrent-tracker-" + boundAddress.getPort());
     thread.start();
     log.info(
-        "bittorrent tracker listening on udp {}:{} (announce URL udp://HOST:{}/announce),"
+        "bittorrent tracker listening on udp {}{} (announce URL udp://HOST:{}/announce),"
             + " interval {} s",
-        boundAddress.getAddress().getHostAddress(),
-        boundAddress.getPort(),
+        Addresses.format(boundAddress),
+        isIpv6Wildcard(boundAddress.getAddress()) ? " (IPv6 and IPv4)" : "",
         boundAddress.getPort(),
         config.intervalSeconds());
     return this;
+  }
+
+  /**
+   * The socket, bound as the index binds its own: the IPv6 wildcard listens on IPv6 and IPv4 at
+   * once, and where there is no IPv6 the tracker listens on {@code 0.0.0.0} instead.
+   */
+  private DatagramChannel openBound() throws IOException {
+    InetAddress bind = config.bind();
+    if (isIpv6Wildcard(bind)) {
+      try {
+        return openBound(StandardProtocolFamily.INET6, bind);
+      } catch (UnsupportedOperationException | SocketException e) {
+        if (e instanceof BindException b) {
+          throw b; // the port is taken: that is not about IPv6
+        }
+        log.info(
+            "IPv6 is not available here ({}): the tracker listens on IPv4 only", e.getMessage());
+        return openBound(StandardProtocolFamily.INET, InetAddress.getByAddress(new byte[4]));
+      }
+    }
+    return openBound(
+        bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6,
+        bind);
+  }
+
+  private DatagramChannel openBound(StandardProtocolFamily family, InetAddress bind)
+      throws IOException {
+    DatagramChannel ch = DatagramChannel.open(family);
+    try {
+      ch.bind(new InetSocketAddress(bind, config.port()));
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static boolean isIpv6Wildcard(InetAddress a) {
+    return a instanceof Inet6Address && a.isAnyLocalAddress();
   }
 
   /** Where the tracker listens (the real port when started on port 0). */
