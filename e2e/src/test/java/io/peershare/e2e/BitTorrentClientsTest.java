@@ -50,7 +50,8 @@ class BitTorrentClientsTest {
     index =
         PeershareProcess.start(
             "index", tmp, "index", "--bind", "127.0.0.1", "--port", "0", "--bittorrent-port", "0");
-    Matcher m = LISTENING.matcher(index.stderr().get(index.awaitErr(LISTENING.pattern())));
+    int line = index.awaitErr(LISTENING.pattern()); // before stderr(): that copies the lines
+    Matcher m = LISTENING.matcher(index.stderr().get(line));
     assertThat(m.find()).isTrue();
     trackerPort = Integer.parseInt(m.group(1));
     file = Loopback.randomFile(tmp.resolve("seed/movie.bin"), SIZE, 17);
