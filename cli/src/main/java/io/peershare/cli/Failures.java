@@ -43,11 +43,19 @@ final class Failures {
     };
   }
 
-  /** Why a server could not listen on {@code bind:port}, saying so plainly when it is taken. */
-  static String cannotListen(String protocol, InetAddress bind, int port, BindException e) {
+  /**
+   * Why a server could not listen on {@code bind:port}, saying so plainly when it is taken and
+   * which {@code option} chooses another.
+   */
+  static String cannotListen(
+      String protocol, InetAddress bind, int port, String option, BindException e) {
     String where = protocol + " port " + port + " on " + Addresses.host(bind);
     return inUse(e)
-        ? where + " is already in use (another index running there?); choose another with --port"
+        ? where
+            + " is already in use (another "
+            + (option.equals("--port") ? "index" : "tracker")
+            + " running there?); choose another with "
+            + option
         : "cannot listen on " + where + ": " + orClass(e);
   }
 

@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import io.peershare.index.IndexServer;
+import io.peershare.index.tracker.TrackerServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -16,8 +17,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run an index server, which knows which peer provides which content.",
-      "It answers over UDP. Registrations last one lease; peers renew them, so a dead",
-      "peer disappears by itself."
+      "It answers over UDP.",
+      "Registrations last one lease; peers renew them, so a dead peer disappears by itself.",
+      "With --bittorrent-port PORT it is also a BitTorrent UDP tracker (BEP 15): torrents"
+          + " announcing to udp://THIS-HOST:PORT/announce find their peers through it."
     })
 final class IndexCommand implements Callable<Integer> {
   @Option(
@@ -40,27 +43,80 @@ final class IndexCommand implements Callable<Integer> {
       description = "Seconds a registration lives without renewal. Default: ${DEFAULT-VALUE}.")
   int leaseSeconds;
 
+  @Option(
+      names = "--bittorrent-port",
+      paramLabel = "PORT",
+      description =
+          "Also answer BitTorrent clients (UDP tracker, BEP 15) on this UDP port (0: any free"
+              + " port; the log says which). Default: no tracker.")
+  Integer bittorrentPort;
+
+  @Option(
+      names = "--bittorrent-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "1800",
+      description =
+          "Seconds BitTorrent clients wait between announces; a peer silent for twice that"
+              + " leaves its swarm. Default: ${DEFAULT-VALUE}.")
+  int bittorrentInterval;
+
   @Override
   public Integer call() throws Exception {
     UsageException.inRange("--port", port, 0, 65535, "");
     UsageException.inRange("--lease", leaseSeconds, 1, 86_400, " seconds");
+    if (bittorrentPort != null) {
+      UsageException.inRange("--bittorrent-port", bittorrentPort, 0, 65535, "");
+    }
+    UsageException.inRange(
+        "--bittorrent-interval",
+        bittorrentInterval,
+        TrackerServer.Config.MIN_INTERVAL,
+        86_400,
+        " seconds");
     IndexServer.Config config =
         IndexServer.Config.defaults()
             .withBind(bind)
             .withPort(port)
             .withLease(Duration.ofSeconds(leaseSeconds));
     CountDownLatch stopped = new CountDownLatch(1);
+    // the tracker first: when its port is taken, nothing else has started (one line of error)
+    TrackerServer tracker = null;
+    if (bittorrentPort != null) {
+      try {
+        tracker =
+            new TrackerServer(
+                    TrackerServer.Config.defaults()
+                        .withBind(bind)
+                        .withPort(bittorrentPort)
+                        .withInterval(bittorrentInterval))
+                .start();
+      } catch (BindException e) {
+        throw new IOException(
+            Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", e), e);
+      }
+    }
     IndexServer server;
     try {
       server = new IndexServer(config).start();
-    } catch (BindException e) {
-      throw new IOException(Failures.cannotListen("UDP", bind, port, e), e);
+    } catch (IOException | RuntimeException e) {
+      if (tracker != null) {
+        tracker.close();
+      }
+      if (e instanceof BindException b) {
+        throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", b), e);
+      }
+      throw e;
     }
+    TrackerServer trackerToClose = tracker;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close(); // SIGINT / SIGTERM: stop serving, then let main return
+                  // SIGINT / SIGTERM: stop serving, then let main return
+                  if (trackerToClose != null) {
+                    trackerToClose.close();
+                  }
+                  server.close();
                   stopped.countDown();
                 },
                 "peershare-index-shutdown"));

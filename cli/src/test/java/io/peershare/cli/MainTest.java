@@ -125,6 +125,14 @@ class MainTest {
     assertThat(run("index", "--lease", "0").err)
         .isEqualTo(
             "peershare: --lease must be 1 to 86400 seconds, not 0 (try 'peershare index --help')\n");
+    assertThat(run("index", "--bittorrent-port", "70000").err)
+        .isEqualTo(
+            "peershare: --bittorrent-port must be 0 to 65535, not 70000"
+                + " (try 'peershare index --help')\n");
+    assertThat(run("index", "--bittorrent-interval", "5").err)
+        .isEqualTo(
+            "peershare: --bittorrent-interval must be 10 to 86400 seconds, not 5"
+                + " (try 'peershare index --help')\n");
     assertThat(run("get", "x", "--dir", tmp.toString(), "--sources", "17").err)
         .isEqualTo("peershare: --sources must be 1 to 16, not 17 (try 'peershare get --help')\n");
     assertThat(run("share", "f", "--name", "kim", "--max-connections", "0").code).isEqualTo(2);

@@ -141,6 +141,20 @@ class CommandLineFailuresTest {
   }
 
   @Test
+  void trackerOnAPortInUse() throws Exception {
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertOneLine(
+          run("index", "--bind", "127.0.0.1", "--port", "0", "--bittorrent-port", "" + port),
+          FAILED,
+          "peershare: UDP port "
+              + port
+              + " on 127\\.0\\.0\\.1 is already in use \\(another tracker running there\\?\\);"
+              + " choose another with --bittorrent-port");
+    }
+  }
+
+  @Test
   void getWithBadSourcesOrABadContentName() throws Exception {
     assertOneLine(
         run("get", "movie", "--sources", "0", "--dir", tmp.toString(), "--index", "127.0.0.1:9"),

@@ -2,6 +2,7 @@ package io.peershare.peer.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.peershare.index.IndexServer;
 import io.peershare.protocol.ContentName;
@@ -41,6 +42,13 @@ class IndexRestartTest {
     try (LossyProxy proxy = new LossyProxy(first.localAddress());
         IndexClient client = new IndexClient(proxy.address(), FAST, Clock.systemUTC());
         IndexClient direct = new IndexClient(first.localAddress(), FAST, Clock.systemUTC())) {
+      // the short schedule is for the restart below; a cold start (on a loaded machine, and with
+      // Jazzer instrumenting every class loaded after a fuzz test in this JVM) may take longer
+      // than its 0.2 s for the very first exchange, so the server is warmed up directly first
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptionsInstanceOf(IndexUnreachableException.class)
+          .until(() -> keepaliveError(direct, "nobody").code() == ErrorCode.NOT_FOUND);
       assertThat(client.register(PeerName.of("mai"), ContentName.of("song.ogg"), 4000, 1, D))
           .isEqualTo(90);
       assertThat(direct.register(PeerName.of("bo"), ContentName.of("song.ogg"), 4001, 1, D))
