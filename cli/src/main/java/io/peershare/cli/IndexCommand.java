@@ -39,15 +39,23 @@ final class IndexCommand implements Callable<Integer> {
       description = "Seconds a registration lives without renewal. Default: ${DEFAULT-VALUE}.")
   int leaseSeconds;
 
+  @Option(
+      names = "--threads",
+      description =
+          "Threads (and sockets) answering requests. Default: one per core, here ${DEFAULT-VALUE}.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
   @Override
   public Integer call() throws Exception {
     UsageException.inRange("--port", port, 0, 65535, "");
     UsageException.inRange("--lease", leaseSeconds, 1, 86_400, " seconds");
+    UsageException.inRange("--threads", threads, 1, 256, "");
     IndexServer.Config config =
         IndexServer.Config.defaults()
             .withBind(bind)
             .withPort(port)
-            .withLease(Duration.ofSeconds(leaseSeconds));
+            .withLease(Duration.ofSeconds(leaseSeconds))
+            .withThreads(threads);
     CountDownLatch stopped = new CountDownLatch(1);
     IndexServer server;
     try {

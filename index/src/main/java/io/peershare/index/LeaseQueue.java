@@ -27,8 +27,4 @@ final class LeaseQueue {
     queue.poll();
     return head.peer();
   }
-
-  int size() {
-    return queue.size();
-  }
 }

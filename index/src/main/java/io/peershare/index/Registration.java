@@ -37,10 +37,6 @@ final class Registration {
     return tcpPort;
   }
 
-  long registeredAt() {
-    return registeredAt;
-  }
-
   long deadline(long leaseMillis) {
     return Math.max(registeredAt, peer.renewedAt()) + leaseMillis;
   }

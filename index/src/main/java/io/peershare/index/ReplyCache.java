@@ -10,8 +10,10 @@ import java.util.Map;
  * Replies by (source address and port, request bytes), so a retransmitted request gets the first
  * reply again and acts only once. Entries live either long (R, T, Q, K: 30 s) or short (S, O, H);
  * each class sits in a FIFO queue whose deadlines rise with time, so dropping the expired ones
- * never scans. Memory is capped by entries and bytes: past the cap the oldest entry goes first. Not
- * thread-safe: one owner thread.
+ * never scans. Memory is capped by entries and bytes: past the cap the oldest entry goes first. A
+ * lookup wraps the received bytes without copying them. Not thread-safe: each server thread has its
+ * own, which is enough because every datagram of one source address and port reaches the same
+ * thread.
  */
 public final class ReplyCache {
   /** How long replies to requests that change state are kept. */
@@ -22,13 +24,30 @@ public final class ReplyCache {
 
   private static final int OVERHEAD_BYTES = 128; // map node, key, entry, deque slot
 
-  private record Key(InetSocketAddress from, byte[] request, int hash) {
+  /** A source and request bytes; the probe used for lookups wraps the received bytes. */
+  private static final class Key {
+    InetSocketAddress from;
+    byte[] bytes;
+    int offset;
+    int length;
+    int hash;
+
+    Key set(InetSocketAddress from, byte[] bytes, int offset, int length) {
+      this.from = from;
+      this.bytes = bytes;
+      this.offset = offset;
+      this.length = length;
+      this.hash = 31 * from.hashCode() + hashBytes(bytes, offset, length);
+      return this;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k
           && hash == k.hash
+          && length == k.length
           && from.equals(k.from)
-          && Arrays.equals(request, k.request);
+          && Arrays.equals(bytes, offset, offset + length, k.bytes, k.offset, k.offset + length);
     }
 
     @Override
@@ -39,7 +58,7 @@ public final class ReplyCache {
 
   private record Entry(Key key, byte[] reply, long insertedAt, long expiresAt) {
     int bytes() {
-      return key.request().length + reply.length + OVERHEAD_BYTES;
+      return key.length + reply.length + OVERHEAD_BYTES;
     }
   }
 
@@ -48,6 +67,7 @@ public final class ReplyCache {
   private final Map<Key, Entry> map = new HashMap<>();
   private final ArrayDeque<Entry> longLived = new ArrayDeque<>();
   private final ArrayDeque<Entry> shortLived = new ArrayDeque<>();
+  private final Key probe = new Key();
   private long bytes;
 
   public ReplyCache(int maxEntries, long maxBytes) {
@@ -60,15 +80,35 @@ public final class ReplyCache {
 
   /** The reply first sent to this exact request from this address, or null. */
   public byte[] get(InetSocketAddress from, byte[] request, int length, long now) {
-    Entry e = map.get(key(from, Arrays.copyOf(request, length)));
+    return get(from, request, 0, length, now);
+  }
+
+  /** As {@link #get(InetSocketAddress, byte[], int, long)}, for the request at {@code offset}. */
+  public byte[] get(InetSocketAddress from, byte[] request, int offset, int length, long now) {
+    Entry e = map.get(probe.set(from, request, offset, length));
+    probe.from = null;
+    probe.bytes = null;
     return e != null && e.expiresAt() > now ? e.reply() : null;
   }
 
   /** Remembers {@code reply} to {@code request} for {@code keepMillis}. */
   public void put(
       InetSocketAddress from, byte[] request, int length, byte[] reply, long keepMillis, long now) {
+    put(from, request, 0, length, reply, keepMillis, now);
+  }
+
+  /** As {@link #put(InetSocketAddress, byte[], int, byte[], long, long)} at {@code offset}. */
+  public void put(
+      InetSocketAddress from,
+      byte[] request,
+      int offset,
+      int length,
+      byte[] reply,
+      long keepMillis,
+      long now) {
     purge(now);
-    Entry e = new Entry(key(from, Arrays.copyOf(request, length)), reply, now, now + keepMillis);
+    byte[] copy = Arrays.copyOfRange(request, offset, offset + length);
+    Entry e = new Entry(new Key().set(from, copy, 0, length), reply, now, now + keepMillis);
     while (!map.isEmpty() && (map.size() >= maxEntries || bytes + e.bytes() > maxBytes)) {
       evictOldest();
     }
@@ -112,7 +152,12 @@ public final class ReplyCache {
     }
   }
 
-  private static Key key(InetSocketAddress from, byte[] request) {
-    return new Key(from, request, 31 * from.hashCode() + Arrays.hashCode(request));
+  /** The hash of a request's bytes, as {@link Arrays#hashCode(byte[])} of that range. */
+  static int hashBytes(byte[] b, int offset, int length) {
+    int h = 1;
+    for (int i = offset; i < offset + length; i++) {
+      h = 31 * h + b[i];
+    }
+    return h;
   }
 }

@@ -28,7 +28,7 @@ class DatagramHandlerTest {
         new MemoryRegistry(90_000, RegistryLimits.defaults()),
         jar,
         new ReplyCache(10_000, 1 << 24),
-        new RateLimiter(rate, 100));
+        new AddressRateLimiter(rate, 100));
   }
 
   private long cookie() throws Exception {
