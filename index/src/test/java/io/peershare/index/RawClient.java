@@ -22,6 +22,11 @@ final class RawClient implements AutoCloseable {
     this.socket.setSoTimeout(5_000); // a bound on a broken test, not a timing assertion
   }
 
+  /** The local address, as text ({@code 127.0.0.5}). */
+  String localIp() {
+    return socket.getLocalAddress().getHostAddress();
+  }
+
   int nextId() {
     return nextId++;
   }
