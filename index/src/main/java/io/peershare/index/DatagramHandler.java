@@ -54,6 +54,7 @@ public final class DatagramHandler implements BatchHandler {
 
   private final IndexType[] types = new IndexType[DatagramBatch.CAPACITY];
   private final int[] hashes = new int[DatagramBatch.CAPACITY];
+  private DatagramBatch single;
   private long batchNow;
   private boolean expiryBehind;
 
@@ -81,7 +82,11 @@ public final class DatagramHandler implements BatchHandler {
 
   /** The reply to the first {@code length} bytes of {@code buf}, or null for none. */
   public byte[] handle(InetSocketAddress from, byte[] buf, int length, long now) {
-    DatagramBatch one = new DatagramBatch(IndexMessage.MAX_DATAGRAM + 1);
+    if (single == null) {
+      single = new DatagramBatch(IndexMessage.MAX_DATAGRAM + 1);
+    }
+    DatagramBatch one = single;
+    one.clear();
     one.add(from, buf, 0, length);
     CompletionStage<Void> done = handle(one, now);
     done.toCompletableFuture().join();
@@ -148,15 +153,14 @@ public final class DatagramHandler implements BatchHandler {
       error(batch, i, ErrorCode.BAD_COOKIE, "send H for a new cookie", maxReply);
       return;
     }
-    byte[] cached = cache.get(from, buf, off, length, now);
-    if (cached != null) {
-      batch.reply(i, cached);
+    if (cache.find(from, buf, off, length, now)) {
+      batch.reply(i, cache.foundArray(), cache.foundOffset(), cache.foundLength());
       if (events != IndexEvents.NONE) {
-        events.answered(type, errorIn(cached, 0), true, 0);
+        events.answered(type, errorIn(cache.foundArray(), cache.foundOffset()), true, 0);
       }
       return;
     }
-    hashes[i] = ReplyCache.hashBytes(buf, off, length);
+    hashes[i] = cache.hash(from, buf, off, length);
     int twin = earlierTwin(batch, i, buf, off, length);
     if (twin >= 0) {
       slot[i] = -2 - twin; // a retransmission within the batch: it gets its twin's reply
@@ -265,6 +269,8 @@ public final class DatagramHandler implements BatchHandler {
         batch.offset(i),
         batch.length(i),
         reply,
+        0,
+        reply.length,
         keepMillis(types[i]),
         now);
     batch.reply(i, reply);
@@ -278,6 +284,8 @@ public final class DatagramHandler implements BatchHandler {
         batch.offset(i),
         batch.length(i),
         reply,
+        0,
+        reply.length,
         keepMillis(types[i]),
         batchNow);
     batch.reply(i, reply);
@@ -316,12 +324,10 @@ public final class DatagramHandler implements BatchHandler {
     return batch.length(i); // the strict bound: the cookie may not have been checked
   }
 
-  /** Expiry slices and cache purges between batches; true while due leases remain. */
+  /** Expiry slices between batches; true while due leases remain. */
   @Override
   public boolean housekeeping() {
-    long now = clock.millis();
-    expireSlice(now);
-    cache.purge(now);
+    expireSlice(clock.millis());
     return expiryBehind;
   }
 

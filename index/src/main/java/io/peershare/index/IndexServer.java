@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class IndexServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexServer.class);
 
-  /** Reply cache memory for the whole server, shared out among the threads. */
-  static final long REPLY_CACHE_BYTES = 64L << 20;
+  /** Reply cache memory for the whole server, shared out among the threads: R, T, Q, K. */
+  static final int LONG_REPLIES_BYTES = 32 << 20;
 
-  static final int REPLY_CACHE_ENTRIES = 200_000;
+  /** Reply cache memory for S, O and H replies. */
+  static final int SHORT_REPLIES_BYTES = 32 << 20;
 
   /**
    * How the server runs.
@@ -250,7 +251,7 @@ public final class IndexServer implements AutoCloseable {
             new DatagramHandler(
                 registry,
                 cookies,
-                new ReplyCache(REPLY_CACHE_ENTRIES / threads, REPLY_CACHE_BYTES / threads),
+                new ReplyCache(LONG_REPLIES_BYTES / threads, SHORT_REPLIES_BYTES / threads),
                 limiter,
                 config.clock(),
                 config.events()));

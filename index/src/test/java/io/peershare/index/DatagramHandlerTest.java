@@ -27,7 +27,7 @@ class DatagramHandlerTest {
     return new DatagramHandler(
         new MemoryRegistry(90_000, RegistryLimits.defaults()),
         jar,
-        new ReplyCache(10_000, 1 << 24),
+        new ReplyCache(1 << 20, 1 << 20),
         new AddressRateLimiter(rate, 100));
   }
 
