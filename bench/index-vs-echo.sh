@@ -14,6 +14,9 @@
 # Environment: ROUNDS (or $1, default 3), THREADS, SOCKETS (64), INFLIGHT (2), WARMUP (3),
 # MEASURE (3), CONTENTS (1000), PROVIDERS (4: each S asks for 4 and gets 4), PACED (20000),
 # PACED_SECONDS (10). Run it alone: `flock /tmp/peershare-bench.lock bench/index-vs-echo.sh`.
+# Besides the rates, each line gives the server's CPU time per reply (user + system, all its
+# threads, read from /proc over the measured window) and echo's / index's: on a machine other
+# work shares, that ratio moves much less than the ratio of rates.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -57,7 +60,7 @@ load() { # MODE [extra loadgen options]
   shift
   "$out/loadgen" --target "127.0.0.1:$port" --mode "$mode" --sockets "$SOCKETS" \
     --inflight "$INFLIGHT" --warmup "$WARMUP" --seconds "$MEASURE" --contents "$CONTENTS" \
-    --providers "$PROVIDERS" --max "$PROVIDERS" "$@"
+    --providers "$PROVIDERS" --max "$PROVIDERS" --server-pid "$server" "$@"
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 start_echo() {
@@ -82,8 +85,8 @@ echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load: $SOCKETS sockets x $INFLIGHT in flight, S for $PROVIDERS of $PROVIDERS providers" \
   "($reply_bytes-byte replies), warm-up ${WARMUP} s, measured ${MEASURE} s; $ROUNDS rounds"
-printf '%-5s %-7s %10s %10s %7s %9s %9s %12s\n' round threads echo/s index/s ratio \
-  'echo p99' 'index p99' 'p99 goal'
+printf '%-5s %-7s %9s %9s %6s %10s %10s %10s   %s\n' round threads echo/s index/s ratio \
+  'echo p99' 'index p99' 'p99 goal' 'server CPU per reply: echo, index, ratio'
 for round in $(seq 1 "$ROUNDS"); do
   for t in $THREADS; do
     start_echo "$t"
@@ -94,9 +97,10 @@ for round in $(seq 1 "$ROUNDS"); do
     grep -i 'transport' "$work/index.out" "$work/index.err" 2>/dev/null | head -1 >"$work/transport" || true
     stop_server
     er=$(field rate "$e") ir=$(field rate "$i") ep=$(field p99_us "$e") ip=$(field p99_us "$i")
-    printf '%-5s %-7s %10s %10s %7s %7s us %7s us %9s us%s\n' "$round" "$t" "$er" "$ir" \
-      "$(awk -v a="$ir" -v b="$er" 'BEGIN{printf "%.2f", a/b}')" "$ep" "$ip" \
-      "$((2 * ep + 1000))" \
+    ec=$(field server_cpu_us_per_reply "$e") ic=$(field server_cpu_us_per_reply "$i")
+    printf '%-5s %-7s %9s %9s %6s %7s us %7s us %7s us   %5s us %5s us %5s%s\n' "$round" "$t" \
+      "$er" "$ir" "$(awk -v a="$ir" -v b="$er" 'BEGIN{printf "%.2f", a/b}')" "$ep" "$ip" \
+      "$((2 * ep + 1000))" "$ec" "$ic" "$(awk -v a="$ic" -v b="$ec" 'BEGIN{printf "%.2f", b/a}')" \
       "$( [ "$(field lost "$i")$(field errors "$i")$(field bad "$i")" = 000 ] || echo "  (index: $i)")"
   done
 done

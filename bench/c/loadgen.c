@@ -8,11 +8,16 @@
  * latencies recorded for --seconds. A request unanswered for 500 ms counts as lost and its slot
  * goes on.
  * Paced (--rate N): N requests a second in all, spread over the sockets, whatever the replies;
- * after --seconds, one more second for late replies; prints how many were answered correctly.
+ * --warmup seconds of them are not counted, then --seconds are; after that, one more second for
+ * late replies; prints how many of the counted ones were answered correctly.
  *
  * In --mode index it first registers --contents names with --providers providers each (from
  * 127.2.0.x) and takes a cookie (H) for every socket; in --mode echo it sends the same datagrams
  * with a cookie of 0 to the echo server, which only mirrors the header.
+ *
+ * With --server-pid it also reads the server's CPU time (/proc/PID/stat) at the start and end of
+ * the measured window and prints it per reply: a figure other processes on the machine disturb
+ * far less than a rate.
  *
  * Prints one line of key=value pairs. Not a part of peershare: a yardstick.
  */
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +50,32 @@ static int fds[MAX_SOCKETS];
 static uint64_t cookies[MAX_SOCKETS];
 static uint32_t hist[HIST_US + 1];
 static long errors, bad, lost;
+static int server_pid;
+
+/* This process's CPU time so far, in microseconds. */
+static double own_cpu_us(void) {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
+
+/* CPU time (user + system, all threads) the server has used so far, in microseconds. */
+static double server_cpu_us(void) {
+  if (server_pid <= 0) return 0;
+  char path[64], buf[2048];
+  snprintf(path, sizeof path, "/proc/%d/stat", server_pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+  unsigned long utime = 0, stime = 0;
+  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                   &stime) != 2)
+    return 0;
+  return (utime + stime) * 1e6 / sysconf(_SC_CLK_TCK);
+}
 
 static int64_t now_ns(void) {
   struct timespec t;
@@ -233,11 +265,20 @@ static void closed_loop(void) {
   }
   long answered = 0;
   int64_t last_scan = start;
+  double cpu_from = -1, cpu_until = 0, own_from = 0, own_until = 0;
   struct epoll_event evs[256];
   for (;;) {
     int n = epoll_wait(ep, evs, 256, 10);
     int64_t now = now_ns();
-    if (now >= until) break;
+    if (cpu_from < 0 && now >= from) {
+      cpu_from = server_cpu_us();
+      own_from = own_cpu_us();
+    }
+    if (now >= until) {
+      cpu_until = server_cpu_us();
+      own_until = own_cpu_us();
+      break;
+    }
     for (int e = 0; e < n; e++) {
       int s = evs[e].data.u32;
       int got = recvmmsg(fds[s], rmsg, 16, MSG_DONTWAIT, NULL);
@@ -281,14 +322,18 @@ static void closed_loop(void) {
     }
   }
   printf("mode=%s sockets=%d inflight=%d seconds=%.1f rate=%.0f p50_us=%ld p99_us=%ld "
-         "p999_us=%ld answered=%ld lost=%ld errors=%ld bad=%ld\n",
+         "p999_us=%ld answered=%ld lost=%ld errors=%ld bad=%ld server_cpu_us_per_reply=%.2f "
+         "client_cpu_us_per_reply=%.2f\n",
          index_mode ? "index" : "echo", nsock, inflight, seconds, answered / seconds,
          percentile(answered, 0.5), percentile(answered, 0.99), percentile(answered, 0.999),
-         answered, lost, errors, bad);
+         answered, lost, errors, bad,
+         answered > 0 && cpu_from >= 0 ? (cpu_until - cpu_from) / answered : 0.0,
+         answered > 0 ? (own_until - own_from) / answered : 0.0);
 }
 
 static void paced(void) {
-  long total = (long)(rate * seconds);
+  long warm = (long)(rate * warmup); /* sent like the rest, not counted */
+  long total = warm + (long)(rate * seconds);
   int64_t *sent_at = calloc(total, sizeof *sent_at);
   char *done = calloc(total, 1);
   if (!sent_at || !done) die("calloc");
@@ -299,7 +344,7 @@ static void paced(void) {
   }
   unsigned char out[300], in[1500];
   long sent = 0, answered = 0;
-  int64_t start = now_ns(), stop_sending = start + (int64_t)(seconds * 1e9);
+  int64_t start = now_ns(), stop_sending = start + (int64_t)((warmup + seconds) * 1e9);
   int64_t stop = stop_sending + 1000000000LL;
   struct epoll_event evs[256];
   for (;;) {
@@ -321,7 +366,9 @@ static void paced(void) {
         uint32_t id = get32(in + 2);
         if (id >= (uint32_t)total || done[id]) continue;
         done[id] = 1;
-        if (in[0] == 'E') {
+        if (id < (uint32_t)warm) {
+          continue;
+        } else if (in[0] == 'E') {
           errors++;
         } else if (!valid(in, (int)got, id)) {
           bad++;
@@ -332,6 +379,7 @@ static void paced(void) {
       }
     }
   }
+  sent -= warm;
   printf("mode=%s paced=%ld sent=%ld answered=%ld answered_pct=%.3f p50_us=%ld p99_us=%ld "
          "p999_us=%ld errors=%ld bad=%ld\n",
          index_mode ? "index" : "echo", rate, sent, answered, 100.0 * answered / sent,
@@ -346,6 +394,7 @@ int main(int argc, char **argv) {
       {"warmup", required_argument, 0, 'w'},   {"seconds", required_argument, 0, 'd'},
       {"rate", required_argument, 0, 'r'},     {"contents", required_argument, 0, 'c'},
       {"providers", required_argument, 0, 'p'}, {"max", required_argument, 0, 'x'},
+      {"server-pid", required_argument, 0, 'P'},
       {0, 0, 0, 0}};
   char host[64] = "127.0.0.1";
   int port = 0, o;
@@ -367,6 +416,7 @@ int main(int argc, char **argv) {
       case 'c': contents = atoi(optarg); break;
       case 'p': providers = atoi(optarg); break;
       case 'x': max_req = atoi(optarg); break;
+      case 'P': server_pid = atoi(optarg); break;
       default: goto usage;
     }
   }
@@ -389,6 +439,6 @@ usage:
   fprintf(stderr,
           "usage: loadgen --target IP:PORT [--mode index|echo] [--sockets 64] [--inflight 2]\n"
           "               [--warmup 2] [--seconds 3] [--rate N] [--contents 1000]\n"
-          "               [--providers 4] [--max 4]\n");
+          "               [--providers 4] [--max 4] [--server-pid PID]\n");
   return 2;
 }

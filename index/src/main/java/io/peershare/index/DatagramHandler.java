@@ -12,6 +12,7 @@ import io.peershare.protocol.IndexMessage.Listing;
 import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexType;
 import io.peershare.protocol.ProtocolException;
+import io.peershare.protocol.WireWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
@@ -54,6 +55,7 @@ public final class DatagramHandler implements BatchHandler {
 
   private final IndexType[] types = new IndexType[DatagramBatch.CAPACITY];
   private final int[] hashes = new int[DatagramBatch.CAPACITY];
+  private final WireWriter out = new WireWriter(IndexMessage.MAX_DATAGRAM);
   private DatagramBatch single;
   private long batchNow;
   private boolean expiryBehind;
@@ -247,21 +249,30 @@ public final class DatagramHandler implements BatchHandler {
     Object outcome = pending.outcome(p);
     int id = request.requestId();
     byte[] reply;
+    int length;
     if (outcome instanceof RegistryException e) {
       reply = IndexCodec.encodeError(id, e.code(), e.getMessage(), IndexMessage.MAX_DATAGRAM);
-    } else if (outcome instanceof Registry.Located l) {
-      reply = IndexCodec.encode(new Providers(id, l.size(), l.digest(), l.providers()));
-    } else if (outcome instanceof Registry.Page page) {
-      reply = IndexCodec.encode(new Listing(id, page.more(), page.entries()));
-    } else if (RegistryBatch.isDone(outcome)) {
-      long lease =
-          switch (types[i]) {
-            case REGISTER, KEEPALIVE -> leaseSeconds;
-            default -> 0;
-          };
-      reply = IndexCodec.encode(new Ack(id, lease));
+      length = reply.length;
     } else {
-      reply = IndexCodec.encodeError(id, ErrorCode.INTERNAL, "no outcome", 1200);
+      IndexMessage m;
+      if (outcome instanceof Registry.Located l) {
+        m = new Providers(id, l.size(), l.digest(), l.providers());
+      } else if (outcome instanceof Registry.Page page) {
+        m = new Listing(id, page.more(), page.entries());
+      } else if (RegistryBatch.isDone(outcome)) {
+        m =
+            new Ack(
+                id,
+                switch (types[i]) {
+                  case REGISTER, KEEPALIVE -> leaseSeconds;
+                  default -> 0;
+                });
+      } else {
+        m = new IndexMessage.ErrorReply(id, ErrorCode.INTERNAL, "no outcome");
+      }
+      IndexCodec.encode(m, out); // into this thread's writer: no array per reply
+      reply = out.array();
+      length = out.length();
     }
     cache.put(
         batch.sender(i),
@@ -270,10 +281,10 @@ public final class DatagramHandler implements BatchHandler {
         batch.length(i),
         reply,
         0,
-        reply.length,
+        length,
         keepMillis(types[i]),
         now);
-    batch.reply(i, reply);
+    batch.reply(i, reply, 0, length);
   }
 
   /** Answers i at once (H, a cache miss of a request the registry does not see). */

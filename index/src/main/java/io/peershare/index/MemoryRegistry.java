@@ -231,7 +231,7 @@ public final class MemoryRegistry implements Registry {
         unlink(r);
         continue;
       }
-      providers[n++] = new Provider(r.peer().name(), r.peer().ip(), r.tcpPort());
+      providers[n++] = r.provider();
     }
     if (n == 0) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "nobody provides '" + content + "'");

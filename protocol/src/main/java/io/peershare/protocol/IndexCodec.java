@@ -200,6 +200,18 @@ public final class IndexCodec {
    */
   public static byte[] encode(IndexMessage m) {
     WireWriter w = new WireWriter(64);
+    encode(m, w);
+    return w.toBytes();
+  }
+
+  /**
+   * Encodes a message into {@code w}, which is reset first: a server thread keeps one writer and
+   * encodes every reply into its array without allocating one per message.
+   *
+   * @throws IllegalArgumentException as {@link #encode(IndexMessage)}
+   */
+  public static void encode(IndexMessage m, WireWriter w) {
+    w.reset();
     w.u8(m.type()).u8(IndexMessage.VERSION).u32Bits(m.requestId()); // IndexHeader's layout
     switch (m) {
       case Hello h -> w.u64(0);
@@ -247,7 +259,6 @@ public final class IndexCodec {
     if (w.length() > IndexMessage.MAX_DATAGRAM) {
       throw new IllegalArgumentException("datagram of " + w.length() + " bytes passes 1200");
     }
-    return w.toBytes();
   }
 
   /**
