@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class DatagramHandler implements BatchHandler {
   private static final Logger log = LoggerFactory.getLogger(DatagramHandler.class);
 
-  /** Registrations one expiry slice removes at most (well under a millisecond). */
-  static final int EXPIRY_SLICE = 4_096;
+  /** Registrations one expiry slice removes at most (a fraction of a millisecond). */
+  static final int EXPIRY_SLICE = 1_024;
 
   /** What a datagram of the batch is waiting for. */
   private static final int ANSWERED = -1;

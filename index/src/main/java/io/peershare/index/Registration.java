@@ -35,10 +35,6 @@ final class Registration {
     return content;
   }
 
-  int tcpPort() {
-    return provider.tcpPort();
-  }
-
   /** This entry as a locate returns it: made once, so a locate allocates no provider. */
   Provider provider() {
     return provider;

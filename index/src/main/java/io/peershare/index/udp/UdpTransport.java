@@ -322,17 +322,26 @@ public final class UdpTransport implements AutoCloseable {
 
     private void afterBatch() {
       if (!housekeepingQueued && handler.housekeeping()) {
-        housekeepingQueued = true;
-        ctx.executor().execute(housekeeping);
+        later();
       }
     }
 
     private void housekeeping() {
       housekeepingQueued = false;
       if (handler.housekeeping() && !housekeepingQueued) {
-        housekeepingQueued = true;
-        ctx.executor().execute(housekeeping); // after the I/O that is ready by then
+        later();
       }
+    }
+
+    /**
+     * Runs housekeeping again after the I/O that is ready by then. Scheduled, not executed: the
+     * loop runs every queued task (for up to a second) before it polls the sockets again, but takes
+     * scheduled tasks in only once per turn, so a slice that schedules the next one leaves room for
+     * a batch in between.
+     */
+    private void later() {
+      housekeepingQueued = true;
+      ctx.executor().schedule(housekeeping, 0, TimeUnit.NANOSECONDS);
     }
 
     @Override
