@@ -84,6 +84,9 @@ public final class UdpTransport implements AutoCloseable {
     }
   }
 
+  /** Receive buffer asked of each socket. */
+  static final int RECEIVE_BUFFER = 4 << 20;
+
   private final EventLoopGroup group;
   private final List<Channel> channels;
   private final boolean nativeTransport;
@@ -164,6 +167,9 @@ public final class UdpTransport implements AutoCloseable {
         new Bootstrap()
             .group(group)
             .channelFactory(factory)
+            // room for bursts and pauses (a GC, a thread the OS set aside) without drops; the
+            // kernel caps it at net.core.rmem_max
+            .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
             .handler(new Batcher(handlers.newHandler(index), keep));
     if (useNative) {
       // a batch is one recvmmsg into one buffer of keep-byte slots; the loop reads again only
