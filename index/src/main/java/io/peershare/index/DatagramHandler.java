@@ -274,6 +274,11 @@ public final class DatagramHandler implements BatchHandler {
       reply = out.array();
       length = out.length();
     }
+    remember(batch, i, reply, length, now);
+  }
+
+  /** Caches the reply to i and sets it. */
+  private void remember(DatagramBatch batch, int i, byte[] reply, int length, long now) {
     cache.put(
         batch.sender(i),
         batch.data(),
@@ -289,17 +294,7 @@ public final class DatagramHandler implements BatchHandler {
 
   /** Answers i at once (H, a cache miss of a request the registry does not see). */
   private void answer(DatagramBatch batch, int i, byte[] reply, ErrorCode error) {
-    cache.put(
-        batch.sender(i),
-        batch.data(),
-        batch.offset(i),
-        batch.length(i),
-        reply,
-        0,
-        reply.length,
-        keepMillis(types[i]),
-        batchNow);
-    batch.reply(i, reply);
+    remember(batch, i, reply, reply.length, batchNow);
     if (events != IndexEvents.NONE) {
       events.answered(types[i], error, false, System.nanoTime() - batch.receivedAtNanos());
     }
