@@ -2,12 +2,16 @@ package io.peershare.index;
 
 import io.peershare.index.udp.UdpTransport;
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -198,6 +202,7 @@ public final class IndexServer implements AutoCloseable {
             "index");
     transport = startTransport(options, registry, cookies, limiter, threads);
     InetSocketAddress at = transport.localAddress();
+    answerOneHello(at);
     log.info(
         "index server listening on udp {}{}, lease {} s; transport: {}",
         Addresses.format(at),
@@ -255,6 +260,43 @@ public final class IndexServer implements AutoCloseable {
                 limiter,
                 config.clock(),
                 config.events()));
+
+  /**
+   * Sends one {@code H} to the new server and waits (at most a few seconds) for its {@code Y}, so
+   * that {@code start} returns a server that has answered: the first request loads and compiles the
+   * whole path (Netty's pipeline and buffers, the handler, the cookie's secret), which on a busy
+   * machine took longer than a client's first retransmission timeout. Only logged if it fails: a
+   * host may filter its own loopback.
+   */
+  private static void answerOneHello(InetSocketAddress at) {
+    InetAddress to = at.getAddress();
+    if (to.isAnyLocalAddress()) {
+      to = to instanceof java.net.Inet4Address ? InetAddress.getLoopbackAddress() : loopback6();
+    }
+    byte[] h = IndexCodec.encode(new IndexMessage.Hello(0));
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(250);
+      for (int tries = 0; tries < 20; tries++) {
+        s.send(new DatagramPacket(h, h.length, new InetSocketAddress(to, at.getPort())));
+        try {
+          s.receive(new DatagramPacket(new byte[64], 64));
+          return;
+        } catch (SocketTimeoutException e) {
+          // not yet: again
+        }
+      }
+      log.debug("the index server at {} did not answer its own H", at);
+    } catch (IOException e) {
+      log.debug("could not send the index server its own H", e);
+    }
+  }
+
+  private static InetAddress loopback6() {
+    try {
+      return InetAddress.getByName("::1");
+    } catch (IOException e) {
+      return InetAddress.getLoopbackAddress();
+    }
   }
 
   /** Where the server listens (the real port when started on port 0). */
