@@ -26,6 +26,7 @@ import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +117,9 @@ public final class UdpTransport implements AutoCloseable {
           Epoll.unavailabilityCause() == null ? "?" : Epoll.unavailabilityCause().toString());
     }
     int threads = useNative ? options.threads() : 1;
+    if (useNative && options.port() != 0) {
+      refuseAPortInUse(options);
+    }
     IoHandlerFactory io = useNative ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -146,6 +150,22 @@ public final class UdpTransport implements AutoCloseable {
     }
     InetSocketAddress at = (InetSocketAddress) channels.get(0).localAddress();
     return new UdpTransport(group, List.copyOf(channels), useNative, at);
+  }
+
+  /**
+   * Fails when anything already holds the port. Our sockets share it with {@code SO_REUSEPORT},
+   * which would also let them join the group of another process that set it (a second index on the
+   * same port, splitting the traffic between two registries): a socket without the option can bind
+   * only a free port, so one is bound and closed first.
+   */
+  private static void refuseAPortInUse(Options options) throws IOException {
+    SocketProtocolFamily family =
+        options.bind() instanceof Inet4Address
+            ? SocketProtocolFamily.INET
+            : SocketProtocolFamily.INET6;
+    try (DatagramChannel probe = DatagramChannel.open(family.toJdkFamily())) {
+      probe.bind(new InetSocketAddress(options.bind(), options.port()));
+    }
   }
 
   private static Bootstrap bootstrap(

@@ -1,6 +1,7 @@
 package io.peershare.index.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.DatagramPacket;
@@ -76,6 +77,18 @@ class UdpTransportTest {
         assertThat(exchange(t.localAddress(), "127.0.6." + i, "hello " + i))
             .isEqualTo("HELLO " + i);
       }
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSamePortIsRefusedNotJoined() throws Exception {
+    try (UdpTransport first = start(true, 2, i -> new Shout())) {
+      int port = first.localAddress().getPort();
+      UdpTransport.Options again =
+          new UdpTransport.Options(InetAddress.getLoopbackAddress(), port, 2, 1200, true, "again");
+      assertThatThrownBy(() -> UdpTransport.start(again, i -> new Shout()))
+          .isInstanceOf(java.net.BindException.class);
+      assertThat(exchange(first.localAddress(), "127.0.0.1", "still mine")).isEqualTo("STILL MINE");
     }
   }
 
