@@ -260,6 +260,7 @@ public final class IndexServer implements AutoCloseable {
                 limiter,
                 config.clock(),
                 config.events()));
+  }
 
   /**
    * Sends one {@code H} to the new server and waits (at most a few seconds) for its {@code Y}, so
