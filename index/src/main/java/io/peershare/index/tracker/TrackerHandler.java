@@ -1,7 +1,7 @@
 package io.peershare.index.tracker;
 
+import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
-import io.peershare.index.RateLimiter;
 import io.peershare.protocol.bittorrent.InfoHash;
 import io.peershare.protocol.bittorrent.TrackerCodec;
 import io.peershare.protocol.bittorrent.TrackerMessage;
@@ -43,7 +43,7 @@ public final class TrackerHandler {
 
   private final SwarmStore store;
   private final CookieJar connectionIds;
-  private final RateLimiter limiter;
+  private final AddressRateLimiter limiter;
   private final int intervalSeconds;
 
   /**
@@ -51,7 +51,7 @@ public final class TrackerHandler {
    * @param intervalSeconds the {@code interval} told to clients; peers live twice as long
    */
   public TrackerHandler(
-      SwarmStore store, CookieJar connectionIds, RateLimiter limiter, int intervalSeconds) {
+      SwarmStore store, CookieJar connectionIds, AddressRateLimiter limiter, int intervalSeconds) {
     this.store = store;
     this.connectionIds = connectionIds;
     this.limiter = limiter;

@@ -1,8 +1,8 @@
 package io.peershare.index.tracker;
 
+import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
 import io.peershare.index.IndexServer;
-import io.peershare.index.RateLimiter;
 import io.peershare.protocol.Addresses;
 import java.io.IOException;
 import java.net.BindException;
@@ -86,7 +86,7 @@ public final class TrackerServer implements AutoCloseable {
           IndexServer.Config.ANY,
           DEFAULT_INTERVAL,
           SwarmLimits.defaults(),
-          RateLimiter.DEFAULT_PER_SECOND,
+          AddressRateLimiter.DEFAULT_PER_SECOND,
           Clock.systemUTC());
     }
 
@@ -139,7 +139,7 @@ public final class TrackerServer implements AutoCloseable {
         new TrackerHandler(
             store,
             new CookieJar(new SecureRandom()),
-            new RateLimiter(config.ratePerSecond(), RateLimiter.DEFAULT_MAX_SOURCES),
+            new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES),
             config.intervalSeconds());
   }
 

@@ -2,8 +2,8 @@ package io.peershare.index.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
-import io.peershare.index.RateLimiter;
 import io.peershare.protocol.bittorrent.InfoHash;
 import io.peershare.protocol.bittorrent.TrackerCodec;
 import io.peershare.protocol.bittorrent.TrackerMessage.Announce;
@@ -42,7 +42,7 @@ class TrackerHandlerTest {
     return new TrackerHandler(
         new MemorySwarmStore(2_000L * INTERVAL, limits, new SplittableRandom(2)),
         jar,
-        new RateLimiter(rate, 100),
+        new AddressRateLimiter(rate, 100),
         INTERVAL);
   }
 
