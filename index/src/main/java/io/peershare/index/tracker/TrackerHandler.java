@@ -72,6 +72,9 @@ public final class TrackerHandler implements BatchHandler {
 
   private DatagramBatch single;
 
+  /** Where an announce reply is written before the batch takes a copy. */
+  private final byte[] out = new byte[TrackerCodec.MAX_REPLY];
+
   /**
    * @param store the swarms, shared by every handler of the tracker
    * @param storeLock the one lock every handler takes to reach {@code store}
@@ -184,10 +187,10 @@ public final class TrackerHandler implements BatchHandler {
     int action = TrackerCodec.action(buf, off);
     int transactionId = TrackerCodec.transactionId(buf, off);
     long connectionId = TrackerCodec.connectionId(buf, off);
-    InetSocketAddress bound = new InetSocketAddress(ip, 0); // ids are bound to the address only
     if (action == TrackerMessage.Action.CONNECT.code()) {
       if (connectionId == TrackerMessage.PROTOCOL_ID) {
-        batch.reply(i, TrackerCodec.connected(transactionId, connectionIds.issue(bound, now)));
+        // ids are bound to the address only (port 0)
+        batch.reply(i, TrackerCodec.connected(transactionId, connectionIds.issue(ip, 0, now)));
       }
       return false;
     }
@@ -195,7 +198,7 @@ public final class TrackerHandler implements BatchHandler {
         && action != TrackerMessage.Action.SCRAPE.code()) {
       return false;
     }
-    if (!connectionIds.isValid(bound, connectionId, now)) {
+    if (!connectionIds.isValid(ip, 0, connectionId, now)) {
       batch.reply(
           i,
           TrackerCodec.failure(
@@ -262,8 +265,10 @@ public final class TrackerHandler implements BatchHandler {
       case SwarmStore.Announced r ->
           batch.reply(
               i,
+              out,
+              0,
               TrackerCodec.announced(
-                  transactionId, intervalSeconds, r.leechers(), r.seeders(), r.peers()));
+                  out, transactionId, intervalSeconds, r.leechers(), r.seeders(), r.peers()));
       case TrackerFullException e ->
           batch.reply(
               i, TrackerCodec.failure(transactionId, e.getMessage(), TrackerCodec.MAX_REPLY));
