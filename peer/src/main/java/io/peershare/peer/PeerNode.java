@@ -1,6 +1,7 @@
 package io.peershare.peer;
 
 import io.peershare.peer.download.DownloadException;
+import io.peershare.peer.download.Downloaded;
 import io.peershare.peer.download.Downloader;
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexClient;
@@ -204,7 +205,7 @@ public final class PeerNode implements AutoCloseable {
     if (server.find(content).isPresent()) {
       throw new SharingException("you already have and share '" + content + "'");
     }
-    Path file = fetch(index, name(), content, config.dir(), downloader, progress);
+    Path file = fetch(index, name(), content, config.dir(), downloader, progress).file();
     return register(content, file);
   }
 
@@ -212,7 +213,7 @@ public final class PeerNode implements AutoCloseable {
    * Downloads with a given client and downloader, without registering: what {@code peershare get}
    * does.
    */
-  public static Path fetch(
+  public static Downloaded fetch(
       IndexClient index,
       PeerName asker,
       ContentName content,

@@ -1,10 +1,14 @@
 package io.peershare.peer.download;
 
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.IndexMessage.Provider;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Passes progress on to the listener at most every {@value #INTERVAL_MILLIS} ms, and always for the
- * last piece, one call at a time.
+ * How a download session speaks to its {@link ProgressListener}: one call at a time, whichever
+ * thread makes it, and progress at most every {@value #INTERVAL_MILLIS} ms, always for the last
+ * piece, and never going backwards.
  */
 final class ProgressReporter {
   static final long INTERVAL_MILLIS = 100;
@@ -21,9 +25,13 @@ final class ProgressReporter {
     this.clock = clock;
   }
 
+  synchronized void started(ContentName content, long alreadyVerified) {
+    listener.started(content, total, alreadyVerified);
+  }
+
   synchronized void verified(long verifiedBytes) {
     if (verifiedBytes <= reported) {
-      return; // workers finish out of order: never report going backwards
+      return; // pieces are written out of order: never report going backwards
     }
     long now = clock.millis();
     if (verifiedBytes >= total
@@ -33,5 +41,19 @@ final class ProgressReporter {
       reported = verifiedBytes;
       listener.progress(verifiedBytes, total);
     }
+  }
+
+  synchronized void rejected(int piece, Provider from) {
+    listener.pieceRejected(piece, from);
+  }
+
+  synchronized void received(long bytes) {
+    listener.received(bytes);
+  }
+
+  /** The file is in place: all of it verified. */
+  synchronized void finished(Path file) {
+    listener.progress(total, total);
+    listener.finished(file);
   }
 }

@@ -49,7 +49,8 @@ class DownloaderResumeTest {
       RecordingListener listener = new RecordingListener();
       Path file =
           new Downloader(options(2), TestClock.ticking(Duration.ofSeconds(1)))
-              .download(ContentName.of("f"), dir, max -> providers(data, good), listener);
+              .download(ContentName.of("f"), dir, max -> providers(data, good), listener)
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(listener.alreadyVerified).hasValue(3L * MIB);
@@ -95,7 +96,8 @@ class DownloaderResumeTest {
       Path file =
           new Downloader(options(3))
               .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -151,7 +153,8 @@ class DownloaderResumeTest {
       Path file =
           new Downloader(options(2))
               .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(MIB);
@@ -173,7 +176,8 @@ class DownloaderResumeTest {
       Path file =
           new Downloader(options(2))
               .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(data.length);
@@ -206,7 +210,8 @@ class DownloaderResumeTest {
       Path file =
           new Downloader(options(2))
               .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none());
+                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.bytesServed).hasValue(data.length);

@@ -27,7 +27,8 @@ class DownloaderTest {
 
       Path file =
           new Downloader(options(4))
-              .download(ContentName.of("movie.bin"), dir, max -> providers(data, a), listener);
+              .download(ContentName.of("movie.bin"), dir, max -> providers(data, a), listener)
+              .file();
 
       assertThat(file).isEqualTo(dir.resolve("movie.bin"));
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
@@ -47,7 +48,8 @@ class DownloaderTest {
       Path file =
           new Downloader(options(1).withFsync(true))
               .download(
-                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none());
+                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(dir.resolve(".f.part")).doesNotExist();
@@ -67,7 +69,8 @@ class DownloaderTest {
                   ContentName.of("f"),
                   dir,
                   max -> providers(data, a, b, c),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(a.downloads).isNotEmpty();
@@ -89,7 +92,8 @@ class DownloaderTest {
                   ContentName.of("f"),
                   dir,
                   max -> providers(data, bad, good),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(bad.requested(1)).isTrue();
@@ -133,7 +137,8 @@ class DownloaderTest {
                   ContentName.of("f"),
                   dir,
                   max -> providers(data, dying, good),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -155,7 +160,8 @@ class DownloaderTest {
                   ContentName.of("f"),
                   dir,
                   max -> providers(data, stalling, good),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -174,7 +180,8 @@ class DownloaderTest {
                   ContentName.of("f"),
                   dir,
                   max -> providers(data, chatty, good),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(chatty.downloads).hasSize(1);
@@ -193,7 +200,8 @@ class DownloaderTest {
                   ContentName.of("f"),
                   dir,
                   max -> providers(data, slow, fast),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(slow.downloads).isNotEmpty();
@@ -247,7 +255,8 @@ class DownloaderTest {
 
       Path file =
           new Downloader(options(2))
-              .download(ContentName.of("f"), dir, source, ProgressListener.none());
+              .download(ContentName.of("f"), dir, source, ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(locates).hasValue(2);
@@ -264,7 +273,8 @@ class DownloaderTest {
       Path file =
           new Downloader(o)
               .download(
-                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none());
+                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none())
+              .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
     }
