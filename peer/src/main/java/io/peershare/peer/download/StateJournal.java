@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * <p>The writes during the download happen on a thread of the journal's own (from the session's
  * executor), so the threads that verify and write pieces never wait for the file system: creating
  * and renaming a file waits for the file system's journal, which on ext4 can take over 100 ms while
- * another large file is being deleted, long enough to stall a download. A failed write goes to
- * {@code onFailure}, which stops the download: a full disk must not go unnoticed.
+ * another large file is being deleted (docs/benchmarks.md), long enough to stall a download. A
+ * failed write goes to {@code onFailure}, which stops the download: a full disk must not go
+ * unnoticed.
  */
 final class StateJournal implements AutoCloseable {
   static final int BATCH = 8;
