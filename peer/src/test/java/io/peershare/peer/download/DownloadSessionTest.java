@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +44,27 @@ class DownloadSessionTest {
 
       assertThat(d.file()).isEqualTo(dir.resolve("f"));
       assertThat(d.manifest()).isEqualTo(Manifest.of(data));
+    }
+  }
+
+  @Test
+  @Timeout(60) // without the stall watch the manifest read would wait forever
+  void aProviderThatNeverSendsTheManifestIsLeftForTheNext() throws Exception {
+    byte[] data = random(2 * MIB + 3, 57);
+    try (FakeContentServer silent = new FakeContentServer("f", data).stallManifest();
+        FakeContentServer good = new FakeContentServer("f", data)) {
+      Downloaded d =
+          new Downloader(options(1).withStallTimeout(Duration.ofMillis(300)))
+              .download(
+                  ContentName.of("f"),
+                  dir,
+                  max -> providers(data, silent, good),
+                  ProgressListener.none());
+
+      assertThat(Files.readAllBytes(d.file())).isEqualTo(data);
+      assertThat(silent.manifestRequests).hasValue(1);
+      assertThat(silent.downloads).as("a dropped provider is not asked for pieces").isEmpty();
+      await().untilAsserted(() -> assertThat(silent.closedByClient).hasValue(1));
     }
   }
 

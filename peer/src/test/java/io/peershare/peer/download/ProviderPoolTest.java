@@ -79,6 +79,19 @@ class ProviderPoolTest {
   }
 
   @Test
+  void aProviderIsItsAddressAndPortWhateverNameTheIndexGivesIt() throws Exception {
+    Provider a = peer("a", 1001);
+    Provider b = peer("b", 1002);
+    ProviderPool pool = pool(3, a);
+    answers.add(answer(peer("a-again", 1001), b));
+
+    pool.drop(pool.next(), "it broke");
+
+    assertThat(pool.next()).isEqualTo(b); // not the one that broke, under its new name
+    assertThat(pool.hasCandidate()).isFalse();
+  }
+
+  @Test
   void saysNobodyIsOnlineWhenTheIndexNamesNobodyNewAndNoneFailed() throws Exception {
     ProviderPool pool = pool(3);
     answers.add(answer());
