@@ -8,7 +8,7 @@ import java.time.Clock;
 /**
  * How a download session speaks to its {@link ProgressListener}: one call at a time, whichever
  * thread makes it, and progress at most every {@value #INTERVAL_MILLIS} ms, always for the last
- * piece, and never going backwards.
+ * piece, and never going backwards; the bytes received at most once.
  */
 final class ProgressReporter {
   static final long INTERVAL_MILLIS = 100;
@@ -18,6 +18,7 @@ final class ProgressReporter {
   private final Clock clock;
   private long lastReport = Long.MIN_VALUE;
   private long reported = -1;
+  private boolean receivedSaid;
 
   ProgressReporter(ProgressListener listener, long total, Clock clock) {
     this.listener = listener;
@@ -47,8 +48,15 @@ final class ProgressReporter {
     listener.pieceRejected(piece, from);
   }
 
+  /**
+   * The bytes this run received, said once as the transfer ends; a second call (the move into place
+   * failing after the transfer ended) is dropped.
+   */
   synchronized void received(long bytes) {
-    listener.received(bytes);
+    if (!receivedSaid) {
+      receivedSaid = true;
+      listener.received(bytes);
+    }
   }
 
   /** The file is in place: all of it verified. */

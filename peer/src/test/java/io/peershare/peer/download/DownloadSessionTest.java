@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -158,6 +160,39 @@ class DownloadSessionTest {
       assertThat(listener.events).containsExactly("started f " + data.length, "failed");
       assertThat(listener.failure).isSameAs(e);
       assertThat(listener.received).hasValue(MIB); // the half it sent
+    }
+  }
+
+  @Test
+  void aFileThatAppearsAtTheTargetMeanwhileFailsTheDownloadAndKeepsThePart() throws Exception {
+    byte[] data = random(2 * MIB, 58);
+    List<Long> receivedCalls = new CopyOnWriteArrayList<>();
+    RecordingListener listener =
+        new RecordingListener() {
+          @Override
+          public void received(long bytes) {
+            super.received(bytes);
+            receivedCalls.add(bytes);
+            try { // every piece is in: someone else puts a file where the download goes
+              Files.writeString(dir.resolve("f"), "mine");
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        };
+    try (FakeContentServer a = new FakeContentServer("f", data)) {
+      DownloadException e =
+          assertThrows(
+              DownloadException.class,
+              () ->
+                  new Downloader(options(1))
+                      .download(ContentName.of("f"), dir, max -> providers(data, a), listener));
+
+      assertThat(e).hasMessageContaining("appeared while downloading");
+      assertThat(listener.failure).isSameAs(e);
+      assertThat(receivedCalls).as("received is heard once").containsExactly((long) data.length);
+      assertThat(Files.readString(dir.resolve("f"))).isEqualTo("mine");
+      assertThat(Files.readAllBytes(dir.resolve(".f.part"))).isEqualTo(data);
     }
   }
 

@@ -64,6 +64,35 @@ class ProgressReporterTest {
   }
 
   @Test
+  void theBytesReceivedAreSaidOnce() {
+    List<Long> said = new ArrayList<>();
+    ProgressReporter r =
+        new ProgressReporter(
+            new ProgressListener() {
+              @Override
+              public void started(ContentName content, long size, long alreadyVerified) {}
+
+              @Override
+              public void progress(long verifiedBytes, long totalBytes) {}
+
+              @Override
+              public void received(long bytes) {
+                said.add(bytes);
+              }
+
+              @Override
+              public void finished(Path file) {}
+            },
+            TOTAL,
+            clock);
+
+    r.received(TOTAL);
+    r.received(TOTAL);
+
+    assertThat(said).containsExactly(TOTAL);
+  }
+
+  @Test
   void finishingReportsTheWholeSizeThenTheFile() {
     reporter.verified(1_000);
 
