@@ -246,21 +246,13 @@ final class PieceBoard {
    * board is done or stopped) and keeps the interrupt for the caller.
    */
   void awaitNoWorkers() {
-    boolean interrupted = false;
     lock.lock();
     try {
       while (activeWorkers > 0) {
-        try {
-          changed.await();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+        changed.awaitUninterruptibly();
       }
     } finally {
       lock.unlock();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -213,21 +213,13 @@ final class ProviderConnection implements AutoCloseable {
    * waits for the reader) and keeps the interrupt for the caller.
    */
   ProviderFailure awaitHashed() {
-    boolean interrupted = false;
     lock.lock();
     try {
       while (hashing > 0) {
-        try {
-          settled.await();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+        settled.awaitUninterruptibly();
       }
     } finally {
       lock.unlock();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
     return rejection();
   }
