@@ -56,7 +56,7 @@ class DownloadSessionTest {
     try (FakeContentServer silent = new FakeContentServer("f", data).stallManifest();
         FakeContentServer good = new FakeContentServer("f", data)) {
       Downloaded d =
-          new Downloader(options(1).withStallTimeout(Duration.ofMillis(300)))
+          new Downloader(options(1).withStallTimeout(Duration.ofSeconds(1)))
               .download(
                   ContentName.of("f"),
                   dir,
