@@ -27,8 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One download of one content into one folder, from the manifest to the verified file in place. It
- * owns what the download runs on, and ends all of it before {@link #run} returns:
+ * One download of one content into one folder, from the manifest to the verified file in place.
+ * Made by {@link Downloader} once it has checked the folder and asked the index, and run once: its
+ * whole API is the constructor and {@link #run}; whatever watches a download listens through the
+ * {@link ProgressListener}. It owns what the download runs on, and ends all of it before {@link
+ * #run} returns:
  *
  * <ul>
  *   <li><b>The threads</b>, platform threads of one executor. The caller's own thread coordinates:
