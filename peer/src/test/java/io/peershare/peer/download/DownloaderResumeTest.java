@@ -54,7 +54,7 @@ class DownloaderResumeTest {
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(listener.alreadyVerified).hasValue(3L * MIB);
-      assertThat(good.bytesServed).hasValue(data.length - 3L * MIB);
+      await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(data.length - 3L * MIB));
       assertThat(listener.received).hasValue(data.length - 3L * MIB);
       assertThat(good.downloads)
           .allSatisfy(r -> assertThat(r.offset()).isGreaterThanOrEqualTo(3L * MIB));
@@ -102,7 +102,7 @@ class DownloaderResumeTest {
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
       assertThat(good.requested(1)).isFalse();
-      assertThat(good.bytesServed).hasValue(4L * MIB);
+      await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(4L * MIB));
     }
   }
 
@@ -157,7 +157,7 @@ class DownloaderResumeTest {
               .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
-      assertThat(good.bytesServed).hasValue(MIB);
+      await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(MIB));
       assertThat(good.requested(1)).isTrue();
     }
   }
@@ -180,7 +180,7 @@ class DownloaderResumeTest {
               .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
-      assertThat(good.bytesServed).hasValue(data.length);
+      await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(data.length));
     }
   }
 
@@ -214,7 +214,7 @@ class DownloaderResumeTest {
               .file();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
-      assertThat(good.bytesServed).hasValue(data.length);
+      await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(data.length));
     }
   }
 
