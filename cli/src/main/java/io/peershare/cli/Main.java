@@ -85,12 +85,21 @@ public final class Main implements Runnable {
     String word = firstWord(args);
     if (COMMANDS.contains(word) && !word.equals("help")) {
       cmd.addSubcommand(command(word));
+    } else if (word.isEmpty() && versionOnly(args)) {
+      return cmd; // --version needs no command
     } else {
       for (String name : COMMANDS) {
         cmd.addSubcommand(command(name));
       }
     }
     return cmd;
+  }
+
+  private static boolean versionOnly(String[] args) {
+    List<String> a = List.of(args);
+    return (a.contains("-V") || a.contains("--version"))
+        && !a.contains("-h")
+        && !a.contains("--help");
   }
 
   /** The first argument that is not an option: Main's own options take no values. */

@@ -53,6 +53,8 @@ class MainTest {
         .containsOnlyKeys("get");
     assertThat(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet())
         .containsExactlyElementsOf(Main.COMMANDS);
+    assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+    assertThat(run("--version").out).startsWith("peershare ");
   }
 
   @Test
