@@ -26,8 +26,18 @@ final class TerminalConsole implements Console, AutoCloseable {
   private final PrintWriter out;
   private final List<String> indexNames = new CopyOnWriteArrayList<>();
 
+  /**
+   * The process's own terminal. JLine's JNI provider first: its FFM provider, the default where
+   * native access is enabled, spins about 150 method-handle classes at every start, which no
+   * start-up cache keeps, and the prompt came a few tenths of a second later.
+   */
   TerminalConsole(Path dir, Supplier<List<String>> localNames) throws IOException {
-    terminal = TerminalBuilder.builder().system(true).build();
+    this(TerminalBuilder.builder().system(true).providers("jni,ffm,exec").build(), dir, localNames);
+  }
+
+  /** A console on {@code terminal}, which it closes when it is closed. */
+  TerminalConsole(Terminal terminal, Path dir, Supplier<List<String>> localNames) {
+    this.terminal = terminal;
     out = terminal.writer();
     Path history = dir.resolve(".peershare").resolve("history");
     reader =
