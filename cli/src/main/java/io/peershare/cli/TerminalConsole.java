@@ -27,12 +27,15 @@ final class TerminalConsole implements Console, AutoCloseable {
   private final List<String> indexNames = new CopyOnWriteArrayList<>();
 
   /**
-   * The process's own terminal. JLine's JNI provider first: its FFM provider, the default where
-   * native access is enabled, spins about 150 method-handle classes at every start, which no
-   * start-up cache keeps, and the prompt came a few tenths of a second later.
+   * The process's own terminal, through JLine's JNI provider (or else {@code stty}), not FFM: FFM,
+   * JLine's default where native access is enabled, spins about 150 method-handle classes at every
+   * start, which no start-up cache keeps, and the prompt came a few tenths of a second later.
    */
   TerminalConsole(Path dir, Supplier<List<String>> localNames) throws IOException {
-    this(TerminalBuilder.builder().system(true).providers("jni,ffm,exec").build(), dir, localNames);
+    this(
+        TerminalBuilder.builder().system(true).ffm(false).providers("jni,exec").build(),
+        dir,
+        localNames);
   }
 
   /** A console on {@code terminal}, which it closes when it is closed. */

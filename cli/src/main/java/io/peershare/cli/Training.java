@@ -1,5 +1,7 @@
 package io.peershare.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.peershare.index.IndexServer;
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
@@ -19,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 
 /**
  * A short workload on loopback that the launcher runs once per build on a JDK 25 or newer, under
@@ -160,8 +161,8 @@ public final class Training {
     Path piped = Files.createDirectories(dir.resolve("peer-piped"));
     InputStream stdin = System.in;
     PrintStream stdout = System.out;
-    System.setIn(new ByteArrayInputStream("help\nL\nO\nQ\n".getBytes(StandardCharsets.UTF_8)));
-    System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+    System.setIn(new ByteArrayInputStream("help\nL\nO\nQ\n".getBytes(UTF_8)));
+    System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, UTF_8));
     int code;
     try {
       PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
@@ -188,20 +189,18 @@ public final class Training {
             shell,
             ServeOptions.defaults(),
             DownloadOptions.defaults());
-    byte[] typed = "help\rL\rO\rQ\r".getBytes(StandardCharsets.UTF_8);
+    byte[] typed = "help\rL\rO\rQ\r".getBytes(UTF_8);
     ByteArrayOutputStream screen = new ByteArrayOutputStream();
     try (PeerNode node = PeerNode.start(config);
+        // a terminal in Java, with no pseudo-terminal or native code under it: deterministic
         Terminal terminal =
-            TerminalBuilder.builder()
-                .system(false)
-                .streams(new ByteArrayInputStream(typed), screen)
-                .type("xterm-256color")
-                .size(new Size(100, 24))
-                .build();
+            new ExternalTerminal(
+                "training", "xterm-256color", new ByteArrayInputStream(typed), screen, UTF_8);
         TerminalConsole console = new TerminalConsole(terminal, shell, List::of)) {
+      terminal.setSize(new Size(100, 24));
       new Shell(node, console).run();
     }
-    if (!screen.toString(StandardCharsets.UTF_8).contains("Bye.")) {
+    if (!screen.toString(UTF_8).contains("Bye.")) {
       System.err.println("training: the shell on a terminal did not quit");
       return false;
     }
