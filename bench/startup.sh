@@ -14,14 +14,18 @@
 # and prints each one's median with its range and the ratio of the medians to `java -version`,
 # beside the goal. Alternating rounds, so a load that comes and goes touches every command alike;
 # the machine is shared, so only ratios within one run mean much.
-# PEERSHARE=/path/to/peershare measures another checkout's launcher (an older build, say).
+# PEERSHARE=/path/to/peershare measures another checkout's launcher (an older build, say);
+# COMPARE=/path/to/other/peershare adds that launcher's --version, list and get to every round, so a
+# change is measured against the code without it in the same run (rows marked "other").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 ROUNDS=${1:-9}
 peershare=${PEERSHARE:-$here/peershare}
+other=${COMPARE:-}
 
 "$peershare" --version >/dev/null # builds, and makes the start-up cache, when needed
+[ -z "$other" ] || "$other" --version >/dev/null
 . .mvn/jdk.sh
 java="$JAVA_HOME/bin/java"
 
@@ -60,10 +64,10 @@ timed() {
   elapsed "$t0" "$t1"
 }
 n=0
-timed_get() {
+timed_get() { # [LAUNCHER]
   n=$((n + 1))
   mkdir -p "$work/get$n"
-  timed "$peershare" get tiny --index "$index" --dir "$work/get$n"
+  timed "${1:-$peershare}" get tiny --index "$index" --dir "$work/get$n"
   cmp -s "$work/get$n/tiny" "$work/p1/tiny" || { echo "get produced a different file" >&2; exit 1; }
 }
 # the shell on a pseudo-terminal: seconds from start until the prompt shows; then Q
@@ -109,9 +113,9 @@ median() { summary "$@" | cut -d' ' -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$java" -version 2>&1 | head -1)"
-echo "launcher: $peershare; index and provider on $index; $ROUNDS alternating rounds"
+echo "launcher: $peershare${other:+ (other: $other)}; index and provider on $index; $ROUNDS alternating rounds"
 timed_get >/dev/null # one run before the rounds: the provider's first transfer warms it up
-jv=() pv=() ls=() gt=() pr=()
+jv=() pv=() ls=() gt=() pr=() opv=() ols=() ogt=()
 for r in $(seq "$ROUNDS"); do
   jv+=("$(timed "$java" -version)")
   pv+=("$(timed "$peershare" --version)")
@@ -120,6 +124,12 @@ for r in $(seq "$ROUNDS"); do
   pr+=("$(prompt)")
   printf '  round %d: java -version %s, --version %s, list %s, get %s, peer prompt %s\n' \
     "$r" "${jv[-1]}" "${pv[-1]}" "${ls[-1]}" "${gt[-1]}" "${pr[-1]}"
+  if [ -n "$other" ]; then
+    opv+=("$(timed "$other" --version)")
+    ols+=("$(timed "$other" list --index "$index")")
+    ogt+=("$(timed_get "$other")")
+    printf '  round %d, other: --version %s, list %s, get %s\n' "$r" "${opv[-1]}" "${ols[-1]}" "${ogt[-1]}"
+  fi
 done
 base=$(median "${jv[@]}")
 echo
@@ -131,3 +141,8 @@ row "peershare --version" "2.5" "${pv[@]}"
 row "peershare list" "3" "${ls[@]}"
 row "peershare get, 1-byte content" "3" "${gt[@]}"
 row "peershare peer, until the prompt" "3" "${pr[@]}"
+if [ -n "$other" ]; then
+  row "other: peershare --version" "" "${opv[@]}"
+  row "other: peershare list" "" "${ols[@]}"
+  row "other: peershare get, 1-byte content" "" "${ogt[@]}"
+fi
