@@ -29,14 +29,8 @@ other=${COMPARE:-}
 . .mvn/jdk.sh
 java="$JAVA_HOME/bin/java"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/peershare-startup.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_work "${TMPDIR:-/tmp}/peershare-startup.XXXXXX"
 
 port=$((20000 + RANDOM % 20000))
 while ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); done

@@ -35,14 +35,8 @@ if [ ! -f bench/target/benchmarks.jar ] || [ -n "$(find bench/src -newer bench/t
 fi
 
 # BENCH_DIR=/dev/shm measures the software alone, with no disk in the way
-work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/peershare-bench.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_work "${BENCH_DIR:-${TMPDIR:-/tmp}}/peershare-bench.XXXXXX"
 
 port=$(( 20000 + RANDOM % 20000 ))
 index=127.0.0.1:$port
