@@ -196,6 +196,24 @@ class LauncherTest {
     assertThat(calls(jdk25)).singleElement().asString().contains("-XX:SharedArchiveFile=");
   }
 
+  @Test
+  void pointsJLineAtItsNativeLibraryWhenTheBuildUnpackedIt() throws Exception {
+    Path jdk21 = fakeJdk("21.0.5");
+    launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
+    assertThat(calls(jdk21)).singleElement().asString().doesNotContain("library.jline.path");
+
+    String arch =
+        switch (System.getProperty("os.arch")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64" -> "arm64";
+          default -> System.getProperty("os.arch");
+        };
+    Path dir = Files.createDirectories(target.resolve("native/org/jline/nativ/Linux/" + arch));
+    Files.writeString(dir.resolve("libjlinenative.so"), "");
+    launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
+    assertThat(calls(jdk21)).last().asString().contains("|-Dlibrary.jline.path=" + dir + "|");
+  }
+
   /** This JVM's JDK with the real jar: a cache the JVM cannot use costs the cache, nothing else. */
   @Test
   void aCacheTheJvmRejectsIsIgnoredInSilence() throws Exception {
