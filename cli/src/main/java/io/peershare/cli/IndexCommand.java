@@ -60,10 +60,18 @@ final class IndexCommand implements Callable<Integer> {
               + " leaves its swarm. Default: ${DEFAULT-VALUE}.")
   int bittorrentInterval;
 
+  @Option(
+      names = "--threads",
+      description =
+          "Threads (and sockets) answering requests, for the index and for the BitTorrent"
+              + " tracker each. Default: one per core, here ${DEFAULT-VALUE}.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
   @Override
   public Integer call() throws Exception {
     UsageException.inRange("--port", port, 0, 65535, "");
     UsageException.inRange("--lease", leaseSeconds, 1, 86_400, " seconds");
+    UsageException.inRange("--threads", threads, 1, 256, "");
     if (bittorrentPort != null) {
       UsageException.inRange("--bittorrent-port", bittorrentPort, 0, 65535, "");
     }
@@ -77,7 +85,8 @@ final class IndexCommand implements Callable<Integer> {
         IndexServer.Config.defaults()
             .withBind(bind)
             .withPort(port)
-            .withLease(Duration.ofSeconds(leaseSeconds));
+            .withLease(Duration.ofSeconds(leaseSeconds))
+            .withThreads(threads);
     CountDownLatch stopped = new CountDownLatch(1);
     // the tracker first: when its port is taken, nothing else has started (one line of error)
     TrackerServer tracker = null;
@@ -88,7 +97,8 @@ final class IndexCommand implements Callable<Integer> {
                     TrackerServer.Config.defaults()
                         .withBind(bind)
                         .withPort(bittorrentPort)
-                        .withInterval(bittorrentInterval))
+                        .withInterval(bittorrentInterval)
+                        .withThreads(threads))
                 .start();
       } catch (BindException e) {
         throw new IOException(

@@ -89,6 +89,8 @@ final class PeershareProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xshare:auto");
+    // as ./peershare runs it: the index loads Netty's native transport (JNI)
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.peershare.cli.Main");

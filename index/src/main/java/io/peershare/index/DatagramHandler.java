@@ -1,108 +1,348 @@
 package io.peershare.index;
 
+import io.peershare.index.udp.BatchHandler;
+import io.peershare.index.udp.DatagramBatch;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
+import io.peershare.protocol.IndexHeader;
 import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.IndexMessage.Ack;
+import io.peershare.protocol.IndexMessage.CookieReply;
+import io.peershare.protocol.IndexMessage.Listing;
+import io.peershare.protocol.IndexMessage.Providers;
 import io.peershare.protocol.IndexType;
 import io.peershare.protocol.ProtocolException;
+import io.peershare.protocol.WireWriter;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One datagram in, at most one datagram out, with no socket: the server loop calls it, and so can
- * tests and fuzzers. Checks run in the spec's order: size (drop), version, type, cookie, body. A
- * reply to a request without a valid cookie is never longer than the request. Nothing thrown while
- * handling one datagram escapes: the answer is then {@code INTERNAL}. Not thread-safe: one owner.
+ * The index protocol over one socket's datagrams, with no socket of its own: the transport hands it
+ * a receive batch, it answers what it can at once and gives the rest to the registry as one {@link
+ * RegistryBatch}. Per datagram, in the spec's order: size (drop), the per-address rate limit
+ * (drop), version, type, cookie, reply cache, body; a reply to a request without a valid cookie is
+ * never longer than the request. Nothing thrown while handling one datagram escapes: the answer is
+ * then {@code INTERNAL}.
+ *
+ * <p>One per server thread: its reply cache and scratch state are its own; the registry, cookie jar
+ * and rate limiter are shared (and thread-safe). {@link #handle(InetSocketAddress, byte[], int,
+ * long)} runs one datagram alone, for tests and fuzzers.
  */
-public final class DatagramHandler {
+public final class DatagramHandler implements BatchHandler {
   private static final Logger log = LoggerFactory.getLogger(DatagramHandler.class);
+
+  /** Registrations one expiry slice removes at most (a fraction of a millisecond). */
+  static final int EXPIRY_SLICE = 1_024;
+
+  /** What a datagram of the batch is waiting for. */
+  private static final int ANSWERED = -1;
 
   private final Registry registry;
   private final ReplyCache cache;
-  private final RateLimiter limiter;
+  private final AddressRateLimiter limiter;
   private final CookieJar cookies;
-  private final RequestExecutor executor;
+  private final Clock clock;
+  private final IndexEvents events;
+  private final long leaseSeconds;
+  private final RegistryBatch pending = new RegistryBatch(DatagramBatch.CAPACITY);
+
+  /** Per datagram of the current batch: its index in {@link #pending}, or {@link #ANSWERED}. */
+  private final int[] slot = new int[DatagramBatch.CAPACITY];
+
+  private final IndexType[] types = new IndexType[DatagramBatch.CAPACITY];
+  private final int[] hashes = new int[DatagramBatch.CAPACITY];
+  private final WireWriter out = new WireWriter(IndexMessage.MAX_DATAGRAM);
+  private DatagramBatch single;
+  private long batchNow;
+  private boolean expiryBehind;
 
   public DatagramHandler(
-      Registry registry, CookieJar cookies, ReplyCache cache, RateLimiter limiter) {
+      Registry registry,
+      CookieJar cookies,
+      ReplyCache cache,
+      AddressRateLimiter limiter,
+      Clock clock,
+      IndexEvents events) {
     this.registry = registry;
     this.cookies = cookies;
     this.cache = cache;
     this.limiter = limiter;
-    this.executor = new RequestExecutor(registry, cookies);
+    this.clock = clock;
+    this.events = events;
+    this.leaseSeconds = registry.leaseMillis() / 1000;
+  }
+
+  /** A handler on the system clock that tells nobody what it does (tests, benchmarks). */
+  public DatagramHandler(
+      Registry registry, CookieJar cookies, ReplyCache cache, AddressRateLimiter limiter) {
+    this(registry, cookies, cache, limiter, Clock.systemUTC(), IndexEvents.NONE);
   }
 
   /** The reply to the first {@code length} bytes of {@code buf}, or null for none. */
   public byte[] handle(InetSocketAddress from, byte[] buf, int length, long now) {
-    if (length < IndexMessage.HEADER_SIZE || length > IndexMessage.MAX_DATAGRAM) {
-      return null;
+    if (single == null) {
+      single = new DatagramBatch(IndexMessage.MAX_DATAGRAM + 1);
+    }
+    DatagramBatch one = single;
+    one.clear();
+    one.add(from, buf, 0, length);
+    CompletionStage<Void> done = handle(one, now);
+    done.toCompletableFuture().join();
+    finish(one);
+    return one.hasReply(0) ? reply(one) : null;
+  }
+
+  private static byte[] reply(DatagramBatch one) {
+    byte[] out = new byte[one.replyLength(0)];
+    System.arraycopy(one.replies(), one.replyOffset(0), out, 0, out.length);
+    return out;
+  }
+
+  @Override
+  public CompletionStage<Void> handle(DatagramBatch batch) {
+    return handle(batch, clock.millis());
+  }
+
+  private CompletionStage<Void> handle(DatagramBatch batch, long now) {
+    batchNow = now;
+    expireSlice(now); // a backlog of due leases shrinks before each batch
+    pending.clear();
+    byte[] buf = batch.data();
+    for (int i = 0; i < batch.size(); i++) {
+      slot[i] = ANSWERED;
+      types[i] = IndexType.UNKNOWN;
+      try {
+        check(batch, i, buf, batch.offset(i), batch.length(i), now);
+      } catch (RuntimeException e) {
+        log.debug("failed on a datagram from {}", batch.sender(i), e);
+        error(batch, i, ErrorCode.INTERNAL, "internal error", maxReply(batch, i));
+      }
+    }
+    return pending.size() == 0 ? DONE : registry.apply(pending, now);
+  }
+
+  /** Size, rate, version, type, cookie, cache, body: answers i or queues it for the registry. */
+  private void check(DatagramBatch batch, int i, byte[] buf, int off, int length, long now) {
+    InetSocketAddress from = batch.sender(i);
+    if (length < IndexHeader.LENGTH || length > IndexMessage.MAX_DATAGRAM) {
+      events.dropped(IndexEvents.Drop.SIZE);
+      return;
     }
     if (!limiter.tryAcquire(from.getAddress(), now)) {
       log.debug("rate limit: dropped a datagram from {}", from);
-      return null;
+      events.dropped(IndexEvents.Drop.RATE_LIMIT);
+      return;
     }
-    ByteBuffer b = ByteBuffer.wrap(buf, 0, length);
-    int requestId = b.getInt(2);
+    int requestId = IndexHeader.requestId(buf, off);
     int maxReply = length; // until a valid cookie is seen
-    try {
-      int version = buf[1] & 0xff;
-      if (version != IndexMessage.VERSION) {
-        return error(
-            requestId, ErrorCode.UNSUPPORTED_VERSION, "this server speaks version 1", maxReply);
-      }
-      IndexType type = IndexType.ofByte(buf[0] & 0xff);
-      if (type == null || !type.isRequest()) {
-        return error(requestId, ErrorCode.UNSUPPORTED, "not a request type", maxReply);
-      }
-      if (type != IndexType.HELLO) {
-        if (length < IndexMessage.COOKIE_END || !cookies.isValid(from, b.getLong(6), now)) {
-          return error(requestId, ErrorCode.BAD_COOKIE, "send H for a new cookie", maxReply);
-        }
-        maxReply = IndexMessage.MAX_DATAGRAM;
-      }
-      byte[] cached = cache.get(from, buf, length, now);
-      if (cached != null) {
-        return cached;
-      }
-      byte[] reply = answer(from, buf, length, requestId, maxReply, now);
-      if (reply != null && reply.length > maxReply) {
-        return null; // cannot happen (Y is as long as H); the rule outranks the reply
-      }
-      if (reply != null) {
-        cache.put(from, buf, length, reply, keepMillis(type), now);
-      }
-      return reply;
-    } catch (RuntimeException e) {
-      log.debug("failed on a datagram from {}", from, e);
-      return error(requestId, ErrorCode.INTERNAL, "internal error", maxReply);
+    if (IndexHeader.version(buf, off) != IndexMessage.VERSION) {
+      error(batch, i, ErrorCode.UNSUPPORTED_VERSION, "this server speaks version 1", maxReply);
+      return;
     }
-  }
-
-  private byte[] answer(
-      InetSocketAddress from, byte[] buf, int length, int requestId, int maxReply, long now) {
-    IndexMessage m;
+    IndexType type = IndexHeader.type(buf, off);
+    types[i] = type;
+    if (!type.isRequest()) {
+      error(batch, i, ErrorCode.UNSUPPORTED, "not a request type", maxReply);
+      return;
+    }
+    if (type != IndexType.HELLO
+        && (length < IndexHeader.COOKIE_END
+            || !cookies.isValid(from, IndexHeader.cookie(buf, off), now))) {
+      error(batch, i, ErrorCode.BAD_COOKIE, "send H for a new cookie", maxReply);
+      return;
+    }
+    if (cache.find(from, buf, off, length, now)) {
+      batch.reply(i, cache.foundArray(), cache.foundOffset(), cache.foundLength());
+      if (events != IndexEvents.NONE) {
+        events.answered(type, errorIn(cache.foundArray(), cache.foundOffset()), true, 0);
+      }
+      return;
+    }
+    hashes[i] = cache.hash(from, buf, off, length);
+    int twin = earlierTwin(batch, i, buf, off, length);
+    if (twin >= 0) {
+      slot[i] = -2 - twin; // a retransmission within the batch: it gets its twin's reply
+      return;
+    }
+    IndexMessage.Request request;
     try {
-      m = IndexCodec.decode(buf, 0, length);
+      request = IndexCodec.decodeRequest(type, requestId, buf, off, length);
     } catch (ProtocolException e) {
       log.debug("{} from {}: {}", e.code(), from, e.getMessage());
-      return error(requestId, e.code(), e.getMessage(), maxReply);
+      error(
+          batch,
+          i,
+          e.code(),
+          e.getMessage(),
+          type == IndexType.HELLO ? length : IndexMessage.MAX_DATAGRAM);
+      return;
     }
-    if (!(m instanceof IndexMessage.Request request)) {
-      return error(requestId, ErrorCode.UNSUPPORTED, "not a request type", maxReply);
+    if (request instanceof IndexMessage.Hello) {
+      byte[] y = IndexCodec.encode(new CookieReply(requestId, cookies.issue(from, now)));
+      answer(batch, i, y, null); // as long as the H: the reply is never longer than the request
+      return;
     }
-    try {
-      return IndexCodec.encode(executor.execute(request, from, now));
-    } catch (RegistryException e) {
-      return error(requestId, e.code(), e.getMessage(), maxReply);
+    slot[i] = pending.add(request, from.getAddress());
+  }
+
+  /** An earlier datagram of this batch with the same source and bytes, or -1. */
+  private int earlierTwin(DatagramBatch batch, int i, byte[] buf, int off, int length) {
+    for (int j = 0; j < i; j++) {
+      if (hashes[j] == hashes[i]
+          && (slot[j] >= 0 || batch.hasReply(j))
+          && batch.length(j) == length
+          && batch.sender(j).equals(batch.sender(i))
+          && Arrays.equals(
+              buf, batch.offset(j), batch.offset(j) + length, buf, off, off + length)) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /** Encodes the registry's outcomes, caches the replies, and answers the twins. */
+  @Override
+  public void finish(DatagramBatch batch) {
+    long now = batchNow;
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] < 0) {
+        continue;
+      }
+      try {
+        encodeOutcome(batch, i, now);
+      } catch (RuntimeException e) {
+        log.debug("failed on a reply to {}", batch.sender(i), e);
+        error(batch, i, ErrorCode.INTERNAL, "internal error", IndexMessage.MAX_DATAGRAM);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] <= -2) {
+        int twin = -2 - slot[i];
+        if (batch.hasReply(twin)) {
+          batch.reply(i, batch.replies(), batch.replyOffset(twin), batch.replyLength(twin));
+          events.answered(types[i], null, true, 0);
+        }
+      }
+    }
+    long nanos = System.nanoTime() - batch.receivedAtNanos();
+    if (events != IndexEvents.NONE) {
+      tell(batch, nanos);
+    }
+    pending.clear();
+  }
+
+  private void tell(DatagramBatch batch, long nanos) {
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] >= 0 && batch.hasReply(i)) {
+        events.answered(types[i], errorIn(batch.replies(), batch.replyOffset(i)), false, nanos);
+      }
     }
   }
 
-  /** Drops expired registrations and cached replies; the loop calls it between datagrams. */
-  public void tick(long now) {
-    registry.expire(now);
-    cache.purge(now);
+  private void encodeOutcome(DatagramBatch batch, int i, long now) {
+    int p = slot[i];
+    IndexMessage.Request request = pending.request(p);
+    Object outcome = pending.outcome(p);
+    int id = request.requestId();
+    byte[] reply;
+    int length;
+    if (outcome instanceof RegistryException e) {
+      reply = IndexCodec.encodeError(id, e.code(), e.getMessage(), IndexMessage.MAX_DATAGRAM);
+      length = reply.length;
+    } else {
+      IndexMessage m;
+      if (outcome instanceof Registry.Located l) {
+        m = new Providers(id, l.size(), l.digest(), l.providers());
+      } else if (outcome instanceof Registry.Page page) {
+        m = new Listing(id, page.more(), page.entries());
+      } else if (RegistryBatch.isDone(outcome)) {
+        m =
+            new Ack(
+                id,
+                switch (types[i]) {
+                  case REGISTER, KEEPALIVE -> leaseSeconds;
+                  default -> 0;
+                });
+      } else {
+        m = new IndexMessage.ErrorReply(id, ErrorCode.INTERNAL, "no outcome");
+      }
+      IndexCodec.encode(m, out); // into this thread's writer: no array per reply
+      reply = out.array();
+      length = out.length();
+    }
+    remember(batch, i, reply, length, now);
+  }
+
+  /** Caches the reply to i and sets it. */
+  private void remember(DatagramBatch batch, int i, byte[] reply, int length, long now) {
+    cache.put(
+        batch.sender(i),
+        batch.data(),
+        batch.offset(i),
+        batch.length(i),
+        reply,
+        0,
+        length,
+        keepMillis(types[i]),
+        now);
+    batch.reply(i, reply, 0, length);
+  }
+
+  /** Answers i at once (H, a cache miss of a request the registry does not see). */
+  private void answer(DatagramBatch batch, int i, byte[] reply, ErrorCode error) {
+    remember(batch, i, reply, reply.length, batchNow);
+    if (events != IndexEvents.NONE) {
+      events.answered(types[i], error, false, System.nanoTime() - batch.receivedAtNanos());
+    }
+  }
+
+  private void error(DatagramBatch batch, int i, ErrorCode code, String message, int maxReply) {
+    byte[] e =
+        IndexCodec.encodeError(
+            IndexHeader.requestId(batch.data(), batch.offset(i)), code, message, maxReply);
+    if (e == null) {
+      events.dropped(IndexEvents.Drop.SIZE); // even an empty error would be longer
+      return;
+    }
+    batch.reply(i, e);
+    if (events != IndexEvents.NONE) {
+      events.answered(types[i], code, false, System.nanoTime() - batch.receivedAtNanos());
+    }
+  }
+
+  /** The code of the E reply at {@code at}, or null when the reply is not an E. */
+  private static ErrorCode errorIn(byte[] reply, int at) {
+    if (IndexHeader.type(reply, at) != IndexType.ERROR) {
+      return null;
+    }
+    try {
+      return ErrorCode.of(((reply[at + 6] & 0xff) << 8) | (reply[at + 7] & 0xff));
+    } catch (ProtocolException e) {
+      return ErrorCode.INTERNAL; // our own replies carry known codes
+    }
+  }
+
+  private static int maxReply(DatagramBatch batch, int i) {
+    return batch.length(i); // the strict bound: the cookie may not have been checked
+  }
+
+  /** Expiry slices between batches; true while due leases remain. */
+  @Override
+  public boolean housekeeping() {
+    expireSlice(clock.millis());
+    return expiryBehind;
+  }
+
+  private void expireSlice(long now) {
+    int n = registry.expire(now, EXPIRY_SLICE);
+    expiryBehind = n >= EXPIRY_SLICE;
+    if (n > 0) {
+      events.expired(n);
+    }
   }
 
   private static long keepMillis(IndexType type) {
@@ -110,9 +350,5 @@ public final class DatagramHandler {
       case REGISTER, DEREGISTER, QUIT, KEEPALIVE -> ReplyCache.LONG_KEEP_MILLIS;
       default -> ReplyCache.SHORT_KEEP_MILLIS;
     };
-  }
-
-  private static byte[] error(int requestId, ErrorCode code, String message, int maxReply) {
-    return IndexCodec.encodeError(requestId, code, message, maxReply);
   }
 }

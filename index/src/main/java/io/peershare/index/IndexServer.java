@@ -1,22 +1,16 @@
 package io.peershare.index;
 
+import io.peershare.index.udp.UdpTransport;
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.Inet4Address;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.StandardProtocolFamily;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,9 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The index server: one UDP socket and one named thread that owns it and all state behind it (the
- * registry, cookies, reply cache, rate limit), so nothing is shared and nothing locks. The loop
- * wakes at least once a second to expire leases even when no datagram comes.
+ * The index server: the index protocol ({@link DatagramHandler}) over a {@link UdpTransport}, in
+ * front of a {@link Registry}.
+ *
+ * <p>Threads: {@code threads} sockets on one port (epoll, {@code SO_REUSEPORT}), each with its own
+ * thread, handler and reply cache; the kernel sends each source address and port to one socket, so
+ * a client's requests are answered in order and its retransmissions meet its reply cache. The
+ * registry, the cookie secret and the per-address rate limit are shared. Each thread reads a batch
+ * ({@code recvmmsg}), answers what needs no registry (H, errors, cached replies), hands the rest to
+ * the registry as one batch, and sends all replies with one {@code sendmmsg}. Between batches it
+ * sweeps due leases in bounded slices. Without the native transport: Java NIO, one thread.
  *
  * <pre>{@code
  * try (IndexServer server = new IndexServer(IndexServer.Config.defaults().withPort(0)).start()) {
@@ -37,19 +38,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class IndexServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexServer.class);
-  private static final long TICK_MILLIS = 1_000;
-  private static final int BATCH = 256; // datagrams read before expiry gets a turn
+
+  /** Reply cache memory for the whole server, shared out among the threads: R, T, Q, K. */
+  static final int LONG_REPLIES_BYTES = 32 << 20;
+
+  /** Reply cache memory for S, O and H replies. */
+  static final int SHORT_REPLIES_BYTES = 32 << 20;
 
   /**
    * How the server runs.
    *
    * @param port UDP port, 0 for any free one
    * @param bind local address; replies leave from it, so bind the address peers are given on a host
-   *     with several; {@link #ANY} listens on every address, IPv6 and IPv4
+   *     with several
    * @param lease how long a registration lives without R or K (whole seconds)
    * @param limits registrations per peer and in total
    * @param ratePerSecond requests per second each source IP may make (0: no limit)
    * @param clock time for leases, cookies and the reply cache
+   * @param threads sockets and threads serving the port (the NIO fallback uses one)
+   * @param nativeTransport false forces the Java NIO fallback even where epoll is available
+   * @param events told of every request's outcome (metrics); {@link IndexEvents#NONE} by default
    */
   public record Config(
       int port,
@@ -57,7 +65,10 @@ public final class IndexServer implements AutoCloseable {
       Duration lease,
       RegistryLimits limits,
       long ratePerSecond,
-      Clock clock) {
+      Clock clock,
+      int threads,
+      boolean nativeTransport,
+      IndexEvents events) {
     public static final int DEFAULT_PORT = 3000;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(90);
 
@@ -71,6 +82,10 @@ public final class IndexServer implements AutoCloseable {
       }
       Objects.requireNonNull(limits);
       Objects.requireNonNull(clock);
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("threads must be 1-256");
+      }
+      Objects.requireNonNull(events);
     }
 
     /**
@@ -82,215 +97,217 @@ public final class IndexServer implements AutoCloseable {
     private static InetAddress anyAddress() {
       try {
         return InetAddress.getByAddress(new byte[16]);
-      } catch (UnknownHostException e) {
+      } catch (java.net.UnknownHostException e) {
         throw new AssertionError("16 bytes are an IPv6 address", e);
       }
     }
 
-    /** Port 3000 on every address, 90 s leases, the default limits, the system clock. */
+    /**
+     * Port 3000 on every address, 90 s leases, the default limits, the system clock, one thread
+     * (the command line gives one per core), the native transport where there is one.
+     */
     public static Config defaults() {
       return new Config(
           DEFAULT_PORT,
           ANY,
           DEFAULT_LEASE,
           RegistryLimits.defaults(),
-          RateLimiter.DEFAULT_PER_SECOND,
-          Clock.systemUTC());
+          AddressRateLimiter.DEFAULT_PER_SECOND,
+          Clock.systemUTC(),
+          1,
+          true,
+          IndexEvents.NONE);
     }
 
     public Config withPort(int p) {
-      return new Config(p, bind, lease, limits, ratePerSecond, clock);
+      return new Config(
+          p, bind, lease, limits, ratePerSecond, clock, threads, nativeTransport, events);
     }
 
     public Config withBind(InetAddress b) {
-      return new Config(port, b, lease, limits, ratePerSecond, clock);
+      return new Config(
+          port, b, lease, limits, ratePerSecond, clock, threads, nativeTransport, events);
     }
 
     public Config withLease(Duration l) {
-      return new Config(port, bind, l, limits, ratePerSecond, clock);
+      return new Config(
+          port, bind, l, limits, ratePerSecond, clock, threads, nativeTransport, events);
     }
 
     public Config withLimits(RegistryLimits l) {
-      return new Config(port, bind, lease, l, ratePerSecond, clock);
+      return new Config(
+          port, bind, lease, l, ratePerSecond, clock, threads, nativeTransport, events);
     }
 
     public Config withRatePerSecond(long r) {
-      return new Config(port, bind, lease, limits, r, clock);
+      return new Config(port, bind, lease, limits, r, clock, threads, nativeTransport, events);
     }
 
     public Config withClock(Clock c) {
-      return new Config(port, bind, lease, limits, ratePerSecond, c);
+      return new Config(
+          port, bind, lease, limits, ratePerSecond, c, threads, nativeTransport, events);
+    }
+
+    public Config withThreads(int t) {
+      return new Config(
+          port, bind, lease, limits, ratePerSecond, clock, t, nativeTransport, events);
+    }
+
+    public Config withNativeTransport(boolean n) {
+      return new Config(port, bind, lease, limits, ratePerSecond, clock, threads, n, events);
+    }
+
+    public Config withEvents(IndexEvents e) {
+      return new Config(
+          port, bind, lease, limits, ratePerSecond, clock, threads, nativeTransport, e);
     }
   }
 
   private final Config config;
-  private final DatagramHandler handler;
-  private volatile boolean running;
+  private final Registry registry;
+  private UdpTransport transport;
   private boolean closed;
-  private DatagramChannel channel;
-  private InetSocketAddress boundAddress;
-  private Selector selector;
-  private Thread thread;
 
   /** A server over a fresh in-memory registry. */
   public IndexServer(Config config) {
     this(config, new MemoryRegistry(config.lease().toSeconds() * 1000, config.limits()));
   }
 
-  /** A server over {@code registry}, whose lease then counts instead of the config's. */
+  /**
+   * A server over {@code registry} (another store, or one filled beforehand), whose lease then
+   * counts instead of the config's.
+   */
   public IndexServer(Config config, Registry registry) {
     this.config = config;
-    this.handler = newHandler(registry, config.ratePerSecond());
+    this.registry = registry;
   }
 
-  /** The per-datagram pipeline the server runs, with production cookies and caches. */
-  public static DatagramHandler newHandler(Registry registry, long ratePerSecond) {
-    return new DatagramHandler(
-        registry,
-        new CookieJar(new SecureRandom()),
-        new ReplyCache(200_000, 64L << 20),
-        new RateLimiter(ratePerSecond, RateLimiter.DEFAULT_MAX_SOURCES));
-  }
-
-  /** Binds the socket and starts the loop thread; returns this. */
+  /** Binds the socket(s) and starts the threads; returns this. */
   public synchronized IndexServer start() throws IOException {
-    if (channel != null) {
+    if (transport != null || closed) {
       throw new IllegalStateException("already started");
     }
-    DatagramChannel ch = openBound();
-    try {
-      ch.configureBlocking(false);
-      selector = Selector.open();
-      ch.register(selector, SelectionKey.OP_READ);
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-    channel = ch;
-    boundAddress = (InetSocketAddress) ch.getLocalAddress();
-    running = true;
-    InetSocketAddress at = boundAddress;
-    thread = new Thread(this::loop, "index-server-" + at.getPort());
-    thread.start();
+    CookieJar cookies = new CookieJar(new SecureRandom());
+    AddressRateLimiter limiter =
+        new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES);
+    int threads = config.threads();
+    UdpTransport.Options options =
+        new UdpTransport.Options(
+            config.bind(),
+            config.port(),
+            threads,
+            IndexMessage.MAX_DATAGRAM,
+            config.nativeTransport(),
+            "index");
+    transport = startTransport(options, registry, cookies, limiter, threads);
+    InetSocketAddress at = transport.localAddress();
+    answerOneHello(at);
     log.info(
-        "index server listening on udp {}{}, lease {} s",
+        "index server listening on udp {}{}, lease {} s; transport: {}",
         Addresses.format(at),
-        isIpv6Wildcard(at.getAddress()) ? " (IPv6 and IPv4)" : "",
-        config.lease().toSeconds());
+        at.getAddress() instanceof Inet6Address && at.getAddress().isAnyLocalAddress()
+            ? " (IPv6 and IPv4)"
+            : "",
+        registry.leaseMillis() / 1000,
+        transport.describe());
     return this;
   }
 
-  /**
-   * The socket, bound. The IPv6 wildcard {@code ::} (the default) listens on IPv6 and IPv4 at once:
-   * the JDK opens IPv6 sockets with {@code IPV6_V6ONLY} off, so IPv4 clients arrive as IPv4-mapped
-   * addresses (which Java hands over as plain IPv4) and replies go back to them the same way. Where
-   * the system or the JVM has no IPv6 ({@code ipv6.disable=1}, {@code -Djava.net.preferIPv4Stack})
-   * it listens on {@code 0.0.0.0} instead and says so in one line.
-   */
-  private DatagramChannel openBound() throws IOException {
-    InetAddress bind = config.bind();
-    if (isIpv6Wildcard(bind)) {
-      try {
-        return openBound(StandardProtocolFamily.INET6, bind);
-      } catch (UnsupportedOperationException | SocketException e) {
-        if (e instanceof BindException) {
-          throw (BindException) e; // the port is taken: that is not about IPv6
-        }
-        InetAddress v4 = InetAddress.getByAddress(new byte[4]);
-        log.info("IPv6 is not available here ({}): listening on IPv4 only", e.getMessage());
-        return openBound(StandardProtocolFamily.INET, v4);
-      }
-    }
-    return openBound(
-        bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6,
-        bind);
-  }
-
-  private DatagramChannel openBound(StandardProtocolFamily family, InetAddress bind)
+  private UdpTransport startTransport(
+      UdpTransport.Options options,
+      Registry registry,
+      CookieJar cookies,
+      AddressRateLimiter limiter,
+      int threads)
       throws IOException {
-    DatagramChannel ch = DatagramChannel.open(family);
-    try {
-      ch.bind(new InetSocketAddress(bind, config.port()));
-      return ch;
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
+    return UdpTransport.start(
+        options,
+        socket ->
+            new DatagramHandler(
+                registry,
+                cookies,
+                new ReplyCache(LONG_REPLIES_BYTES / threads, SHORT_REPLIES_BYTES / threads),
+                limiter,
+                config.clock(),
+                config.events()));
+  }
+
+  /**
+   * Sends one {@code H} to the new server and waits (at most a few seconds) for its {@code Y}, so
+   * that {@code start} returns a server that has answered: the first request loads and compiles the
+   * whole path (Netty's pipeline and buffers, the handler, the cookie's secret), which on a busy
+   * machine took longer than a client's first retransmission timeout. Only logged if it fails: a
+   * host may filter its own loopback.
+   */
+  private static void answerOneHello(InetSocketAddress at) {
+    InetAddress to = at.getAddress();
+    if (to.isAnyLocalAddress()) {
+      to = to instanceof java.net.Inet4Address ? InetAddress.getLoopbackAddress() : loopback6();
+    }
+    byte[] h = IndexCodec.encode(new IndexMessage.Hello(0));
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(250);
+      for (int tries = 0; tries < 20; tries++) {
+        s.send(new DatagramPacket(h, h.length, new InetSocketAddress(to, at.getPort())));
+        try {
+          s.receive(new DatagramPacket(new byte[64], 64));
+          return;
+        } catch (SocketTimeoutException e) {
+          // not yet: again
+        }
+      }
+      log.debug("the index server at {} did not answer its own H", at);
+    } catch (IOException e) {
+      log.debug("could not send the index server its own H", e);
     }
   }
 
-  private static boolean isIpv6Wildcard(InetAddress a) {
-    return a instanceof Inet6Address && a.isAnyLocalAddress();
+  private static InetAddress loopback6() {
+    try {
+      return InetAddress.getByName("::1");
+    } catch (IOException e) {
+      return InetAddress.getLoopbackAddress();
+    }
   }
 
   /** Where the server listens (the real port when started on port 0). */
   public synchronized InetSocketAddress localAddress() {
-    if (boundAddress == null) {
+    if (transport == null) {
       throw new IllegalStateException("the server is not started");
     }
-    return boundAddress;
+    return transport.localAddress();
   }
 
-  private void loop() {
-    ByteBuffer in = ByteBuffer.allocate(IndexMessage.MAX_DATAGRAM + 1); // +1 shows oversize
-    while (running) {
-      try {
-        selector.select(TICK_MILLIS);
-        selector.selectedKeys().clear();
-        for (int i = 0; i < BATCH && running; i++) {
-          in.clear();
-          SocketAddress from = channel.receive(in);
-          if (from == null) {
-            break;
-          }
-          serve((InetSocketAddress) from, in.array(), in.position());
-        }
-        handler.tick(config.clock().millis());
-      } catch (ClosedChannelException e) {
-        break;
-      } catch (IOException | RuntimeException e) {
-        log.debug("index server loop", e); // never dies: the next datagram gets a fresh try
-      }
-    }
+  /** True when it runs on the native epoll transport, false on the NIO fallback. */
+  public synchronized boolean isNativeTransport() {
+    return localTransport().isNative();
   }
 
-  private void serve(InetSocketAddress from, byte[] buf, int length) {
-    byte[] reply = handler.handle(from, buf, length, config.clock().millis());
-    if (reply == null) {
-      return;
-    }
-    try {
-      channel.send(ByteBuffer.wrap(reply), from);
-    } catch (ClosedChannelException e) {
-      running = false;
-    } catch (IOException e) {
-      log.debug("could not answer {}", from, e);
-    }
+  /** Sockets (and threads) serving. */
+  public synchronized int threads() {
+    return localTransport().sockets();
   }
 
-  /** Stops the loop and closes the socket; waits for the loop thread. Idempotent. */
+  private UdpTransport localTransport() {
+    if (transport == null) {
+      throw new IllegalStateException("the server is not started");
+    }
+    return transport;
+  }
+
+  /** Stops serving, closes the sockets and waits for the threads. Idempotent. */
   @Override
   public void close() {
-    Thread t;
+    UdpTransport t;
     synchronized (this) {
-      if (thread == null || closed) {
+      if (transport == null || closed) {
+        closed = true;
         return;
       }
       closed = true;
-      running = false;
-      t = thread;
-      selector.wakeup();
+      t = transport;
     }
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      selector.close();
-      channel.close();
-    } catch (IOException e) {
-      log.debug("closing the index server", e);
-    }
-    log.info("index server on udp port {} stopped", boundAddress.getPort());
+    t.close();
+    log.info("index server on udp port {} stopped", t.localAddress().getPort());
   }
 }

@@ -15,11 +15,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The registry in one process's memory. Hash maps find a content or a peer in O(1); a tree keyed by
  * the names' UTF-8 bytes (unsigned) gives the listing's byte order; a {@link LeaseQueue} finds due
- * leases without scanning. Not thread-safe: one owner thread.
+ * leases without scanning.
+ *
+ * <p>Thread-safe through one lock: {@link #apply} takes it once for a whole batch (tens of requests
+ * of about a microsecond each), so the server threads contend once per batch, not per request, and
+ * round robin and the name rule stay exactly those of one thread.
+ *
+ * <p>Leases: a peer's due registrations go first whenever a request names the peer (R, T, Q, K),
+ * and {@code locate} skips and removes the due providers it meets, so those answers are exact at
+ * any moment. Everything else due goes in {@link #expire(long, int)} slices that the server runs
+ * between batches; while a very large expiry is being swept (a million leases take about 0.2 s of
+ * slices), a listing ({@code O}) may still show a name or count a provider whose lease just ended.
  */
 public final class MemoryRegistry implements Registry {
   private final long leaseMillis;
@@ -29,6 +41,8 @@ public final class MemoryRegistry implements Registry {
       new TreeMap<>(Arrays::compareUnsigned);
   private final Map<PeerName, PeerRegistrations> peers = new HashMap<>();
   private final LeaseQueue leases = new LeaseQueue();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Registry inBatch = new InBatch();
   private int size;
 
   public MemoryRegistry(long leaseMillis, RegistryLimits limits) {
@@ -38,6 +52,28 @@ public final class MemoryRegistry implements Registry {
     this.leaseMillis = leaseMillis;
     this.limits = limits;
   }
+
+  /**
+   * Applies the whole batch under one lock; completes before it returns. Unlike the single
+   * operations it does not sweep every due lease first: the server calls {@link #expire(long, int)}
+   * in slices between batches, and the batch's operations treat due registrations as gone where it
+   * matters (see the class comment).
+   */
+  @Override
+  public CompletionStage<Void> apply(RegistryBatch batch, long now) {
+    lock.lock();
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        batch.applyTo(inBatch, i, now);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return DONE;
+  }
+
+  // The single operations: each drops everything due first, so it is exact on its own (a batch
+  // relies on the server's slices instead, see apply).
 
   @Override
   public void register(
@@ -49,8 +85,81 @@ public final class MemoryRegistry implements Registry {
       Digest digest,
       long now)
       throws RegistryException {
-    expire(now);
-    PeerRegistrations p = peers.get(peer);
+    lock.lock();
+    try {
+      expire(now);
+      registerNow(peer, ip, content, tcpPort, size, digest, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
+      throws RegistryException {
+    lock.lock();
+    try {
+      expire(now);
+      deregisterNow(peer, ip, content, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int quit(PeerName peer, InetAddress ip, long now) {
+    lock.lock();
+    try {
+      expire(now);
+      return quitNow(peer, ip, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
+    lock.lock();
+    try {
+      expire(now);
+      keepaliveNow(peer, ip, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Located locate(ContentName content, int max, long now) throws RegistryException {
+    lock.lock();
+    try {
+      expire(now);
+      return locateNow(content, max, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Page list(String after, String filter, int maxBytes, int maxEntries, long now) {
+    lock.lock();
+    try {
+      expire(now);
+      return listNow(after, filter, maxBytes, maxEntries, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void registerNow(
+      PeerName peer,
+      InetAddress ip,
+      ContentName content,
+      int tcpPort,
+      long size,
+      Digest digest,
+      long now)
+      throws RegistryException {
+    PeerRegistrations p = livePeer(peer, now);
     if (p != null && !p.ip().equals(ip)) {
       throw new RegistryException(
           ErrorCode.NAME_TAKEN, "peer name '" + peer + "' is in use from another address");
@@ -59,7 +168,7 @@ public final class MemoryRegistry implements Registry {
       throw new RegistryException(
           ErrorCode.ALREADY_REGISTERED, "'" + peer + "' already provides '" + content + "'");
     }
-    ProviderQueue q = contents.get(content);
+    ProviderQueue q = liveContent(content, now);
     if (q != null && (q.size() != size || !q.digest().equals(digest))) {
       throw new RegistryException(
           ErrorCode.CONFLICT, "'" + content + "' is provided with another size or digest");
@@ -87,15 +196,13 @@ public final class MemoryRegistry implements Registry {
     this.size++;
   }
 
-  @Override
-  public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
+  private void deregisterNow(PeerName peer, InetAddress ip, ContentName content, long now)
       throws RegistryException {
-    expire(now);
-    ProviderQueue q = contents.get(content);
+    PeerRegistrations p = livePeer(peer, now);
+    ProviderQueue q = liveContent(content, now);
     if (q == null) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "nobody provides '" + content + "'");
     }
-    PeerRegistrations p = peers.get(peer);
     Registration r = p == null || !p.ip().equals(ip) ? null : p.get(content);
     if (r == null) {
       throw new RegistryException(
@@ -105,10 +212,8 @@ public final class MemoryRegistry implements Registry {
     unlink(r);
   }
 
-  @Override
-  public int quit(PeerName peer, InetAddress ip, long now) {
-    expire(now);
-    PeerRegistrations p = peers.get(peer);
+  private int quitNow(PeerName peer, InetAddress ip, long now) {
+    PeerRegistrations p = livePeer(peer, now);
     if (p == null || !p.ip().equals(ip)) {
       return 0;
     }
@@ -120,10 +225,8 @@ public final class MemoryRegistry implements Registry {
     return n;
   }
 
-  @Override
-  public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
-    expire(now);
-    PeerRegistrations p = peers.get(peer);
+  private void keepaliveNow(PeerName peer, InetAddress ip, long now) throws RegistryException {
+    PeerRegistrations p = livePeer(peer, now);
     if (p == null || !p.ip().equals(ip)) {
       throw new RegistryException(
           ErrorCode.NOT_FOUND, "'" + peer + "' has no registration from this address");
@@ -131,25 +234,29 @@ public final class MemoryRegistry implements Registry {
     p.renew(now);
   }
 
-  @Override
-  public Located locate(ContentName content, int max, long now) throws RegistryException {
-    expire(now);
+  private Located locateNow(ContentName content, int max, long now) throws RegistryException {
     ProviderQueue q = contents.get(content);
-    if (q == null) {
+    Provider[] providers = new Provider[Math.clamp(max, 0, q == null ? 0 : q.providers())];
+    int n = 0;
+    while (q != null && n < providers.length && !q.isEmpty()) {
+      Registration r = q.rotate(1); // the head, moved to the back
+      if (isDue(r, now)) {
+        r.peer().remove(r); // its lease ended: the sweep has not reached it yet
+        unlink(r);
+        continue;
+      }
+      providers[n++] = r.provider();
+    }
+    if (n == 0) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "nobody provides '" + content + "'");
     }
-    int n = Math.clamp(max, 0, q.providers());
-    Provider[] providers = new Provider[n];
-    Registration r = q.rotate(n);
-    for (int i = 0; i < n; i++, r = r.next) {
-      providers[i] = new Provider(r.peer().name(), r.peer().ip(), r.tcpPort());
-    }
-    return new Located(q.size(), q.digest(), List.of(providers));
+    return new Located(
+        q.size(),
+        q.digest(),
+        List.of(n == providers.length ? providers : Arrays.copyOf(providers, n)));
   }
 
-  @Override
-  public Page list(String after, String filter, int maxBytes, int maxEntries, long now) {
-    expire(now);
+  private Page listNow(String after, String filter, int maxBytes, int maxEntries, long now) {
     byte[] filterBytes = filter.getBytes(StandardCharsets.UTF_8);
     List<ListingEntry> entries = new ArrayList<>();
     int room = maxBytes;
@@ -170,21 +277,68 @@ public final class MemoryRegistry implements Registry {
   }
 
   @Override
-  public int expire(long now) {
-    int n = 0;
-    PeerRegistrations p;
-    while ((p = leases.pollDue(now)) != null) {
-      if (peers.get(p.name()) != p) {
-        continue; // the peer quit or lost everything since; its entry is stale
+  public int expire(long now, int max) {
+    lock.lock();
+    try {
+      int n = 0;
+      PeerRegistrations p;
+      while (n < max && (p = leases.pollDue(now)) != null) {
+        if (peers.get(p.name()) != p) {
+          continue; // the peer quit or lost everything since; its entry is stale
+        }
+        n += expireDue(p, now, max - n);
+        if (peers.get(p.name()) == p) {
+          leases.schedule(p, p.nextDeadline(leaseMillis)); // still due when max cut it short
+        }
       }
-      n += p.expire(now, leaseMillis, this::unlink);
-      if (p.isEmpty()) {
-        peers.remove(p.name());
-      } else {
-        leases.schedule(p, p.nextDeadline(leaseMillis));
-      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes up to {@code max} of the peer's due registrations, oldest first, and the peer itself
+   * when it has none left. Its entry in the lease queue stays: when it comes due, the sweep finds
+   * the real deadline and schedules again, so each live peer keeps one entry.
+   */
+  private int expireDue(PeerRegistrations p, long now, int max) {
+    int n = p.expire(now, leaseMillis, max, this::unlink);
+    if (p.isEmpty()) {
+      peers.remove(p.name());
     }
     return n;
+  }
+
+  /** The peer with its due registrations gone, or null when it has none left. */
+  private PeerRegistrations livePeer(PeerName peer, long now) {
+    PeerRegistrations p = peers.get(peer);
+    if (p != null && p.nextDeadline(leaseMillis) <= now) {
+      expireDue(p, now, Integer.MAX_VALUE);
+      return p.isEmpty() ? null : p;
+    }
+    return p;
+  }
+
+  /**
+   * The content's queue, or null when no provider's lease runs on: due providers met at the head go
+   * first, and a queue whose head is live has a live provider.
+   */
+  private ProviderQueue liveContent(ContentName content, long now) {
+    ProviderQueue q = contents.get(content);
+    while (q != null && !q.isEmpty()) {
+      Registration head = q.head();
+      if (!isDue(head, now)) {
+        return q;
+      }
+      head.peer().remove(head);
+      unlink(head);
+    }
+    return null;
+  }
+
+  private boolean isDue(Registration r, long now) {
+    return r.deadline(leaseMillis) <= now;
   }
 
   /** Removes a registration from its content queue (the caller removes it from its peer). */
@@ -204,11 +358,73 @@ public final class MemoryRegistry implements Registry {
 
   @Override
   public int size() {
-    return size;
+    lock.lock();
+    try {
+      return size;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public long leaseMillis() {
     return leaseMillis;
+  }
+
+  /** The operations as a batch runs them: no full sweep first; the caller holds the lock. */
+  private final class InBatch implements Registry {
+    @Override
+    public void register(
+        PeerName peer,
+        InetAddress ip,
+        ContentName content,
+        int tcpPort,
+        long size,
+        Digest digest,
+        long now)
+        throws RegistryException {
+      registerNow(peer, ip, content, tcpPort, size, digest, now);
+    }
+
+    @Override
+    public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
+        throws RegistryException {
+      deregisterNow(peer, ip, content, now);
+    }
+
+    @Override
+    public int quit(PeerName peer, InetAddress ip, long now) {
+      return quitNow(peer, ip, now);
+    }
+
+    @Override
+    public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
+      keepaliveNow(peer, ip, now);
+    }
+
+    @Override
+    public Located locate(ContentName content, int max, long now) throws RegistryException {
+      return locateNow(content, max, now);
+    }
+
+    @Override
+    public Page list(String after, String filter, int maxBytes, int maxEntries, long now) {
+      return listNow(after, filter, maxBytes, maxEntries, now);
+    }
+
+    @Override
+    public int expire(long now, int max) {
+      return MemoryRegistry.this.expire(now, max);
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public long leaseMillis() {
+      return leaseMillis;
+    }
   }
 }

@@ -69,11 +69,11 @@ final class PeerRegistrations {
     return it.hasNext() ? it.next().deadline(leaseMillis) : Long.MAX_VALUE;
   }
 
-  /** Removes, oldest first, the registrations whose lease ended by {@code now}. */
-  int expire(long now, long leaseMillis, Consumer<Registration> onRemoved) {
+  /** Removes, oldest first, up to {@code max} registrations whose lease ended by {@code now}. */
+  int expire(long now, long leaseMillis, int max, Consumer<Registration> onRemoved) {
     int n = 0;
     Iterator<Registration> it = byContent.values().iterator();
-    while (it.hasNext()) {
+    while (n < max && it.hasNext()) {
       Registration r = it.next();
       if (r.deadline(leaseMillis) > now) {
         break;

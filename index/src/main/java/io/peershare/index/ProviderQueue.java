@@ -54,6 +54,11 @@ final class ProviderQueue {
     return count == 0;
   }
 
+  /** The first provider (the next {@code S} returns it), or null when there is none. */
+  Registration head() {
+    return head;
+  }
+
   /** Appends {@code r}, which must be in no queue, at the back. */
   void add(Registration r) {
     if (r.next != null) {

@@ -1,5 +1,7 @@
 package io.peershare.index;
 
+import io.peershare.protocol.IndexMessage.Provider;
+
 /**
  * One provider entry: a peer provides a content on a TCP port since {@code registeredAt}. Its lease
  * ends {@code lease} after the later of {@code registeredAt} and the peer's last keepalive.
@@ -10,7 +12,7 @@ package io.peershare.index;
 final class Registration {
   private final PeerRegistrations peer;
   private final ProviderQueue content;
-  private final int tcpPort;
+  private final Provider provider;
   private final long registeredAt;
 
   /** Neighbours in the content's circular queue; owned by {@link ProviderQueue}, null outside. */
@@ -21,7 +23,7 @@ final class Registration {
   Registration(PeerRegistrations peer, ProviderQueue content, int tcpPort, long registeredAt) {
     this.peer = peer;
     this.content = content;
-    this.tcpPort = tcpPort;
+    this.provider = new Provider(peer.name(), peer.ip(), tcpPort);
     this.registeredAt = registeredAt;
   }
 
@@ -33,8 +35,9 @@ final class Registration {
     return content;
   }
 
-  int tcpPort() {
-    return tcpPort;
+  /** This entry as a locate returns it: made once, so a locate allocates no provider. */
+  Provider provider() {
+    return provider;
   }
 
   long deadline(long leaseMillis) {

@@ -2,22 +2,40 @@ package io.peershare.index;
 
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
+import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Who provides which content: the state behind the index protocol, with no sockets and no clock of
- * its own. Every operation takes {@code nowMillis} and first drops the registrations whose lease
- * ran out by then, so a caller never sees an expired entry.
+ * its own (every operation takes {@code now}).
  *
  * <p>A peer is its name plus the IP address its requests come from; one name is held from one
- * address at a time. Implementations need not be thread-safe: the server calls them from its loop
- * thread only.
+ * address at a time. A registration whose lease ended by {@code now} counts as gone for every
+ * operation that names its peer (R, T, Q, K) and for {@code locate}; the registry removes such
+ * registrations in bounded slices ({@link #expire(long, int)}), so a listing may still count one
+ * for the moment it takes the server to sweep a large expiry (see {@link MemoryRegistry}).
+ *
+ * <p><b>The server's seam is {@link #apply}</b>: it hands the registry a {@link RegistryBatch} of
+ * decoded, cookie-checked requests at a time (one receive batch of one server thread) and sends the
+ * replies when the returned stage completes. An in-memory registry applies the batch under one lock
+ * and returns {@link #DONE}; a remote store (Redis) sends the whole batch in one round trip and
+ * completes the stage when the answers are back, on any thread. Within a batch, requests take
+ * effect in order, as if one after the other. Several server threads may call {@code apply} and
+ * {@code expire} at once: implementations synchronize themselves.
+ *
+ * <p>The single operations below are the semantics every implementation must keep (the batch
+ * applies exactly these); the default {@link #apply} runs them one by one, which suits a store that
+ * is local and thread-safe.
  */
 public interface Registry {
+  /** The stage of a batch that was applied before {@code apply} returned. */
+  CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
   /**
    * Records that {@code peer} at {@code ip} provides {@code content} on {@code tcpPort}; the lease
@@ -68,8 +86,31 @@ public interface Registry {
    */
   Page list(String after, String filter, int maxBytes, int maxEntries, long now);
 
+  /**
+   * Applies every request of {@code batch} in order and records each outcome in the batch; the
+   * returned stage completes once all outcomes are recorded. Must not throw: a request that fails
+   * is {@link RegistryBatch#refuse refused} with a code. This default runs the single operations
+   * one by one and completes before it returns.
+   */
+  default CompletionStage<Void> apply(RegistryBatch batch, long now) {
+    for (int i = 0; i < batch.size(); i++) {
+      batch.applyTo(this, i, now);
+    }
+    return DONE;
+  }
+
+  /**
+   * Drops registrations whose lease ended at or before {@code now}, at most about {@code max} of
+   * them (a peer's due registrations may go together); returns how many. The server calls it
+   * between batches until it returns less than {@code max}, so a million leases ending at once
+   * never hold a request up for long.
+   */
+  int expire(long now, int max);
+
   /** Drops every registration whose lease ended at or before {@code now}; returns how many. */
-  int expire(long now);
+  default int expire(long now) {
+    return expire(now, Integer.MAX_VALUE);
+  }
 
   /** Live registrations (provider entries) in total. */
   int size();
@@ -90,4 +131,10 @@ public interface Registry {
       entries = List.copyOf(entries);
     }
   }
+
+  /** Room for listing entries in an {@code L}: a datagram less the header, more and count. */
+  int LISTING_ROOM = IndexMessage.MAX_DATAGRAM - IndexMessage.HEADER_SIZE - 2;
+
+  /** At most this many entries in one {@code L} ({@code count} is a u8). */
+  int LISTING_MAX_ENTRIES = 255;
 }

@@ -1,17 +1,30 @@
 package io.peershare.index;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
+import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Replies by (source address and port, request bytes), so a retransmitted request gets the first
- * reply again and acts only once. Entries live either long (R, T, Q, K: 30 s) or short (S, O, H);
- * each class sits in a FIFO queue whose deadlines rise with time, so dropping the expired ones
- * never scans. Memory is capped by entries and bytes: past the cap the oldest entry goes first. Not
- * thread-safe: one owner thread.
+ * reply again and acts only once.
+ *
+ * <p>Nothing here is an object per entry: entries are records written one after the other into two
+ * byte rings, one for replies kept long (R, T, Q, K: 30 s) and one for the rest (S, O, H: 4 s), and
+ * an open-addressing table of positions finds them. A ring overwrites its oldest entries when it
+ * wraps, so memory is fixed and nothing is ever purged; an entry older than its keep is ignored. A
+ * garbage collector sees two large arrays that never move, not millions of small objects that live
+ * for seconds (which is what a map of entries became: every young collection copied them, then the
+ * old generation filled with their corpses). When the short ring wraps before 4 s (above about
+ * 100,000 S a second per server thread with the default sizes), short replies live less than their
+ * keep: still long past a client's first retransmission (250 ms).
+ *
+ * <p>Entry layout: {@code u64 expiresAt | i32 hash | u16 requestLength | u16 replyLength | u8
+ * addressLength | address | u16 port | request | reply}. Not thread-safe: each server thread has
+ * its own, which is enough because every datagram of one source address and port reaches the same
+ * thread.
  */
 public final class ReplyCache {
   /** How long replies to requests that change state are kept. */
@@ -20,99 +33,293 @@ public final class ReplyCache {
   /** How long the rest are kept: past a client's last retransmission (3.75 s after the first). */
   public static final long SHORT_KEEP_MILLIS = 4_000;
 
-  private static final int OVERHEAD_BYTES = 128; // map node, key, entry, deque slot
+  private static final int HEADER = 8 + 4 + 2 + 2 + 1;
+  private static final int PROBES = 16;
 
-  private record Key(InetSocketAddress from, byte[] request, int hash) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k
-          && hash == k.hash
-          && from.equals(k.from)
-          && Arrays.equals(request, k.request);
+  /** One ring of entries; positions count bytes written since the start, never wrapping. */
+  private static final class Ring {
+    final byte[] bytes;
+    long head;
+
+    Ring(int capacity) {
+      bytes = new byte[capacity];
     }
 
-    @Override
-    public int hashCode() {
-      return hash;
+    /** True while the entry written at {@code position} has not been overwritten. */
+    boolean holds(long position) {
+      return position >= head - bytes.length;
+    }
+
+    int at(long position) {
+      return (int) (position % bytes.length);
     }
   }
 
-  private record Entry(Key key, byte[] reply, long insertedAt, long expiresAt) {
-    int bytes() {
-      return key.request().length + reply.length + OVERHEAD_BYTES;
+  private static final VarHandle WORD =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final long seed = new SplittableRandom().nextLong();
+  private final Ring longLived;
+  private final Ring shortLived;
+
+  /** Per slot: 0 when empty, else 1 + position, with the top bit set for the long ring. */
+  private final long[] slots;
+
+  private final int[] slotHashes;
+  private final int mask;
+
+  /** Where the last {@link #find} put its hit. */
+  private byte[] foundArray;
+
+  private int foundOffset;
+  private int foundLength;
+
+  /**
+   * @param longBytes the ring for R, T, Q and K replies
+   * @param shortBytes the ring for S, O and H replies
+   */
+  public ReplyCache(int longBytes, int shortBytes) {
+    if (longBytes < 4096 || shortBytes < 4096) {
+      throw new IllegalArgumentException("rings of at least 4 KiB");
     }
+    longLived = new Ring(longBytes);
+    shortLived = new Ring(shortBytes);
+    // the smallest entry (an H and its Y) takes 51 bytes: the table stays at most about half full
+    int entries = (int) Math.min(1 << 26, ((long) longBytes + shortBytes) / 48 * 2);
+    int size = Integer.highestOneBit(Math.max(1024, entries - 1)) << 1;
+    slots = new long[size];
+    slotHashes = new int[size];
+    mask = size - 1;
   }
 
-  private final int maxEntries;
-  private final long maxBytes;
-  private final Map<Key, Entry> map = new HashMap<>();
-  private final ArrayDeque<Entry> longLived = new ArrayDeque<>();
-  private final ArrayDeque<Entry> shortLived = new ArrayDeque<>();
-  private long bytes;
-
-  public ReplyCache(int maxEntries, long maxBytes) {
-    if (maxEntries < 1 || maxBytes < 1) {
-      throw new IllegalArgumentException("cache limits must be positive");
+  /**
+   * Looks the request up; on a hit, {@link #foundArray()}, {@link #foundOffset()} and {@link
+   * #foundLength()} say where the reply is (valid until the next {@code put}). Allocates nothing.
+   */
+  public boolean find(InetSocketAddress from, byte[] request, int offset, int length, long now) {
+    int hash = hash(from, request, offset, length);
+    for (int k = 0, s = hash & mask; k < PROBES; k++, s = (s + 1) & mask) {
+      int requestAt = live(s, hash, from, request, offset, length, now);
+      if (requestAt >= 0) {
+        Ring ring = ringOf(slots[s]);
+        foundArray = ring.bytes;
+        foundOffset = requestAt + length;
+        foundLength = getU16(ring.bytes, ring.at(positionOf(slots[s])) + 14);
+        return true;
+      }
     }
-    this.maxEntries = maxEntries;
-    this.maxBytes = maxBytes;
+    return false;
   }
 
-  /** The reply first sent to this exact request from this address, or null. */
+  /**
+   * Where the request bytes of slot {@code s} start when it holds a live entry for exactly this
+   * request from this source, else -1.
+   */
+  private int live(
+      int s, int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
+    long slot = slots[s];
+    if (slot == 0 || slotHashes[s] != hash) {
+      return -1;
+    }
+    Ring ring = ringOf(slot);
+    long position = positionOf(slot);
+    if (!ring.holds(position)) {
+      return -1;
+    }
+    int at = ring.at(position);
+    byte[] b = ring.bytes;
+    if (getLong(b, at) <= now || getU16(b, at + 12) != length) {
+      return -1;
+    }
+    int requestAt = matchSource(b, at + HEADER, from);
+    if (requestAt < 0
+        || !Arrays.equals(b, requestAt, requestAt + length, request, offset, offset + length)) {
+      return -1;
+    }
+    return requestAt;
+  }
+
+  public byte[] foundArray() {
+    return foundArray;
+  }
+
+  public int foundOffset() {
+    return foundOffset;
+  }
+
+  public int foundLength() {
+    return foundLength;
+  }
+
+  /** The reply first sent to this exact request from this address, or null (a copy; tests). */
   public byte[] get(InetSocketAddress from, byte[] request, int length, long now) {
-    Entry e = map.get(key(from, Arrays.copyOf(request, length)));
-    return e != null && e.expiresAt() > now ? e.reply() : null;
+    if (!find(from, request, 0, length, now)) {
+      return null;
+    }
+    return Arrays.copyOfRange(foundArray, foundOffset, foundOffset + foundLength);
   }
 
   /** Remembers {@code reply} to {@code request} for {@code keepMillis}. */
   public void put(
       InetSocketAddress from, byte[] request, int length, byte[] reply, long keepMillis, long now) {
-    purge(now);
-    Entry e = new Entry(key(from, Arrays.copyOf(request, length)), reply, now, now + keepMillis);
-    while (!map.isEmpty() && (map.size() >= maxEntries || bytes + e.bytes() > maxBytes)) {
-      evictOldest();
+    put(from, request, 0, length, reply, 0, reply.length, keepMillis, now);
+  }
+
+  /** Remembers the reply at {@code replyOffset} to the request at {@code offset}. */
+  public void put(
+      InetSocketAddress from,
+      byte[] request,
+      int offset,
+      int length,
+      byte[] reply,
+      int replyOffset,
+      int replyLength,
+      long keepMillis,
+      long now) {
+    boolean isLong = keepMillis >= LONG_KEEP_MILLIS;
+    Ring ring = isLong ? longLived : shortLived;
+    byte[] address = from.getAddress().getAddress();
+    int size = HEADER + address.length + 2 + length + replyLength;
+    if (size > ring.bytes.length / 4) {
+      return; // never for datagrams of at most 1200 bytes in rings of the sizes used
     }
-    Entry old = map.put(e.key(), e);
-    if (old != null) {
-      bytes -= old.bytes(); // its queue slot stays; remove() below skips it
+    int hash = hash(from, request, offset, length);
+    if (ring.at(ring.head) + size > ring.bytes.length) {
+      ring.head += ring.bytes.length - ring.at(ring.head); // no entry straddles the end
     }
-    bytes += e.bytes();
-    (keepMillis >= LONG_KEEP_MILLIS ? longLived : shortLived).add(e);
+    long position = ring.head;
+    int at = ring.at(position);
+    byte[] b = ring.bytes;
+    putLong(b, at, now + keepMillis);
+    putInt(b, at + 8, hash);
+    putU16(b, at + 12, length);
+    putU16(b, at + 14, replyLength);
+    b[at + 16] = (byte) address.length;
+    System.arraycopy(address, 0, b, at + HEADER, address.length);
+    int p = at + HEADER + address.length;
+    putU16(b, p, from.getPort());
+    System.arraycopy(request, offset, b, p + 2, length);
+    System.arraycopy(reply, replyOffset, b, p + 2 + length, replyLength);
+    int s = slotFor(hash, from, request, offset, length, now); // before the head moves on
+    ring.head += size;
+    slots[s] = (isLong ? Long.MIN_VALUE : 0) | (position + 1);
+    slotHashes[s] = hash;
   }
 
-  public int size() {
-    return map.size();
+  /** Registered entries whose ring still holds them (for tests; a scan of the table). */
+  int size(long now) {
+    int n = 0;
+    for (int s = 0; s <= mask; s++) {
+      long slot = slots[s];
+      if (slot != 0 && ringOf(slot).holds(positionOf(slot))) {
+        Ring ring = ringOf(slot);
+        if (getLong(ring.bytes, ring.at(positionOf(slot))) > now) {
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
-  /** Drops the entries that expired by {@code now}. */
-  public void purge(long now) {
-    purge(longLived, now);
-    purge(shortLived, now);
+  /**
+   * The slot for a new entry: the same request's old slot, else an empty or dead one, else the one
+   * holding the oldest entry among the probes.
+   */
+  private int slotFor(
+      int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
+    int oldest = -1;
+    long oldestWritten = Long.MAX_VALUE;
+    int s = hash & mask;
+    for (int k = 0; k < PROBES; k++, s = (s + 1) & mask) {
+      long slot = slots[s];
+      if (slot == 0) {
+        return s;
+      }
+      Ring ring = ringOf(slot);
+      long position = positionOf(slot);
+      if (!ring.holds(position)
+          || getLong(ring.bytes, ring.at(position)) <= now
+          || live(s, hash, from, request, offset, length, now) >= 0) {
+        return s;
+      }
+      long written = position - ring.head; // how far back in its own ring
+      if (written < oldestWritten) {
+        oldestWritten = written;
+        oldest = s;
+      }
+    }
+    return oldest;
   }
 
-  private void purge(ArrayDeque<Entry> q, long now) {
-    while (!q.isEmpty() && q.peek().expiresAt() <= now) {
-      remove(q.poll());
+  private Ring ringOf(long slot) {
+    return slot < 0 ? longLived : shortLived;
+  }
+
+  private static long positionOf(long slot) {
+    return (slot & Long.MAX_VALUE) - 1;
+  }
+
+  /** Where the request starts when the entry's source is {@code from}, else -1. */
+  private static int matchSource(byte[] b, int addressAt, InetSocketAddress from) {
+    byte[] address = from.getAddress().getAddress();
+    int n = b[addressAt - 1];
+    if (n != address.length
+        || !Arrays.equals(b, addressAt, addressAt + n, address, 0, n)
+        || getU16(b, addressAt + n) != from.getPort()) {
+      return -1;
+    }
+    return addressAt + n + 2;
+  }
+
+  /**
+   * The hash of a source and request, mixed from a random seed of this cache: requests differ in a
+   * few bytes (a request id), so a polynomial hash of their bytes would pile them onto a few slots,
+   * and a seed nobody outside knows keeps a sender from aiming its H requests at the slots of
+   * another's entries.
+   */
+  int hash(InetSocketAddress from, byte[] request, int offset, int length) {
+    long h = seed ^ from.hashCode() * 0x9E3779B97F4A7C15L;
+    int i = offset;
+    int end = offset + length;
+    for (; i + 8 <= end; i += 8) {
+      h = Long.rotateLeft((h ^ (long) WORD.get(request, i)) * 0x9E3779B97F4A7C15L, 29);
+    }
+    for (; i < end; i++) {
+      h = Long.rotateLeft((h ^ request[i]) * 0xC2B2AE3D27D4EB4FL, 23);
+    }
+    h ^= h >>> 32;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 29;
+    return (int) h;
+  }
+
+  private static long getLong(byte[] b, int at) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[at + i] & 0xffL);
+    }
+    return v;
+  }
+
+  private static void putLong(byte[] b, int at, long v) {
+    for (int i = 7; i >= 0; i--, v >>>= 8) {
+      b[at + i] = (byte) v;
     }
   }
 
-  private void evictOldest() {
-    Entry l = longLived.peek();
-    Entry s = shortLived.peek();
-    if (s == null || (l != null && l.insertedAt() <= s.insertedAt())) {
-      remove(longLived.poll());
-    } else {
-      remove(shortLived.poll());
-    }
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
   }
 
-  private void remove(Entry e) {
-    if (map.remove(e.key(), e)) {
-      bytes -= e.bytes();
-    }
+  private static int getU16(byte[] b, int at) {
+    return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
   }
 
-  private static Key key(InetSocketAddress from, byte[] request) {
-    return new Key(from, request, 31 * from.hashCode() + Arrays.hashCode(request));
+  private static void putU16(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 8);
+    b[at + 1] = (byte) v;
   }
 }

@@ -29,8 +29,8 @@ class DatagramHandlerTest {
     return new DatagramHandler(
         new MemoryRegistry(90_000, RegistryLimits.defaults()),
         jar,
-        new ReplyCache(10_000, 1 << 24),
-        new RateLimiter(rate, 100));
+        new ReplyCache(1 << 20, 1 << 20),
+        new AddressRateLimiter(rate, 100));
   }
 
   private long cookie() throws Exception {

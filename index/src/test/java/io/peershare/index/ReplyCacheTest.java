@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 class ReplyCacheTest {
   private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 5000);
   private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 5001);
+  private static final InetSocketAddress V6 = new InetSocketAddress("::1", 5000);
   private static final byte[] REQ = {'R', 1, 0, 0, 0, 7, 9, 9};
   private static final byte[] REPLY = {'A', 1, 0, 0, 0, 7, 0, 0, 0, 90};
 
-  private final ReplyCache cache = new ReplyCache(1000, 1 << 20);
+  private final ReplyCache cache = new ReplyCache(1 << 16, 1 << 16);
 
   @Test
   void sameBytesFromSameAddressGetTheFirstReplyWithinTheWindow() {
@@ -21,20 +22,26 @@ class ReplyCacheTest {
   }
 
   @Test
-  void anotherPortOrOtherBytesWithTheSameRequestIdMiss() {
+  void anotherPortAddressOrOtherBytesWithTheSameRequestIdMiss() {
     cache.put(A, REQ, REQ.length, REPLY, ReplyCache.LONG_KEEP_MILLIS, 0);
+    cache.put(V6, REQ, REQ.length, new byte[] {6}, ReplyCache.LONG_KEEP_MILLIS, 0);
     assertThat(cache.get(B, REQ, REQ.length, 0)).isNull();
+    assertThat(cache.get(new InetSocketAddress("127.0.0.2", 5000), REQ, REQ.length, 0)).isNull();
+    assertThat(cache.get(V6, REQ, REQ.length, 0)).containsExactly(6);
     byte[] other = REQ.clone();
     other[7] = 8;
     assertThat(cache.get(A, other, other.length, 0)).isNull();
+    assertThat(cache.get(A, REQ, REQ.length - 1, 0)).isNull();
   }
 
   @Test
-  void onlyTheGivenLengthOfTheBufferCounts() {
+  void onlyTheGivenRangeOfTheBufferCounts() {
     byte[] buf = new byte[1200];
-    System.arraycopy(REQ, 0, buf, 0, REQ.length);
-    cache.put(A, buf, REQ.length, REPLY, ReplyCache.SHORT_KEEP_MILLIS, 0);
+    System.arraycopy(REQ, 0, buf, 100, REQ.length);
+    cache.put(A, buf, 100, REQ.length, REPLY, 0, REPLY.length, ReplyCache.SHORT_KEEP_MILLIS, 0);
     assertThat(cache.get(A, REQ, REQ.length, 0)).isEqualTo(REPLY);
+    assertThat(cache.find(A, buf, 100, REQ.length, 0)).isTrue();
+    assertThat(cache.foundLength()).isEqualTo(REPLY.length);
   }
 
   @Test
@@ -43,33 +50,45 @@ class ReplyCacheTest {
     assertThat(ReplyCache.SHORT_KEEP_MILLIS).isGreaterThanOrEqualTo(2_000);
     assertThat(cache.get(A, REQ, REQ.length, ReplyCache.SHORT_KEEP_MILLIS - 1)).isNotNull();
     assertThat(cache.get(A, REQ, REQ.length, ReplyCache.SHORT_KEEP_MILLIS)).isNull();
-    cache.purge(ReplyCache.SHORT_KEEP_MILLIS);
-    assertThat(cache.size()).isZero();
+    assertThat(cache.size(ReplyCache.SHORT_KEEP_MILLIS)).isZero();
   }
 
   @Test
-  void entryCapEvictsTheOldestFirst() {
-    ReplyCache small = new ReplyCache(3, 1 << 20);
-    for (int i = 0; i < 5; i++) {
-      byte[] req = {'S', 1, 0, 0, 0, (byte) i};
-      small.put(A, req, req.length, REPLY, i % 2 == 0 ? 30_000 : 4_000, i);
-    }
-    assertThat(small.size()).isEqualTo(3);
-    assertThat(small.get(A, new byte[] {'S', 1, 0, 0, 0, 0}, 6, 5)).isNull();
-    assertThat(small.get(A, new byte[] {'S', 1, 0, 0, 0, 1}, 6, 5)).isNull();
-    for (int i = 2; i < 5; i++) {
-      assertThat(small.get(A, new byte[] {'S', 1, 0, 0, 0, (byte) i}, 6, 5)).isNotNull();
-    }
+  void aNewReplyToTheSameRequestReplacesTheOld() {
+    cache.put(A, REQ, REQ.length, REPLY, ReplyCache.LONG_KEEP_MILLIS, 0);
+    cache.put(A, REQ, REQ.length, new byte[] {1, 2}, ReplyCache.LONG_KEEP_MILLIS, 1);
+    assertThat(cache.get(A, REQ, REQ.length, 2)).containsExactly(1, 2);
+    assertThat(cache.size(2)).isEqualTo(1);
   }
 
   @Test
-  void byteCapBoundsMemory() {
-    ReplyCache small = new ReplyCache(1_000_000, 10_000);
+  void aFullRingOverwritesItsOldestEntriesAndSparesTheOtherRing() {
+    cache.put(A, REQ, REQ.length, REPLY, ReplyCache.LONG_KEEP_MILLIS, 0);
     byte[] big = new byte[1200];
-    for (int i = 0; i < 1000; i++) {
-      byte[] req = {'O', 1, 0, 0, (byte) (i >> 8), (byte) i};
-      small.put(A, req, req.length, big, 4_000, i);
+    int n = 200; // far more than 64 KiB of short replies
+    for (int i = 0; i < n; i++) {
+      byte[] req = {'S', 1, 0, 0, (byte) (i >> 8), (byte) i};
+      cache.put(A, req, req.length, big, ReplyCache.SHORT_KEEP_MILLIS, 0);
     }
-    assertThat(small.size()).isLessThanOrEqualTo(10_000 / 1200);
+    assertThat(cache.get(A, new byte[] {'S', 1, 0, 0, 0, 0}, 6, 0)).isNull();
+    byte[] last = {'S', 1, 0, 0, (byte) ((n - 1) >> 8), (byte) (n - 1)};
+    assertThat(cache.get(A, last, 6, 0)).hasSize(1200);
+    assertThat(cache.size(0)).isLessThanOrEqualTo((1 << 16) / 1200 + 1);
+    assertThat(cache.get(A, REQ, REQ.length, 0)).isEqualTo(REPLY); // the long ring kept it
+  }
+
+  @Test
+  void manyEntriesAreAllFound() {
+    ReplyCache big = new ReplyCache(1 << 22, 1 << 22);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] req = {'S', 1, (byte) (i >> 24), (byte) (i >> 16), (byte) (i >> 8), (byte) i};
+      InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1000 + i % 64);
+      big.put(from, req, req.length, req, ReplyCache.SHORT_KEEP_MILLIS, 0);
+    }
+    for (int i = 0; i < 20_000; i++) {
+      byte[] req = {'S', 1, (byte) (i >> 24), (byte) (i >> 16), (byte) (i >> 8), (byte) i};
+      InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1000 + i % 64);
+      assertThat(big.get(from, req, req.length, 1)).as("entry %d", i).isEqualTo(req);
+    }
   }
 }

@@ -59,23 +59,43 @@ public final class IndexCodec {
    * is docs/protocol.md §4.1.
    */
   public static IndexMessage decode(byte[] buf, int offset, int length) throws ProtocolException {
-    if (length < IndexMessage.HEADER_SIZE) {
+    if (length < IndexHeader.LENGTH) {
       throw ProtocolException.malformed("a datagram is at least 6 bytes");
     }
     if (length > IndexMessage.MAX_DATAGRAM) {
       throw ProtocolException.malformed("a datagram is at most 1200 bytes");
     }
-    WireReader r = new WireReader(buf, offset, length);
-    int typeByte = r.u8("type");
-    int version = r.u8("version");
-    int requestId = r.u32Bits("requestId");
+    if (offset < 0 || offset + length > buf.length) {
+      throw new IllegalArgumentException("range outside the buffer");
+    }
+    int version = IndexHeader.version(buf, offset);
     if (version != IndexMessage.VERSION) {
       throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "version " + version);
     }
-    IndexType type = IndexType.ofByte(typeByte);
-    if (type == null) {
-      throw new ProtocolException(ErrorCode.UNSUPPORTED, "unknown type " + typeByte);
+    IndexType type = IndexHeader.type(buf, offset);
+    if (type == IndexType.UNKNOWN) {
+      throw new ProtocolException(
+          ErrorCode.UNSUPPORTED, "unknown type " + IndexHeader.typeByte(buf, offset));
     }
+    return decodeAfterHeader(type, IndexHeader.requestId(buf, offset), buf, offset, length);
+  }
+
+  /**
+   * Decodes the rest of a request whose header the caller has read and checked with {@link
+   * IndexHeader} (size, version, and a request {@code type}): the cookie and the body, so the
+   * header is read once. Throws {@code MALFORMED} for a body that breaks the spec.
+   */
+  public static IndexMessage.Request decodeRequest(
+      IndexType type, int requestId, byte[] buf, int offset, int length) throws ProtocolException {
+    if (!type.isRequest()) {
+      throw new IllegalArgumentException(type + " is not a request");
+    }
+    return (IndexMessage.Request) decodeAfterHeader(type, requestId, buf, offset, length);
+  }
+
+  private static IndexMessage decodeAfterHeader(
+      IndexType type, int requestId, byte[] buf, int offset, int length) throws ProtocolException {
+    WireReader r = new WireReader(buf, offset + IndexHeader.LENGTH, length - IndexHeader.LENGTH);
     IndexMessage m = decodeBody(type, requestId, r);
     r.end();
     return m;
@@ -119,6 +139,7 @@ public final class IndexCodec {
       case PROVIDERS -> decodeProviders(id, r);
       case ACK -> new Ack(id, r.u32("leaseSeconds"));
       case ERROR -> new ErrorReply(id, ErrorCode.of(r.u16("code")), r.str("message"));
+      case UNKNOWN -> throw new ProtocolException(ErrorCode.UNSUPPORTED, "unknown type");
     };
   }
 
@@ -180,7 +201,19 @@ public final class IndexCodec {
    */
   public static byte[] encode(IndexMessage m) {
     WireWriter w = new WireWriter(64);
-    w.u8(m.type()).u8(IndexMessage.VERSION).u32Bits(m.requestId());
+    encode(m, w);
+    return w.toBytes();
+  }
+
+  /**
+   * Encodes a message into {@code w}, which is reset first: a server thread keeps one writer and
+   * encodes every reply into its array without allocating one per message.
+   *
+   * @throws IllegalArgumentException as {@link #encode(IndexMessage)}
+   */
+  public static void encode(IndexMessage m, WireWriter w) {
+    w.reset();
+    w.u8(m.type()).u8(IndexMessage.VERSION).u32Bits(m.requestId()); // IndexHeader's layout
     switch (m) {
       case Hello h -> w.u64(0);
       case CookieReply y -> w.u64(y.cookie());
@@ -221,7 +254,6 @@ public final class IndexCodec {
     if (w.length() > IndexMessage.MAX_DATAGRAM) {
       throw new IllegalArgumentException("datagram of " + w.length() + " bytes passes 1200");
     }
-    return w.toBytes();
   }
 
   /**

@@ -17,11 +17,11 @@ public sealed interface IndexMessage {
   /** The largest datagram either side sends or accepts (docs/protocol.md §3.1). */
   int MAX_DATAGRAM = 1200;
 
-  /** type (u8), version (u8), requestId (u32): docs/protocol.md §3.1. */
-  int HEADER_SIZE = 6;
+  /** type (u8), version (u8), requestId (u32): {@link IndexHeader}, docs/protocol.md §3.1. */
+  int HEADER_SIZE = IndexHeader.LENGTH;
 
   /** The header plus the u64 cookie every request but {@code H} has (docs/protocol.md §3.1). */
-  int COOKIE_END = HEADER_SIZE + 8;
+  int COOKIE_END = IndexHeader.COOKIE_END;
 
   int requestId();
 

@@ -2,7 +2,9 @@ package io.peershare.protocol;
 
 /**
  * The index protocol's message types and their ASCII letters (docs/protocol.md §3.2). Each constant
- * cites the section that lays out its message, as Netty's {@code DnsRecordType} cites RFCs.
+ * cites the section that lays out its message, as Netty's {@code DnsRecordType} cites RFCs. A byte
+ * that names no type maps to {@link #UNKNOWN}, never to null (as {@code DnsRecordType.valueOf}), so
+ * a switch over a received type always has a case to take.
  */
 public enum IndexType {
   /** {@code H} hello: asks for a cookie (docs/protocol.md §3.3). */
@@ -41,13 +43,18 @@ public enum IndexType {
    */
   ACK('A', false),
   /** {@code E} error: a code and a message (docs/protocol.md §3.14, codes §7). */
-  ERROR('E', false);
+  ERROR('E', false),
+  /** Any other byte: not a message type; a server answers it {@code UNSUPPORTED} (§4.1). */
+  UNKNOWN('\0', false);
 
   private static final IndexType[] BY_LETTER = new IndexType[128];
 
   static {
+    java.util.Arrays.fill(BY_LETTER, UNKNOWN);
     for (IndexType t : values()) {
-      BY_LETTER[t.letter] = t;
+      if (t != UNKNOWN) {
+        BY_LETTER[t.letter] = t;
+      }
     }
   }
 
@@ -68,9 +75,9 @@ public enum IndexType {
     return request;
   }
 
-  /** The type for a wire byte, or null when the protocol has none. */
+  /** The type for a wire byte; {@link #UNKNOWN} when the protocol has none. */
   public static IndexType ofByte(int b) {
-    return b >= 0 && b < BY_LETTER.length ? BY_LETTER[b] : null;
+    return b >= 0 && b < BY_LETTER.length ? BY_LETTER[b] : UNKNOWN;
   }
 
   public static IndexType of(IndexMessage m) {

@@ -60,6 +60,15 @@ public final class WireWriter {
 
   /** A {@code str}: u8 byte length, then the UTF-8 bytes; at most 255 bytes. */
   public WireWriter str(String s) {
+    int n = s.length();
+    if (n <= 255 && isAscii(s)) { // most names: no encoder, no array
+      u8(n);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+      return this;
+    }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     if (b.length > 255 || Utf8.encodedLength(s) != b.length) {
       throw new IllegalArgumentException("not encodable as a str: " + b.length + " bytes");
@@ -94,6 +103,26 @@ public final class WireWriter {
 
   public int length() {
     return len;
+  }
+
+  /** The array written so far ({@link #length()} bytes of it); replaced when it grows. */
+  public byte[] array() {
+    return buf;
+  }
+
+  /** Starts over on the same array, so one writer serves message after message. */
+  public WireWriter reset() {
+    len = 0;
+    return this;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public byte[] toBytes() {

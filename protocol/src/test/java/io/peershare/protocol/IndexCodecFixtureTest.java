@@ -43,7 +43,8 @@ class IndexCodecFixtureTest {
         IndexFixtures.all().stream()
             .map(f -> IndexType.of(f.message()))
             .collect(Collectors.toCollection(() -> EnumSet.noneOf(IndexType.class)));
-    assertThat(covered).containsExactlyInAnyOrder(IndexType.values());
+    Set<IndexType> wireTypes = EnumSet.complementOf(EnumSet.of(IndexType.UNKNOWN));
+    assertThat(covered).isEqualTo(wireTypes);
   }
 
   @Test

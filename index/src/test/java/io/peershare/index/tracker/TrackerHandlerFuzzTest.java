@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
-import io.peershare.index.RateLimiter;
 import io.peershare.protocol.bittorrent.TrackerCodec;
 import io.peershare.protocol.bittorrent.TrackerMessage.Announced;
 import io.peershare.protocol.bittorrent.TrackerMessage.Connect;
@@ -36,7 +36,7 @@ class TrackerHandlerFuzzTest {
         new TrackerHandler(
             new MemorySwarmStore(60_000, new SwarmLimits(8, 16, 4), new SplittableRandom(3)),
             jar,
-            new RateLimiter(0, 10),
+            new AddressRateLimiter(0, 10),
             30);
     long now = data.consumeLong(0, 10_000_000);
     for (int round = 0; round < 6 && data.remainingBytes() > 0; round++) {

@@ -2,8 +2,8 @@ package io.peershare.index.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
-import io.peershare.index.RateLimiter;
 import io.peershare.protocol.bittorrent.InfoHash;
 import io.peershare.protocol.bittorrent.TrackerCodec;
 import io.peershare.protocol.bittorrent.TrackerMessage.Announce;
@@ -42,7 +42,7 @@ class TrackerHandlerTest {
     return new TrackerHandler(
         new MemorySwarmStore(2_000L * INTERVAL, limits, new SplittableRandom(2)),
         jar,
-        new RateLimiter(rate, 100),
+        new AddressRateLimiter(rate, 100),
         INTERVAL);
   }
 
@@ -270,6 +270,27 @@ class TrackerHandlerTest {
     assertThat(join(at("127.0.0.4", 1), 6881, 9).peers()).containsExactly(at("127.0.0.3", 6881));
     now += Duration.ofSeconds(2L * INTERVAL).toMillis();
     handler.tick(now);
+    assertThat(handler.totals()).isEqualTo(new SwarmStore.Totals(0, 0, 0));
+  }
+
+  @Test
+  void aMassExpiryGoesInBoundedSlicesUntilNoneIsDue() throws Exception {
+    int peers = 3 * TrackerHandler.EXPIRY_SLICE + 10;
+    for (int i = 0; i < peers; i++) {
+      join(at("127.1." + (i / 250) + "." + (i % 250 + 1), 1), 6881, i % 2);
+    }
+    assertThat(handler.totals().seeders() + handler.totals().leechers()).isEqualTo(peers);
+    now += Duration.ofSeconds(2L * INTERVAL).toMillis();
+    int slices = 0;
+    int left = peers;
+    while (handler.tick(now)) {
+      slices++;
+      SwarmStore.Totals t = handler.totals();
+      int held = t.seeders() + t.leechers();
+      assertThat(left - held).as("dropped by one slice").isBetween(1, TrackerHandler.EXPIRY_SLICE);
+      left = held;
+    }
+    assertThat(slices).isEqualTo(4);
     assertThat(handler.totals()).isEqualTo(new SwarmStore.Totals(0, 0, 0));
   }
 

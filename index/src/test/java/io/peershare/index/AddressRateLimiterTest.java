@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+class AddressRateLimiterTest {
   private static final InetAddress A = InetAddress.getLoopbackAddress();
 
   private static InetAddress ip(int i) throws Exception {
@@ -14,7 +14,7 @@ class RateLimiterTest {
 
   @Test
   void theDefaultLetsOneAddressMakeTenThousandRequestsInOneSecond() {
-    RateLimiter r = new RateLimiter(RateLimiter.DEFAULT_PER_SECOND, 10);
+    AddressRateLimiter r = new AddressRateLimiter(AddressRateLimiter.DEFAULT_PER_SECOND, 10);
     int allowed = 0;
     for (int i = 0; i < 10_000; i++) {
       if (r.tryAcquire(A, i / 10)) { // 10,000 spread over 1,000 ms
@@ -26,7 +26,7 @@ class RateLimiterTest {
 
   @Test
   void aFloodIsCutAtTheRateAndRefills() throws Exception {
-    RateLimiter r = new RateLimiter(100, 10);
+    AddressRateLimiter r = new AddressRateLimiter(100, 10);
     int allowed = 0;
     for (int i = 0; i < 1000; i++) {
       if (r.tryAcquire(A, 0)) {
@@ -41,7 +41,7 @@ class RateLimiterTest {
 
   @Test
   void memoryIsBoundedBySources() throws Exception {
-    RateLimiter r = new RateLimiter(100, 50);
+    AddressRateLimiter r = new AddressRateLimiter(100, 50);
     for (int i = 0; i < 1000; i++) {
       r.tryAcquire(ip(i), 0);
     }
@@ -50,7 +50,7 @@ class RateLimiterTest {
 
   @Test
   void zeroTurnsItOff() {
-    RateLimiter r = new RateLimiter(0, 1);
+    AddressRateLimiter r = new AddressRateLimiter(0, 1);
     for (int i = 0; i < 100; i++) {
       assertThat(r.tryAcquire(A, 0)).isTrue();
     }

@@ -5,12 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A token bucket per source IP address, so one flooding address cannot starve the others. It is not
- * a quota: the default lets each address make 20,000 requests a second (the spec asks for at least
- * 10,000) with a burst of as many. At most {@code maxSources} buckets are kept, the least recently
- * used going first; a forgotten address starts again with a full bucket. Not thread-safe.
+ * Limits the requests per second of each source IP address (whatever its ports): a token bucket per
+ * address, so one flooding address cannot starve the others. It is not a quota: the default lets
+ * each address make 20,000 requests a second (the spec asks for at least 10,000) with a burst of as
+ * many. At most {@code maxSources} buckets are kept, the least recently used going first; a
+ * forgotten address starts again with a full bucket. Thread-safe: one limiter serves every server
+ * thread, so an address spreading its requests over several ports (and so over several sockets)
+ * still gets one bucket.
  */
-public final class RateLimiter {
+public final class AddressRateLimiter {
   public static final long DEFAULT_PER_SECOND = 20_000;
   public static final int DEFAULT_MAX_SOURCES = 65_536;
 
@@ -29,7 +32,7 @@ public final class RateLimiter {
   private final Map<InetAddress, Bucket> buckets;
 
   /** {@code perSecond} of 0 turns limiting off. */
-  public RateLimiter(long perSecond, int maxSources) {
+  public AddressRateLimiter(long perSecond, int maxSources) {
     if (perSecond < 0 || maxSources < 1) {
       throw new IllegalArgumentException("rate and sources must not be negative");
     }
@@ -47,7 +50,7 @@ public final class RateLimiter {
   }
 
   /** Takes one token for {@code source}; false when its bucket is empty. */
-  public boolean tryAcquire(InetAddress source, long nowMillis) {
+  public synchronized boolean tryAcquire(InetAddress source, long nowMillis) {
     if (burst == 0) {
       return true;
     }
@@ -67,7 +70,7 @@ public final class RateLimiter {
     return true;
   }
 
-  int sources() {
+  synchronized int sources() {
     return buckets.size();
   }
 }

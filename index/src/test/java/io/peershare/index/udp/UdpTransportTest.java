@@ -1,0 +1,150 @@
+package io.peershare.index.udp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The transport alone, with handlers that are not the index: it is reusable as is. */
+class UdpTransportTest {
+  private final ExecutorService elsewhere = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stop() {
+    elsewhere.shutdownNow();
+  }
+
+  /** Answers each datagram with its bytes upper-cased: a protocol of its own. */
+  private static final class Shout implements BatchHandler {
+    @Override
+    public CompletionStage<Void> handle(DatagramBatch batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        String s =
+            new String(batch.data(), batch.offset(i), batch.length(i), StandardCharsets.UTF_8);
+        batch.reply(i, s.toUpperCase().getBytes(StandardCharsets.UTF_8));
+      }
+      return DONE;
+    }
+  }
+
+  private static UdpTransport start(boolean nat, int threads, BatchHandler.Factory handlers)
+      throws Exception {
+    return UdpTransport.start(
+        new UdpTransport.Options(InetAddress.getLoopbackAddress(), 0, threads, 1200, nat, "test"),
+        handlers);
+  }
+
+  private static String exchange(InetSocketAddress to, String from, String text) throws Exception {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(from, 0))) {
+      s.setSoTimeout(5_000); // a bound on a broken test
+      byte[] out = text.getBytes(StandardCharsets.UTF_8);
+      s.send(new DatagramPacket(out, out.length, to));
+      DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+      s.receive(in);
+      assertThat(in.getSocketAddress()).isEqualTo(to);
+      return new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void onLinuxTheNativeTransportLoads() {
+    assumeTrue(System.getProperty("os.name").equals("Linux"));
+    assumeTrue(System.getProperty("os.arch").equals("amd64"));
+    assertThat(UdpTransport.nativeAvailable()).isTrue();
+  }
+
+  @ParameterizedTest(name = "native {0}")
+  @ValueSource(booleans = {true, false})
+  void anotherProtocolRunsOnItsOwnPort(boolean nat) throws Exception {
+    try (UdpTransport t = start(nat, 2, i -> new Shout())) {
+      assertThat(t.isNative()).isEqualTo(nat && UdpTransport.nativeAvailable());
+      assertThat(t.sockets()).isEqualTo(t.isNative() ? 2 : 1);
+      for (int i = 1; i <= 8; i++) {
+        assertThat(exchange(t.localAddress(), "127.0.6." + i, "hello " + i))
+            .isEqualTo("HELLO " + i);
+      }
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSamePortIsRefusedNotJoined() throws Exception {
+    try (UdpTransport first = start(true, 2, i -> new Shout())) {
+      int port = first.localAddress().getPort();
+      UdpTransport.Options again =
+          new UdpTransport.Options(InetAddress.getLoopbackAddress(), port, 2, 1200, true, "again");
+      assertThatThrownBy(() -> UdpTransport.start(again, i -> new Shout()))
+          .isInstanceOf(java.net.BindException.class);
+      assertThat(exchange(first.localAddress(), "127.0.0.1", "still mine")).isEqualTo("STILL MINE");
+    }
+  }
+
+  @Test
+  void aBatchCompletedOnAnotherThreadIsAnsweredInOrder() throws Exception {
+    BatchHandler later =
+        new BatchHandler() {
+          @Override
+          public CompletionStage<Void> handle(DatagramBatch batch) {
+            byte[][] replies = new byte[batch.size()][];
+            for (int i = 0; i < batch.size(); i++) {
+              replies[i] =
+                  Arrays.copyOfRange(
+                      batch.data(), batch.offset(i), batch.offset(i) + batch.length(i));
+            }
+            return CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < replies.length; i++) {
+                    batch.reply(i, replies[i]);
+                  }
+                },
+                elsewhere);
+          }
+        };
+    try (UdpTransport t = start(true, 1, i -> later);
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(5_000);
+      for (int i = 0; i < 50; i++) {
+        byte[] out = ("n" + i).getBytes(StandardCharsets.UTF_8);
+        s.send(new DatagramPacket(out, out.length, t.localAddress()));
+      }
+      for (int i = 0; i < 50; i++) {
+        DatagramPacket in = new DatagramPacket(new byte[64], 64);
+        s.receive(in);
+        assertThat(new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8))
+            .isEqualTo("n" + i);
+      }
+    }
+  }
+
+  @Test
+  void aDatagramOverTheLimitReachesTheHandlerCutToOneByteMore() throws Exception {
+    int[] seen = new int[1];
+    BatchHandler measure =
+        batch -> {
+          for (int i = 0; i < batch.size(); i++) {
+            seen[0] = batch.length(i);
+            batch.reply(i, new byte[] {1});
+          }
+          return BatchHandler.DONE;
+        };
+    try (UdpTransport t = start(true, 1, i -> measure)) {
+      exchange(t.localAddress(), "127.0.0.1", "x".repeat(1500));
+      assertThat(seen[0]).isEqualTo(1201);
+      exchange(t.localAddress(), "127.0.0.1", "x".repeat(1200));
+      assertThat(seen[0]).isEqualTo(1200);
+    }
+  }
+}
