@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -91,9 +90,7 @@ public final class Training {
     Path shared = Files.createDirectories(dir.resolve("shared"));
     Path file = shared.resolve("training.bin");
     writeRandom(file, size);
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (IndexServer index =
-        new IndexServer(IndexServer.Config.defaults().withBind(loopback).withPort(0)).start()) {
+    try (IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
       InetSocketAddress at = index.localAddress();
       String where = Addresses.format(at);
       PeerConfig config =

@@ -31,12 +31,7 @@ class ShellTest {
 
   @BeforeEach
   void startIndex() throws Exception {
-    index =
-        new IndexServer(
-                IndexServer.Config.defaults()
-                    .withBind(InetAddress.getLoopbackAddress())
-                    .withPort(0))
-            .start();
+    index = new IndexServer(IndexServer.Config.loopback()).start();
   }
 
   @AfterEach

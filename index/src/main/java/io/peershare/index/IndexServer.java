@@ -119,6 +119,14 @@ public final class IndexServer implements AutoCloseable {
           IndexEvents.NONE);
     }
 
+    /**
+     * The defaults on a free port of the loopback address: an index for tests, benchmarks and a
+     * process that should not be reachable from other hosts.
+     */
+    public static Config loopback() {
+      return defaults().withPort(0).withBind(InetAddress.getLoopbackAddress());
+    }
+
     public Config withPort(int p) {
       return new Config(
           p, bind, lease, limits, ratePerSecond, clock, threads, nativeTransport, events);

@@ -60,9 +60,7 @@ class ConcurrentIndexTest {
   private void start(int threads, boolean nativeTransport) throws Exception {
     server =
         new IndexServer(
-                IndexServer.Config.defaults()
-                    .withPort(0)
-                    .withBind(InetAddress.getLoopbackAddress())
+                IndexServer.Config.loopback()
                     .withRatePerSecond(0)
                     .withClock(clock)
                     .withThreads(threads)

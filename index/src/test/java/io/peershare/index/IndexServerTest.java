@@ -43,13 +43,7 @@ class IndexServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server =
-        new IndexServer(
-                IndexServer.Config.defaults()
-                    .withPort(0)
-                    .withBind(InetAddress.getLoopbackAddress())
-                    .withClock(clock))
-            .start();
+    server = new IndexServer(IndexServer.Config.loopback().withClock(clock)).start();
     c = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.FAIL).hello();
   }
 

@@ -13,7 +13,6 @@ import io.peershare.protocol.Manifest;
 import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -68,11 +67,7 @@ class PeerNodeDownloadTest {
           }
         };
     try (IndexServer index =
-            new IndexServer(
-                    IndexServer.Config.defaults()
-                        .withPort(0)
-                        .withBind(InetAddress.getLoopbackAddress())
-                        .withLease(Duration.ofSeconds(60)))
+            new IndexServer(IndexServer.Config.loopback().withLease(Duration.ofSeconds(60)))
                 .start();
         PeerNode ana = PeerNode.start(config("ana-d", index, anaDir));
         PeerNode bo = PeerNode.start(config("bo-d", index, boDir))) {

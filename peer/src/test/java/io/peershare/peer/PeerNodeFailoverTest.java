@@ -10,7 +10,6 @@ import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.PeerName;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +25,7 @@ class PeerNodeFailoverTest {
   @TempDir Path dir;
 
   private static IndexServer index() throws Exception {
-    return new IndexServer(
-            IndexServer.Config.defaults()
-                .withPort(0)
-                .withBind(InetAddress.getLoopbackAddress())
-                .withLease(Duration.ofSeconds(60)))
-        .start();
+    return new IndexServer(IndexServer.Config.loopback().withLease(Duration.ofSeconds(60))).start();
   }
 
   @Test

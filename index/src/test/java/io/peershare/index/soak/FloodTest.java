@@ -19,7 +19,6 @@ import io.peershare.protocol.PeerName;
 import io.peershare.testing.TestClock;
 import io.peershare.testing.UdpClient;
 import io.peershare.testing.UdpClient.Strangers;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,9 +66,7 @@ class FloodTest {
   void start() throws Exception {
     server =
         new IndexServer(
-                IndexServer.Config.defaults()
-                    .withPort(0)
-                    .withBind(InetAddress.getLoopbackAddress())
+                IndexServer.Config.loopback()
                     .withLimits(new RegistryLimits(PER_PEER, 1_000_000))
                     .withRatePerSecond(RATE)
                     .withClock(clock))

@@ -93,9 +93,7 @@ final class SoakRun implements AutoCloseable {
     this.random = new SplittableRandom(seed);
     this.server =
         new IndexServer(
-                IndexServer.Config.defaults()
-                    .withPort(0)
-                    .withBind(InetAddress.getLoopbackAddress())
+                IndexServer.Config.loopback()
                     .withLease(Duration.ofMillis(LEASE_MILLIS))
                     .withLimits(new RegistryLimits(PER_PEER, TOTAL))
                     .withRatePerSecond(0) // the flood tests cover the rate limit

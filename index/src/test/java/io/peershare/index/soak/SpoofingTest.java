@@ -19,7 +19,6 @@ import io.peershare.protocol.PeerName;
 import io.peershare.testing.TestClock;
 import io.peershare.testing.UdpClient;
 import io.peershare.testing.UdpClient.Strangers;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,9 +48,7 @@ class SpoofingTest {
   void start() throws Exception {
     server =
         new IndexServer(
-                IndexServer.Config.defaults()
-                    .withPort(0)
-                    .withBind(InetAddress.getLoopbackAddress())
+                IndexServer.Config.loopback()
                     .withRatePerSecond(0) // these tests send more than a burst at a still clock
                     .withClock(clock))
             .start();

@@ -51,10 +51,7 @@ class IndexClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    server =
-        new IndexServer(
-                IndexServer.Config.defaults().withPort(0).withBind(LO).withClock(serverClock))
-            .start();
+    server = new IndexServer(IndexServer.Config.loopback().withClock(serverClock)).start();
     client = new IndexClient(server.localAddress());
   }
 

@@ -56,10 +56,7 @@ class IndexNodesTest {
   }
 
   private IndexServer server() throws Exception {
-    return track(
-        new IndexServer(
-                IndexServer.Config.defaults().withPort(0).withBind(LO).withClock(new TestClock()))
-            .start());
+    return track(new IndexServer(IndexServer.Config.loopback().withClock(new TestClock())).start());
   }
 
   private IndexClient client(InetSocketAddress... nodes) throws Exception {
