@@ -163,7 +163,13 @@ final class FakeContentServer implements AutoCloseable {
       } else if (r instanceof DownloadRequest d) {
         downloads.add(d);
         awaitHold();
-        sendRange(s, in, out, d);
+        try {
+          sendRange(s, in, out, d);
+        } catch (IOException e) {
+          // the client closed while the range was still going out (a session that failed
+          // closes its connections at once, whether or not this server reached its stall)
+          countClientClose();
+        }
         return;
       }
       out.flush();
@@ -238,6 +244,10 @@ final class FakeContentServer implements AutoCloseable {
     } catch (IOException e) {
       // a reset counts as a close too
     }
+    countClientClose();
+  }
+
+  private void countClientClose() {
     if (!closed) {
       closedByClient.incrementAndGet();
     }
