@@ -327,6 +327,11 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  /** False once {@link #close} has begun. */
+  public synchronized boolean isOpen() {
+    return !closed;
+  }
+
   /** Deregisters everything ({@code Q}) and closes the servers; safe to call twice. */
   @Override
   public synchronized void close() {
