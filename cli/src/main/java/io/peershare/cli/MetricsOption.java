@@ -1,7 +1,9 @@
 package io.peershare.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peershare.metrics.MetricsServer;
 import io.peershare.metrics.Status;
+import io.peershare.metrics.http.HttpServer;
 import io.peershare.metrics.page.Format;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,12 +26,15 @@ final class MetricsOption {
    * Starts the metrics server for {@code status} when asked, and prints where; null when not asked.
    */
   MetricsServer start(Status status, PrintWriter out) throws IOException {
-    if (at == null) {
-      return null;
-    }
+    return at == null ? null : start(MetricsServer.newRegistry(), status, out);
+  }
+
+  /** Starts the metrics server for {@code status} with the meters already in {@code registry}. */
+  MetricsServer start(PrometheusMeterRegistry registry, Status status, PrintWriter out)
+      throws IOException {
     MetricsServer server;
     try {
-      server = MetricsServer.start(at, status);
+      server = MetricsServer.start(at, registry, status, HttpServer.Limits.defaults());
     } catch (BindException e) {
       String where = url(at);
       throw new IOException(

@@ -2,7 +2,6 @@ package io.peershare.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -80,7 +79,7 @@ class PeerMetricsTest {
 
   @Test
   void prometheusReadsTheExactCountsOfAKnownWorkload() throws Exception {
-    assumeTrue(Prometheus.installed(), Skips.PROMETHEUS);
+    Skips.unless(Prometheus.installed(), Skips.PROMETHEUS);
     Path lorem = Loopback.randomFile(tmp.resolve("files").resolve("lorem"), 3 * MIB + 5, 1);
     Path nasty = Loopback.randomFile(tmp.resolve("files").resolve(NASTY), 1000, 2);
     PeershareProcess mai = share("mai", lorem, nasty);
@@ -136,7 +135,7 @@ class PeerMetricsTest {
   @Test
   void statusPagesInChromiumListWhatIsSharedAndDownloading() throws Exception {
     Chromium chromium = Chromium.find(tmp).orElse(null);
-    assumeTrue(chromium != null, Skips.CHROMIUM);
+    Skips.unless(chromium != null, Skips.CHROMIUM);
     Path big = Loopback.randomFile(tmp.resolve("files").resolve("holiday.mkv"), 40L * MIB, 3);
     Path lorem = Loopback.randomFile(tmp.resolve("files").resolve("lorem"), 3 * MIB, 4);
     Path nasty = Loopback.randomFile(tmp.resolve("files").resolve(NASTY), 1000, 5);

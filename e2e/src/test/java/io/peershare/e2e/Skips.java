@@ -11,4 +11,12 @@ final class Skips {
   static final String PROMETHEUS =
       "skipped: no Prometheus here (scripts/metrics-prereqs.sh installs prometheus);"
           + " /metrics is not scraped by a real Prometheus";
+
+  /** Skips the calling test, saying why in one line on the build's output, unless {@code ok}. */
+  static void unless(boolean ok, String line) {
+    if (!ok) {
+      System.out.println(line);
+      org.junit.jupiter.api.Assumptions.abort(line);
+    }
+  }
 }

@@ -61,13 +61,11 @@ public final class MetricsServer implements AutoCloseable {
     this.http = http;
   }
 
-  /** Starts serving {@code status} on {@code at} with the default limits. */
-  public static MetricsServer start(InetSocketAddress at, Status status) throws IOException {
-    return start(at, status, HttpServer.Limits.defaults());
-  }
-
-  public static MetricsServer start(InetSocketAddress at, Status status, HttpServer.Limits limits)
-      throws IOException {
+  /**
+   * A fresh registry for {@link #start}: made first when the process's meters must exist before the
+   * server (the index's are handed to the index server as it starts).
+   */
+  public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // two names Prometheus's own linter (promtool check metrics) rejects: an abbreviated unit,
     // and _count on a gauge; what they say is also in process_cpu_usage and the JVM's info
@@ -75,6 +73,24 @@ public final class MetricsServer implements AutoCloseable {
         .config()
         .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
         .meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
+    return registry;
+  }
+
+  /** Starts serving {@code status} on {@code at}, with a fresh registry and the default limits. */
+  public static MetricsServer start(InetSocketAddress at, Status status) throws IOException {
+    return start(at, newRegistry(), status, HttpServer.Limits.defaults());
+  }
+
+  /**
+   * Starts serving {@code status} and the meters of {@code registry} (from {@link #newRegistry}) on
+   * {@code at}; the JVM's meters are added.
+   */
+  public static MetricsServer start(
+      InetSocketAddress at,
+      PrometheusMeterRegistry registry,
+      Status status,
+      HttpServer.Limits limits)
+      throws IOException {
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
