@@ -102,21 +102,22 @@ class PeerMetricsTest {
       await("Prometheus scrapes both peers after the workload")
           .atMost(Duration.ofSeconds(60))
           .until(() -> prometheus.scrapedAllAfter(workloadEnd));
-      assertThat(prometheus.query("peershare_peer_bytes_served_total{job=\"mai\"}"))
+      assertThat(prometheus.latest("peershare_peer_bytes_served_total{job=\"mai\"}"))
           .contains(3.0 * MIB + 5);
-      assertThat(prometheus.query("peershare_peer_shared_contents{job=\"mai\"}")).contains(2.0);
-      assertThat(prometheus.query("peershare_peer_bytes_downloaded_total{job=\"jeff\"}"))
+      assertThat(prometheus.latest("peershare_peer_shared_contents{job=\"mai\"}")).contains(2.0);
+      assertThat(prometheus.latest("peershare_peer_bytes_downloaded_total{job=\"jeff\"}"))
           .contains(3.0 * MIB + 5);
-      assertThat(prometheus.query("peershare_peer_downloads_total{job=\"jeff\",result=\"ok\"}"))
+      assertThat(prometheus.latest("peershare_peer_downloads_total{job=\"jeff\",result=\"ok\"}"))
           .contains(1.0);
-      assertThat(prometheus.query("peershare_peer_downloads_total{job=\"jeff\",result=\"failed\"}"))
+      assertThat(
+              prometheus.latest("peershare_peer_downloads_total{job=\"jeff\",result=\"failed\"}"))
           .contains(1.0);
-      assertThat(prometheus.query("peershare_peer_piece_failures_total{job=\"jeff\"}"))
+      assertThat(prometheus.latest("peershare_peer_piece_failures_total{job=\"jeff\"}"))
           .contains(0.0);
-      assertThat(prometheus.query("peershare_peer_shared_contents{job=\"jeff\"}"))
+      assertThat(prometheus.latest("peershare_peer_shared_contents{job=\"jeff\"}"))
           .as("what it downloaded, it shares")
           .contains(1.0);
-      assertThat(prometheus.query("peershare_peer_connections{job=\"mai\"}")).contains(0.0);
+      assertThat(prometheus.latest("peershare_peer_connections{job=\"mai\"}")).contains(0.0);
     }
 
     for (URI at : List.of(maiAt, jeffAt)) {

@@ -21,8 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real Prometheus server (Debian's {@code prometheus}) scraping our {@code /metrics} every
- * second, on a free loopback port with its own scratch storage: what parses the exposition here is
+ * A real Prometheus server (Debian's {@code prometheus}) scraping our {@code /metrics} every two
+ * seconds, on a free loopback port with its own scratch storage: what parses the exposition here is
  * Prometheus's own parser, as in production. Also {@code promtool check metrics}, Prometheus's
  * linter for the text format. {@code scripts/metrics-prereqs.sh} installs both.
  */
@@ -32,12 +32,12 @@ final class Prometheus implements AutoCloseable {
 
   private final Process process;
   private final URI api;
-  private final Path log;
+  private final int targets;
 
-  private Prometheus(Process process, URI api, Path log) {
+  private Prometheus(Process process, URI api, int targets) {
     this.process = process;
     this.api = api;
-    this.log = log;
+    this.targets = targets;
   }
 
   static boolean installed() {
@@ -45,11 +45,14 @@ final class Prometheus implements AutoCloseable {
         && Files.isExecutable(Path.of("/usr/bin/promtool"));
   }
 
-  /** Starts Prometheus scraping each target (HOST:PORT) as job {@code name} every second. */
+  /**
+   * Starts Prometheus scraping each target (HOST:PORT) as job {@code name} every 2 s (with 2 s to
+   * answer: a cold JVM on a loaded machine may need more than one).
+   */
   static Prometheus start(Path dir, Map<String, InetSocketAddress> jobs) throws IOException {
     StringBuilder config =
         new StringBuilder(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n");
+            "global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\nscrape_configs:\n");
     jobs.forEach(
         (job, at) ->
             config
@@ -80,17 +83,19 @@ final class Prometheus implements AutoCloseable {
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    return new Prometheus(p, URI.create("http://127.0.0.1:" + port + "/"), log);
+    return new Prometheus(p, URI.create("http://127.0.0.1:" + port + "/"), jobs.size());
   }
 
-  /** True once Prometheus answers and has scraped every target after {@code afterSeconds}. */
+  /**
+   * True once Prometheus answers and has scraped every one of its {@code targets} successfully
+   * after {@code afterSeconds}. {@code up} has no series for a target not scraped yet, so the count
+   * is checked against what was configured, not against {@code count(up)}.
+   */
   boolean scrapedAllAfter(double afterSeconds) {
     try {
-      String body = get("api/v1/query?query=" + encode("min(timestamp(up == 1))"));
-      Optional<Double> t = value(body);
-      String count = get("api/v1/query?query=" + encode("count(up)"));
-      String up = get("api/v1/query?query=" + encode("count(up == 1)"));
-      return t.isPresent() && t.get() > afterSeconds && value(count).equals(value(up));
+      Optional<Double> t = query("min(timestamp(up == 1))");
+      Optional<Double> up = query("count(up == 1)");
+      return t.isPresent() && t.get() > afterSeconds && up.equals(Optional.of((double) targets));
     } catch (IOException | InterruptedException e) {
       return false; // not up yet
     }
@@ -101,9 +106,12 @@ final class Prometheus implements AutoCloseable {
     return value(get("api/v1/query?query=" + encode(promql)));
   }
 
-  /** Every series {@code promql} answers, each as its labels' text and its value. */
-  String queryRaw(String promql) throws IOException, InterruptedException {
-    return get("api/v1/query?query=" + encode(promql));
+  /**
+   * The latest value scraped of the one series {@code selector} picks. Read over the last minutes
+   * rather than now, so a scrape that failed since (it marks series stale) does not hide it.
+   */
+  Optional<Double> latest(String selector) throws IOException, InterruptedException {
+    return query("last_over_time(" + selector + "[5m])");
   }
 
   private String get(String path) throws IOException, InterruptedException {
@@ -152,10 +160,6 @@ final class Prometheus implements AutoCloseable {
     }
     String said = Files.readString(out).strip();
     return p.exitValue() == 0 && said.isEmpty() ? "" : "exit " + p.exitValue() + ": " + said;
-  }
-
-  String log() throws IOException {
-    return Files.readString(log);
   }
 
   @Override
