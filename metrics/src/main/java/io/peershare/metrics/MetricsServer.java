@@ -127,7 +127,10 @@ public final class MetricsServer implements AutoCloseable {
   private static HttpAnswer route(HttpQuery q, PrometheusMeterRegistry registry, Status status)
       throws IOException {
     return switch (q.path()) {
-      case "/metrics" -> Exposition.scrape(registry, q.accept());
+      case "/metrics" -> {
+        status.beforeScrape();
+        yield Exposition.scrape(registry, q.accept());
+      }
       case "/healthz" -> health(status.problem());
       case "/" -> HttpAnswer.html(status.page(q));
       case "/status.css" -> CSS;

@@ -23,4 +23,7 @@ public interface Status {
 
   /** Called about once a second, off the request path: time to sample what rates need. */
   default void tick(long nanoTime) {}
+
+  /** Called before each scrape of {@code /metrics}: time to register series seen since. */
+  default void beforeScrape() {}
 }
