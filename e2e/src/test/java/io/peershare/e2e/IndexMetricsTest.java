@@ -3,7 +3,10 @@ package io.peershare.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +138,44 @@ class IndexMetricsTest {
       assertThat(
               prometheus.latest("peershare_index_request_seconds_count{job=\"index\",type=\"O\"}"))
           .contains(1.0);
+    }
+  }
+
+  @Test
+  void hostileClientsOnTheMetricsPortStopNeitherItNorTheIndex() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) { // slowloris: half a request line, then nothing
+        Socket s = new Socket(metrics.getHost(), metrics.getPort());
+        s.getOutputStream().write("GET /metr".getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      try (Socket s = new Socket(metrics.getHost(), metrics.getPort())) {
+        OutputStream out = s.getOutputStream();
+        out.write("GET /metrics HTTP/1.1\r\nX-Big: ".getBytes(StandardCharsets.US_ASCII));
+        byte[] mib = new byte[1 << 20];
+        java.util.Arrays.fill(mib, (byte) 'a');
+        try {
+          out.write(mib); // the server may close before it has all of it
+        } catch (IOException e) {
+          // closed: what a 431 and a close look like from here
+        }
+      }
+      try (Socket s = new Socket(metrics.getHost(), metrics.getPort())) {
+        byte[] garbage = new byte[4096];
+        new java.util.Random(9).nextBytes(garbage);
+        s.getOutputStream().write(garbage);
+      }
+      share("mai", Loopback.randomFile(tmp.resolve("files").resolve("lorem"), 1000, 1));
+      Run list = Run.of(tmp, "list", "--index", index);
+      assertThat(list.exitCode()).isZero();
+      assertThat(list.out()).anySatisfy(l -> assertThat(l).startsWith("lorem\t"));
+      assertThat(Scrape.get(metrics.resolve("/healthz"), "*/*").statusCode()).isEqualTo(200);
+      assertThat(Scrape.text(metrics)).contains("peershare_index_registrations 1.0");
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
     }
   }
 
