@@ -1,22 +1,19 @@
 package io.peershare.metrics.index;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peershare.index.IndexEvents;
 import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexType;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The index server's counts, as it tells them ({@link IndexEvents}), on the request path of every
  * server thread at once: one {@link LongAdder} per request type and result, per drop reason, for
- * reply cache hits and expiries, and one Micrometer {@link Timer} per type (its histogram is a
- * fixed array of buckets). Nothing allocates and nothing locks per request.
+ * reply cache hits and expiries, and per type a histogram of {@code LongAdder} buckets ({@link
+ * RequestTimes}). Nothing allocates and nothing locks per request.
  *
  * <p>{@code peershare_index_requests_total{type, result}} has a series for every type's {@code ok}
  * from the start (so {@code rate()} sees the first requests); a type's error series is registered
@@ -38,29 +35,10 @@ public final class IndexMeters implements IndexEvents {
   private static final int RESULTS = 1 + CODES.length; // 0 is ok, 1 + ordinal an error
   private static final int[] SLOT = slots();
 
-  /** Bucket bounds of the request time histogram: from a cache-warm H to a stalled batch. */
-  static final Duration[] BUCKETS = {
-    Duration.ofNanos(10_000),
-    Duration.ofNanos(25_000),
-    Duration.ofNanos(50_000),
-    Duration.ofNanos(100_000),
-    Duration.ofNanos(250_000),
-    Duration.ofNanos(500_000),
-    Duration.ofMillis(1),
-    Duration.ofNanos(2_500_000),
-    Duration.ofMillis(5),
-    Duration.ofMillis(10),
-    Duration.ofMillis(25),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofSeconds(1),
-  };
-
-  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry registry;
   private final LongAdder[] requests = new LongAdder[TYPES.size() * RESULTS];
   private final boolean[] registered = new boolean[requests.length];
-  private final Timer[] timers = new Timer[TYPES.size()];
+  private final RequestTimes times = new RequestTimes(TYPES);
   private final LongAdder cacheHits = new LongAdder();
   private final LongAdder droppedSize = new LongAdder();
   private final LongAdder droppedRate = new LongAdder();
@@ -69,20 +47,15 @@ public final class IndexMeters implements IndexEvents {
   /**
    * Makes the meters and registers them in {@code registry}; hand it to the server as it starts.
    */
-  public IndexMeters(MeterRegistry registry) {
+  public IndexMeters(PrometheusMeterRegistry registry) {
     this.registry = registry;
     for (int i = 0; i < requests.length; i++) {
       requests[i] = new LongAdder();
     }
     for (int t = 0; t < TYPES.size(); t++) {
       register(t * RESULTS);
-      timers[t] =
-          Timer.builder("peershare.index.request")
-              .description("Time inside the index server per request, from its batch read to reply")
-              .tag("type", TYPES.get(t))
-              .serviceLevelObjectives(BUCKETS)
-              .register(registry);
     }
+    registry.getPrometheusRegistry().register(times);
     FunctionCounter.builder("peershare.index.dropped", droppedSize, LongAdder::sum)
         .tag("reason", "size")
         .description("Datagrams dropped without a reply, by reason")
@@ -106,7 +79,7 @@ public final class IndexMeters implements IndexEvents {
     if (cached) {
       cacheHits.increment(); // answered from a copy: no time worth a histogram
     } else {
-      timers[t].record(nanos, TimeUnit.NANOSECONDS);
+      times.record(t, nanos);
     }
   }
 
