@@ -52,24 +52,8 @@ public class IndexMetersBenchmark {
     public void setUp() {
       registry = MetricsServer.newRegistry();
       meters = new IndexMeters(registry);
-      Duration[] buckets = new Duration[15];
-      long[] ns = {
-        10_000,
-        25_000,
-        50_000,
-        100_000,
-        250_000,
-        500_000,
-        1_000_000,
-        2_500_000,
-        5_000_000,
-        10_000_000,
-        25_000_000,
-        50_000_000,
-        100_000_000,
-        250_000_000,
-        1_000_000_000
-      };
+      long[] ns = IndexMeters.bucketBoundsNanos();
+      Duration[] buckets = new Duration[ns.length];
       for (int i = 0; i < ns.length; i++) {
         buckets[i] = Duration.ofNanos(ns[i]);
       }

@@ -72,6 +72,11 @@ public final class IndexMeters implements IndexEvents {
         .register(registry);
   }
 
+  /** Upper bounds of the request time histogram's buckets, in nanoseconds (a copy). */
+  public static long[] bucketBoundsNanos() {
+    return RequestTimes.BOUNDS.clone();
+  }
+
   @Override
   public void answered(IndexType type, ErrorCode error, boolean cached, long nanos) {
     int t = SLOT[type.ordinal()];
