@@ -11,7 +11,8 @@
 # `peershare index --threads N` under the same load, one after the other. Last, a paced run:
 # PACED requests a second (default 20,000) for PACED_SECONDS against the index, answered %.
 # With METRICS=1, each round also runs the index with --metrics (its counters and histogram on
-# the request path) right after the index without, and prints both rates and CPU per reply.
+# the request path) beside the index without, after it in odd rounds and before it in even ones,
+# and prints both rates and CPU per reply.
 #
 # Environment: ROUNDS (or $1, default 3), THREADS, SOCKETS (64), INFLIGHT (2), WARMUP (3),
 # MEASURE (3), CONTENTS (1000), PROVIDERS (4: each S asks for 4 and gets 4), PACED (20000),
@@ -85,6 +86,12 @@ start_index() { # THREADS [more index options]
   exit 1
 }
 
+with_metrics() { # THREADS: the load's figures against the index with --metrics
+  start_index "$1" --metrics 127.0.0.1:0
+  load index
+  stop_server
+}
+
 . .mvn/jdk.sh
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -97,6 +104,10 @@ for round in $(seq 1 "$ROUNDS"); do
     start_echo "$t"
     e=$(load echo)
     stop_server
+    m=""
+    if [ "$METRICS" = 1 ] && [ $((round % 2)) = 0 ]; then
+      m=$(with_metrics "$t") # even rounds: the index with --metrics first
+    fi
     start_index "$t"
     i=$(load index)
     grep -i 'transport' "$work/index.out" "$work/index.err" 2>/dev/null | head -1 >"$work/transport" || true
@@ -108,9 +119,7 @@ for round in $(seq 1 "$ROUNDS"); do
       "$((2 * ep + 1000))" "$ec" "$ic" "$(awk -v a="$ic" -v b="$ec" 'BEGIN{printf "%.2f", b/a}')" \
       "$( [ "$(field lost "$i")$(field errors "$i")$(field bad "$i")" = 000 ] || echo "  (index: $i)")"
     if [ "$METRICS" = 1 ]; then
-      start_index "$t" --metrics 127.0.0.1:0
-      m=$(load index)
-      stop_server
+      [ -n "$m" ] || m=$(with_metrics "$t")
       mr=$(field rate "$m") mc=$(field server_cpu_us_per_reply "$m")
       printf '%-5s %-7s with --metrics: %9s/s = %s of without; server CPU per reply %5s us = %s of without%s\n' \
         "$round" "$t" "$mr" "$(awk -v a="$mr" -v b="$ir" 'BEGIN{printf "%.3f", a/b}')" "$mc" \
