@@ -10,6 +10,9 @@
 # server thread count (THREADS, default "1 2") runs the echo server and then the real
 # `peershare index --threads N` under the same load, one after the other. Last, a paced run:
 # PACED requests a second (default 20,000) for PACED_SECONDS against the index, answered %.
+# With METRICS=1, each round also runs the index with --metrics (its counters and histogram on
+# the request path) beside the index without, after it in odd rounds and before it in even ones,
+# and prints both rates and CPU per reply.
 #
 # Environment: ROUNDS (or $1, default 3), THREADS, SOCKETS (64), INFLIGHT (2), WARMUP (3),
 # MEASURE (3), CONTENTS (1000), PROVIDERS (4: each S asks for 4 and gets 4), PACED (20000),
@@ -30,6 +33,7 @@ CONTENTS=${CONTENTS:-1000}
 PROVIDERS=${PROVIDERS:-4}
 PACED=${PACED:-20000}
 PACED_SECONDS=${PACED_SECONDS:-10}
+METRICS=${METRICS:-0}
 
 out=bench/target/c
 mkdir -p "$out"
@@ -67,9 +71,11 @@ start_echo() {
   "$out/echo" 127.0.0.1 "$port" "$reply_bytes" "$1" >"$work/echo.out" 2>&1 &
   server=$!
 }
-start_index() {
+start_index() { # THREADS [more index options]
+  local threads=$1
+  shift
   # exec: $! is the JVM itself, so stop_server reaches it
-  (exec ./peershare index --bind 127.0.0.1 --port "$port" --threads "$1") \
+  (exec ./peershare index --bind 127.0.0.1 --port "$port" --threads "$threads" "$@") \
     >"$work/index.out" 2>"$work/index.err" &
   server=$!
   for _ in $(seq 1 100); do
@@ -78,6 +84,12 @@ start_index() {
   done
   echo "the index did not start: $(cat "$work/index.err")" >&2
   exit 1
+}
+
+with_metrics() { # THREADS: the load's figures against the index with --metrics
+  start_index "$1" --metrics 127.0.0.1:0
+  load index
+  stop_server
 }
 
 . .mvn/jdk.sh
@@ -92,6 +104,10 @@ for round in $(seq 1 "$ROUNDS"); do
     start_echo "$t"
     e=$(load echo)
     stop_server
+    m=""
+    if [ "$METRICS" = 1 ] && [ $((round % 2)) = 0 ]; then
+      m=$(with_metrics "$t") # even rounds: the index with --metrics first
+    fi
     start_index "$t"
     i=$(load index)
     grep -i 'transport' "$work/index.out" "$work/index.err" 2>/dev/null | head -1 >"$work/transport" || true
@@ -102,6 +118,14 @@ for round in $(seq 1 "$ROUNDS"); do
       "$er" "$ir" "$(awk -v a="$ir" -v b="$er" 'BEGIN{printf "%.2f", a/b}')" "$ep" "$ip" \
       "$((2 * ep + 1000))" "$ec" "$ic" "$(awk -v a="$ic" -v b="$ec" 'BEGIN{printf "%.2f", b/a}')" \
       "$( [ "$(field lost "$i")$(field errors "$i")$(field bad "$i")" = 000 ] || echo "  (index: $i)")"
+    if [ "$METRICS" = 1 ]; then
+      [ -n "$m" ] || m=$(with_metrics "$t")
+      mr=$(field rate "$m") mc=$(field server_cpu_us_per_reply "$m")
+      printf '%-5s %-7s with --metrics: %9s/s = %s of without; server CPU per reply %5s us = %s of without%s\n' \
+        "$round" "$t" "$mr" "$(awk -v a="$mr" -v b="$ir" 'BEGIN{printf "%.3f", a/b}')" "$mc" \
+        "$(awk -v a="$mc" -v b="$ic" 'BEGIN{printf "%.3f", a/b}')" \
+        "$( [ "$(field lost "$m")$(field errors "$m")$(field bad "$m")" = 000 ] || echo "  (index: $m)")"
+    fi
   done
 done
 sed 's/^[^:]*://' "$work/transport" | sed 's/^/index: /'

@@ -18,38 +18,49 @@ final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress
   }
 
   static InetSocketAddress parse(String value) {
+    return parse(value, DEFAULT_PORT, 1, "127.0.0.1:3000 or [::1]:3000");
+  }
+
+  /**
+   * Parses {@code HOST:PORT} with the port in {@code [minPort, 65535]}; {@code HOST} alone takes
+   * {@code defaultPort}, or is refused when that is -1.
+   */
+  static InetSocketAddress parse(String value, int defaultPort, int minPort, String example) {
     String host;
     String port;
     if (value.startsWith("[")) {
       int close = value.indexOf(']');
       if (close < 0) {
-        throw bad(value);
+        throw bad(value, example);
       }
       host = value.substring(1, close);
       String rest = value.substring(close + 1);
       port =
           rest.isEmpty()
-              ? String.valueOf(DEFAULT_PORT)
+              ? (defaultPort < 0 ? null : String.valueOf(defaultPort))
               : rest.startsWith(":") ? rest.substring(1) : null;
     } else {
       int colon = value.lastIndexOf(':');
       if (colon >= 0 && value.indexOf(':') != colon) {
-        throw bad(value); // bare IPv6 needs brackets
+        throw bad(value, example); // bare IPv6 needs brackets
       }
       host = colon < 0 ? value : value.substring(0, colon);
-      port = colon < 0 ? String.valueOf(DEFAULT_PORT) : value.substring(colon + 1);
+      port =
+          colon >= 0
+              ? value.substring(colon + 1)
+              : defaultPort < 0 ? null : String.valueOf(defaultPort);
     }
     if (host.isEmpty() || port == null) {
-      throw bad(value);
+      throw bad(value, example);
     }
     int p;
     try {
       p = Integer.parseInt(port);
     } catch (NumberFormatException e) {
-      throw bad(value);
+      throw bad(value, example);
     }
-    if (p < 1 || p > 65535) {
-      throw bad(value);
+    if (p < minPort || p > 65535) {
+      throw bad(value, example);
     }
     InetSocketAddress a = new InetSocketAddress(host, p);
     if (a.isUnresolved()) {
@@ -58,8 +69,8 @@ final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress
     return a;
   }
 
-  private static CommandLine.TypeConversionException bad(String value) {
+  private static CommandLine.TypeConversionException bad(String value, String example) {
     return new CommandLine.TypeConversionException(
-        "'" + value + "' is not HOST:PORT (for example 127.0.0.1:3000 or [::1]:3000)");
+        "'" + value + "' is not HOST:PORT (for example " + example + ")");
   }
 }

@@ -1,14 +1,24 @@
 package io.peershare.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peershare.index.IndexServer;
+import io.peershare.index.MemoryRegistry;
 import io.peershare.index.tracker.TrackerServer;
+import io.peershare.metrics.MetricsServer;
+import io.peershare.metrics.index.IndexMeters;
+import io.peershare.metrics.index.IndexStatus;
+import io.peershare.protocol.Addresses;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code peershare index}: runs an index server until SIGINT or SIGTERM. */
@@ -67,6 +77,8 @@ final class IndexCommand implements Callable<Integer> {
               + " tracker each. Default: one per core, here ${DEFAULT-VALUE}.")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Mixin MetricsOption metrics = new MetricsOption();
+
   @Override
   public Integer call() throws Exception {
     UsageException.inRange("--port", port, 0, 65535, "");
@@ -87,6 +99,15 @@ final class IndexCommand implements Callable<Integer> {
             .withPort(port)
             .withLease(Duration.ofSeconds(leaseSeconds))
             .withThreads(threads);
+    MemoryRegistry store = new MemoryRegistry(config.lease().toMillis(), config.limits());
+    PrometheusMeterRegistry meterRegistry = null;
+    IndexMeters meters = null;
+    if (metrics.at != null) {
+      // the meters exist before the server: it tells them every request from its first
+      meterRegistry = MetricsServer.newRegistry();
+      meters = new IndexMeters(meterRegistry);
+      config = config.withEvents(meters);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     // the tracker first: when its port is taken, nothing else has started (one line of error)
     TrackerServer tracker = null;
@@ -107,7 +128,7 @@ final class IndexCommand implements Callable<Integer> {
     }
     IndexServer server;
     try {
-      server = new IndexServer(config).start();
+      server = new IndexServer(config, store).start();
     } catch (IOException | RuntimeException e) {
       if (tracker != null) {
         tracker.close();
@@ -117,16 +138,56 @@ final class IndexCommand implements Callable<Integer> {
       }
       throw e;
     }
+    IndexStatus status = null;
+    MetricsServer metricsServer = null;
+    if (meters != null) {
+      TrackerServer t = tracker;
+      status =
+          new IndexStatus(
+              meters,
+              store,
+              new IndexStatus.Facts(
+                  Addresses.format(server.localAddress()),
+                  server.isNativeTransport()
+                      ? "epoll, "
+                          + server.threads()
+                          + (server.threads() == 1 ? " thread" : " threads")
+                      : "Java NIO",
+                  leaseSeconds,
+                  t == null ? null : Addresses.format(t.localAddress())),
+              t == null ? null : t::totals,
+              Clock.systemUTC());
+      try {
+        metricsServer =
+            metrics.start(
+                meterRegistry, status, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        if (tracker != null) {
+          tracker.close();
+        }
+        throw e;
+      }
+    }
     TrackerServer trackerToClose = tracker;
+    IndexStatus statusToStop = status;
+    MetricsServer metricsToClose = metricsServer;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  // SIGINT / SIGTERM: stop serving, then let main return
+                  // SIGINT / SIGTERM: stop serving, then let main return; /healthz answers 503
+                  // while the index stops
+                  if (statusToStop != null) {
+                    statusToStop.stopping();
+                  }
                   if (trackerToClose != null) {
                     trackerToClose.close();
                   }
                   server.close();
+                  if (metricsToClose != null) {
+                    metricsToClose.close();
+                  }
                   stopped.countDown();
                 },
                 "peershare-index-shutdown"));

@@ -1,5 +1,7 @@
 package io.peershare.cli;
 
+import io.peershare.metrics.MetricsServer;
+import io.peershare.metrics.peer.PeerStatus;
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
@@ -42,6 +44,7 @@ final class PeerCommand implements Callable<Integer> {
   @Mixin PeerOptions.Index index = new PeerOptions.Index();
   @Mixin PeerOptions.Serving serving = new PeerOptions.Serving();
   @Mixin PeerOptions.Downloading downloading = new PeerOptions.Downloading();
+  @Mixin MetricsOption metrics = new MetricsOption();
 
   @Override
   public Integer call() throws Exception {
@@ -49,8 +52,11 @@ final class PeerCommand implements Callable<Integer> {
     DownloadOptions download = downloading.toOptions();
     Path folder = Folders.requireWritableDir(dir);
     PeerConfig config = new PeerConfig(name, index.index, folder, serve, download);
-    try (PeerNode node = PeerNode.start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "peershare-peer-shutdown"));
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    try (PeerNode node = PeerNode.start(config);
+        MetricsServer metricsServer = metrics.start(new PeerStatus(node), out)) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> stop(node, metricsServer), "peershare-peer-shutdown"));
       if (Terminals.interactive()) {
         try (TerminalConsole console =
             new TerminalConsole(
@@ -60,11 +66,18 @@ final class PeerCommand implements Callable<Integer> {
       } else {
         BufferedReader in =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         new Shell(node, Console.of(in, out)).run();
       }
     }
     return 0;
+  }
+
+  /** SIGINT / SIGTERM: deregister and stop serving, then stop the metrics server. */
+  static void stop(PeerNode node, MetricsServer metricsServer) {
+    node.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
   }
 
   /** Checks on the folder a peer shares from, made before anything is sent. */

@@ -1,5 +1,7 @@
 package io.peershare.cli;
 
+import io.peershare.metrics.MetricsServer;
+import io.peershare.metrics.peer.PeerStatus;
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
@@ -7,6 +9,7 @@ import io.peershare.peer.serve.ServeOptions;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +52,7 @@ final class ShareCommand implements Callable<Integer> {
 
   @Mixin PeerOptions.Index index = new PeerOptions.Index();
   @Mixin PeerOptions.Serving serving = new PeerOptions.Serving();
+  @Mixin MetricsOption metrics = new MetricsOption();
 
   @Override
   public Integer call() throws Exception {
@@ -82,11 +86,18 @@ final class ShareCommand implements Callable<Integer> {
             DownloadOptions.defaults());
     CountDownLatch stop = new CountDownLatch(1);
     PeerNode node = PeerNode.start(config);
+    MetricsServer metricsServer;
+    try {
+      metricsServer = metrics.start(new PeerStatus(node), out);
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  node.close(); // deregisters everything (Q) and stops serving
+                  PeerCommand.stop(node, metricsServer); // deregisters everything (Q) first
                   stop.countDown();
                 },
                 "peershare-share-shutdown"));
@@ -97,7 +108,7 @@ final class ShareCommand implements Callable<Integer> {
         out.flush();
       }
     } catch (Exception e) {
-      node.close();
+      PeerCommand.stop(node, metricsServer);
       throw e;
     }
     stop.await();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -185,6 +186,21 @@ final class PeershareProcess implements AutoCloseable {
 
   private String alive() {
     return process.isAlive() ? "" : " and exited with " + process.exitValue();
+  }
+
+  /** The first group of the first line of standard output matching {@code regex}, once it shows. */
+  String awaitOutGroup(String regex) {
+    int line = awaitOut(regex);
+    Matcher m = Pattern.compile(regex).matcher(stdout().get(line));
+    if (!m.find()) {
+      throw new AssertionError("no match in a line that matched " + regex);
+    }
+    return m.group(1);
+  }
+
+  /** Where {@code --metrics} serves, from the line the command prints: http://HOST:PORT/. */
+  java.net.URI metricsUrl() {
+    return java.net.URI.create(awaitOutGroup("^metrics on (http://\\S+/) "));
   }
 
   int outLines() {

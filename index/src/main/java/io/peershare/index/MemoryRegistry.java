@@ -371,6 +371,16 @@ public final class MemoryRegistry implements Registry {
     return leaseMillis;
   }
 
+  @Override
+  public Counts counts() {
+    lock.lock();
+    try {
+      return new Counts(size, contents.size(), peers.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The operations as a batch runs them: no full sweep first; the caller holds the lock. */
   private final class InBatch implements Registry {
     @Override

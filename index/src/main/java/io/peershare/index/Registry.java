@@ -8,6 +8,7 @@ import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -117,6 +118,31 @@ public interface Registry {
 
   /** How long a registration lives without R or K, in milliseconds. */
   long leaseMillis();
+
+  /**
+   * Registrations, contents and peers right now, for metrics and the status page: read when they
+   * are scraped or drawn, never on the request path. A store that cannot count contents or peers
+   * cheaply answers -1 for them.
+   */
+  default Counts counts() {
+    return new Counts(size(), -1, -1);
+  }
+
+  /**
+   * Empty while the store answers; else why not, in a few words (a remote store out of reach). The
+   * index's health check ({@code /healthz}) answers 503 with it.
+   */
+  default Optional<String> problem() {
+    return Optional.empty();
+  }
+
+  /** What the store is, in a few words, for the status page: {@code memory}. */
+  default String describe() {
+    return "memory";
+  }
+
+  /** Live registrations, contents with at least one, and peers with at least one (-1: unknown). */
+  record Counts(int registrations, int contents, int peers) {}
 
   /** The answer to a locate: the content's size and digest and where to get it. */
   record Located(long size, Digest digest, List<Provider> providers) {

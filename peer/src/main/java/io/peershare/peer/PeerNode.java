@@ -8,6 +8,8 @@ import io.peershare.peer.index.IndexClient;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.serve.ContentServer;
 import io.peershare.peer.serve.ManifestCache;
+import io.peershare.peer.serve.ServeCounts;
+import io.peershare.peer.serve.Serving;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.ErrorCode;
@@ -43,6 +45,7 @@ public final class PeerNode implements AutoCloseable {
   private final ManifestCache manifests;
   private final Downloader downloader;
   private final LeaseKeeper leases;
+  private final Downloads downloads = new Downloads();
   private volatile boolean sentRegister;
   private boolean closed;
 
@@ -195,6 +198,26 @@ public final class PeerNode implements AutoCloseable {
     return server.shared();
   }
 
+  /** What this peer shares, each with what it has served so far. */
+  public List<Serving> serving() {
+    return server.serving();
+  }
+
+  /** What this peer has served since it started, all contents together. */
+  public ServeCounts served() {
+    return server.counts();
+  }
+
+  /** Connections to this peer's content server open now. */
+  public int openConnections() {
+    return server.openConnections();
+  }
+
+  /** This peer's downloads: under way, and counts since it started. */
+  public Downloads downloads() {
+    return downloads;
+  }
+
   /** Every content the index lists whose name contains {@code filter}. */
   public List<IndexMessage.ListingEntry> list(String filter) throws IOException, IndexException {
     return index.listAll(filter);
@@ -218,7 +241,15 @@ public final class PeerNode implements AutoCloseable {
     if (server.find(content).isPresent()) {
       throw new SharingException("you already have and share '" + content + "'");
     }
-    Downloaded done = fetch(index, name(), content, config.dir(), downloader, progress);
+    ProgressListener watched = downloads.begin(content, progress);
+    boolean ok = false;
+    Downloaded done;
+    try {
+      done = fetch(index, name(), content, config.dir(), downloader, watched);
+      ok = true;
+    } finally {
+      downloads.end(watched, ok);
+    }
     return register(content, done.file(), done.manifest());
   }
 
@@ -294,6 +325,11 @@ public final class PeerNode implements AutoCloseable {
     public void onIndexMove(Runnable round) {
       index.onMove(to -> round.run());
     }
+  }
+
+  /** False once {@link #close} has begun. */
+  public synchronized boolean isOpen() {
+    return !closed;
   }
 
   /** Deregisters everything ({@code Q}) and closes the servers; safe to call twice. */

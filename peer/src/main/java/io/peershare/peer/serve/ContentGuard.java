@@ -50,13 +50,24 @@ final class ContentGuard {
   private record State(Trust trust, FileStamp stamp) {}
 
   private final SharedContent content;
+  private final ServeCounts.Content served;
   private final Clock clock;
   private final Executor background;
   private final AtomicBoolean proving = new AtomicBoolean();
   private volatile State state;
 
   ContentGuard(SharedContent content, FileStamp stamp, Clock clock, Executor background) {
+    this(content, stamp, clock, background, ServeCounts.Content.detached());
+  }
+
+  ContentGuard(
+      SharedContent content,
+      FileStamp stamp,
+      Clock clock,
+      Executor background,
+      ServeCounts.Content served) {
     this.content = content;
+    this.served = served;
     this.clock = clock;
     this.background = background;
     this.state = new State(stamp.isRacy(clock.instant()) ? Trust.UNPROVEN : Trust.PROVEN, stamp);
@@ -68,6 +79,11 @@ final class ContentGuard {
 
   Manifest manifest() {
     return content.manifest();
+  }
+
+  /** What has been served of this content. */
+  ServeCounts.Content served() {
+    return served;
   }
 
   /** Looks at the file now and says how (and whether) to serve it. */

@@ -32,6 +32,7 @@ public final class ContentServer implements AutoCloseable {
   private final Clock clock;
   private final ByteRateLimiter uploadLimit;
   private final OpenConnections connections;
+  private final ServeCounts counts = new ServeCounts();
   private final Executor background = r -> Thread.ofVirtual().name("peershare-rehash").start(r);
   private final Map<ContentName, Entry> shared = new LinkedHashMap<>(); // guarded by this
   private PortListener sharedPort; // guarded by this; created at the first share
@@ -92,7 +93,9 @@ public final class ContentServer implements AutoCloseable {
         listener = sharedPort;
       }
       SharedContent sc = new SharedContent(content, abs, manifest, listener.port());
-      shared.put(content, new Entry(new ContentGuard(sc, stamp, clock, background), own));
+      shared.put(
+          content,
+          new Entry(new ContentGuard(sc, stamp, clock, background, counts.newContent()), own));
       return sc;
     }
   }
@@ -135,6 +138,21 @@ public final class ContentServer implements AutoCloseable {
       list.add(e.guard().content());
     }
     return List.copyOf(list);
+  }
+
+  /** What is shared, in the order it was shared, each with what it has served so far. */
+  public synchronized List<Serving> serving() {
+    List<Serving> list = new ArrayList<>(shared.size());
+    for (Entry e : shared.values()) {
+      ServeCounts.Content c = e.guard().served();
+      list.add(new Serving(e.guard().content(), c.bytes(), c.downloads()));
+    }
+    return List.copyOf(list);
+  }
+
+  /** What has been served since the server started, all contents together (unshared ones too). */
+  public ServeCounts counts() {
+    return counts;
   }
 
   public synchronized Optional<SharedContent> find(ContentName content) {

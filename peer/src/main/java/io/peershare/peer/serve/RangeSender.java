@@ -104,6 +104,7 @@ final class RangeSender {
           k = copyWhenFull(file, at, (int) Math.min(COPY_CHUNK, n - sent), out);
         }
         sent += k;
+        guard.served().sent(k);
         progress.run();
       }
       pos += n;
@@ -141,6 +142,7 @@ final class RangeSender {
         limiter.acquire(n);
         Answers.write(out, TransferCodec.frameHeader(n));
         Answers.write(out, piece.slice(p, n));
+        guard.served().sent(n);
         progress.run();
         p += n;
       }

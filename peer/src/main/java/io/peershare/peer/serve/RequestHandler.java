@@ -85,6 +85,7 @@ final class RequestHandler {
       Answers.error(out, ErrorCode.CONFLICT, check.reason());
     } else {
       Answers.write(out, TransferCodec.encodeManifest(guard.manifest()));
+      guard.served().manifestAnswered();
     }
   }
 

@@ -77,6 +77,38 @@ class ContentServerTest {
     }
   }
 
+  @ParameterizedTest(name = "trusted={0}")
+  @ValueSource(booleans = {true, false})
+  void countsWhatItServesPerContentAndInAll(boolean trusted) throws IOException {
+    Path file = Fixture.write(dir, "movie.bin", data);
+    Path other = Fixture.write(dir, "other.bin", TestBytes.random(1000, 7));
+    Manifest m = Manifest.of(file);
+    Manifest o = Manifest.of(other);
+    try (ContentServer server = server(trusted)) {
+      int port = server.share(ContentName.of("movie"), file, m).port();
+      int otherPort = server.share(ContentName.of("other"), other, o).port();
+      RawClient.manifest(port, "movie", m.digest(), m.size());
+      RawClient.download(port, "movie", m.digest(), 0, 0);
+      RawClient.download(port, "movie", m.digest(), 10, 90);
+      RawClient.download(otherPort, "other", o.digest(), 0, 0);
+      RawClient.download(port, "movie", m.digest(), Fixture.SIZE + 1, 0); // refused: no bytes
+      RawClient.manifest(port, "movie", Digest.of(new byte[32]), m.size()); // not found
+
+      assertThat(server.serving())
+          .extracting(
+              s -> s.content().content().toString(), Serving::bytesServed, Serving::downloadsServed)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("movie", (long) Fixture.SIZE + 90, 1L),
+              org.assertj.core.groups.Tuple.tuple("other", 1000L, 0L));
+      assertThat(server.counts().bytes()).isEqualTo(Fixture.SIZE + 90 + 1000L);
+      assertThat(server.counts().downloads()).isEqualTo(1);
+
+      server.unshare(ContentName.of("movie")); // totals only grow: they back Prometheus counters
+      assertThat(server.serving()).hasSize(1);
+      assertThat(server.counts().bytes()).isEqualTo(Fixture.SIZE + 90 + 1000L);
+    }
+  }
+
   @Test
   void offsetAtTheEndGetsTheEndFrameAlone() throws IOException {
     Path file = Fixture.write(dir, "movie.bin", data);
