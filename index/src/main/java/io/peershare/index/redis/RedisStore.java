@@ -1,0 +1,213 @@
+package io.peershare.index.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One connection to a Redis deployment, standalone (with or without TLS) or a Redis Cluster,
+ * through Lettuce: commands are pipelined on one connection per node, so many requests in flight
+ * share round trips. Commands fail rather than wait when the store is away (a command timeout, and
+ * commands refused while disconnected); Lettuce reconnects by itself, so the node recovers when the
+ * store comes back. Thread-safe.
+ */
+public final class RedisStore implements AutoCloseable {
+  /** How long one command may take before it fails. */
+  static final Duration COMMAND_TIMEOUT = Duration.ofMillis(400);
+
+  /** How long connecting and its handshake may take. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How long a caller waits for a whole operation (several commands) before giving up. */
+  public static final Duration OPERATION_TIMEOUT = Duration.ofMillis(900);
+
+  private final StoreUrl url;
+  private final AbstractRedisClient client;
+  private final StatefulConnection<byte[], byte[]> connection;
+  private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+  private RedisStore(
+      StoreUrl url,
+      AbstractRedisClient client,
+      StatefulConnection<byte[], byte[]> connection,
+      RedisClusterAsyncCommands<byte[], byte[]> commands) {
+    this.url = url;
+    this.client = client;
+    this.connection = connection;
+    this.commands = commands;
+  }
+
+  /**
+   * Connects and checks the store answers.
+   *
+   * @throws StoreException with a one-line reason when it cannot be reached
+   */
+  public static RedisStore connect(StoreUrl url) {
+    if (url.kind() == StoreUrl.Kind.MEMORY) {
+      throw new IllegalArgumentException("the memory store needs no connection");
+    }
+    List<RedisURI> uris = url.nodes().stream().map(n -> uri(url, n)).toList();
+    SocketOptions socket =
+        SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+    TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+    AbstractRedisClient client = null;
+    try {
+      if (url.kind() == StoreUrl.Kind.CLUSTER) {
+        RedisClusterClient c = RedisClusterClient.create(uris);
+        c.setOptions(
+            ClusterClientOptions.builder()
+                .socketOptions(socket)
+                .timeoutOptions(timeouts)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .topologyRefreshOptions(
+                    ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .build())
+                .build());
+        client = c;
+        var conn = c.connect(ByteArrayCodec.INSTANCE);
+        return checked(new RedisStore(url, c, conn, conn.async()));
+      }
+      RedisClient c = RedisClient.create(uris.get(0));
+      c.setOptions(
+          ClientOptions.builder()
+              .socketOptions(socket)
+              .timeoutOptions(timeouts)
+              .protocolVersion(ProtocolVersion.RESP2)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .build());
+      client = c;
+      var conn = c.connect(ByteArrayCodec.INSTANCE);
+      return checked(new RedisStore(url, c, conn, conn.async()));
+    } catch (RedisException | StoreException e) {
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+      }
+      throw new StoreException("cannot reach the store " + url + ": " + reason(e), e);
+    }
+  }
+
+  private static RedisStore checked(RedisStore s) {
+    s.await(s.commands.ping().toCompletableFuture());
+    return s;
+  }
+
+  private static RedisURI uri(StoreUrl url, StoreUrl.HostPort n) {
+    RedisURI.Builder b =
+        RedisURI.builder()
+            .withHost(n.host())
+            .withPort(n.port())
+            .withSsl(url.tls())
+            .withTimeout(CONNECT_TIMEOUT); // the handshake; commands have their own timeout
+    if (url.kind() == StoreUrl.Kind.STANDALONE) {
+      b.withDatabase(url.database());
+    }
+    if (url.password() != null) {
+      if (url.user() != null) {
+        b.withAuthentication(url.user(), url.password());
+      } else {
+        b.withPassword(url.password().toCharArray());
+      }
+    }
+    return b.build();
+  }
+
+  /** The deepest message: Lettuce wraps the one that says what happened. */
+  static String reason(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().get();
+  }
+
+  public StoreUrl url() {
+    return url;
+  }
+
+  public boolean isCluster() {
+    return url.kind() == StoreUrl.Kind.CLUSTER;
+  }
+
+  /** The async commands; on a cluster each is routed to the node that owns its key. */
+  public RedisClusterAsyncCommands<byte[], byte[]> commands() {
+    return commands;
+  }
+
+  /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
+  <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    CompletableFuture<T> first = commands.<T>evalsha(s.sha, type, keys, args).toCompletableFuture();
+    return first.exceptionallyCompose(
+        e ->
+            unwrap(e) instanceof RedisNoScriptException
+                ? commands.<T>eval(s.source, type, keys, args).toCompletableFuture()
+                : CompletableFuture.failedFuture(e));
+  }
+
+  /** Waits for {@code f} at most {@link #OPERATION_TIMEOUT}; store failures become unchecked. */
+  public <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new StoreException("the store did not answer within " + OPERATION_TIMEOUT, e);
+    } catch (ExecutionException e) {
+      throw failure(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted waiting for the store", e);
+    }
+  }
+
+  static RuntimeException failure(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof StoreException s) {
+      return s;
+    }
+    if (e instanceof RuntimeException r && !(e instanceof RedisException)) {
+      return r; // a bug of ours, not the store's: keep it as it is
+    }
+    return new StoreException("store failure: " + reason(e), e);
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}
