@@ -24,15 +24,43 @@ public final class CookieJar {
   /** Buckets one secret is used for; more than the grace, so only two secrets are ever needed. */
   static final int BUCKETS_PER_SECRET = 60;
 
-  private final RandomGenerator random;
+  private final CookieSecrets secrets;
   private final byte[] input = new byte[16 + 2 + 8];
   private long epoch = Long.MIN_VALUE;
   private Mac current;
   private Mac previous;
+  private byte[] currentSecret;
+  private byte[] previousSecret;
 
   /** {@code random} makes the secrets: a {@code SecureRandom} in production, seeded in tests. */
   public CookieJar(RandomGenerator random) {
-    this.random = random;
+    this(CookieSecrets.random(random));
+  }
+
+  /** Secrets from {@code secrets}: shared by every node of one registry. */
+  public CookieJar(CookieSecrets secrets) {
+    this.secrets = secrets;
+  }
+
+  /**
+   * Asks the secret source again for the two secrets in use and takes any that changed (nodes that
+   * disagreed, say after the store lost its data, settle on one). The server calls it between
+   * datagrams, so checking a cookie never waits for the source.
+   */
+  public synchronized void refresh() {
+    if (epoch == Long.MIN_VALUE) {
+      return;
+    }
+    byte[] c = secrets.secret(epoch);
+    if (!java.util.Arrays.equals(c, currentSecret)) {
+      currentSecret = c;
+      current = mac(c);
+    }
+    byte[] p = secrets.secret(epoch - 1);
+    if (!java.util.Arrays.equals(p, previousSecret)) {
+      previousSecret = p;
+      previous = mac(p);
+    }
   }
 
   /** The cookie for {@code client} at {@code nowMillis}. */
@@ -70,14 +98,23 @@ public final class CookieJar {
   private Mac macFor(long bucket, long now) {
     long e = Math.floorDiv(bucket, BUCKETS_PER_SECRET);
     if (e > epoch) {
-      previous = e == epoch + 1 ? current : newMac();
-      current = newMac();
+      if (e == epoch + 1) {
+        previous = current;
+        previousSecret = currentSecret;
+      } else {
+        previousSecret = secrets.secret(e - 1);
+        previous = mac(previousSecret);
+      }
+      currentSecret = secrets.secret(e);
+      current = mac(currentSecret);
       epoch = e;
     }
     if (e < epoch - 1 && bucket == now) {
       // the clock went back more than an hour: start over; clients fetch new cookies
-      previous = newMac();
-      current = newMac();
+      previousSecret = secrets.secret(e - 1);
+      previous = mac(previousSecret);
+      currentSecret = secrets.secret(e);
+      current = mac(currentSecret);
       epoch = e;
     }
     if (e == epoch) {
@@ -86,9 +123,7 @@ public final class CookieJar {
     return e == epoch - 1 ? previous : null;
   }
 
-  private Mac newMac() {
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
+  private static Mac mac(byte[] secret) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));

@@ -24,14 +24,30 @@ public final class DatagramHandler {
   private final RateLimiter limiter;
   private final CookieJar cookies;
   private final RequestExecutor executor;
+  private final SharedReplies shared;
+  private long lastSweep = Long.MIN_VALUE / 2;
+
+  /** How often {@link #tick} sweeps leases when the registry's own operations do not. */
+  static final long SWEEP_EVERY_MILLIS = 250;
 
   public DatagramHandler(
       Registry registry, CookieJar cookies, ReplyCache cache, RateLimiter limiter) {
+    this(registry, cookies, cache, limiter, null);
+  }
+
+  /** With {@code shared} (null for none): mutation replies shared with other nodes. */
+  public DatagramHandler(
+      Registry registry,
+      CookieJar cookies,
+      ReplyCache cache,
+      RateLimiter limiter,
+      SharedReplies shared) {
     this.registry = registry;
     this.cookies = cookies;
     this.cache = cache;
     this.limiter = limiter;
     this.executor = new RequestExecutor(registry, cookies);
+    this.shared = shared;
   }
 
   /** The reply to the first {@code length} bytes of {@code buf}, or null for none. */
@@ -66,12 +82,34 @@ public final class DatagramHandler {
       if (cached != null) {
         return cached;
       }
-      byte[] reply = answer(from, buf, length, requestId, maxReply, now);
+      boolean share = shared != null && keepMillis(type) == ReplyCache.LONG_KEEP_MILLIS;
+      if (share) {
+        byte[] first = shared.claim(from, buf, length, requestId);
+        if (first == SharedReplies.IN_PROGRESS) {
+          return null; // another node is at it; the client's next try gets its reply
+        }
+        if (first != null) {
+          cache.put(from, buf, length, first, keepMillis(type), now);
+          return first;
+        }
+      }
+      byte[] reply;
+      try {
+        reply = answer(from, buf, length, requestId, maxReply, now);
+      } catch (RuntimeException e) {
+        if (share) {
+          shared.release(from, buf, length, requestId);
+        }
+        throw e;
+      }
       if (reply != null && reply.length > maxReply) {
         return null; // cannot happen (Y is as long as H); the rule outranks the reply
       }
       if (reply != null) {
         cache.put(from, buf, length, reply, keepMillis(type), now);
+        if (share) {
+          shared.remember(from, buf, length, requestId, reply);
+        }
       }
       return reply;
     } catch (RuntimeException e) {
@@ -101,8 +139,12 @@ public final class DatagramHandler {
 
   /** Drops expired registrations and cached replies; the loop calls it between datagrams. */
   public void tick(long now) {
-    registry.expire(now);
     cache.purge(now);
+    if (now - lastSweep >= SWEEP_EVERY_MILLIS || now < lastSweep) {
+      lastSweep = now; // a shared registry's sweep is a round of store commands: not per batch
+      cookies.refresh();
+      registry.expire(now);
+    }
   }
 
   private static long keepMillis(IndexType type) {

@@ -139,17 +139,32 @@ public final class IndexServer implements AutoCloseable {
 
   /** A server over {@code registry}, whose lease then counts instead of the config's. */
   public IndexServer(Config config, Registry registry) {
+    this(config, registry, CookieSecrets.random(new SecureRandom()), null);
+  }
+
+  /**
+   * A server that is one node of a shared registry: cookie secrets and mutation replies shared with
+   * the other nodes ({@code shared} null for none).
+   */
+  public IndexServer(
+      Config config, Registry registry, CookieSecrets secrets, SharedReplies shared) {
     this.config = config;
-    this.handler = newHandler(registry, config.ratePerSecond());
+    this.handler = newHandler(registry, config.ratePerSecond(), secrets, shared);
   }
 
   /** The per-datagram pipeline the server runs, with production cookies and caches. */
   public static DatagramHandler newHandler(Registry registry, long ratePerSecond) {
+    return newHandler(registry, ratePerSecond, CookieSecrets.random(new SecureRandom()), null);
+  }
+
+  static DatagramHandler newHandler(
+      Registry registry, long ratePerSecond, CookieSecrets secrets, SharedReplies shared) {
     return new DatagramHandler(
         registry,
-        new CookieJar(new SecureRandom()),
+        new CookieJar(secrets),
         new ReplyCache(200_000, 64L << 20),
-        new RateLimiter(ratePerSecond, RateLimiter.DEFAULT_MAX_SOURCES));
+        new RateLimiter(ratePerSecond, RateLimiter.DEFAULT_MAX_SOURCES),
+        shared);
   }
 
   /** Binds the socket and starts the loop thread; returns this. */

@@ -108,39 +108,85 @@ public final class RedisRegistry implements Registry {
     byte[] p = utf8(peer);
     byte[] c = utf8(content);
     byte[] addr = ip.getAddress();
+    byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
+    digest.copyTo(meta, 8);
     return sweepIfDue(now)
-        .thenCompose(x -> checkTotal(now))
         .thenCompose(x -> claim(p, addr, c, now, true))
         .thenCompose(
-            claimed -> {
-              byte[] stamp = claimed.stamp();
-              byte[] value = providerValue(addr, tcpPort, stamp);
-              byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
-              digest.copyTo(meta, 8);
-              return store
-                  .<List<Object>>run(
-                      Script.REGISTER, ScriptOutputType.MULTI, Keys.contentKeys(c), p, value, meta)
-                  .thenCompose(
-                      r -> {
-                        String status = text(r.get(0));
-                        if (status.equals("OK")) {
-                          if (claimed.isNew()) {
-                            totalEstimate.incrementAndGet();
-                          }
-                          return listed(c);
-                        }
-                        ErrorCode code = ErrorCode.valueOf(status);
-                        CompletableFuture<?> undo =
-                            claimed.isNew()
-                                ? forget(p, List.of(c), List.of(stamp))
-                                : code == ErrorCode.ALREADY_REGISTERED
-                                    ? listed(c) // completes an R whose last step was lost
-                                    : done();
-                        return undo.thenCompose(
-                            y ->
-                                CompletableFuture.<Void>failedFuture(refusal(code, peer, content)));
-                      });
+            claimed ->
+                claimed.isNew()
+                    ? checkTotal(now)
+                        .exceptionallyCompose(
+                            e ->
+                                forget(p, List.of(c), List.of(claimed.stamp()))
+                                    .thenCompose(y -> failed(e)))
+                        .thenApply(x -> claimed)
+                    : CompletableFuture.completedFuture(claimed))
+        .thenCompose(claimed -> addToContent(p, addr, c, tcpPort, meta, claimed, peer, content))
+        .exceptionallyCompose(
+            e -> {
+              // a limit ranks after CONFLICT (the spec's order): look at the content first
+              Throwable t = RedisStore.unwrap(e);
+              return t instanceof RegistryException r && r.code() == ErrorCode.LIMIT
+                  ? conflictOr(c, meta, content, r)
+                  : failed(t);
             });
+  }
+
+  /** R, second step: the registration appears in its content; undone in the peer if refused. */
+  private CompletableFuture<Void> addToContent(
+      byte[] p,
+      byte[] addr,
+      byte[] c,
+      int tcpPort,
+      byte[] meta,
+      Claim claimed,
+      String peer,
+      String content) {
+    byte[] stamp = claimed.stamp();
+    return store
+        .<List<Object>>run(
+            Script.REGISTER,
+            ScriptOutputType.MULTI,
+            Keys.contentKeys(c),
+            p,
+            providerValue(addr, tcpPort, stamp),
+            meta)
+        .thenCompose(
+            r -> {
+              String status = text(r.get(0));
+              if (status.equals("OK")) {
+                if (claimed.isNew()) {
+                  totalEstimate.incrementAndGet();
+                }
+                return listed(c);
+              }
+              ErrorCode code = ErrorCode.valueOf(status);
+              CompletableFuture<?> undo =
+                  claimed.isNew()
+                      ? forget(p, List.of(c), List.of(stamp))
+                      : code == ErrorCode.ALREADY_REGISTERED
+                          ? listed(c) // completes an R whose last step was lost
+                          : done();
+              return undo.thenCompose(y -> failed(refusal(code, peer, content)));
+            });
+  }
+
+  private CompletableFuture<Void> conflictOr(
+      byte[] c, byte[] meta, String content, RegistryException limit) {
+    return redis
+        .hget(Keys.contentHash(c), META)
+        .toCompletableFuture()
+        .thenCompose(
+            m ->
+                failed(
+                    m != null && !Arrays.equals(m, meta)
+                        ? refusal(ErrorCode.CONFLICT, "", content)
+                        : limit));
+  }
+
+  private static <T> CompletableFuture<T> failed(Throwable t) {
+    return CompletableFuture.failedFuture(t);
   }
 
   private record Claim(boolean isNew, byte[] stamp) {}
@@ -192,6 +238,7 @@ public final class RedisRegistry implements Registry {
             : "'" + peer + "' already provides '" + content + "'");
   }
 
+  /** After a new claim (which the store's count already holds): LIMIT when the index is full. */
   private CompletableFuture<Void> checkTotal(long now) {
     CompletableFuture<Long> total =
         now - totalReadAt.get() >= TOTAL_REFRESH_MILLIS
@@ -201,9 +248,10 @@ public final class RedisRegistry implements Registry {
             ? readTotal()
                 .thenApply(
                     t -> {
-                      totalEstimate.set(t);
+                      long others = t - 1; // the count includes the caller's own claim
+                      totalEstimate.set(others);
                       totalReadAt.set(now);
-                      return t;
+                      return others;
                     })
             : CompletableFuture.completedFuture(totalEstimate.get());
     return total.thenCompose(

@@ -25,7 +25,8 @@ enum Script {
   DEREGISTER(false),
   DROP(false),
   LOCATE(false),
-  LIST(false);
+  LIST(false),
+  REPLY(false);
 
   final byte[] source;
   final String sha;

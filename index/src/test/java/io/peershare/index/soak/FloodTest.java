@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
 import io.peershare.index.TestClock;
+import io.peershare.index.TestServers;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
@@ -39,6 +40,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * #RATE} datagrams answered whatever it sends, and the well-behaved address has its own bucket.
  */
 class FloodTest {
+  /** The store under the server: a subclass runs every test again on Redis. */
+  TestServers store() {
+    return TestServers.MEMORY;
+  }
+
   static final long RATE = 1_000;
   static final int PER_PEER = 100;
   static final int MAX_FLOOD = 200_000;
@@ -62,14 +68,14 @@ class FloodTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        new IndexServer(
+        store()
+            .start(
                 IndexServer.Config.defaults()
                     .withPort(0)
                     .withBind(InetAddress.getLoopbackAddress())
                     .withLimits(new RegistryLimits(PER_PEER, 1_000_000))
                     .withRatePerSecond(RATE)
-                    .withClock(clock))
-            .start();
+                    .withClock(clock));
   }
 
   @AfterEach
