@@ -23,6 +23,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a Redis deployment, standalone (with or without TLS) or a Redis Cluster,
@@ -32,6 +34,8 @@ import java.util.concurrent.TimeoutException;
  * store comes back. Thread-safe.
  */
 public final class RedisStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
+
   /** How long one command may take before it fails. */
   static final Duration COMMAND_TIMEOUT = Duration.ofMillis(400);
 
@@ -138,6 +142,10 @@ public final class RedisStore implements AutoCloseable {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
+    }
+    if (t.getSuppressed().length > 0) {
+      // a cluster's seeds each failed: say why the first did
+      return "no node answered (" + reason(t.getSuppressed()[0]) + ")";
     }
     String m = t.getMessage();
     return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().get();
