@@ -16,6 +16,9 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -75,9 +78,16 @@ public final class RedisStore implements AutoCloseable {
         SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
     AbstractRedisClient client = null;
+    // reconnect soon after the store is back (the default backs off to 30 s)
+    ClientResources resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+            .build();
     try {
       if (url.kind() == StoreUrl.Kind.CLUSTER) {
-        RedisClusterClient c = RedisClusterClient.create(uris);
+        RedisClusterClient c = RedisClusterClient.create(resources, uris);
         c.setOptions(
             ClusterClientOptions.builder()
                 .socketOptions(socket)
@@ -93,7 +103,7 @@ public final class RedisStore implements AutoCloseable {
         var conn = c.connect(ByteArrayCodec.INSTANCE);
         return checked(new RedisStore(url, c, conn, conn.async()));
       }
-      RedisClient c = RedisClient.create(uris.get(0));
+      RedisClient c = RedisClient.create(resources, uris.get(0));
       c.setOptions(
           ClientOptions.builder()
               .socketOptions(socket)
@@ -108,6 +118,7 @@ public final class RedisStore implements AutoCloseable {
       if (client != null) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
       }
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
       throw new StoreException("cannot reach the store " + url + ": " + reason(e), e);
     }
   }
@@ -217,5 +228,6 @@ public final class RedisStore implements AutoCloseable {
   public void close() {
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
   }
 }
