@@ -11,8 +11,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +24,6 @@ import picocli.CommandLine.Option;
       "With --store redis://..., any number of index nodes share one registry in Redis."
     })
 final class IndexCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(IndexCommand.class);
 
   @Option(
       names = "--port",
@@ -89,9 +86,6 @@ final class IndexCommand implements Callable<Integer> {
         shared.close();
       }
       throw new IOException(Failures.cannotListen("UDP", bind, port, e), e);
-    }
-    if (shared != null) {
-      log.info("registry in {}", url);
     }
     Runtime.getRuntime()
         .addShutdownHook(

@@ -2,12 +2,16 @@ package io.peershare.index.redis;
 
 import io.peershare.index.IndexServer;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One index node over a shared registry in Redis: the registry, the cookie secrets and the mutation
  * replies all in the store, so any number of nodes on one store act as one index.
  */
 public final class RedisNode {
+  private static final Logger log = LoggerFactory.getLogger(RedisNode.class);
+
   private RedisNode() {}
 
   /**
@@ -21,7 +25,10 @@ public final class RedisNode {
       IndexServer.Config config, RedisStore store, long sweepIntervalMillis) throws IOException {
     RedisRegistry registry =
         new RedisRegistry(store, config.lease().toMillis(), config.limits(), sweepIntervalMillis);
-    return new IndexServer(config, registry, new RedisCookieSecrets(store), new RedisReplies(store))
-        .start();
+    IndexServer server =
+        new IndexServer(config, registry, new RedisCookieSecrets(store), new RedisReplies(store))
+            .start();
+    log.info("registry in the store {}, shared with every node on it", store.url());
+    return server;
   }
 }

@@ -631,25 +631,33 @@ public final class RedisRegistry implements Registry {
   }
 
   /** Waits for an operation; a refusal comes out as itself, a store failure as unchecked. */
-  public static <T> T sync(CompletableFuture<T> f) throws RegistryException {
+  private <T> T sync(CompletableFuture<T> f) throws RegistryException {
     try {
-      return f.get(RedisStore.OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      T t = f.get(RedisStore.OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      store.noteOutcome(null);
+      return t;
     } catch (ExecutionException e) {
       Throwable cause = RedisStore.unwrap(e);
       if (cause instanceof RegistryException r) {
+        store.noteOutcome(null);
         throw r;
       }
-      throw RedisStore.failure(cause);
+      RuntimeException failure = RedisStore.failure(cause);
+      store.noteOutcome(failure);
+      throw failure;
     } catch (TimeoutException e) {
-      throw new StoreException(
-          "the store did not answer within " + RedisStore.OPERATION_TIMEOUT, e);
+      f.cancel(false);
+      StoreException failure =
+          new StoreException("the store did not answer within " + RedisStore.OPERATION_TIMEOUT, e);
+      store.noteOutcome(failure);
+      throw failure;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException("interrupted waiting for the store", e);
     }
   }
 
-  private static <T> T unchecked(CompletableFuture<T> f) {
+  private <T> T unchecked(CompletableFuture<T> f) {
     try {
       return sync(f);
     } catch (RegistryException e) {

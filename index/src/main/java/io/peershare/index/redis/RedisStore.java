@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class RedisStore implements AutoCloseable {
   public static final Duration OPERATION_TIMEOUT = Duration.ofMillis(900);
 
   private final StoreUrl url;
+  private final AtomicBoolean answering = new AtomicBoolean(true);
   private final AbstractRedisClient client;
   private final StatefulConnection<byte[], byte[]> connection;
   private final RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -126,6 +128,22 @@ public final class RedisStore implements AutoCloseable {
   private static RedisStore checked(RedisStore s) {
     s.await(s.commands.ping().toCompletableFuture());
     return s;
+  }
+
+  /**
+   * Notes how the last operation went: one log line when the store stops answering and one when it
+   * answers again, not one per request.
+   */
+  public void noteOutcome(Throwable failure) {
+    boolean failed = failure instanceof StoreException;
+    if (failed && answering.compareAndSet(true, false)) {
+      log.warn(
+          "the store {} does not answer ({}): requests get INTERNAL until it is back",
+          url,
+          reason(failure));
+    } else if (failure == null && answering.compareAndSet(false, true)) {
+      log.info("the store {} answers again", url);
+    }
   }
 
   private static RedisURI uri(StoreUrl url, StoreUrl.HostPort n) {
