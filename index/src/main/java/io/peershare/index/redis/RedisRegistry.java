@@ -9,6 +9,7 @@ import io.peershare.index.RegistryException;
 import io.peershare.index.RegistryLimits;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
 import java.net.InetAddress;
@@ -577,6 +578,38 @@ public final class RedisRegistry implements Registry {
       return CompletableFuture.completedFuture(0);
     }
     return expireAsync(now);
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /**
+   * Starts one decoded, cookie-checked request and returns at once: the outcome is null for R, T, Q
+   * and K, a {@link Located} for S, a {@link Page} for O; a refusal completes the future with its
+   * {@link RegistryException}. A server starts a whole receive batch this way before waiting:
+   * Lettuce writes the batch's commands back to back on one connection, so the batch costs a few
+   * round trips, not a few per request.
+   */
+  public CompletableFuture<Object> executeAsync(
+      IndexMessage.Request request, InetAddress ip, long now) {
+    return switch (request) {
+      case IndexMessage.Register r ->
+          registerAsync(r.peer(), ip, r.content(), r.tcpPort(), r.size(), r.digest(), now)
+              .thenApply(x -> null);
+      case IndexMessage.Deregister t ->
+          deregisterAsync(t.peer(), ip, t.content(), now).thenApply(x -> null);
+      case IndexMessage.Quit q -> quitAsync(q.peer(), ip, now).thenApply(x -> null);
+      case IndexMessage.Keepalive k -> keepaliveAsync(k.peer(), ip, now).thenApply(x -> null);
+      case IndexMessage.Locate l -> locateAsync(l.content(), l.max(), now).thenApply(x -> x);
+      case IndexMessage.ListRequest o ->
+          listAsync(
+                  o.after(),
+                  o.filter(),
+                  IndexMessage.MAX_DATAGRAM - IndexMessage.HEADER_SIZE - 2, // as in an L
+                  255,
+                  now)
+              .thenApply(x -> x);
+      case IndexMessage.Hello h -> failed(new IllegalArgumentException("H needs no registry"));
+    };
   }
 
   // ---------------------------------------------------------------- Registry
