@@ -1,5 +1,6 @@
 package io.peershare.bench;
 
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
 import io.peershare.index.redis.RedisNode;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -217,8 +219,25 @@ public final class RedisBench {
     return n == null ? 0 : n;
   }
 
-  private static long usedMemory(RedisStore store) {
-    String info = store.await(store.commands().info("memory").toCompletableFuture());
+  /** used_memory of the server, or the sum over the masters of a cluster. */
+  private static long usedMemory(RedisStore store) throws Exception {
+    List<String> infos =
+        store.isCluster()
+            ? ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) store.commands())
+                .upstream()
+                .commands()
+                .info("memory")
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+            : List.of(store.await(store.commands().info("memory").toCompletableFuture()));
+    long sum = 0;
+    for (String info : infos) {
+      sum += usedMemory(info);
+    }
+    return sum;
+  }
+
+  private static long usedMemory(String info) {
     for (String line : info.split("\r?\n")) {
       if (line.startsWith("used_memory:")) {
         return Long.parseLong(line.substring("used_memory:".length()).trim());
