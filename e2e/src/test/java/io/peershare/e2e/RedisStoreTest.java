@@ -66,22 +66,12 @@ class RedisStoreTest {
     int port = Loopback.freeUdpPort();
     String at = "127.0.0.1:" + port;
     track(
-        PeershareProcess.start(
-            "index-" + nodes.size(),
-            tmp,
-            "index",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--lease",
-            String.valueOf(leaseSeconds),
-            "--store",
-            "redis://127.0.0.1:" + redisPort));
+        PeershareProcess.startIndex(
+            tmp, port, leaseSeconds, "--store", "redis://127.0.0.1:" + redisPort));
     nodes.add(at);
     await("node " + at + " answers")
         .atMost(PeershareProcess.PATIENCE)
-        .until(() -> list(at).exitCode() == 0);
+        .until(() -> listing(at) != null);
     return at;
   }
 
