@@ -5,6 +5,7 @@ import io.peershare.index.redis.RedisServers;
 import io.peershare.index.redis.RedisStore;
 import io.peershare.index.redis.StoreUrl;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -42,7 +43,10 @@ public enum TestServers {
         this,
         k -> {
           StoreUrl url = k == REDIS ? RedisServers.standalone() : RedisServers.cluster();
-          RedisStore s = RedisStore.connect(url);
+          // generous timeouts: the build machine may be busy; RedisOutageTest uses the real ones
+          RedisStore s =
+              RedisStore.connect(
+                  url, new RedisStore.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(4)));
           Runtime.getRuntime().addShutdownHook(new Thread(s::close, "test-store-close"));
           return s;
         });

@@ -73,8 +73,7 @@ public final class RedisCookieSecrets implements CookieSecrets {
   /** Proposes {@code mine} and returns what the store holds; {@code mine} when it is away. */
   private byte[] agree(long epoch, byte[] mine) {
     try {
-      return propose(epoch, mine)
-          .get(RedisStore.OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return propose(epoch, mine).get(store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -41,10 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every step is safe to repeat: removals are conditional on a registration's stamp.
  *
  * <p>Each operation has an asynchronous form that returns at once (a server pipelines many); the
- * {@link Registry} methods wait for it at most {@link RedisStore#OPERATION_TIMEOUT} and throw
- * {@link StoreException} when the store fails. Leases are swept by every node (the server's tick,
- * and any operation when the last sweep is {@link #SWEEP_INTERVAL_MILLIS} old), so a registration
- * may outlive its deadline by that much. Thread-safe.
+ * {@link Registry} methods wait for it at most {@link RedisStore#operationTimeout} and throw {@link
+ * StoreException} when the store fails. Leases are swept by every node (the server's tick, and any
+ * operation when the last sweep is {@link #SWEEP_INTERVAL_MILLIS} old), so a registration may
+ * outlive its deadline by that much. Thread-safe.
  */
 public final class RedisRegistry implements Registry {
   /** At most this long between two sweeps started by operations of one node. */
@@ -666,7 +666,7 @@ public final class RedisRegistry implements Registry {
   /** Waits for an operation; a refusal comes out as itself, a store failure as unchecked. */
   private <T> T sync(CompletableFuture<T> f) throws RegistryException {
     try {
-      T t = f.get(RedisStore.OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      T t = f.get(store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
       store.noteOutcome(null);
       return t;
     } catch (ExecutionException e) {
@@ -681,7 +681,7 @@ public final class RedisRegistry implements Registry {
     } catch (TimeoutException e) {
       f.cancel(false);
       StoreException failure =
-          new StoreException("the store did not answer within " + RedisStore.OPERATION_TIMEOUT, e);
+          new StoreException("the store did not answer within " + store.operationTimeout(), e);
       store.noteOutcome(failure);
       throw failure;
     } catch (InterruptedException e) {

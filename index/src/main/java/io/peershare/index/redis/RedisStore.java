@@ -40,16 +40,23 @@ import org.slf4j.LoggerFactory;
 public final class RedisStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
 
-  /** How long one command may take before it fails. */
-  static final Duration COMMAND_TIMEOUT = Duration.ofMillis(400);
+  /**
+   * How long one command, and one whole operation (several commands), may take before it fails: the
+   * request then gets {@code INTERNAL} within a second. Tests on a loaded machine give more.
+   *
+   * @param command one command
+   * @param operation all the commands of one operation
+   */
+  public record Timeouts(Duration command, Duration operation) {
+    public static final Timeouts DEFAULT =
+        new Timeouts(Duration.ofMillis(400), Duration.ofMillis(900));
+  }
 
   /** How long connecting and its handshake may take. */
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-
-  /** How long a caller waits for a whole operation (several commands) before giving up. */
-  public static final Duration OPERATION_TIMEOUT = Duration.ofMillis(900);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final StoreUrl url;
+  private final Timeouts timeouts;
   private final AtomicBoolean answering = new AtomicBoolean(true);
   private final AbstractRedisClient client;
   private final StatefulConnection<byte[], byte[]> connection;
@@ -57,10 +64,12 @@ public final class RedisStore implements AutoCloseable {
 
   private RedisStore(
       StoreUrl url,
+      Timeouts timeouts,
       AbstractRedisClient client,
       StatefulConnection<byte[], byte[]> connection,
       RedisClusterAsyncCommands<byte[], byte[]> commands) {
     this.url = url;
+    this.timeouts = timeouts;
     this.client = client;
     this.connection = connection;
     this.commands = commands;
@@ -72,13 +81,18 @@ public final class RedisStore implements AutoCloseable {
    * @throws StoreException with a one-line reason when it cannot be reached
    */
   public static RedisStore connect(StoreUrl url) {
+    return connect(url, Timeouts.DEFAULT);
+  }
+
+  /** Connects with other timeouts (tests on a busy machine). */
+  public static RedisStore connect(StoreUrl url, Timeouts limits) {
     if (url.kind() == StoreUrl.Kind.MEMORY) {
       throw new IllegalArgumentException("the memory store needs no connection");
     }
     List<RedisURI> uris = url.nodes().stream().map(n -> uri(url, n)).toList();
     SocketOptions socket =
         SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
-    TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+    TimeoutOptions timeouts = TimeoutOptions.enabled(limits.command());
     AbstractRedisClient client = null;
     // reconnect soon after the store is back (the default backs off to 30 s)
     ClientResources resources =
@@ -103,7 +117,7 @@ public final class RedisStore implements AutoCloseable {
                 .build());
         client = c;
         var conn = c.connect(ByteArrayCodec.INSTANCE);
-        return checked(new RedisStore(url, c, conn, conn.async()));
+        return checked(new RedisStore(url, limits, c, conn, conn.async()));
       }
       RedisClient c = RedisClient.create(resources, uris.get(0));
       c.setOptions(
@@ -115,7 +129,7 @@ public final class RedisStore implements AutoCloseable {
               .build());
       client = c;
       var conn = c.connect(ByteArrayCodec.INSTANCE);
-      return checked(new RedisStore(url, c, conn, conn.async()));
+      return checked(new RedisStore(url, limits, c, conn, conn.async()));
     } catch (RedisException | StoreException e) {
       if (client != null) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
@@ -203,13 +217,18 @@ public final class RedisStore implements AutoCloseable {
                 : CompletableFuture.failedFuture(e));
   }
 
-  /** Waits for {@code f} at most {@link #OPERATION_TIMEOUT}; store failures become unchecked. */
+  /** How long one operation may take. */
+  public Duration operationTimeout() {
+    return timeouts.operation();
+  }
+
+  /** Waits for {@code f} at most {@link #operationTimeout}; store failures become unchecked. */
   public <T> T await(CompletableFuture<T> f) {
     try {
-      return f.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return f.get(timeouts.operation().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(false);
-      throw new StoreException("the store did not answer within " + OPERATION_TIMEOUT, e);
+      throw new StoreException("the store did not answer within " + timeouts.operation(), e);
     } catch (ExecutionException e) {
       throw failure(e.getCause());
     } catch (InterruptedException e) {

@@ -6,11 +6,11 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.peershare.index.Registry;
 import io.peershare.index.RegistryContractTest;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.TestServers;
 import io.peershare.protocol.Digest;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The registry contract against a 3-master Redis Cluster. */
@@ -20,7 +20,7 @@ class RedisClusterRegistryTest extends RegistryContractTest {
   @Override
   protected Registry newRegistry(long lease, RegistryLimits limits) {
     if (store == null) {
-      store = RedisStore.connect(RedisServers.cluster());
+      store = TestServers.REDIS_CLUSTER.store();
     }
     return new RedisRegistry(RedisRegistryTest.fresh(store), lease, limits, 0);
   }
@@ -47,13 +47,5 @@ class RedisClusterRegistryTest extends RegistryContractTest {
     long total = keysPerMaster.stream().mapToLong(Long::longValue).sum();
     // 300 contents x 2 keys, 100 peers, 64 buckets x up to 2, the listing: about a third each
     assertThat(keysPerMaster).allSatisfy(n -> assertThat(n).isGreaterThan(total / 5));
-  }
-
-  @AfterAll
-  static void close() {
-    if (store != null) {
-      store.close();
-      store = null;
-    }
   }
 }

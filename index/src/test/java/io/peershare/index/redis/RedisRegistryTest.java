@@ -3,7 +3,7 @@ package io.peershare.index.redis;
 import io.peershare.index.Registry;
 import io.peershare.index.RegistryContractTest;
 import io.peershare.index.RegistryLimits;
-import org.junit.jupiter.api.AfterAll;
+import io.peershare.index.TestServers;
 
 /** The registry contract against a standalone Redis. */
 class RedisRegistryTest extends RegistryContractTest {
@@ -17,16 +17,8 @@ class RedisRegistryTest extends RegistryContractTest {
   @Override
   protected Registry newRegistry(long lease, RegistryLimits limits) {
     if (store == null) {
-      store = RedisStore.connect(RedisServers.standalone());
+      store = TestServers.REDIS.store();
     }
     return new RedisRegistry(fresh(store), lease, limits, 0); // exact expiry, as the contract asks
-  }
-
-  @AfterAll
-  static void close() {
-    if (store != null) {
-      store.close();
-      store = null;
-    }
   }
 }
