@@ -105,21 +105,25 @@ class RedisStoreTest {
   private List<String> listedEverywhere() {
     List<String> first = null;
     for (String n : nodes) {
-      String[] hp = n.split(":");
-      try (IndexClient c = new IndexClient(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))) {
-        List<String> lines =
-            c.listAll("").stream()
-                .map(e -> e.content() + "\t" + e.size() + "\t" + e.providers())
-                .toList();
-        if (first != null && !first.equals(lines)) {
-          return null;
-        }
-        first = lines;
-      } catch (IOException | IndexException e) {
+      List<String> lines = listing(n);
+      if (lines == null || (first != null && !first.equals(lines))) {
         return null;
       }
+      first = lines;
     }
     return first;
+  }
+
+  /** One node's listing through an index client in this JVM; null when it fails. */
+  private static List<String> listing(String node) {
+    String[] hp = node.split(":");
+    try (IndexClient c = new IndexClient(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))) {
+      return c.listAll("").stream()
+          .map(e -> e.content() + "\t" + e.size() + "\t" + e.providers())
+          .toList();
+    } catch (IOException | IndexException e) {
+      return null;
+    }
   }
 
   @Test

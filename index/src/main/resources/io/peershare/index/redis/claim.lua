@@ -11,8 +11,15 @@ local owner = redis.call('HGET', p, '\0i')
 if owner then
   local k = tonumber(redis.call('HGET', p, '\0k'))
   if owner ~= ip then
-    if k + lease > now then return {'NAME_TAKEN'} end
-    local _, live = reap(p, now, lease)
+    -- the name is taken while it has a live registration; tombstones (a Q or an expiry under
+    -- way) do not hold it, and dead ones are reaped by the caller before it asks again
+    local live
+    if k + lease > now then
+      live = redis.call('HLEN', p) - RESERVED - tonumber(redis.call('HGET', p, '\0d'))
+    else
+      local _, l = reap(p, now, lease)
+      live = l
+    end
     if live > 0 then return {'NAME_TAKEN'} end
     return {'DEAD'}
   end
