@@ -1,6 +1,10 @@
 package io.peershare.cli;
 
 import io.peershare.index.IndexServer;
+import io.peershare.index.redis.RedisNode;
+import io.peershare.index.redis.RedisRegistry;
+import io.peershare.index.redis.RedisStore;
+import io.peershare.index.redis.StoreUrl;
 import io.peershare.index.tracker.TrackerServer;
 import java.io.IOException;
 import java.net.BindException;
@@ -20,9 +24,11 @@ import picocli.CommandLine.Option;
       "It answers over UDP.",
       "Registrations last one lease; peers renew them, so a dead peer disappears by itself.",
       "With --bittorrent-port PORT it is also a BitTorrent UDP tracker (BEP 15): torrents"
-          + " announcing to udp://THIS-HOST:PORT/announce find their peers through it."
+          + " announcing to udp://THIS-HOST:PORT/announce find their peers through it.",
+      "With --store redis://..., any number of index nodes share one registry in Redis."
     })
 final class IndexCommand implements Callable<Integer> {
+
   @Option(
       names = "--port",
       defaultValue = "3000",
@@ -66,6 +72,19 @@ final class IndexCommand implements Callable<Integer> {
           "Threads (and sockets) answering requests. Default: one per core, here ${DEFAULT-VALUE}.")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(
+      names = "--store",
+      defaultValue = "memory",
+      paramLabel = "URL",
+      description = {
+        "Where the registry lives. Default: ${DEFAULT-VALUE} (this process alone).",
+        "redis://[user:pass@]HOST:PORT[/DB] or rediss://... (TLS): a Redis server;",
+        "redis-cluster://HOST:PORT[,HOST:PORT...]: a Redis Cluster (seed nodes).",
+        "Index nodes on one store act as one index. The password may also come",
+        "from PEERSHARE_REDIS_PASSWORD."
+      })
+  String store;
+
   @Override
   public Integer call() throws Exception {
     UsageException.inRange("--port", port, 0, 65535, "");
@@ -80,6 +99,12 @@ final class IndexCommand implements Callable<Integer> {
         TrackerServer.Config.MIN_INTERVAL,
         86_400,
         " seconds");
+    StoreUrl url;
+    try {
+      url = StoreUrl.parse(store).withPassword(System.getenv("PEERSHARE_REDIS_PASSWORD"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--store: " + e.getMessage());
+    }
     IndexServer.Config config =
         IndexServer.Config.defaults()
             .withBind(bind)
@@ -87,7 +112,8 @@ final class IndexCommand implements Callable<Integer> {
             .withLease(Duration.ofSeconds(leaseSeconds))
             .withThreads(threads);
     CountDownLatch stopped = new CountDownLatch(1);
-    // the tracker first: when its port is taken, nothing else has started (one line of error)
+    RedisStore shared = url.kind() == StoreUrl.Kind.MEMORY ? null : RedisStore.connect(url);
+    // the tracker first: when its port is taken, no server has started (one line of error)
     TrackerServer tracker = null;
     if (bittorrentPort != null) {
       try {
@@ -98,17 +124,29 @@ final class IndexCommand implements Callable<Integer> {
                         .withPort(bittorrentPort)
                         .withInterval(bittorrentInterval))
                 .start();
-      } catch (BindException e) {
-        throw new IOException(
-            Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", e), e);
+      } catch (IOException | RuntimeException e) {
+        if (shared != null) {
+          shared.close();
+        }
+        if (e instanceof BindException b) {
+          throw new IOException(
+              Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", b), e);
+        }
+        throw e;
       }
     }
     IndexServer server;
     try {
-      server = new IndexServer(config).start();
+      server =
+          shared == null
+              ? new IndexServer(config).start()
+              : RedisNode.start(config, shared, RedisRegistry.SWEEP_INTERVAL_MILLIS);
     } catch (IOException | RuntimeException e) {
       if (tracker != null) {
         tracker.close();
+      }
+      if (shared != null) {
+        shared.close();
       }
       if (e instanceof BindException b) {
         throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", b), e);
@@ -125,6 +163,9 @@ final class IndexCommand implements Callable<Integer> {
                     trackerToClose.close();
                   }
                   server.close();
+                  if (shared != null) {
+                    shared.close();
+                  }
                   stopped.countDown();
                 },
                 "peershare-index-shutdown"));

@@ -166,6 +166,8 @@ public final class IndexServer implements AutoCloseable {
 
   private final Config config;
   private final Registry registry;
+  private final CookieSecrets secrets;
+  private final SharedReplies shared;
   private UdpTransport transport;
   private boolean closed;
 
@@ -179,8 +181,19 @@ public final class IndexServer implements AutoCloseable {
    * counts instead of the config's.
    */
   public IndexServer(Config config, Registry registry) {
+    this(config, registry, null, null);
+  }
+
+  /**
+   * A server that is one node of a shared registry: cookie secrets and mutation replies shared with
+   * the other nodes ({@code secrets} null: this node's own; {@code shared} null: none).
+   */
+  public IndexServer(
+      Config config, Registry registry, CookieSecrets secrets, SharedReplies shared) {
     this.config = config;
     this.registry = registry;
+    this.secrets = secrets;
+    this.shared = shared;
   }
 
   /** Binds the socket(s) and starts the threads; returns this. */
@@ -188,7 +201,8 @@ public final class IndexServer implements AutoCloseable {
     if (transport != null || closed) {
       throw new IllegalStateException("already started");
     }
-    CookieJar cookies = new CookieJar(new SecureRandom());
+    CookieJar cookies =
+        secrets == null ? new CookieJar(new SecureRandom()) : new CookieJar(secrets);
     AddressRateLimiter limiter =
         new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES);
     int threads = config.threads();
@@ -259,7 +273,8 @@ public final class IndexServer implements AutoCloseable {
                 new ReplyCache(LONG_REPLIES_BYTES / threads, SHORT_REPLIES_BYTES / threads),
                 limiter,
                 config.clock(),
-                config.events()));
+                config.events(),
+                shared));
   }
 
   /**
