@@ -58,9 +58,6 @@ public final class DatagramHandler implements BatchHandler {
 
   private static final Object CLAIM_FAILED = new Object();
 
-  /** How long a batch's claims may take before the ones not back count as failed. */
-  private static final long CLAIM_TIMEOUT_MILLIS = 1_000;
-
   /** How often the cookie secrets are compared with a shared source's. */
   private static final long COOKIE_REFRESH_MILLIS = 1_000;
 
@@ -215,17 +212,25 @@ public final class DatagramHandler implements BatchHandler {
       }
     }
     return CompletableFuture.allOf(Arrays.copyOf(all, n))
-        .completeOnTimeout(null, CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .completeOnTimeout(null, shared.timeoutMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(
             x -> {
+              // a claim not back in time: the store hangs, and the rest would wait as long again
+              boolean late = false;
+              for (int i = 0; i < batch.size(); i++) {
+                if (slot[i] == DEFERRED && isMutation(types[i])) {
+                  late |= claims.compareAndSet(i, null, CLAIM_FAILED);
+                }
+              }
               for (int i = 0; i < batch.size(); i++) {
                 if (slot[i] != DEFERRED) {
                   continue;
                 }
-                Object claim = CLAIM_WON;
+                Object claim = late ? CLAIM_FAILED : CLAIM_WON;
                 if (isMutation(types[i])) {
-                  claims.compareAndSet(i, null, CLAIM_FAILED); // not back in time
                   claim = claims.get(i);
+                } else if (late) {
+                  claims.set(i, CLAIM_FAILED);
                 }
                 if (claim == CLAIM_WON) {
                   won[i] = isMutation(types[i]);

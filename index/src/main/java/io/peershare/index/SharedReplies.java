@@ -35,6 +35,9 @@ public interface SharedReplies {
       int replyOffset,
       int replyLength);
 
+  /** How long the claims of one batch may take before those not back count as failed. */
+  long timeoutMillis();
+
   /** This node failed before it had a reply: another may try (not waited for). */
   void release(InetSocketAddress from, int requestId);
 }

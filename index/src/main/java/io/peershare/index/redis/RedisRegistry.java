@@ -796,9 +796,15 @@ public final class RedisRegistry implements Registry {
     return unchecked(expireAsync(now));
   }
 
-  /** Starts a sweep when the last one is the sweep interval old; never waits, returns 0. */
+  /**
+   * Starts a sweep when the last one is the sweep interval old; never waits, returns 0. With an
+   * interval of 0 every batch sweeps first anyway, so nothing is started here.
+   */
   @Override
   public int sweep(long now, int max) {
+    if (sweepInterval == 0) {
+      return 0;
+    }
     try {
       sweepIfDue(now)
           .whenComplete(

@@ -69,6 +69,11 @@ public final class RedisReplies implements SharedReplies {
   }
 
   @Override
+  public long timeoutMillis() {
+    return store.operationTimeout().toMillis();
+  }
+
+  @Override
   public void release(InetSocketAddress from, int requestId) {
     store.commands().del(key(from, requestId));
   }
