@@ -52,6 +52,9 @@ public final class RedisStore implements AutoCloseable {
         new Timeouts(Duration.ofMillis(400), Duration.ofMillis(900));
   }
 
+  private static final java.util.regex.Pattern NATIVE_CALL =
+      java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
+
   /** How long connecting and its handshake may take. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -191,7 +194,12 @@ public final class RedisStore implements AutoCloseable {
       return "no node answered (" + reason(t.getSuppressed()[0]) + ")";
     }
     String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().get();
+    if (m == null || m.isBlank()) {
+      return t.getClass().getSimpleName();
+    }
+    // Netty's native transport names its system call first: "finishConnect(..) failed with
+    // error(-111): Connection refused"; the user needs the last part only
+    return NATIVE_CALL.matcher(m.lines().findFirst().get()).replaceFirst("");
   }
 
   public StoreUrl url() {
