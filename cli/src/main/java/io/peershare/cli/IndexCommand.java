@@ -117,12 +117,15 @@ final class IndexCommand implements Callable<Integer> {
     TrackerServer tracker = null;
     if (bittorrentPort != null) {
       try {
+        TrackerServer.Config trackerConfig =
+            TrackerServer.Config.defaults()
+                .withBind(bind)
+                .withPort(bittorrentPort)
+                .withInterval(bittorrentInterval);
         tracker =
-            new TrackerServer(
-                    TrackerServer.Config.defaults()
-                        .withBind(bind)
-                        .withPort(bittorrentPort)
-                        .withInterval(bittorrentInterval))
+            (shared == null
+                    ? new TrackerServer(trackerConfig)
+                    : RedisNode.tracker(trackerConfig, shared))
                 .start();
       } catch (IOException | RuntimeException e) {
         if (shared != null) {

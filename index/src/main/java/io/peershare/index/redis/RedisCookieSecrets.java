@@ -40,8 +40,16 @@ public final class RedisCookieSecrets implements CookieSecrets {
   private final SecureRandom random = new SecureRandom();
   private final Map<Long, Known> known = new ConcurrentHashMap<>();
 
+  private final String prefix;
+
   public RedisCookieSecrets(RedisStore store) {
+    this(store, "ps:cookie:");
+  }
+
+  /** Secrets under keys {@code prefix + epoch}: the tracker's connection ids have their own. */
+  public RedisCookieSecrets(RedisStore store, String prefix) {
     this.store = store;
+    this.prefix = prefix;
   }
 
   @Override
@@ -86,7 +94,7 @@ public final class RedisCookieSecrets implements CookieSecrets {
   }
 
   private CompletableFuture<byte[]> propose(long epoch, byte[] mine) {
-    byte[] key = Keys.ascii("ps:cookie:" + epoch);
+    byte[] key = Keys.ascii(prefix + epoch);
     return store
         .commands()
         .set(key, mine, SetArgs.Builder.nx().px(KEEP_MILLIS))

@@ -1,6 +1,8 @@
 package io.peershare.index.redis;
 
+import io.peershare.index.CookieJar;
 import io.peershare.index.IndexServer;
+import io.peershare.index.tracker.TrackerServer;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,5 +32,16 @@ public final class RedisNode {
             .start();
     log.info("registry in the store {}, shared with every node on it", store.url());
     return server;
+  }
+
+  /**
+   * A BitTorrent tracker (not started) whose swarms and connection-id secrets are in {@code store}:
+   * trackers of several nodes on one store act as one tracker.
+   */
+  public static TrackerServer tracker(TrackerServer.Config config, RedisStore store) {
+    return new TrackerServer(
+        config,
+        new RedisSwarmStore(store, 2_000L * config.intervalSeconds(), config.limits()),
+        new CookieJar(new RedisCookieSecrets(store, "ps:tcookie:")));
   }
 }

@@ -26,7 +26,9 @@ enum Script {
   DROP(false),
   LOCATE(false),
   LIST(false),
-  REPLY(false);
+  REPLY(false),
+  SWARM(false),
+  SWARMDONE(false);
 
   final byte[] source;
   final String sha;

@@ -134,11 +134,19 @@ public final class TrackerServer implements AutoCloseable {
 
   /** A tracker over {@code store}. */
   public TrackerServer(Config config, SwarmStore store) {
+    this(config, store, new CookieJar(new SecureRandom()));
+  }
+
+  /**
+   * A tracker over {@code store} whose connection ids come from {@code connectionIds}: trackers
+   * sharing one store share the secret too, so an id from any of them is good on all.
+   */
+  public TrackerServer(Config config, SwarmStore store, CookieJar connectionIds) {
     this.config = config;
     this.handler =
         new TrackerHandler(
             store,
-            new CookieJar(new SecureRandom()),
+            connectionIds,
             new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES),
             config.intervalSeconds());
   }
