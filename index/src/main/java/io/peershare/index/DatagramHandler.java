@@ -180,36 +180,12 @@ public final class DatagramHandler implements BatchHandler {
    */
   private CompletionStage<Void> claimThenApply(DatagramBatch batch, long now) {
     CompletableFuture<?>[] all = new CompletableFuture<?>[deferredCount];
-    int n = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      if (slot[i] == DEFERRED && isMutation(types[i])) {
-        int at = i;
-        CompletableFuture<Void> f;
-        try {
-          f =
-              shared
-                  .claim(
-                      batch.sender(i),
-                      batch.data(),
-                      batch.offset(i),
-                      batch.length(i),
-                      deferred[i].requestId())
-                  .toCompletableFuture()
-                  .handle(
-                      (reply, failure) -> {
-                        claims.compareAndSet(
-                            at,
-                            null,
-                            failure != null ? CLAIM_FAILED : reply == null ? CLAIM_WON : reply);
-                        return null;
-                      });
-        } catch (RuntimeException e) {
-          log.debug("claim failed for a datagram from {}", batch.sender(i), e);
-          claims.set(i, CLAIM_FAILED);
-          f = CompletableFuture.completedFuture(null);
-        }
-        all[n++] = f;
-      }
+    int n;
+    shared.gatherClaims();
+    try {
+      n = claimAll(batch, all);
+    } finally {
+      shared.sendClaims();
     }
     return CompletableFuture.allOf(Arrays.copyOf(all, n))
         .completeOnTimeout(null, shared.timeoutMillis(), TimeUnit.MILLISECONDS)
@@ -242,6 +218,42 @@ public final class DatagramHandler implements BatchHandler {
               }
               return pending.size() == 0 ? DONE : registry.apply(pending, now);
             });
+  }
+
+  /** Sends the claims of the batch's mutations; returns how many futures it put in {@code all}. */
+  private int claimAll(DatagramBatch batch, CompletableFuture<?>[] all) {
+    int n = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] == DEFERRED && isMutation(types[i])) {
+        int at = i;
+        CompletableFuture<Void> f;
+        try {
+          f =
+              shared
+                  .claim(
+                      batch.sender(i),
+                      batch.data(),
+                      batch.offset(i),
+                      batch.length(i),
+                      deferred[i].requestId())
+                  .toCompletableFuture()
+                  .handle(
+                      (reply, failure) -> {
+                        claims.compareAndSet(
+                            at,
+                            null,
+                            failure != null ? CLAIM_FAILED : reply == null ? CLAIM_WON : reply);
+                        return null;
+                      });
+        } catch (RuntimeException e) {
+          log.debug("claim failed for a datagram from {}", batch.sender(i), e);
+          claims.set(i, CLAIM_FAILED);
+          f = CompletableFuture.completedFuture(null);
+        }
+        all[n++] = f;
+      }
+    }
+    return n;
   }
 
   private static boolean isMutation(IndexType type) {

@@ -35,6 +35,12 @@ public interface SharedReplies {
       int replyOffset,
       int replyLength);
 
+  /** Claims made from now until {@link #sendClaims} on this thread may be sent together. */
+  default void gatherClaims() {}
+
+  /** Sends the claims gathered since {@link #gatherClaims}. */
+  default void sendClaims() {}
+
   /** How long the claims of one batch may take before those not back count as failed. */
   long timeoutMillis();
 

@@ -637,6 +637,27 @@ public final class RedisRegistry implements Registry {
     Map<PeerName, CompletableFuture<?>> everything = new HashMap<>();
     Map<PeerName, CompletableFuture<?>> lastWide = new HashMap<>();
     Map<List<Object>, CompletableFuture<?>> lastOnContent = new HashMap<>();
+    store.gather();
+    try {
+      startAll(batch, now, results, all, swept, everything, lastWide, lastOnContent);
+    } finally {
+      store.sendGathered();
+    }
+    return CompletableFuture.allOf(all)
+        .completeOnTimeout(null, store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenRun(() -> record(batch, results));
+  }
+
+  private void startAll(
+      RegistryBatch batch,
+      long now,
+      AtomicReferenceArray<Object> results,
+      CompletableFuture<?>[] all,
+      CompletableFuture<?> swept,
+      Map<PeerName, CompletableFuture<?>> everything,
+      Map<PeerName, CompletableFuture<?>> lastWide,
+      Map<List<Object>, CompletableFuture<?>> lastOnContent) {
+    int n = batch.size();
     for (int i = 0; i < n; i++) {
       IndexMessage.Request request = batch.request(i);
       InetAddress ip = batch.source(i);
@@ -690,9 +711,6 @@ public final class RedisRegistry implements Registry {
         }
       }
     }
-    return CompletableFuture.allOf(all)
-        .completeOnTimeout(null, store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .thenRun(() -> record(batch, results));
   }
 
   private CompletableFuture<Object> startCaught(

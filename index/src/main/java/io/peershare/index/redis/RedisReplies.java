@@ -69,6 +69,16 @@ public final class RedisReplies implements SharedReplies {
   }
 
   @Override
+  public void gatherClaims() {
+    store.gather();
+  }
+
+  @Override
+  public void sendClaims() {
+    store.sendGathered();
+  }
+
+  @Override
   public long timeoutMillis() {
     return store.operationTimeout().toMillis();
   }

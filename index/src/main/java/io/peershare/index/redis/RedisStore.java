@@ -15,11 +15,19 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -64,6 +72,7 @@ public final class RedisStore implements AutoCloseable {
   private final AbstractRedisClient client;
   private final StatefulConnection<byte[], byte[]> connection;
   private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+  private final ThreadLocal<List<RedisCommand<byte[], byte[], ?>>> gathering = new ThreadLocal<>();
 
   private RedisStore(
       StoreUrl url,
@@ -215,14 +224,60 @@ public final class RedisStore implements AutoCloseable {
     return commands;
   }
 
+  /**
+   * From now until {@link #sendGathered}, the scripts this thread runs are kept back and then
+   * written together with one flush, instead of one write and flush each: a receive batch's first
+   * steps leave in one system call (per cluster master), not one per request.
+   */
+  void gather() {
+    gathering.set(new ArrayList<>());
+  }
+
+  /** Sends what {@link #gather} kept back, in order. */
+  void sendGathered() {
+    List<RedisCommand<byte[], byte[], ?>> gathered = gathering.get();
+    gathering.remove();
+    if (gathered == null || gathered.isEmpty()) {
+      return;
+    }
+    try {
+      connection.dispatch(gathered);
+    } catch (RuntimeException e) {
+      for (RedisCommand<byte[], byte[], ?> c : gathered) {
+        c.completeExceptionally(e); // refused at once, as a single command would be
+      }
+    }
+  }
+
   /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
   <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    CompletableFuture<T> first = commands.<T>evalsha(s.sha, type, keys, args).toCompletableFuture();
+    List<RedisCommand<byte[], byte[], ?>> gathered = gathering.get();
+    CompletableFuture<T> first;
+    if (gathered != null && type == ScriptOutputType.MULTI) {
+      CommandArgs<byte[], byte[]> a =
+          new CommandArgs<>(ByteArrayCodec.INSTANCE)
+              .add(s.sha)
+              .add(keys.length)
+              .addKeys(keys)
+              .addValues(args);
+      AsyncCommand<byte[], byte[], T> c =
+          new AsyncCommand<>(new Command<>(CommandType.EVALSHA, multiOutput(), a));
+      gathered.add(c);
+      first = c;
+    } else {
+      first = commands.<T>evalsha(s.sha, type, keys, args).toCompletableFuture();
+    }
     return first.exceptionallyCompose(
         e ->
             unwrap(e) instanceof RedisNoScriptException
                 ? commands.<T>eval(s.source, type, keys, args).toCompletableFuture()
                 : CompletableFuture.failedFuture(e));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CommandOutput<byte[], byte[], T> multiOutput() {
+    return (CommandOutput<byte[], byte[], T>)
+        (CommandOutput<byte[], byte[], ?>) new NestedMultiOutput<>(ByteArrayCodec.INSTANCE);
   }
 
   /** How long one operation may take. */
