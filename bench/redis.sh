@@ -15,7 +15,7 @@ trap 'scripts/redis.sh stop "$dir"; rm -rf "$dir"' EXIT
 port=$(REDIS_OWNER_PID=$$ scripts/redis.sh standalone "$dir")
 redis-server --version
 flock /tmp/peershare-bench.lock \
-  "$JAVA_HOME/bin/java" -Xmx2g -cp bench/target/benchmarks.jar io.peershare.bench.RedisBench \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp bench/target/benchmarks.jar io.peershare.bench.RedisBench \
   --redis "redis://127.0.0.1:$port" "$@"
 
 # The same on a 3-master Redis Cluster: S and R of 1 and 3 nodes (beside a new in-memory run),
@@ -25,7 +25,7 @@ if [ "${CLUSTER_REGISTRATIONS:-200000}" -gt 0 ]; then
   ports=$(REDIS_OWNER_PID=$$ scripts/redis.sh cluster "$cdir")
   seeds=$(for p in $ports; do printf '127.0.0.1:%s,' "$p"; done)
   flock /tmp/peershare-bench.lock \
-    "$JAVA_HOME/bin/java" -Xmx2g -cp bench/target/benchmarks.jar io.peershare.bench.RedisBench \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp bench/target/benchmarks.jar io.peershare.bench.RedisBench \
     --redis "redis-cluster://${seeds%,}" --load "${CLUSTER_LOAD:-true}" \
     --registrations "${CLUSTER_REGISTRATIONS:-200000}" \
     $(printf '%s\n' "$@" | grep -A1 -x -- --seconds | tr '\n' ' ')
