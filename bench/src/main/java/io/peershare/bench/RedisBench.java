@@ -87,14 +87,20 @@ public final class RedisBench {
     for (int n : new int[] {1, 3}) {
       flush(store);
       List<IndexServer> nodes = new ArrayList<>();
+      List<RedisStore> connections = new ArrayList<>();
       try {
         for (int i = 0; i < n; i++) {
-          nodes.add(RedisNode.start(config(), store, RedisRegistry.SWEEP_INTERVAL_MILLIS));
+          // a connection of its own per node, as separate node processes have: one connection's
+          // replies are read and completed on one Lettuce thread
+          RedisStore own = RedisStore.connect(store.url());
+          connections.add(own);
+          nodes.add(RedisNode.start(config(), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
         }
         rates.put(
             "redis, " + n + " node" + (n > 1 ? "s" : ""), measure(nodes, seconds, sockets, window));
       } finally {
         nodes.forEach(IndexServer::close);
+        connections.forEach(RedisStore::close);
       }
     }
     double[] base = rates.values().iterator().next();
