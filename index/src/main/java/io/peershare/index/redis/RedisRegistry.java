@@ -47,11 +47,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * Every step is safe to repeat: removals are conditional on a registration's stamp.
  *
- * <p>Each operation has an asynchronous form that returns at once (a server pipelines many); the
- * {@link Registry} methods wait for it at most {@link RedisStore#operationTimeout} and throw {@link
- * StoreException} when the store fails. Leases are swept by every node (the server's tick, and any
- * operation when the last sweep is {@link #SWEEP_INTERVAL_MILLIS} old), so a registration may
- * outlive its deadline by that much. Thread-safe.
+ * <p>A server uses {@link #apply}: a whole receive batch started at once and completed when every
+ * answer is in (see there). The single {@link Registry} methods (tests, tools) sweep when due, wait
+ * at most {@link RedisStore#operationTimeout} and throw {@link StoreException} when the store
+ * fails. Leases are swept by every node: in the background between batches ({@link #sweep}) at most
+ * every {@link #SWEEP_INTERVAL_MILLIS}, so a registration may outlive its deadline by that much;
+ * with an interval of 0 every batch and operation sweeps first (exact expiry, for tests).
+ * Thread-safe.
  */
 public final class RedisRegistry implements Registry {
   /** At most this long between two sweeps started by operations of one node. */
