@@ -71,7 +71,8 @@ final class GetCommand implements Callable<Integer> {
       progress = new TransferStats(progress, err);
     }
     try (IndexClient client = new IndexClient(index.index)) {
-      Path file = PeerNode.fetch(client, name, content, folder, new Downloader(options), progress);
+      Path file =
+          PeerNode.fetch(client, name, content, folder, new Downloader(options), progress).file();
       out.println(file);
     }
     return 0;

@@ -61,9 +61,20 @@ final class ProgressBar implements ProgressListener {
 
   @Override
   public synchronized void finished(Path file) {
+    endLine();
+  }
+
+  /** A failed download's message starts on a line of its own, not after the bar. */
+  @Override
+  public synchronized void failed(Exception cause) {
+    endLine();
+  }
+
+  private void endLine() {
     if (drawn) {
       out.println();
       out.flush();
+      drawn = false;
     }
   }
 }

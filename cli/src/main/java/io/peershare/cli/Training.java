@@ -29,8 +29,8 @@ import java.util.SplittableRandom;
  * A short workload on loopback that the launcher runs once per build on a JDK 25 or newer, under
  * {@code -XX:AOTCacheOutput}: the JVM records which classes the commands load and how their hot
  * methods behave, and every later run starts with those classes loaded and linked and compiles its
- * hot code (hashing, the receive path) at once instead of after a warm-up. Measured: time to the
- * first verified piece of {@code get} 0.30-0.41 s without it, 0.09-0.10 s with it.
+ * hot code (hashing, the receive path) at once instead of after a warm-up, so that {@code get}
+ * verifies its first piece sooner (measured in docs/benchmarks.md, "Third look").
  *
  * <p>It runs the real code in one process: an index server, a peer sharing a file of random bytes,
  * then {@code list} and two {@code get}s through the command line, and checks their results. It

@@ -2,6 +2,7 @@ package io.peershare.cli;
 
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.protocol.ContentName;
+import io.peershare.protocol.IndexMessage.Provider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -51,6 +52,16 @@ final class TransferStats implements ProgressListener {
       firstByteNanos = System.nanoTime();
     }
     inner.progress(verifiedBytes, totalBytes);
+  }
+
+  @Override
+  public synchronized void pieceRejected(int piece, Provider provider) {
+    inner.pieceRejected(piece, provider);
+  }
+
+  @Override
+  public synchronized void failed(Exception cause) {
+    inner.failed(cause);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.peershare.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Downloads between real processes: several providers at once, a provider killed mid-download, a
- * provider whose file was corrupted, and a download killed and resumed. Nothing here is timed:
- * providers are rate-capped only so that a download lasts long enough for something to happen to
- * it, and the test waits on what the processes print or write.
+ * provider whose file was corrupted, a download killed and resumed, and the peer shell's {@code D},
+ * which reads the content once. Nothing here is timed: providers are rate-capped only so that a
+ * download lasts long enough for something to happen to it, and the test waits on what the
+ * processes print or write.
  *
  * <p>Which provider served what is seen from the providers' side: with {@code PEERSHARE_LOG=info} a
  * content server logs {@code served <content> [offset, +length] to <addr>} for every range it
@@ -210,6 +212,41 @@ class TransferTest {
   }
 
   @Test
+  void downloadReadsTheContentOnceAndServesItAfterwards() throws Exception {
+    long size = 48 * MIB + 123;
+    Path original = Loopback.randomFile(tmp.resolve("src").resolve("big.bin"), size, 41);
+    PeershareProcess ana = share("ana", original);
+    Path boDir = Files.createDirectories(tmp.resolve("bo"));
+    PeershareProcess bo =
+        track(PeershareProcess.start("bo", boDir, "peer", "--name", "bo", "--index", indexAddress));
+    bo.awaitOut("Peer 'bo' is up");
+    assumeThat(Path.of("/proc", String.valueOf(bo.pid()), "io"))
+        .as("the bytes a process read are counted in /proc/PID/io (Linux)")
+        .isReadable();
+
+    long before = bytesRead(bo.pid());
+    int mark = bo.outLines();
+    bo.type("D big.bin");
+    bo.awaitOut(mark, "Downloaded 'big\\.bin'");
+    bo.awaitOut(mark, "You now share it too, on port \\d+");
+    long read = bytesRead(bo.pid()) - before;
+
+    assertThat(Files.mismatch(original, boDir.resolve("big.bin"))).isEqualTo(-1L);
+    // the content came over the socket (read(2) counts it too); reading the file back to hash it
+    // again would add another whole size
+    assertThat(read)
+        .as("bytes bo read while it ran D, of a content of %d", size)
+        .isLessThan(size + size / 2);
+
+    ana.terminate(); // bo is the only provider now, sharing what it downloaded
+    ana.awaitExit();
+    Path into = Files.createDirectories(tmp.resolve("into"));
+    Run get = run("get", "big.bin", "--dir", into.toString(), "--index", indexAddress);
+    assertThat(get.exitCode()).as("get's stderr: %s", get.err()).isZero();
+    assertThat(Files.mismatch(original, into.resolve("big.bin"))).isEqualTo(-1L);
+  }
+
+  @Test
   void getHelpSaysHowToResumeAndWhatItPrints() throws Exception {
     Run help = run("get", "--help");
     assertThat(help.exitCode()).isZero();
@@ -297,5 +334,15 @@ class TransferTest {
           .as("what is left in %s", dir)
           .containsExactly(content);
     }
+  }
+
+  /** {@code rchar} of /proc/PID/io: bytes the process got from read(2) and its kin, any file. */
+  private static long bytesRead(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "io"))) {
+      if (line.startsWith("rchar:")) {
+        return Long.parseLong(line.substring("rchar:".length()).strip());
+      }
+    }
+    throw new IOException("no rchar in /proc/" + pid + "/io");
   }
 }

@@ -1,6 +1,7 @@
 package io.peershare.peer;
 
 import io.peershare.peer.download.DownloadException;
+import io.peershare.peer.download.Downloaded;
 import io.peershare.peer.download.Downloader;
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexClient;
@@ -135,10 +136,14 @@ public final class PeerNode implements AutoCloseable {
    */
   public synchronized SharedContent register(ContentName content, Path file)
       throws IOException, IndexException, SharingException {
-    if (server.find(content).isPresent()) {
-      throw new SharingException("you already share '" + content + "'");
-    }
-    Manifest manifest = manifests.manifestOf(file);
+    requireNotShared(content); // before hashing the file
+    return register(content, file, manifests.manifestOf(file));
+  }
+
+  /** Shares {@code file}, which {@code manifest} describes as it is now, and registers it. */
+  private synchronized SharedContent register(ContentName content, Path file, Manifest manifest)
+      throws IOException, IndexException, SharingException {
+    requireNotShared(content);
     SharedContent shared = server.share(content, file, manifest);
     try {
       sentRegister = true;
@@ -153,6 +158,12 @@ public final class PeerNode implements AutoCloseable {
       // no reply: the R may still have landed; keep serving and retry at the next keepalive
       leases.pending(content);
       throw e;
+    }
+  }
+
+  private void requireNotShared(ContentName content) throws SharingException {
+    if (server.find(content).isPresent()) {
+      throw new SharingException("you already share '" + content + "'");
     }
   }
 
@@ -191,7 +202,10 @@ public final class PeerNode implements AutoCloseable {
 
   /**
    * Downloads {@code content} into the peer's folder, verifies it, and registers it so this peer
-   * provides it too.
+   * provides it too, with the manifest the download verified it against: the file is not read
+   * again. (The content server still vouches for what it sends: a file written moments ago is
+   * served with every piece checked until a background re-hash proves it; see {@code
+   * ContentGuard}.)
    *
    * @throws SharingException when this peer shares {@code content} already; nothing is fetched
    */
@@ -204,15 +218,15 @@ public final class PeerNode implements AutoCloseable {
     if (server.find(content).isPresent()) {
       throw new SharingException("you already have and share '" + content + "'");
     }
-    Path file = fetch(index, name(), content, config.dir(), downloader, progress);
-    return register(content, file);
+    Downloaded done = fetch(index, name(), content, config.dir(), downloader, progress);
+    return register(content, done.file(), done.manifest());
   }
 
   /**
    * Downloads with a given client and downloader, without registering: what {@code peershare get}
    * does.
    */
-  public static Path fetch(
+  public static Downloaded fetch(
       IndexClient index,
       PeerName asker,
       ContentName content,

@@ -2,10 +2,14 @@ package io.peershare.peer.download;
 
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
+import io.peershare.protocol.ErrorCode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Where a download goes: the target {@code dir/<content>} and its two companions, the partial file
@@ -48,6 +52,23 @@ record DownloadTarget(ContentName content, Path dir, Path target, Path part, Pat
     }
     return new DownloadTarget(
         content, dir, target, dir.resolve(base), dir.resolve(base + ".state"));
+  }
+
+  /**
+   * Moves the complete part file into place and removes its state: the download is done.
+   *
+   * @throws DownloadException when a file appeared at the target meanwhile; the part file stays
+   */
+  Path moveIntoPlace() throws DownloadException, IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new DownloadException(
+          ErrorCode.CONFLICT,
+          target + " appeared while downloading; the download is kept in " + part + ".");
+    }
+    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    Files.deleteIfExists(state);
+    Files.deleteIfExists(stateTemp()); // left by a run killed between writing and renaming it
+    return target;
   }
 
   /** Where the state is written before it is renamed over {@link #state()}. */

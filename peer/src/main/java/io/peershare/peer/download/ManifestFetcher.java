@@ -11,9 +11,6 @@ import io.peershare.protocol.TransferMessage.TransferError;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 
 /** Asks one provider for a content's manifest ({@code M}) and checks it against the index. */
 final class ManifestFetcher {
@@ -25,20 +22,13 @@ final class ManifestFetcher {
    * @throws ProviderFailure when this provider cannot give it
    */
   static Manifest fetch(
-      Connector connector, Provider p, ContentName content, Digest digest, long size)
+      Connections connections, Provider p, ContentName content, Digest digest, long size)
       throws ProviderFailure {
-    String who = Connector.describe(p);
-    Socket s;
+    ProviderConnection c = connections.open(p);
+    String who = c.who();
     try {
-      s = connector.open(p);
-    } catch (IOException e) {
-      throw new ProviderFailure("could not connect to " + who + ": " + e.getMessage(), e);
-    }
-    try {
-      OutputStream out = s.getOutputStream();
-      out.write(TransferCodec.encode(new ManifestRequest(content, digest)));
-      out.flush();
-      InputStream in = new BufferedInputStream(s.getInputStream(), 64 << 10);
+      c.send(TransferCodec.encode(new ManifestRequest(content, digest)));
+      InputStream in = new BufferedInputStream(c.in(), 64 << 10);
       int type = TransferCodec.readAnswerType(in);
       if (type == TransferCodec.ERROR) {
         TransferError e = TransferCodec.readError(in);
@@ -52,14 +42,15 @@ final class ManifestFetcher {
         throw new ProviderFailure(who + " sent a manifest that does not match the index's digest");
       }
       return m;
-    } catch (SocketTimeoutException e) {
-      throw new ProviderFailure(who + " stalled while sending the manifest", e);
     } catch (ProtocolException e) {
       throw new ProviderFailure(who + " sent a bad manifest answer: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new ProviderFailure("the connection to " + who + " failed: " + e.getMessage(), e);
+      if (c.stalled()) {
+        throw new ProviderFailure(who + " stalled while sending the manifest", e);
+      }
+      throw c.lost(e);
     } finally {
-      connector.close(s);
+      connections.close(c);
     }
   }
 }

@@ -17,12 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PartFile implements AutoCloseable {
   /**
-   * Bytes per write call. Linux puts a write into page-cache folios of the write's size, and on a
-   * virtual machine that hands free memory back to its host, large fresh folios are slow to fill:
-   * in the transfer benchmark on ext4, copying into the page cache took 35 % of the machine's
-   * samples with 1 MiB writes, 45 % of the download's with 128 KiB writes, and 7-12 % with 32 KiB
-   * writes (the size whose folios Linux keeps in its per-CPU free lists); downloads went from
-   * 354-400 MB/s (1 MiB) and 385-497 (128 KiB) to 543-672. 32 calls per piece.
+   * Bytes per write call: 32 per piece. Linux puts a write into page-cache folios of the write's
+   * size, and on a virtual machine that hands free memory back to its host, large fresh folios are
+   * slow to fill; 32 KiB is the size whose folios Linux keeps in its per-CPU free lists, and
+   * copying into the page cache costs a fraction of what it costs with 128 KiB or 1 MiB writes
+   * (measured in docs/benchmarks.md, "Third look").
    */
   static final int WRITE_CHUNK = 32 << 10;
 

@@ -53,7 +53,7 @@ final class PieceBoard {
   private long verifiedBytes;
   private int activeWorkers;
   private int endedWorkers;
-  private Throwable failure;
+  private boolean stopped;
 
   PieceBoard(Manifest manifest, BitSet alreadyVerified) {
     this.manifest = manifest;
@@ -71,13 +71,13 @@ final class PieceBoard {
   }
 
   /**
-   * The next run to fetch, or null when the download is done or failed. Waits while every remaining
-   * piece is already fetched by as many workers as allowed.
+   * The next run to fetch, or null when the download is done or stopped. Waits while every
+   * remaining piece is already fetched by as many workers as allowed.
    */
   PieceRun take() throws InterruptedException {
     lock.lock();
     try {
-      while (!isDoneLocked() && failure == null) {
+      while (!isDoneLocked() && !stopped) {
         int first = queued.nextSetBit(0);
         if (first >= 0) {
           int share = queued.cardinality() / Math.max(1, activeWorkers);
@@ -226,13 +226,13 @@ final class PieceBoard {
   }
 
   /**
-   * Waits until the download is done, has failed, or a worker ended since the caller saw {@code
+   * Waits until the download is done or stopped, or a worker ended since the caller saw {@code
    * seenEnded} of them; returns how many have ended.
    */
   int awaitChange(int seenEnded) throws InterruptedException {
     lock.lock();
     try {
-      while (!isDoneLocked() && failure == null && endedWorkers == seenEnded) {
+      while (!isDoneLocked() && !stopped && endedWorkers == seenEnded) {
         changed.await();
       }
       return endedWorkers;
@@ -241,23 +241,27 @@ final class PieceBoard {
     }
   }
 
-  /** Stops every worker at its next {@link #take}: a local failure (disk) or an interrupt. */
-  void fail(Throwable cause) {
+  /**
+   * Waits until every worker has ended; waits through interrupts (workers end promptly once the
+   * board is done or stopped) and keeps the interrupt for the caller.
+   */
+  void awaitNoWorkers() {
     lock.lock();
     try {
-      if (failure == null) {
-        failure = cause;
+      while (activeWorkers > 0) {
+        changed.awaitUninterruptibly();
       }
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
   }
 
-  Throwable failure() {
+  /** The download is stopping: every worker gets null from its next {@link #take}. */
+  void stop() {
     lock.lock();
     try {
-      return failure;
+      stopped = true;
+      changed.signalAll();
     } finally {
       lock.unlock();
     }

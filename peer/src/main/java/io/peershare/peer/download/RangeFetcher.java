@@ -12,35 +12,26 @@ import io.peershare.protocol.TransferMessage.TransferError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Fetches one run of pieces from one provider over one connection ({@code D}, then {@code C}
- * frames). The socket is read straight into direct 1 MiB piece buffers; a full piece goes to a
- * {@link PieceVerifier}, which hashes it on another thread while the next one arrives, and hands it
- * on only when it matches the manifest, so unverified bytes never reach the disk. One fetcher per
- * worker: its {@value #BUFFERS} piece buffers are the worker's whole memory, whatever the file's
- * size.
+ * The reader of one download worker: fetches runs of pieces from a provider, one connection per run
+ * ({@code D}, then {@code C} frames). The socket is read straight into the worker's {@value
+ * #BUFFERS} direct piece buffers; each full piece goes to the {@link PieceVerifier} and its buffer
+ * comes back once the piece is settled. Those buffers are the worker's whole memory, whatever the
+ * file's size.
  */
 final class RangeFetcher {
-  /**
-   * Receives each piece that matched its hash, from position to limit; valid only during the call.
-   */
-  @FunctionalInterface
-  interface PieceSink {
-    void verified(int piece, ByteBuffer data) throws IOException;
-  }
-
   /** Piece buffers per worker: one being read while the others are hashed and written. */
   static final int BUFFERS = 4;
 
   private final ContentName content;
   private final Manifest manifest;
-  private final Connector connector;
+  private final Connections connections;
   private final PieceBoard board;
+  private final PieceVerifier verifier;
 
   /**
    * Shared by all workers of one download. Bytes are counted after they arrive; a worker then waits
@@ -49,76 +40,79 @@ final class RangeFetcher {
   private final ByteRateLimiter limiter;
 
   private final LongAdder arrived; // every byte off the wire, for all workers
-  private final PieceSink sink;
-  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final BlockingQueue<ByteBuffer> free;
   private final ByteBuffer head = ByteBuffer.allocate(259); // the longest header: an E answer
 
   RangeFetcher(
       ContentName content,
       Manifest manifest,
-      Connector connector,
+      Connections connections,
       PieceBoard board,
+      PieceVerifier verifier,
       ByteRateLimiter limiter,
       LongAdder arrived,
-      PieceSink sink) {
+      BlockingQueue<ByteBuffer> buffers) {
     this.content = content;
     this.manifest = manifest;
-    this.connector = connector;
+    this.connections = connections;
     this.board = board;
+    this.verifier = verifier;
     this.limiter = limiter;
     this.arrived = arrived;
-    this.sink = sink;
+    this.free = buffers;
+  }
+
+  /** {@value #BUFFERS} new piece buffers, for a worker's fetcher. */
+  static BlockingQueue<ByteBuffer> newBuffers() {
+    BlockingQueue<ByteBuffer> b = new ArrayBlockingQueue<>(BUFFERS);
     for (int i = 0; i < BUFFERS; i++) {
-      free.add(ByteBuffer.allocateDirect(Manifest.PIECE_SIZE));
+      b.add(ByteBuffer.allocateDirect(Manifest.PIECE_SIZE));
     }
+    return b;
   }
 
   /**
-   * Fetches the run, handing each verified piece to the sink.
+   * Fetches the run, handing each full piece to the verifier, and returns once every piece it read
+   * is settled (all its buffers are back).
    *
-   * @throws ProviderFailure when the provider misbehaves; the pieces verified so far are kept
-   * @throws IOException when the sink (the local disk) fails
+   * @throws ProviderFailure when the provider misbehaves (a wrong hash first among its misdeeds);
+   *     the pieces verified so far are kept
+   * @throws InterruptedException when the download is stopping
    */
-  void fetch(Provider p, PieceRun run) throws ProviderFailure, IOException, InterruptedException {
+  void fetch(Provider p, PieceRun run) throws ProviderFailure, InterruptedException {
     if (board.allVerified(run.first(), run.end())) {
       return;
     }
-    String who = Connector.describe(p);
     long offset = manifest.pieceOffset(run.first());
     long length = Math.min(manifest.size(), manifest.pieceOffset(run.end())) - offset;
-    SocketChannel ch;
+    ProviderConnection c = connections.open(p);
+    ProviderFailure failure = null;
     try {
-      ch = connector.openChannel(p);
-    } catch (IOException e) {
-      throw new ProviderFailure("could not connect to " + who + ": " + e.getMessage(), e);
-    }
-    PieceVerifier verifier = new PieceVerifier(manifest, sink, free, who, ch, connector);
-    try {
-      receive(ch, who, run, offset, length, verifier);
-      verifier.finish(); // waits for the pieces still being hashed; throws what they found
-    } catch (InterruptedException e) {
-      verifier.abort(e);
-      throw e;
-    } catch (ProviderFailure | RuntimeException e) {
-      throw PieceVerifier.rethrow(verifier.abort(e));
-    } catch (IOException e) {
-      // the only I/O errors left here are the sink's, which abort returns as they are
-      throw PieceVerifier.rethrow(verifier.abort(e));
+      // the download may have ended while this connected, after Connections.closeAll
+      if (!board.allVerified(run.first(), run.end())) {
+        receive(c, run, offset, length);
+      }
+    } catch (ProviderFailure e) {
+      failure = e;
     } finally {
-      connector.close(ch);
+      connections.close(c); // an endgame duplicate stops here, if it has not ended yet
+      ProviderFailure rejected = c.awaitHashed();
+      if (rejected != null) {
+        failure = rejected; // the wrong hash, which closed the connection under the reader
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
-  private void receive(
-      SocketChannel ch, String who, PieceRun run, long offset, long length, PieceVerifier verifier)
-      throws ProviderFailure, IOException, InterruptedException {
-    write(
-        ch,
-        who,
-        TransferCodec.encode(new DownloadRequest(content, manifest.digest(), offset, length)));
-    int type = answerType(ch, who, verifier);
+  private void receive(ProviderConnection c, PieceRun run, long offset, long length)
+      throws ProviderFailure, InterruptedException {
+    String who = c.who();
+    c.send(TransferCodec.encode(new DownloadRequest(content, manifest.digest(), offset, length)));
+    int type = answerType(c);
     if (type == TransferCodec.ERROR) {
-      TransferError e = error(ch, who, verifier);
+      TransferError e = error(c);
       throw new ProviderFailure(who + " refused the download: " + e.code() + " " + e.message());
     }
     long received = 0;
@@ -129,7 +123,7 @@ final class RangeFetcher {
         if (type != TransferCodec.FRAME) {
           throw new ProviderFailure(who + " answered a download with something else than bytes");
         }
-        int n = frameLength(ch, who, verifier);
+        int n = frameLength(c);
         if (n == 0) {
           break;
         }
@@ -138,21 +132,21 @@ final class RangeFetcher {
         }
         while (n > 0) {
           if (piece == null) {
-            piece = verifier.takeBuffer();
+            piece = free.take();
             piece.clear().limit(manifest.pieceLength(index));
           }
           int room = piece.remaining();
           if (n < room) {
             piece.limit(piece.position() + n);
           }
-          int k = read(ch, piece, who, verifier);
+          int k = c.read(piece);
           piece.limit(piece.position() + room - k); // back to the piece's end
           n -= k;
           received += k;
           arrived.add(k);
           limiter.acquire(k);
           if (!piece.hasRemaining()) {
-            verifier.submit(index, piece.flip());
+            verifier.submit(index, piece.flip(), c, free);
             piece = null;
             index++;
             if (index < run.end() && board.allVerified(index, run.end())) {
@@ -160,11 +154,11 @@ final class RangeFetcher {
             }
           }
         }
-        type = answerType(ch, who, verifier);
+        type = answerType(c);
       }
     } finally {
       if (piece != null) {
-        verifier.giveBack(piece);
+        free.add(piece);
       }
     }
     if (received < length) {
@@ -173,85 +167,41 @@ final class RangeFetcher {
     }
   }
 
-  private static void write(SocketChannel ch, String who, byte[] request) throws ProviderFailure {
-    try {
-      ByteBuffer b = ByteBuffer.wrap(request);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-    } catch (IOException e) {
-      throw lost(who, e);
-    }
-  }
-
-  /** Reads at least one byte into {@code into}, under the verifier's stall watch. */
-  private static int read(SocketChannel ch, ByteBuffer into, String who, PieceVerifier verifier)
-      throws ProviderFailure {
-    int k;
-    verifier.readStarts();
-    try {
-      k = ch.read(into);
-    } catch (IOException e) {
-      throw verifier.stalled() ? stalled(who, e) : lost(who, e);
-    } finally {
-      verifier.readEnds();
-    }
-    if (k < 0) {
-      throw new ProviderFailure(who + " closed the connection in the middle of a frame");
-    }
-    return k;
-  }
-
   /** Exactly {@code n} header bytes, read without going past them. */
-  private ByteArrayInputStream header(SocketChannel ch, int n, String who, PieceVerifier verifier)
-      throws ProviderFailure {
+  private ByteArrayInputStream header(ProviderConnection c, int n) throws ProviderFailure {
     head.clear().limit(n);
     while (head.hasRemaining()) {
-      read(ch, head, who, verifier);
+      c.read(head);
     }
     return new ByteArrayInputStream(head.array(), 0, n);
   }
 
-  private int answerType(SocketChannel ch, String who, PieceVerifier verifier)
-      throws ProviderFailure {
+  private int answerType(ProviderConnection c) throws ProviderFailure {
     try {
-      return TransferCodec.readAnswerType(header(ch, 1, who, verifier));
+      return TransferCodec.readAnswerType(header(c, 1));
     } catch (IOException | ProtocolException e) {
-      throw lost(who, e);
+      throw c.lost(e);
     }
   }
 
-  private int frameLength(SocketChannel ch, String who, PieceVerifier verifier)
-      throws ProviderFailure {
+  private int frameLength(ProviderConnection c) throws ProviderFailure {
     try {
-      return TransferCodec.readFrameLength(header(ch, 4, who, verifier));
+      return TransferCodec.readFrameLength(header(c, 4));
     } catch (IOException | ProtocolException e) {
-      throw lost(who, e);
+      throw c.lost(e);
     }
   }
 
-  private TransferError error(SocketChannel ch, String who, PieceVerifier verifier)
-      throws ProviderFailure {
+  private TransferError error(ProviderConnection c) throws ProviderFailure {
     try {
-      byte[] codeAndLength = header(ch, 3, who, verifier).readAllBytes();
+      byte[] codeAndLength = header(c, 3).readAllBytes();
       int n = codeAndLength[2] & 0xff;
       byte[] all = new byte[3 + n];
       System.arraycopy(codeAndLength, 0, all, 0, 3);
-      header(ch, n, who, verifier).read(all, 3, n);
+      header(c, n).read(all, 3, n);
       return TransferCodec.readError(new ByteArrayInputStream(all));
     } catch (IOException | ProtocolException e) {
-      throw lost(who, e);
+      throw c.lost(e);
     }
-  }
-
-  static ProviderFailure stalled(String who, Exception e) {
-    return new ProviderFailure(who + " stopped sending", e);
-  }
-
-  static ProviderFailure lost(String who, Exception e) {
-    if (e instanceof ProtocolException) {
-      return new ProviderFailure(who + " broke the protocol: " + e.getMessage(), e);
-    }
-    return new ProviderFailure("the connection to " + who + " failed: " + e.getMessage(), e);
   }
 }

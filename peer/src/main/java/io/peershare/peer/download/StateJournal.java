@@ -3,8 +3,11 @@ package io.peershare.peer.download;
 import io.peershare.protocol.Digest;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Keeps the {@code .part.state} file up to date without writing it for every piece: it is written
@@ -12,11 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * first, and whenever the download stops. A crash loses at most the pieces verified since the last
  * write; they are fetched again on resume.
  *
- * <p>The writes during the download happen on a thread of the journal's own, so the threads that
- * verify and write pieces never wait for the file system: creating and renaming a file waits for
- * the file system's journal, which on ext4 can take over 100 ms while another large file is being
- * deleted (measured), long enough to stall a download. A failed write is thrown by the next {@link
- * #pieceVerified}, so a full disk still stops the download.
+ * <p>The writes during the download happen on a thread of the journal's own (from the session's
+ * executor), so the threads that verify and write pieces never wait for the file system: creating
+ * and renaming a file waits for the file system's journal, which on ext4 can take over 100 ms while
+ * another large file is being deleted (docs/benchmarks.md), long enough to stall a download. A
+ * failed write goes to {@code onFailure}, which stops the download: a full disk must not go
+ * unnoticed.
  */
 final class StateJournal implements AutoCloseable {
   static final int BATCH = 8;
@@ -27,6 +31,8 @@ final class StateJournal implements AutoCloseable {
   private final long size;
   private final PieceBoard board;
   private final Clock clock;
+  private final Executor threads;
+  private final Consumer<IOException> onFailure;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition requested = lock.newCondition();
   private final Object file = new Object(); // one writer of the state file at a time
@@ -34,33 +40,39 @@ final class StateJournal implements AutoCloseable {
   private long lastWrite;
   private boolean pending; // a background write was asked for and has not started yet
   private boolean closed;
-  private IOException failed; // from a background write, thrown by the next pieceVerified
-  private Thread writer;
+  private CountDownLatch writerEnded; // null until the background writer starts
 
-  StateJournal(DownloadTarget target, Digest digest, long size, PieceBoard board, Clock clock) {
+  StateJournal(
+      DownloadTarget target,
+      Digest digest,
+      long size,
+      PieceBoard board,
+      Clock clock,
+      Executor threads,
+      Consumer<IOException> onFailure) {
     this.target = target;
     this.digest = digest;
     this.size = size;
     this.board = board;
     this.clock = clock;
+    this.threads = threads;
+    this.onFailure = onFailure;
     this.lastWrite = clock.millis();
   }
 
   /** One more piece is verified and written; asks for a write in the background when one is due. */
-  void pieceVerified() throws IOException {
+  void pieceVerified() {
     lock.lock();
     try {
-      if (failed != null) {
-        throw failed;
-      }
       unwritten++;
       if (unwritten >= BATCH || clock.millis() - lastWrite >= INTERVAL_MILLIS) {
         unwritten = 0;
         lastWrite = clock.millis();
         if (!closed) {
           pending = true;
-          if (writer == null) {
-            writer = Thread.ofPlatform().daemon().name("part-state").start(this::writeLoop);
+          if (writerEnded == null) {
+            writerEnded = new CountDownLatch(1);
+            threads.execute(this::writeLoop);
           }
           requested.signal();
         }
@@ -100,21 +112,21 @@ final class StateJournal implements AutoCloseable {
    */
   @Override
   public void close() {
-    Thread w;
+    CountDownLatch w;
     lock.lock();
     try {
       closed = true;
       pending = false;
-      w = writer;
+      w = writerEnded;
       requested.signal();
     } finally {
       lock.unlock();
     }
     if (w != null) {
       boolean interrupted = false;
-      while (w.isAlive()) {
+      while (w.getCount() > 0) {
         try {
-          w.join();
+          w.await();
         } catch (InterruptedException e) {
           interrupted = true; // a state write takes moments; the caller's interrupt is kept
         }
@@ -126,31 +138,28 @@ final class StateJournal implements AutoCloseable {
   }
 
   private void writeLoop() {
-    while (true) {
-      lock.lock();
-      try {
-        while (!pending && !closed) {
-          requested.awaitUninterruptibly();
-        }
-        if (closed) {
-          return;
-        }
-        pending = false;
-      } finally {
-        lock.unlock();
-      }
-      try {
-        write();
-      } catch (IOException | RuntimeException e) {
+    try {
+      while (true) {
         lock.lock();
         try {
-          failed =
-              e instanceof IOException io ? io : new IOException("writing the state failed", e);
+          while (!pending && !closed) {
+            requested.awaitUninterruptibly();
+          }
+          if (closed) {
+            return;
+          }
+          pending = false;
         } finally {
           lock.unlock();
         }
-        return;
+        write();
       }
+    } catch (IOException e) {
+      onFailure.accept(e);
+    } catch (RuntimeException e) {
+      onFailure.accept(new IOException("writing the state failed", e));
+    } finally {
+      writerEnded.countDown();
     }
   }
 }

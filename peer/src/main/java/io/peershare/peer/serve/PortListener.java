@@ -18,9 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One listening TCP port: an accept loop on its own virtual thread, and a virtual thread per
- * connection that reads one request, answers it and closes. Over the connection cap, a connection
- * gets {@code E LIMIT} from the accept loop itself, written without blocking, and is closed.
+ * One listening TCP port: an accept loop on a virtual thread of its own, and a platform thread per
+ * connection (their number is capped) that reads one request, answers it and closes. Over the
+ * connection cap, a connection gets {@code E LIMIT} from the accept loop itself, written without
+ * blocking, and is closed.
+ *
+ * <p>Connections get platform threads so that their sockets stay blocking: {@code sendfile} then
+ * waits for room in the socket, where under a virtual thread (whose sockets the JDK keeps
+ * non-blocking underneath) it gives up with 0 and the bytes go through a copy instead (see {@link
+ * RangeSender}; the CPU this saves is in docs/benchmarks.md, "Transfers").
  */
 final class PortListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PortListener.class);
@@ -71,9 +77,7 @@ final class PortListener implements AutoCloseable {
       if (t == null) {
         refuse(ch);
       } else {
-        // a platform thread (connections are capped): its socket stays blocking, so sendfile
-        // waits for room instead of giving up with 0 as it does under a virtual thread, and
-        // every byte goes out zero-copy (measured: 0.27-0.34 instead of 0.33-0.45 CPU-s per GiB)
+        // a platform thread, so the socket stays blocking and every byte goes out zero-copy
         Thread.ofPlatform().daemon().name("peershare-serve-" + port).start(() -> serve(t));
       }
     }

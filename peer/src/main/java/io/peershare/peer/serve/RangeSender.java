@@ -150,10 +150,12 @@ final class RangeSender {
   }
 
   /**
-   * {@code transferTo} returned 0: the socket is full, or the file shrank. Under a virtual thread
-   * the JDK keeps the socket non-blocking underneath, and its {@code sendfile} path gives up with 0
-   * instead of waiting for room (JDK 21-25). So one small chunk goes through a buffer, whose write
-   * parks the thread until the reader makes room; then {@code sendfile} takes over again.
+   * {@code transferTo} returned 0. On the platform threads that serve connections the socket
+   * blocks, so that means the file shrank: the read here finds its end and fails. On a socket that
+   * is non-blocking underneath (any socket used from a virtual thread, JDK 21-25) it can also mean
+   * the socket is full, as {@code sendfile} gives up with 0 instead of waiting for room: then one
+   * small chunk goes through a buffer, whose write waits until the reader makes room, and {@code
+   * sendfile} takes over again.
    */
   private static long copyWhenFull(FileChannel file, long at, int length, WritableByteChannel out)
       throws IOException {

@@ -66,7 +66,8 @@ class DownloadValidationTest {
 
       Path file =
           new Downloader(options(2))
-              .download(ContentName.of("f"), dir, max -> providers(data, a), listener);
+              .download(ContentName.of("f"), dir, max -> providers(data, a), listener)
+              .file();
 
       assertThat(file).isEqualTo(target);
       assertThat(Files.getLastModifiedTime(target)).isEqualTo(before);
@@ -107,7 +108,8 @@ class DownloadValidationTest {
                   ContentName.of("empty"),
                   dir,
                   max -> providers(new byte[0], a),
-                  ProgressListener.none());
+                  ProgressListener.none())
+              .file();
 
       assertThat(file).isEqualTo(dir.resolve("empty"));
       assertThat(Files.size(file)).isZero();
@@ -137,6 +139,7 @@ class DownloadValidationTest {
               locates.incrementAndGet();
               return none;
             },
-            ProgressListener.none());
+            ProgressListener.none())
+        .file();
   }
 }

@@ -1,0 +1,434 @@
+package io.peershare.peer.download;
+
+import io.peershare.peer.download.PieceBoard.PieceRun;
+import io.peershare.peer.rate.ByteRateLimiter;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.IndexMessage.Providers;
+import io.peershare.protocol.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One download of one content into one folder, from the manifest to the verified file in place.
+ * Made by {@link Downloader} once it has checked the folder and asked the index, and run once: its
+ * whole API is the constructor and {@link #run}; whatever watches a download listens through the
+ * {@link ProgressListener}. It owns what the download runs on, and ends all of it before {@link
+ * #run} returns:
+ *
+ * <ul>
+ *   <li><b>The threads</b>, platform threads of one executor. The caller's own thread coordinates:
+ *       it fetches the manifest, starts a worker per provider (up to {@code maxSources} at once),
+ *       asks the index again when every provider it knows has failed, and waits for the end. Each
+ *       worker reads runs of pieces from its provider ({@link RangeFetcher}); {@value
+ *       PieceVerifier#THREADS} hashing threads, shared by the workers, verify each piece and write
+ *       it ({@link PieceVerifier}, then {@link #verified}); one thread watches every read for
+ *       stalls ({@link Connections#watch}); one writes the resume record ({@link StateJournal}).
+ *   <li><b>The connections</b> ({@link Connections}): one per request, closed by their reader at
+ *       the end of its run, by the stall watch, by the hashing on a wrong hash, and by the session
+ *       when the pieces are all in (endgame duplicates) or the download stops.
+ *   <li><b>The one failure.</b> A provider's failure ({@link ProviderFailure}) only drops that
+ *       provider, and another takes its place. Anything else ends the download: the disk failing,
+ *       the providers running out, an interrupt of the caller, a bug. The first such failure is
+ *       kept ({@link #fail}), every thread is told to stop, and {@link #run} throws that very
+ *       failure, unwrapped. The part file and its state stay for a later resume.
+ * </ul>
+ *
+ * <p>Memory: {@value RangeFetcher#BUFFERS} piece buffers per worker, reused by the worker that
+ * replaces a dropped one, whatever the size of the file.
+ *
+ * <p>Platform threads, not virtual ones: a blocking read on a platform thread costs one system
+ * call, where a virtual thread parks and unparks through the poller each time the socket runs dry,
+ * and a hashing virtual thread would hold its carrier for a whole piece while the reader waits
+ * (measured in docs/benchmarks.md, "Transfers").
+ */
+final class DownloadSession implements PieceVerifier.Sink {
+  private static final Logger log = LoggerFactory.getLogger(DownloadSession.class);
+
+  private final DownloadOptions options;
+  private final Clock clock;
+  private final DownloadTarget target;
+  private final ContentName content;
+  private final long size;
+  private final Digest digest;
+  private final ProviderPool providers;
+  private final ProgressReporter reporter;
+  private final Connections connections;
+  private final ByteRateLimiter limiter; // shared by all workers; 0 bytes per second: no cap
+  private final LongAdder received = new LongAdder(); // bytes off the wire, for the listener
+  private final ExecutorService threads =
+      Executors.newThreadPerTaskExecutor(
+          Thread.ofPlatform().daemon().name("peershare-download-", 0).factory());
+  private final Deque<BlockingQueue<ByteBuffer>> spareBuffers =
+      new ArrayDeque<>(); // guarded by this
+  private final Set<Thread> workerThreads = new HashSet<>(); // guarded by this
+  private Throwable failure; // guarded by this
+
+  // known once the manifest is; set by the caller's thread before any thread that uses them starts
+  private Manifest manifest;
+  private PieceBoard board;
+  private PartFile part;
+  private StateJournal journal;
+  private PieceVerifier verifier;
+
+  /**
+   * @param found the index's answer that started the download (size, digest, first providers)
+   */
+  DownloadSession(
+      DownloadOptions options,
+      Clock clock,
+      DownloadTarget target,
+      Providers found,
+      ProviderSource source,
+      ProgressListener listener) {
+    this.options = options;
+    this.clock = clock;
+    this.target = target;
+    this.content = target.content();
+    this.size = found.size();
+    this.digest = found.digest();
+    this.providers =
+        new ProviderPool(content, found, source, options.maxSources(), options.maxLocateRounds());
+    this.reporter = new ProgressReporter(listener, size, clock);
+    this.connections = new Connections(options.connectTimeout(), options.stallTimeout());
+    this.limiter = new ByteRateLimiter(options.downloadBytesPerSecond());
+  }
+
+  /**
+   * Runs the download to its end: the file in place, or a failure with every thread and connection
+   * of the session ended.
+   *
+   * @throws DownloadException when no provider could deliver, or the target is taken meanwhile
+   * @throws IOException when the local disk fails, or the index cannot be reached
+   * @throws InterruptedException when the caller's thread is interrupted
+   */
+  Downloaded run() throws DownloadException, IOException, InterruptedException {
+    threads.execute(connections::watch);
+    try {
+      manifest = fetchManifest();
+      BitSet resumed = resumable();
+      board = new PieceBoard(manifest, resumed);
+      journal = new StateJournal(target, digest, size, board, clock, threads, this::fail);
+      verifier = new PieceVerifier(manifest, this, this::fail);
+      part = PartFile.open(target.part(), size, !resumed.isEmpty());
+      journal.write();
+      reporter.started(content, board.verifiedBytes());
+      verifier.start(threads);
+      fetchMissing();
+      if (!resumed.isEmpty()) {
+        recheck();
+      }
+      endWork(); // every piece is written, and no state write may follow the move below
+      if (options.fsync()) {
+        part.force();
+      }
+      part.close();
+      reporter.received(received.sum());
+      Path file = target.moveIntoPlace();
+      reporter.finished(file);
+      return new Downloaded(file, manifest);
+    } catch (Throwable t) {
+      Throwable first = fail(t);
+      endWork();
+      keepForResume(first);
+      if (board != null) {
+        reporter.received(received.sum());
+      }
+      if (t instanceof InterruptedException && first != t) {
+        Thread.currentThread().interrupt(); // another failure came first; the interrupt is kept
+      }
+      throw rethrow(first);
+    } finally {
+      connections.close();
+      threads.close();
+    }
+  }
+
+  /**
+   * The manifest, from the first provider that gives a good one. It is fetched on the caller's
+   * thread: an interrupt closes the connection (a channel's reads are interruptible) and ends it.
+   */
+  private Manifest fetchManifest() throws DownloadException, IOException, InterruptedException {
+    while (true) {
+      Provider p = providers.next();
+      try {
+        Manifest m = ManifestFetcher.fetch(connections, p, content, digest, size);
+        providers.putFirst(p); // it answered well: let it serve pieces too
+        return m;
+      } catch (ProviderFailure f) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while fetching the manifest");
+        }
+        providers.drop(p, f.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The verified pieces an earlier run left for this very content, or none; anything that cannot be
+   * resumed is removed so the download starts afresh.
+   */
+  private BitSet resumable() throws IOException {
+    Optional<PartState> state = PartState.read(target.state());
+    if (state.isPresent()
+        && state.get().digest().equals(digest)
+        && state.get().size() == size
+        && Files.isRegularFile(target.part())
+        && Files.size(target.part()) == size) {
+      log.info(
+          "resuming \"{}\": {} pieces verified earlier",
+          content,
+          state.get().verified().cardinality());
+      return state.get().verified();
+    }
+    Files.deleteIfExists(target.state());
+    Files.deleteIfExists(target.part());
+    return new BitSet();
+  }
+
+  /**
+   * Fetches every piece the board still lacks, starting a worker for each provider to try; returns
+   * when all are verified and every worker has ended.
+   */
+  private void fetchMissing() throws DownloadException, IOException, InterruptedException {
+    int seenEnded = 0;
+    while (!board.isDone()) {
+      throwIfFailed();
+      while (board.activeWorkers() < options.maxSources() && providers.hasCandidate()) {
+        startWorker(providers.next());
+      }
+      if (board.activeWorkers() == 0) {
+        providers.relocate(); // throws when nobody new is left
+        continue;
+      }
+      seenEnded = board.awaitChange(seenEnded);
+    }
+    connections.closeAll(); // endgame duplicates, still reading pieces that are in now
+    board.awaitNoWorkers();
+    throwIfFailed();
+  }
+
+  /**
+   * A resumed download trusted the pieces an earlier run left; now that all are in, the whole file
+   * is checked, and pieces that fail are fetched again.
+   */
+  private void recheck() throws DownloadException, IOException, InterruptedException {
+    BitSet bad = part.badPieces(manifest);
+    if (!bad.isEmpty()) {
+      log.warn("{} pieces of \"{}\" left by an earlier run are bad", bad.cardinality(), content);
+      board.reopen(bad);
+      journal.write();
+      fetchMissing();
+    }
+  }
+
+  private void startWorker(Provider p) {
+    board.workerStarted();
+    try {
+      threads.execute(() -> work(p));
+    } catch (RuntimeException | Error e) {
+      board.workerEnded(); // no thread: nobody else would count it as ended
+      throw e;
+    }
+  }
+
+  /** A worker: fetches runs from {@code p} until none is left, the provider fails, or a stop. */
+  private void work(Provider p) {
+    boolean dropped = false;
+    BlockingQueue<ByteBuffer> buffers = null;
+    try {
+      if (!enlist()) {
+        return; // the download is stopping
+      }
+      buffers = takeBuffers();
+      RangeFetcher fetcher =
+          new RangeFetcher(
+              content, manifest, connections, board, verifier, limiter, received, buffers);
+      PieceRun run;
+      while ((run = board.take()) != null) {
+        try {
+          fetcher.fetch(p, run);
+        } finally {
+          board.release(run); // after the fetch, which returns only once its pieces are settled
+        }
+      }
+    } catch (ProviderFailure f) {
+      if (!board.isDone() && !failed()) {
+        dropped = true;
+        providers.drop(p, f.getMessage());
+      }
+    } catch (InterruptedException e) {
+      // the download is stopping
+    } catch (RuntimeException | Error e) {
+      log.error("download worker for {} failed", ProviderConnection.describe(p), e);
+      fail(e);
+    } finally {
+      if (!dropped) {
+        providers.putBack(p); // still good for a later pass
+      }
+      discharge(buffers);
+      board.workerEnded();
+    }
+  }
+
+  /** Counts the calling worker in, to be interrupted if the download stops; false if it has. */
+  private synchronized boolean enlist() {
+    if (failure != null) {
+      return false;
+    }
+    workerThreads.add(Thread.currentThread());
+    return true;
+  }
+
+  private void discharge(BlockingQueue<ByteBuffer> buffers) {
+    synchronized (this) {
+      workerThreads.remove(Thread.currentThread());
+      if (buffers != null && buffers.size() == RangeFetcher.BUFFERS) {
+        spareBuffers.push(buffers); // all back home: the next worker reads into them
+      }
+    }
+  }
+
+  private BlockingQueue<ByteBuffer> takeBuffers() {
+    synchronized (this) {
+      if (!spareBuffers.isEmpty()) {
+        return spareBuffers.pop();
+      }
+    }
+    return RangeFetcher.newBuffers();
+  }
+
+  @Override
+  public boolean wanted(int piece) {
+    return !board.allVerified(piece, piece + 1);
+  }
+
+  /**
+   * Writes a verified piece once (the first verified copy wins, a later one is dropped), then
+   * counts it on the board, in the resume record and in the progress.
+   */
+  @Override
+  public void verified(int piece, ByteBuffer data) throws IOException {
+    if (!board.beginCommit(piece)) {
+      return; // another provider's copy is already in
+    }
+    try {
+      part.write(manifest.pieceOffset(piece), data);
+    } catch (IOException | RuntimeException e) {
+      board.commitFailed(piece);
+      throw e;
+    }
+    long verifiedBytes = board.commitDone(piece);
+    journal.pieceVerified();
+    reporter.verified(verifiedBytes);
+  }
+
+  @Override
+  public void rejected(int piece, ProviderConnection from) {
+    reporter.rejected(piece, from.provider());
+  }
+
+  /**
+   * The download cannot go on: keeps {@code t} as its failure unless one came first (then {@code t}
+   * is most likely a consequence of it), stops the board and the hashing, and interrupts the
+   * workers, which closes their connections. Returns the failure to throw. Any thread may call it.
+   */
+  private Throwable fail(Throwable t) {
+    List<Thread> workers;
+    Throwable first;
+    synchronized (this) {
+      if (failure == null) {
+        failure = t;
+      }
+      first = failure;
+      workers = List.copyOf(workerThreads);
+    }
+    if (board != null) {
+      board.stop();
+    }
+    if (verifier != null) {
+      verifier.skipRest();
+    }
+    workers.forEach(Thread::interrupt);
+    connections.closeAll();
+    return first;
+  }
+
+  private synchronized boolean failed() {
+    return failure != null;
+  }
+
+  private void throwIfFailed() throws DownloadException, IOException, InterruptedException {
+    Throwable f;
+    synchronized (this) {
+      f = failure;
+    }
+    if (f != null) {
+      throw rethrow(f);
+    }
+  }
+
+  /**
+   * Ends the workers, then the hashing, then the state writer: from here on only the caller's
+   * thread touches the part file and the state. Safe to call twice.
+   */
+  private void endWork() {
+    if (board != null) {
+      board.awaitNoWorkers();
+    }
+    if (verifier != null) {
+      verifier.stop();
+    }
+    if (journal != null) {
+      journal.close();
+    }
+  }
+
+  /** After a failure: records what is verified, for a later run to resume from. */
+  private void keepForResume(Throwable first) {
+    if (journal != null) {
+      try {
+        journal.writeOnStop();
+      } catch (IOException e) {
+        first.addSuppressed(e);
+      }
+    }
+    if (part != null) {
+      try {
+        part.close();
+      } catch (IOException e) {
+        first.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Throws {@code t}, which is one of the failures a download may end with. */
+  private static RuntimeException rethrow(Throwable t)
+      throws DownloadException, IOException, InterruptedException {
+    switch (t) {
+      case DownloadException e -> throw e;
+      case IOException e -> throw e;
+      case InterruptedException e -> throw e;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      default -> throw new IllegalStateException("download failed", t);
+    }
+  }
+}
