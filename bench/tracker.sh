@@ -24,14 +24,8 @@ mkdir -p bench/target
 gcc -O2 -Wall -Wextra -o bench/target/tracker-load bench/c/tracker-load.c
 load=bench/target/tracker-load
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/peershare-tracker-bench.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_work "${TMPDIR:-/tmp}/peershare-tracker-bench.XXXXXX"
 
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ours=$(free_port)

@@ -9,8 +9,12 @@
 # measures, side by side in one run:
 #   raw      a plain loopback socket copy (sendfile → 1 MiB reads → file), no protocol, no hashing
 #   curl     curl from a sendfile HTTP server (nginx), when nginx is installed
-#   1 source / 3 sources           `peershare get --sources 1|3` (transfer rate: from the
-#                                  manifest to the verified file, as curl counts its own)
+#   1 source / 3 sources           `peershare get --sources 1|3`, two figures each: whole process
+#                                  (size / seconds from Enter to exit, launcher and JVM included:
+#                                  what a user sees) and transfer phase (from the manifest to the
+#                                  verified file, as curl's own speed_download counts from its
+#                                  connect); curl's whole-process figure likewise times the curl
+#                                  process
 #   --fsync / curl then fsync      the same, durable: flushed to the disk before done
 # curl and peershare take turns in ROUNDS rounds (default 5, env ROUNDS=n) and the table gives
 # medians, with the range: single runs on a shared virtual machine vary by up to 2x.
@@ -31,14 +35,8 @@ if [ ! -f bench/target/benchmarks.jar ] || [ -n "$(find bench/src -newer bench/t
 fi
 
 # BENCH_DIR=/dev/shm measures the software alone, with no disk in the way
-work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/peershare-bench.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_work "${BENCH_DIR:-${TMPDIR:-/tmp}}/peershare-bench.XXXXXX"
 
 port=$(( 20000 + RANDOM % 20000 ))
 index=127.0.0.1:$port
@@ -76,21 +74,32 @@ share() {
 }
 stop() { local v="pid_$1"; kill "${!v}"; wait "${!v}" 2>/dev/null || true; }
 
-# get CONTENT SOURCES [extra]: prints the rate in MB/s from --stats
+# seconds since the epoch, with microseconds, from the shell itself (no fork to time a fork)
+now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+# MB/s of SIZE bytes over the seconds from T0 to T1
+mbps() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN{ printf "%.1f", n / 1e6 / (b - a) }'; }
+
+# get CONTENT SOURCES [extra]: prints "WHOLE TRANSFER" in MB/s: the whole process, timed from
+# outside, and the transfer phase from --stats
 get() {
   local content=$1 sources=$2; shift 2
-  local dir; dir=$(mktemp -d "$work/get.XXXX")
+  local dir t0 t1 transfer; dir=$(mktemp -d "$work/get.XXXX")
   sync   # start each run with no write-back of the previous one pending
+  t0=$(now)
   ps get "$content" --index "$index" --dir "$dir" --sources "$sources" --stats "$@" 2>"$dir.err" >/dev/null \
     || { echo "get failed: $(cat "$dir.err")" >&2; exit 1; }
+  t1=$(now)
   cmp -s "$dir/$content" "$work/src/$content" || { echo "get produced a different file" >&2; exit 1; }
   if grep -q 'transfer_mb_s=' "$dir.err"; then
-    sed -n 's/.*transfer_mb_s=\([0-9.]*\).*/\1/p' "$dir.err"
+    transfer=$(sed -n 's/.*transfer_mb_s=\([0-9.]*\).*/\1/p' "$dir.err")
   else
-    sed -n 's/.* rate_mb_s=\([0-9.]*\).*/\1/p' "$dir.err"
+    transfer=$(sed -n 's/.* rate_mb_s=\([0-9.]*\).*/\1/p' "$dir.err")
   fi
+  echo "$(mbps "$(stat -c %s "$dir/$content")" "$t0" "$t1") $transfer"
   rm -rf "$dir"
 }
+whole() { echo "${1% *}"; }
+phase() { echo "${1#* }"; }
 
 cat "$work/src/big.bin" > /dev/null   # every run reads from the page cache
 sync
@@ -121,24 +130,21 @@ CONF
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/tiny" && break; sleep 0.1; done
   have_curl=1
 fi
-# curl_get [sync]: one download of big.bin into a fresh folder; prints MB/s (with sync: timed
-# until the file is on the disk)
+# curl_get [sync]: one download of big.bin into a fresh folder; prints "WHOLE OWN" in MB/s: the
+# curl process timed from outside (with sync: until the file is on the disk), and curl's own
+# speed_download
 curl_get() {
   local durable=${1:-} dir t0 t1 code bps
   dir=$(mktemp -d "$work/curl.XXXX")
   sync
-  t0=$(date +%s.%N)
+  t0=$(now)
   read -r code bps < <(curl -s -o "$dir/big.bin" -w '%{http_code} %{speed_download}\n' "http://127.0.0.1:$hport/big.bin")
   [ -n "$durable" ] && sync "$dir/big.bin"
-  t1=$(date +%s.%N)
+  t1=$(now)
   if [ "$code" != 200 ] || ! cmp -s "$dir/big.bin" "$work/src/big.bin"; then
     echo "curl baseline failed (HTTP $code)" >&2; rm -rf "$dir"; exit 1
   fi
-  if [ -n "$durable" ]; then
-    awk -v a="$t0" -v b="$t1" -v n="$(stat -c %s "$dir/big.bin")" 'BEGIN{printf "%.1f\n", n/1e6/(b-a)}'
-  else
-    awk -v b="$bps" 'BEGIN{printf "%.1f\n", b/1e6}'
-  fi
+  echo "$(mbps "$(stat -c %s "$dir/big.bin")" "$t0" "$t1") $(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')"
   rm -rf "$dir"
 }
 
@@ -151,22 +157,20 @@ share p1 "$work/src/big.bin"; share p2 "$work/src/big.bin"; share p3 "$work/src/
 get big.bin 1 >/dev/null; get big.bin 3 >/dev/null   # warms up the providers' JIT
 
 ROUNDS=${ROUNDS:-5}
-c_runs=(); cs_runs=(); one_runs=(); three_runs=(); onefs_runs=()
+# whole-process and transfer-phase figures of each kind of run, one entry per round
+cw=(); cp=(); csw=(); ow=(); op=(); tw=(); tp=(); fw=(); fp=()
 for r in $(seq 1 "$ROUNDS"); do
-  if [ -n "$have_curl" ]; then c_runs+=("$(curl_get)"); fi
-  one_runs+=("$(get big.bin 1)")
-  three_runs+=("$(get big.bin 3)")
-  if [ -n "$have_curl" ]; then cs_runs+=("$(curl_get sync)"); fi
-  onefs_runs+=("$(get big.bin 1 --fsync)")
-  printf '  round %d: curl %s, 1 source %s, 3 sources %s; durable: curl+fsync %s, --fsync %s\n' \
-    "$r" "${c_runs[-1]:--}" "${one_runs[-1]}" "${three_runs[-1]}" "${cs_runs[-1]:--}" "${onefs_runs[-1]}"
+  if [ -n "$have_curl" ]; then x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); fi
+  x=$(get big.bin 1); ow+=("$(whole "$x")"); op+=("$(phase "$x")")
+  x=$(get big.bin 3); tw+=("$(whole "$x")"); tp+=("$(phase "$x")")
+  if [ -n "$have_curl" ]; then x=$(curl_get sync); csw+=("$(whole "$x")"); fi
+  x=$(get big.bin 1 --fsync); fw+=("$(whole "$x")"); fp+=("$(phase "$x")")
+  printf '  round %d, MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s)\n' \
+    "$r" "${cw[-1]:--}" "${cp[-1]:--}" "${ow[-1]}" "${op[-1]}" "${tw[-1]}" "${tp[-1]}" "${csw[-1]:--}" "${fw[-1]}" "${fp[-1]}"
 done
 # median and range of the arguments: "median (min-max)"
 summary() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.0f (%.0f-%.0f)", m, v[1], v[NR] }'; }
 median() { summary "$@" | cut -d' ' -f1; }
-curl_rate=""; curl_sync_rate=""
-if [ -n "$have_curl" ]; then curl_rate=$(median "${c_runs[@]}"); curl_sync_rate=$(median "${cs_runs[@]}"); fi
-one=$(median "${one_runs[@]}"); three=$(median "${three_runs[@]}"); onefs=$(median "${onefs_runs[@]}")
 
 # resume: a 1-source download slowed down so it can be killed half way
 dir="$work/resume"; mkdir -p "$dir"
@@ -194,33 +198,42 @@ stop p1; stop p2; stop p3
 share c1 "$work/src/capped.bin" --upload-limit "$RATE"
 share c2 "$work/src/capped.bin" --upload-limit "$RATE"
 share c3 "$work/src/capped.bin" --upload-limit "$RATE"
-capped1=$(get capped.bin 1)
-capped3=$(get capped.bin 3)
+capped1=$(phase "$(get capped.bin 1)")
+capped3=$(phase "$(get capped.bin 3)")
 
 share t1 "$work/src/tiny"
 t0=$(date +%s.%N); get tiny 1 >/dev/null; t1=$(date +%s.%N)
 startup=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
-ref=${curl_rate:-$raw}
-refname=$([ -n "$curl_rate" ] && echo curl || echo raw)
 echo
-echo "medians of $ROUNDS rounds (range), MB/s; the ratio is of the medians"
-printf '%-34s %18s %8s\n' "run" "MB/s" "vs $refname"
-printf '%-34s %18s %8s\n' "raw socket copy (best of 2)" "$raw" "$(ratio "$raw" "$ref")"
-[ -n "$curl_rate" ] && printf '%-34s %18s %8s\n' "curl <- nginx sendfile" "$(summary "${c_runs[@]}")" "1.00"
-printf '%-34s %18s %8s\n' "peershare get, 1 source" "$(summary "${one_runs[@]}")" "$(ratio "$one" "$ref")"
-printf '%-34s %18s %8s\n' "peershare get, 3 sources" "$(summary "${three_runs[@]}")" "$(ratio "$three" "$ref")"
-if [ -n "$curl_sync_rate" ]; then
-  printf '%-34s %18s %8s\n' "curl <- nginx, then fsync" "$(summary "${cs_runs[@]}")" "1.00"
-  printf '%-34s %18s %8s\n' "peershare get --fsync, 1 source" "$(summary "${onefs_runs[@]}")" "$(ratio "$onefs" "$curl_sync_rate")"
-else
-  printf '%-34s %18s %8s\n' "peershare get --fsync, 1 source" "$(summary "${onefs_runs[@]}")" "-"
+echo "medians of $ROUNDS rounds (range), MB/s; ratios are of the medians, whole process to whole"
+echo "process (curl's process timed the same way), transfer phase to curl's own speed_download"
+row() { # label, whole runs name, phase runs name, whole reference, phase reference
+  local -n w=$2 p=$3
+  local ws ps="-" wr="-" pr="-"
+  ws=$(summary "${w[@]}")
+  [ "${#p[@]}" -gt 0 ] && ps=$(summary "${p[@]}")
+  [ -n "$4" ] && wr=$(ratio "$(median "${w[@]}")" "$4")
+  [ -n "$5" ] && [ "${#p[@]}" -gt 0 ] && pr=$(ratio "$(median "${p[@]}")" "$5")
+  printf '%-32s %-20s %6s   %-20s %6s\n' "$1" "$ws" "$wr" "$ps" "$pr"
+}
+printf '%-32s %-20s %6s   %-20s %6s\n' "run" "whole process" "ratio" "transfer phase" "ratio"
+printf '%-32s %-20s %6s   %-20s %6s\n' "raw socket copy (best of 2)" "-" "" "$raw" ""
+cwm=""; cpm=""; csm=""; none=()
+if [ -n "$have_curl" ]; then
+  cwm=$(median "${cw[@]}"); cpm=$(median "${cp[@]}"); csm=$(median "${csw[@]}")
+  row "curl <- nginx sendfile" cw cp "$cwm" "$cpm"
 fi
+row "peershare get, 1 source" ow op "$cwm" "$cpm"
+row "peershare get, 3 sources" tw tp "$cwm" "$cpm"
+[ -n "$have_curl" ] && row "curl <- nginx, then sync FILE" csw none "$csm" ""
+row "peershare get --fsync, 1 source" fw fp "$csm" ""
+echo "(the durable rows' ratios are to curl then sync, whole process)"
 echo
 printf '%-34s %10s %10s\n' "capped at $RATE per provider" "MB/s" "vs 1 source"
 printf '%-34s %10s %10s\n' "1 source" "$capped1" "1.00"
 printf '%-34s %10s %10s\n' "3 sources" "$capped3" "$(ratio "$capped3" "$capped1")"
 echo
 echo "resume after SIGKILL: had $resumed of $(( SIZE_MB * 1024 * 1024 )) bytes verified, fetched $fetched more (missing: $(( SIZE_MB * 1024 * 1024 - resumed )))"
-echo "start-up: 'peershare get' of a 1-byte content, whole process: ${startup} s"
+echo "start-up: 'peershare get' of a 1-byte content, whole process: ${startup} s (bench/startup.sh measures start-up properly)"

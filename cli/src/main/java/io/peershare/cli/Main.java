@@ -2,6 +2,7 @@ package io.peershare.cli;
 
 import io.peershare.protocol.InvalidNameException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,14 +14,6 @@ import picocli.CommandLine.Command;
     description = {
       "Share files peer to peer: an index server knows who provides what,",
       "peers download straight from each other and verify every byte (SHA-256)."
-    },
-    subcommands = {
-      IndexCommand.class,
-      PeerCommand.class,
-      ShareCommand.class,
-      GetCommand.class,
-      ListCommand.class,
-      CommandLine.HelpCommand.class
     },
     footer = {
       "",
@@ -48,7 +41,7 @@ public final class Main implements Runnable {
 
   /** Runs one command line with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cmd = new CommandLine(new Main());
+    CommandLine cmd = commandLine(args);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -76,6 +69,59 @@ public final class Main implements Runnable {
           : bad.getMessage();
     }
     return ex.getMessage();
+  }
+
+  /** The commands, in the order the help lists them. */
+  static final List<String> COMMANDS = List.of("index", "peer", "share", "get", "list", "help");
+
+  /**
+   * The command line model for {@code args}. picocli builds a command's model by reading its
+   * annotations through reflection, at every start and for every command it knows; so when the
+   * first word names a command, only that one is built. Otherwise ({@code help}, a typo, no command
+   * at all) every command is, so help lists them and a typo gets its suggestion.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cmd = new CommandLine(new Main());
+    String word = firstWord(args);
+    if (COMMANDS.contains(word) && !word.equals("help")) {
+      cmd.addSubcommand(command(word));
+    } else if (word.isEmpty() && versionOnly(args)) {
+      return cmd; // --version needs no command
+    } else {
+      for (String name : COMMANDS) {
+        cmd.addSubcommand(command(name));
+      }
+    }
+    return cmd;
+  }
+
+  private static boolean versionOnly(String[] args) {
+    List<String> a = List.of(args);
+    return (a.contains("-V") || a.contains("--version"))
+        && !a.contains("-h")
+        && !a.contains("--help");
+  }
+
+  /** The first argument that is not an option: Main's own options take no values. */
+  private static String firstWord(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return "";
+  }
+
+  /** A new instance of the command {@code name}, one of {@link #COMMANDS}. */
+  private static Object command(String name) {
+    return switch (name) {
+      case "index" -> new IndexCommand();
+      case "peer" -> new PeerCommand();
+      case "share" -> new ShareCommand();
+      case "get" -> new GetCommand();
+      case "list" -> new ListCommand();
+      default -> new CommandLine.HelpCommand();
+    };
   }
 
   /** A bad command line: one line, what is wrong and where to read more. */

@@ -26,8 +26,21 @@ final class TerminalConsole implements Console, AutoCloseable {
   private final PrintWriter out;
   private final List<String> indexNames = new CopyOnWriteArrayList<>();
 
+  /**
+   * The process's own terminal, through JLine's JNI provider (or else {@code stty}), not FFM: FFM,
+   * JLine's default where native access is enabled, spins about 150 method-handle classes at every
+   * start, which no start-up cache keeps, and the prompt came a few tenths of a second later.
+   */
   TerminalConsole(Path dir, Supplier<List<String>> localNames) throws IOException {
-    terminal = TerminalBuilder.builder().system(true).build();
+    this(
+        TerminalBuilder.builder().system(true).ffm(false).providers("jni,exec").build(),
+        dir,
+        localNames);
+  }
+
+  /** A console on {@code terminal}, which it closes when it is closed. */
+  TerminalConsole(Terminal terminal, Path dir, Supplier<List<String>> localNames) {
+    this.terminal = terminal;
     out = terminal.writer();
     Path history = dir.resolve(".peershare").resolve("history");
     reader =

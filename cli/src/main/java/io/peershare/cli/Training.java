@@ -1,5 +1,7 @@
 package io.peershare.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.peershare.index.IndexServer;
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
@@ -8,8 +10,12 @@ import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.Addresses;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +30,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.impl.ExternalTerminal;
 
 /**
  * A short workload on loopback that the launcher runs once per build on a JDK 25 or newer, under
@@ -33,8 +42,11 @@ import java.util.SplittableRandom;
  * verifies its first piece sooner (measured in docs/benchmarks.md, "Third look").
  *
  * <p>It runs the real code in one process: an index server, a peer sharing a file of random bytes,
- * then {@code list} and two {@code get}s through the command line, and checks their results. It
- * writes only under a temporary folder, which it removes. Exit code 0 when every step worked.
+ * then through the command line {@code --version}, every command's help, {@code list} and two
+ * {@code get}s, and checks their results; then the peer shell twice, once on plain streams (the
+ * {@code peer} command as a pipe runs it) and once on a JLine terminal (as a person runs it), so
+ * what a command loads before it prints anything is in the cache for every command. It writes only
+ * under a temporary folder, which it removes. Exit code 0 when every step worked.
  */
 public final class Training {
   private Training() {}
@@ -113,6 +125,11 @@ public final class Training {
                 new String[] {
                   "get", "training.bin", "--index", where, "--dir", many.toString(), "--stats"
                 },
+                new String[] {"--version"},
+                new String[] {"--help"},
+                new String[] {"index", "--help"},
+                new String[] {"share", "--help"},
+                new String[] {"peer", "--help"},
                 new String[] {"get", "--help"});
         for (String[] args : commands) {
           int code = Main.run(args, quiet, quiet);
@@ -120,6 +137,9 @@ public final class Training {
             System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
             return code;
           }
+        }
+        if (!shells(dir, at, where)) {
+          return Main.FAILED;
         }
         byte[] expected = Files.readAllBytes(file);
         for (Path into : List.of(one, many)) {
@@ -134,6 +154,57 @@ public final class Training {
       }
     }
     return 0;
+  }
+
+  /** The peer shell: the {@code peer} command on piped input, then a shell on a JLine terminal. */
+  private static boolean shells(Path dir, InetSocketAddress at, String where) throws Exception {
+    Path piped = Files.createDirectories(dir.resolve("peer-piped"));
+    InputStream stdin = System.in;
+    PrintStream stdout = System.out;
+    System.setIn(new ByteArrayInputStream("help\nL\nO\nQ\n".getBytes(UTF_8)));
+    System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, UTF_8));
+    int code;
+    try {
+      PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
+      code =
+          Main.run(
+              new String[] {
+                "peer", "--name", "training-pipe", "--index", where, "--dir", piped.toString()
+              },
+              quiet,
+              quiet);
+    } finally {
+      System.setIn(stdin);
+      System.setOut(stdout);
+    }
+    if (code != 0) {
+      System.err.println("training: 'peer' on piped input exited with " + code);
+      return false;
+    }
+    Path shell = Files.createDirectories(dir.resolve("peer-terminal"));
+    PeerConfig config =
+        new PeerConfig(
+            PeerName.of("training-shell"),
+            at,
+            shell,
+            ServeOptions.defaults(),
+            DownloadOptions.defaults());
+    byte[] typed = "help\rL\rO\rQ\r".getBytes(UTF_8);
+    ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    try (PeerNode node = PeerNode.start(config);
+        // a terminal in Java, with no pseudo-terminal or native code under it: deterministic
+        Terminal terminal =
+            new ExternalTerminal(
+                "training", "xterm-256color", new ByteArrayInputStream(typed), screen, UTF_8);
+        TerminalConsole console = new TerminalConsole(terminal, shell, List::of)) {
+      terminal.setSize(new Size(100, 24));
+      new Shell(node, console).run();
+    }
+    if (!screen.toString(UTF_8).contains("Bye.")) {
+      System.err.println("training: the shell on a terminal did not quit");
+      return false;
+    }
+    return true;
   }
 
   private static void writeRandom(Path file, int size) throws IOException {

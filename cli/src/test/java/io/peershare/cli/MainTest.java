@@ -48,6 +48,30 @@ class MainTest {
   }
 
   @Test
+  void aNamedCommandIsTheOnlyOneBuilt() {
+    assertThat(Main.commandLine(new String[] {"get", "x", "--sources", "2"}).getSubcommands())
+        .containsOnlyKeys("get");
+    assertThat(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet())
+        .containsExactlyElementsOf(Main.COMMANDS);
+    assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+    assertThat(run("--version").out).startsWith("peershare ");
+  }
+
+  @Test
+  void helpNamesACommand() {
+    Result r = run("help", "get");
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("Usage: peershare get").contains("--sources");
+  }
+
+  @Test
+  void aMistypedCommandIsUsage() {
+    Result r = run("lsit");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("'lsit'").contains("peershare --help");
+  }
+
+  @Test
   void noCommandIsUsage() {
     Result r = run();
     assertThat(r.code).isEqualTo(2);

@@ -1,0 +1,355 @@
+package io.peershare.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./peershare} launcher as a real process: which JDK it picks, how it fails when there
+ * is none, and how it makes, uses and remakes the start-up cache. It runs on a copy of the launcher
+ * in a folder of its own with a build already in place, so it never builds; most tests give it JDKs
+ * made of a {@code release} file and a {@code bin/java} script that writes down how it was called,
+ * and a few run it on this JVM's own JDK with the real jar.
+ */
+class LauncherTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  @TempDir Path tmp;
+  private Path checkout;
+  private Path target;
+  private Path jdks;
+
+  @BeforeEach
+  void copyTheLauncher() throws IOException {
+    checkout = Files.createDirectories(tmp.resolve("checkout"));
+    Files.copy(ROOT.resolve("peershare"), checkout.resolve("peershare"));
+    Files.createDirectories(checkout.resolve(".mvn"));
+    Files.copy(ROOT.resolve(".mvn/jdk.sh"), checkout.resolve(".mvn/jdk.sh"));
+    target = Files.createDirectories(checkout.resolve("cli/target"));
+    Files.createDirectories(target.resolve("lib"));
+    Files.writeString(target.resolve("peershare-cli.jar"), "not a jar: the JDKs here are scripts");
+    built();
+    jdks = Files.createDirectories(tmp.resolve("jdks"));
+  }
+
+  /** Marks the build in place as newer than every source, as the launcher's own build does. */
+  private void built() throws IOException {
+    Files.writeString(target.resolve(".peershare-built"), "");
+  }
+
+  @Test
+  void takesJavaHomeWhenItIsNewEnough() throws Exception {
+    Path jdk21 = fakeJdk("21.0.5");
+    fakeJdk("25.0.1");
+    Launch r = launch(Map.of("JAVA_HOME", jdk21.toString()), "list", "--index", "a b");
+
+    assertThat(r.code).isZero();
+    assertThat(r.err).isEmpty();
+    // JDK 21 has no AOT cache: the AppCDS archive, the arguments passed on as they came
+    assertThat(calls(jdk21))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c).contains("-XX:SharedArchiveFile=" + target.resolve("peershare.jsa"));
+              assertThat(c)
+                  .doesNotContain("AOTCache")
+                  .endsWith("io.peershare.cli.Main|list|--index|a b");
+            });
+  }
+
+  @Test
+  void passesTheCommandsExitCodeOn() throws Exception {
+    Path jdk21 = fakeJdk("21.0.5");
+    Launch r = launch(Map.of("JAVA_HOME", jdk21.toString()), "exit-with", "7");
+    assertThat(r.code).isEqualTo(7);
+  }
+
+  @Test
+  void passesOverAnOldJavaHomeForTheNewestJdkInstalled() throws Exception {
+    Path jdk17 = fakeJdk("17.0.15");
+    fakeJdk("21.0.5");
+    Path jdk25 = fakeJdk("25.0.1");
+    Launch r = launch(Map.of("JAVA_HOME", jdk17.toString(), "PEERSHARE_NO_AOT", "1"), "--version");
+
+    assertThat(r.code).isZero();
+    assertThat(calls(jdk17)).isEmpty();
+    assertThat(calls(jdk25)).singleElement().asString().endsWith("io.peershare.cli.Main|--version");
+  }
+
+  @Test
+  void withoutAJdk21SaysSoInOneLine() throws Exception {
+    Path jdk17 = fakeJdk("17.0.15");
+    Files.writeString(jdks.resolve("not-a-jdk"), "");
+    Launch r = launch(Map.of("JAVA_HOME", jdk17.toString()), "--version");
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.out).isEmpty();
+    assertThat(r.err)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "peershare needs a JDK 21 or newer and found none (JAVA_HOME=" + jdk17 + " is JDK 17;")
+        .contains("install one");
+    assertThat(calls(jdk17)).isEmpty();
+  }
+
+  @Test
+  void makesTheStartUpCacheOnceThenUsesIt() throws Exception {
+    Path jdk25 = fakeJdk("25.0.1");
+    Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
+    Path aot = target.resolve("peershare.aot");
+
+    Launch first = launch(env, "--version");
+    assertThat(first.code).isZero();
+    assertThat(first.err).singleElement().asString().contains("preparing the start-up cache");
+    assertThat(calls(jdk25))
+        .hasSize(2)
+        .satisfies(
+            c -> {
+              assertThat(c.get(0))
+                  .contains("-XX:AOTCacheOutput=" + aot + ".tmp")
+                  .endsWith("io.peershare.cli.Training");
+              assertThat(c.get(1)).contains("-XX:AOTCache=" + aot).endsWith("Main|--version");
+            });
+
+    Launch second = launch(env, "--version");
+    assertThat(second.err).isEmpty();
+    assertThat(calls(jdk25)).hasSize(3).last().asString().contains("-XX:AOTCache=" + aot);
+  }
+
+  @Test
+  void remakesTheCacheForANewJarOrAnotherJdk() throws Exception {
+    Path jdk25 = fakeJdk("25.0.1");
+    Path jdk26 = fakeJdk("26");
+    launch(Map.of("JAVA_HOME", jdk25.toString()), "--version");
+    assertThat(trainings(jdk25)).isEqualTo(1);
+
+    // the jar rebuilt behind the launcher's back: newer than the cache
+    Path aot = target.resolve("peershare.aot");
+    Files.setLastModifiedTime(aot, FileTime.from(Instant.now().minusSeconds(600)));
+    launch(Map.of("JAVA_HOME", jdk25.toString()), "--version");
+    assertThat(trainings(jdk25)).isEqualTo(2);
+
+    // another JDK: its own cache
+    launch(Map.of("JAVA_HOME", jdk26.toString()), "--version");
+    assertThat(trainings(jdk26)).isEqualTo(1);
+    launch(Map.of("JAVA_HOME", jdk26.toString()), "--version");
+    assertThat(trainings(jdk26)).isEqualTo(1);
+
+    // the same JDK updated in place: its lib/modules newer than the cache
+    Files.setLastModifiedTime(
+        target.resolve("peershare.aot.jdk"), FileTime.from(Instant.now().minusSeconds(600)));
+    Files.setLastModifiedTime(jdk26.resolve("lib/modules"), FileTime.from(Instant.now()));
+    Launch after = launch(Map.of("JAVA_HOME", jdk26.toString()), "--version");
+    assertThat(trainings(jdk26)).isEqualTo(2);
+    assertThat(after.code).isZero();
+  }
+
+  @Test
+  void aFailedTrainingLeavesTheCommandRunningWithoutTheCache() throws Exception {
+    Path jdk25 = fakeJdk("25.0.1");
+    Files.writeString(jdk25.resolve("fail-training"), "");
+    Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
+
+    Launch first = launch(env, "--version");
+    assertThat(first.code).isZero();
+    assertThat(first.err)
+        .hasSize(2)
+        .last()
+        .asString()
+        .isEqualTo(
+            "peershare: no start-up cache (see "
+                + target.resolve("training.log")
+                + "); carrying on without it");
+    assertThat(calls(jdk25))
+        .last()
+        .asString()
+        .contains("-XX:SharedArchiveFile=")
+        .doesNotContain("AOTCache");
+
+    // not tried again at every start: once per build
+    Launch second = launch(env, "--version");
+    assertThat(second.err).isEmpty();
+    assertThat(trainings(jdk25)).isEqualTo(1);
+  }
+
+  @Test
+  void noAotSkipsTheTraining() throws Exception {
+    Path jdk25 = fakeJdk("25.0.1");
+    Launch r = launch(Map.of("JAVA_HOME", jdk25.toString(), "PEERSHARE_NO_AOT", "1"), "--version");
+    assertThat(r.err).isEmpty();
+    assertThat(calls(jdk25)).singleElement().asString().contains("-XX:SharedArchiveFile=");
+  }
+
+  @Test
+  void pointsJLineAtItsNativeLibraryWhenTheBuildUnpackedIt() throws Exception {
+    Path jdk21 = fakeJdk("21.0.5");
+    launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
+    assertThat(calls(jdk21)).singleElement().asString().doesNotContain("library.jline.path");
+
+    String arch =
+        switch (System.getProperty("os.arch")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64" -> "arm64";
+          default -> System.getProperty("os.arch");
+        };
+    Path dir = Files.createDirectories(target.resolve("native/org/jline/nativ/Linux/" + arch));
+    Files.writeString(dir.resolve("libjlinenative.so"), "");
+    launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
+    assertThat(calls(jdk21)).last().asString().contains("|-Dlibrary.jline.path=" + dir + "|");
+  }
+
+  /** This JVM's JDK with the real jar: a cache the JVM cannot use costs the cache, nothing else. */
+  @Test
+  void aCacheTheJvmRejectsIsIgnoredInSilence() throws Exception {
+    Path home = Path.of(System.getProperty("java.home"));
+    assumeThat(Runtime.version().feature()).as("a JDK with AOT caches").isGreaterThanOrEqualTo(25);
+    realBuild();
+    Path aot = target.resolve("peershare.aot");
+    Files.write(aot, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    Files.writeString(target.resolve("peershare.aot.jdk"), home + "\n");
+    Files.setLastModifiedTime(target.resolve("peershare.aot.jdk"), FileTime.from(Instant.now()));
+
+    Launch r = launch(Map.of("JAVA_HOME", home.toString()), "--version");
+
+    assertThat(r.err).isEmpty();
+    assertThat(r.out).singleElement().asString().startsWith("peershare ");
+    assertThat(r.code).isZero();
+  }
+
+  /**
+   * A JDK 21 (this JVM's java behind a {@code release} that says 21): the launcher's JDK 21 path,
+   * an AppCDS archive made on the first run and used from then on, with the real jar.
+   */
+  @Test
+  void onAJdk21TheRealCommandRunsWithItsAppCdsArchive() throws Exception {
+    realBuild();
+    Path jdk21 = Files.createDirectories(jdks.resolve("jdk-21"));
+    Files.writeString(jdk21.resolve("release"), "JAVA_VERSION=\"21.0.5\"\n");
+    Path bin = Files.createDirectories(jdk21.resolve("bin"));
+    Path real = Path.of(System.getProperty("java.home"), "bin", "java");
+    script(bin.resolve("java"), "exec '" + real + "' \"$@\"\n");
+    script(bin.resolve("javac"), "exit 0\n");
+
+    for (int i = 0; i < 2; i++) {
+      Launch r = launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
+      assertThat(r.err).isEmpty();
+      assertThat(r.out).singleElement().asString().startsWith("peershare ");
+      assertThat(r.code).isZero();
+    }
+    assertThat(target.resolve("peershare.jsa")).as("the AppCDS archive").isNotEmptyFile();
+    assertThat(target.resolve("peershare.aot")).doesNotExist();
+  }
+
+  /** The jar and libraries the reactor built, in place of the fake jar. */
+  private void realBuild() throws IOException {
+    Path cli = ROOT.resolve("cli/target");
+    Path jar = cli.resolve("peershare-cli.jar");
+    assumeThat(jar).as("the cli module's jar, built before this module").exists();
+    Files.copy(jar, target.resolve("peershare-cli.jar"), StandardCopyOption.REPLACE_EXISTING);
+    try (var libs = Files.list(cli.resolve("lib"))) {
+      for (Path lib : libs.toList()) {
+        Files.copy(lib, target.resolve("lib").resolve(lib.getFileName()));
+      }
+    }
+    built();
+  }
+
+  /**
+   * A JDK of version {@code version} under {@code jdks}: {@code bin/java} writes its arguments, one
+   * call a line joined by '|', to {@code calls} in its home; a training run writes the cache it is
+   * asked for (unless {@code fail-training} is there); a command {@code exit-with N} exits with N.
+   */
+  private Path fakeJdk(String version) throws IOException {
+    Path home = Files.createDirectories(jdks.resolve("jdk-" + version));
+    Files.writeString(
+        home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+    Files.createDirectories(home.resolve("lib"));
+    Files.writeString(home.resolve("lib/modules"), "");
+    Files.setLastModifiedTime(
+        home.resolve("lib/modules"), FileTime.from(Instant.now().minusSeconds(3600)));
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    script(
+        bin.resolve("java"),
+        """
+        home='%s'
+        line=""
+        for a; do line="$line${line:+|}$a"; done
+        printf '%%s\\n' "$line" >>"$home/calls"
+        for a; do
+          case $a in
+            -XX:AOTCacheOutput=*)
+              [ -e "$home/fail-training" ] && { echo 'training failed' >&2; exit 1; }
+              printf cache >"${a#-XX:AOTCacheOutput=}"; exit 0 ;;
+          esac
+        done
+        [ "${*: -2:1}" = exit-with ] && exit "${*: -1}"
+        echo "ran on $home"
+        """
+            .formatted(home));
+    script(bin.resolve("javac"), "exit 0\n");
+    return home;
+  }
+
+  private static void script(Path file, String body) throws IOException {
+    Files.writeString(file, "#!/usr/bin/env bash\n" + body);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static List<String> calls(Path jdk) throws IOException {
+    Path calls = jdk.resolve("calls");
+    return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+  }
+
+  private static long trainings(Path jdk) throws IOException {
+    return calls(jdk).stream().filter(c -> c.contains("AOTCacheOutput")).count();
+  }
+
+  private record Launch(int code, List<String> out, List<String> err) {}
+
+  /**
+   * Runs the launcher copy with {@code env} on top of a bare environment: no JAVA_HOME of its own,
+   * JDKs looked for only under {@code jdks}, and a PATH of system tools (its javac, if any, is
+   * older than 21 on this machine, or the JDK the tests run on).
+   */
+  private Launch launch(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(checkout.resolve("peershare").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+    pb.environment().remove("JAVA_HOME");
+    pb.environment().remove("PEERSHARE_NO_AOT");
+    pb.environment().remove("PEERSHARE_JAVA_OPTS");
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().put("HOME", tmp.toString());
+    pb.environment().put("TMPDIR", tmp.toString());
+    pb.environment().put("PEERSHARE_JDK_DIRS", jdks.toString());
+    pb.environment().putAll(env);
+    pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(PeershareProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the launcher did not end: " + Files.readString(tmp.resolve("err")));
+    }
+    return new Launch(
+        p.exitValue(),
+        Files.readAllLines(tmp.resolve("out"), UTF_8),
+        Files.readAllLines(tmp.resolve("err"), UTF_8));
+  }
+}
