@@ -112,3 +112,4 @@ stop_server
 echo "paced $PACED S/s for $PACED_SECONDS s, ${THREADS##* } thread(s): $(field answered "$p") of" \
   "$(field sent "$p") answered correctly = $(field answered_pct "$p") %," \
   "p99 $(field p99_us "$p") us, errors $(field errors "$p"), wrong $(field bad "$p")"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

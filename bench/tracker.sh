@@ -7,7 +7,8 @@
 #
 # Env: ROUNDS (default 5) alternating rounds, SECONDS_PER_ROUND (3), SOURCES (64 source
 # addresses 127.1.0.x), INFLIGHT (2 announces in flight per source), HASHES (1000 torrents),
-# NUM_WANT (50). Both trackers listen on 127.0.0.1; the table gives medians with the range.
+# NUM_WANT (50), THREADS (the index's --threads, which the tracker uses too; default one per
+# core). Both trackers listen on 127.0.0.1; the table gives medians with the range.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -17,6 +18,7 @@ SOURCES=${SOURCES:-64}
 INFLIGHT=${INFLIGHT:-2}
 HASHES=${HASHES:-1000}
 NUM_WANT=${NUM_WANT:-50}
+THREADS=${THREADS:-$(nproc)}
 
 command -v opentracker >/dev/null || { echo "opentracker is not installed: run scripts/bittorrent-prereqs.sh as root" >&2; exit 1; }
 ./peershare --version >/dev/null   # builds when needed
@@ -32,7 +34,7 @@ ours=$(free_port)
 theirs=$(free_port)
 
 # peershare: the index with its tracker; `exec` so that $! is the java process itself
-(exec ./peershare index --bind 127.0.0.1 --port 0 --bittorrent-port "$ours" >"$work/peershare.out" 2>"$work/peershare.err") &
+(exec ./peershare index --bind 127.0.0.1 --port 0 --bittorrent-port "$ours" --threads "$THREADS" >"$work/peershare.out" 2>"$work/peershare.err") &
 pids+=($!)
 # opentracker as Debian builds it takes only whitelisted torrents: list the generator's; it
 # chroots into -d, so the whitelist is named relative to it
@@ -42,7 +44,8 @@ pids+=($!)
 for _ in $(seq 1 300); do grep -q 'tracker listening' "$work/peershare.err" 2>/dev/null && break; sleep 0.1; done
 grep -q 'tracker listening' "$work/peershare.err" || { echo "peershare did not start: $(cat "$work/peershare.err")" >&2; exit 1; }
 
-echo "machine: $(nproc) cores, $(uname -sr); peershare on $("$(. .mvn/jdk.sh >/dev/null 2>&1; echo "${JAVA_HOME:-/usr}")/bin/java" -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, $(uname -sr); peershare on $("$(. .mvn/jdk.sh >/dev/null 2>&1; echo "${JAVA_HOME:-/usr}")/bin/java" -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "peershare: $(sed -n 's/.*transport: //p' "$work/peershare.err" | head -1)"
 echo "load: $SOURCES sources x $INFLIGHT announces in flight, $HASHES torrents, num_want $NUM_WANT, ${SECS} s per round after 1 s warm-up"
 run() { "$load" 127.0.0.1 "$1" -s "$SOURCES" -k "$INFLIGHT" -t "$SECS" -w 1 -n "$HASHES" -m "$NUM_WANT" -b "$2"; }
 # the JVM compiles its hot code in the first seconds: one untimed round first
@@ -64,3 +67,4 @@ mo=$(median "${r_ours[@]}"); mt=$(median "${r_theirs[@]}")
 echo "peershare   announces/s $(stats "${r_ours[@]}")   p99 ms $(stats "${p_ours[@]}")"
 echo "opentracker announces/s $(stats "${r_theirs[@]}")   p99 ms $(stats "${p_theirs[@]}")"
 awk -v a="$mo" -v b="$mt" 'BEGIN {printf "ratio peershare / opentracker (medians): %.2f\n", a / b}'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -69,7 +69,8 @@ final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       description =
-          "Threads (and sockets) answering requests. Default: one per core, here ${DEFAULT-VALUE}.")
+          "Threads (and sockets) answering requests, for the index and for the BitTorrent"
+              + " tracker each. Default: one per core, here ${DEFAULT-VALUE}.")
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(
@@ -121,7 +122,8 @@ final class IndexCommand implements Callable<Integer> {
             TrackerServer.Config.defaults()
                 .withBind(bind)
                 .withPort(bittorrentPort)
-                .withInterval(bittorrentInterval);
+                .withInterval(bittorrentInterval)
+                .withThreads(threads);
         tracker =
             (shared == null
                     ? new TrackerServer(trackerConfig)

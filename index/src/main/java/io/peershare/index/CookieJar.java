@@ -1,5 +1,6 @@
 package io.peershare.index;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
 
@@ -79,24 +80,37 @@ public final class CookieJar {
 
   /** The cookie for {@code client} at {@code nowMillis}. */
   public long issue(InetSocketAddress client, long nowMillis) {
+    return issue(client.getAddress(), client.getPort(), nowMillis);
+  }
+
+  /**
+   * The cookie for {@code ip} and {@code port} at {@code nowMillis}; port 0 binds it to the address
+   * alone (BEP 15 connection ids), without an {@code InetSocketAddress} per request.
+   */
+  public long issue(InetAddress ip, int port, long nowMillis) {
     long bucket = Math.floorDiv(nowMillis, BUCKET_MILLIS);
     Secrets s = secretsAt(bucket);
     return Math.floorDiv(bucket, BUCKETS_PER_SECRET) == s.epoch()
-        ? mac(s.k0(), s.k1(), client, bucket)
-        : mac(s.previousK0(), s.previousK1(), client, bucket);
+        ? mac(s.k0(), s.k1(), ip, port, bucket)
+        : mac(s.previousK0(), s.previousK1(), ip, port, bucket);
   }
 
   /** True when {@code cookie} was issued to {@code client} in the last two to three minutes. */
   public boolean isValid(InetSocketAddress client, long cookie, long nowMillis) {
+    return isValid(client.getAddress(), client.getPort(), cookie, nowMillis);
+  }
+
+  /** True when {@code cookie} was issued to {@code ip} and {@code port} in the last 2-3 minutes. */
+  public boolean isValid(InetAddress ip, int port, long cookie, long nowMillis) {
     long now = Math.floorDiv(nowMillis, BUCKET_MILLIS);
     Secrets s = secretsAt(now); // rotates the secrets first when an hour has passed
     for (long bucket = now; bucket >= now - GRACE_BUCKETS; bucket--) {
       long e = Math.floorDiv(bucket, BUCKETS_PER_SECRET);
       long mac;
       if (e == s.epoch()) {
-        mac = mac(s.k0(), s.k1(), client, bucket);
+        mac = mac(s.k0(), s.k1(), ip, port, bucket);
       } else if (e == s.epoch() - 1) {
-        mac = mac(s.previousK0(), s.previousK1(), client, bucket);
+        mac = mac(s.previousK0(), s.previousK1(), ip, port, bucket);
       } else {
         continue; // that secret is gone
       }
@@ -109,12 +123,16 @@ public final class CookieJar {
 
   /** The MAC input: ip ‖ port ‖ bucket, big-endian. */
   static long mac(long k0, long k1, InetSocketAddress client, long bucket) {
-    byte[] ip = client.getAddress().getAddress();
+    return mac(k0, k1, client.getAddress(), client.getPort(), bucket);
+  }
+
+  private static long mac(long k0, long k1, InetAddress address, int port, long bucket) {
+    byte[] ip = address.getAddress();
     byte[] m = new byte[ip.length + 2 + 8];
     System.arraycopy(ip, 0, m, 0, ip.length);
     int p = ip.length;
-    m[p] = (byte) (client.getPort() >>> 8);
-    m[p + 1] = (byte) client.getPort();
+    m[p] = (byte) (port >>> 8);
+    m[p + 1] = (byte) port;
     for (int i = 0; i < 8; i++) {
       m[p + 2 + i] = (byte) (bucket >>> (56 - 8 * i));
     }

@@ -5,7 +5,6 @@ import io.peershare.protocol.Addresses;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -228,36 +227,7 @@ public final class IndexServer implements AutoCloseable {
     return this;
   }
 
-  /** The transport on the configured address; on IPv4 alone where {@code ::} has no IPv6. */
   private UdpTransport startTransport(
-      UdpTransport.Options options,
-      Registry registry,
-      CookieJar cookies,
-      AddressRateLimiter limiter,
-      int threads)
-      throws IOException {
-    try {
-      return startTransport0(options, registry, cookies, limiter, threads);
-    } catch (IOException | UnsupportedOperationException e) {
-      InetAddress bind = options.bind();
-      if (e instanceof BindException
-          || !(bind instanceof Inet6Address && bind.isAnyLocalAddress())) {
-        throw e;
-      }
-      log.info("IPv6 is not available here ({}): listening on IPv4 only", e.getMessage());
-      UdpTransport.Options v4 =
-          new UdpTransport.Options(
-              InetAddress.getByAddress(new byte[4]),
-              options.port(),
-              options.threads(),
-              options.maxDatagram(),
-              options.allowNative(),
-              options.name());
-      return startTransport0(v4, registry, cookies, limiter, threads);
-    }
-  }
-
-  private UdpTransport startTransport0(
       UdpTransport.Options options,
       Registry registry,
       CookieJar cookies,

@@ -194,7 +194,11 @@ final class LeaseKeeper implements AutoCloseable {
 
   private void reregister(ContentName content) {
     try {
-      registered(content, peer.reregister(content));
+      long lease = peer.reregister(content);
+      registered(content, lease);
+      if (lease > 0) {
+        log.info("registered '{}' again", content);
+      }
     } catch (IndexException e) {
       log.warn("could not register '{}' again: {}", content, e.getMessage());
       forget(content);

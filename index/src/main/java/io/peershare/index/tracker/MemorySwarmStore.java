@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * peer by endpoint and picks answers from arrays (see {@link Swarm}). Expiry uses a queue of
  * deadlines with one entry per peer: an announce only moves the peer's real deadline, and an entry
  * that comes due while its peer has announced since is pushed back with the new deadline, so expiry
- * never scans. Not thread-safe: one owner thread.
+ * never scans. Not thread-safe: the tracker holds one lock around every call.
  */
 public final class MemorySwarmStore implements SwarmStore {
   private record Due(long at, SwarmPeer peer) {}

@@ -11,7 +11,7 @@ import io.peershare.protocol.bittorrent.TrackerMessage.ScrapeCounts;
  * it, it is an interface so that a store shared by several index nodes (Redis) can take its place.
  *
  * <p>A peer lives {@link #peerTtlMillis()} after its last announce. Implementations need not be
- * thread-safe: the tracker calls them from one thread.
+ * thread-safe: the tracker's threads call them under one lock, a receive batch at a time.
  */
 public interface SwarmStore {
 

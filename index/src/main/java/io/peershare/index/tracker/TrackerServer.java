@@ -3,33 +3,27 @@ package io.peershare.index.tracker;
 import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
 import io.peershare.index.IndexServer;
+import io.peershare.index.udp.UdpTransport;
 import io.peershare.protocol.Addresses;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The BitTorrent UDP tracker (BEP 15) on a port of its own: one socket and one named thread that
- * owns it and the {@link TrackerHandler} behind it, so nothing is shared and nothing locks. The
- * loop wakes at least once a second to expire silent peers. It is a plain NIO loop on purpose: the
- * handler is socket-free, so the index's batched transport can carry it instead once it exists.
+ * The BitTorrent UDP tracker (BEP 15) on a port of its own, over the same {@link UdpTransport} as
+ * the index: on Linux, {@code threads} sockets on the port ({@code SO_REUSEPORT}, native epoll,
+ * {@code recvmmsg}/{@code sendmmsg} per batch), each with its own thread and {@link
+ * TrackerHandler}; the swarm store, the connection-id secret and the per-address rate limit are
+ * shared, the store under one lock taken once per batch. Silent peers are expired in slices between
+ * batches and at least once a second.
  *
  * <pre>{@code
  * try (TrackerServer t = new TrackerServer(TrackerServer.Config.defaults().withPort(0)).start()) {
@@ -39,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrackerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
-  private static final long TICK_MILLIS = 1_000;
-  private static final int BATCH = 256; // datagrams read before expiry gets a turn
 
   /**
    * How the tracker runs.
@@ -51,6 +43,8 @@ public final class TrackerServer implements AutoCloseable {
    * @param limits swarms and peers held at most
    * @param ratePerSecond requests per second each source IP may make (0: no limit)
    * @param clock time for connection ids and expiry
+   * @param threads sockets and threads serving the port (the NIO fallback uses one)
+   * @param nativeTransport false forces the Java NIO fallback even where epoll is available
    */
   public record Config(
       int port,
@@ -58,7 +52,9 @@ public final class TrackerServer implements AutoCloseable {
       int intervalSeconds,
       SwarmLimits limits,
       long ratePerSecond,
-      Clock clock) {
+      Clock clock,
+      int threads,
+      boolean nativeTransport) {
     public static final int DEFAULT_INTERVAL = 1800;
 
     /** The shortest interval: also keeps our replies from reading as requests (see the docs). */
@@ -74,11 +70,14 @@ public final class TrackerServer implements AutoCloseable {
       }
       Objects.requireNonNull(limits);
       Objects.requireNonNull(clock);
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("threads must be 1-256");
+      }
     }
 
     /**
      * A free port on every address (IPv6 and IPv4, as the index), 1800 s interval, default limits,
-     * the system clock.
+     * the system clock, one thread, the native transport where there is one.
      */
     public static Config defaults() {
       return new Config(
@@ -87,42 +86,56 @@ public final class TrackerServer implements AutoCloseable {
           DEFAULT_INTERVAL,
           SwarmLimits.defaults(),
           AddressRateLimiter.DEFAULT_PER_SECOND,
-          Clock.systemUTC());
+          Clock.systemUTC(),
+          1,
+          true);
     }
 
     public Config withPort(int p) {
-      return new Config(p, bind, intervalSeconds, limits, ratePerSecond, clock);
+      return new Config(
+          p, bind, intervalSeconds, limits, ratePerSecond, clock, threads, nativeTransport);
     }
 
     public Config withBind(InetAddress b) {
-      return new Config(port, b, intervalSeconds, limits, ratePerSecond, clock);
+      return new Config(
+          port, b, intervalSeconds, limits, ratePerSecond, clock, threads, nativeTransport);
     }
 
     public Config withInterval(int seconds) {
-      return new Config(port, bind, seconds, limits, ratePerSecond, clock);
+      return new Config(
+          port, bind, seconds, limits, ratePerSecond, clock, threads, nativeTransport);
     }
 
     public Config withLimits(SwarmLimits l) {
-      return new Config(port, bind, intervalSeconds, l, ratePerSecond, clock);
+      return new Config(
+          port, bind, intervalSeconds, l, ratePerSecond, clock, threads, nativeTransport);
     }
 
     public Config withRatePerSecond(long r) {
-      return new Config(port, bind, intervalSeconds, limits, r, clock);
+      return new Config(port, bind, intervalSeconds, limits, r, clock, threads, nativeTransport);
     }
 
     public Config withClock(Clock c) {
-      return new Config(port, bind, intervalSeconds, limits, ratePerSecond, c);
+      return new Config(
+          port, bind, intervalSeconds, limits, ratePerSecond, c, threads, nativeTransport);
+    }
+
+    public Config withThreads(int t) {
+      return new Config(
+          port, bind, intervalSeconds, limits, ratePerSecond, clock, t, nativeTransport);
+    }
+
+    public Config withNativeTransport(boolean n) {
+      return new Config(port, bind, intervalSeconds, limits, ratePerSecond, clock, threads, n);
     }
   }
 
   private final Config config;
-  private final TrackerHandler handler;
-  private volatile boolean running;
+  private final SwarmStore store;
+  private final CookieJar connectionIds;
+  private final ReentrantLock storeLock = new ReentrantLock();
+  private UdpTransport transport;
   private boolean closed;
-  private DatagramChannel channel;
-  private InetSocketAddress boundAddress;
-  private Selector selector;
-  private Thread thread;
 
   /** A tracker over fresh in-memory swarms. */
   public TrackerServer(Config config) {
@@ -132,7 +145,7 @@ public final class TrackerServer implements AutoCloseable {
             2_000L * config.intervalSeconds(), config.limits(), new SplittableRandom()));
   }
 
-  /** A tracker over {@code store}. */
+  /** A tracker over {@code store}, which it alone uses from now on. */
   public TrackerServer(Config config, SwarmStore store) {
     this(config, store, new CookieJar(new SecureRandom()));
   }
@@ -143,156 +156,89 @@ public final class TrackerServer implements AutoCloseable {
    */
   public TrackerServer(Config config, SwarmStore store, CookieJar connectionIds) {
     this.config = config;
-    this.handler =
-        new TrackerHandler(
-            store,
-            connectionIds,
-            new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES),
-            config.intervalSeconds());
+    this.store = store;
+    this.connectionIds = connectionIds;
   }
 
-  /** Binds the socket and starts the loop thread; returns this. */
+  /** Binds the socket(s) and starts the threads; returns this. */
   public synchronized TrackerServer start() throws IOException {
-    if (channel != null) {
+    if (transport != null || closed) {
       throw new IllegalStateException("already started");
     }
-    DatagramChannel ch = openBound();
-    try {
-      ch.configureBlocking(false);
-      selector = Selector.open();
-      ch.register(selector, SelectionKey.OP_READ);
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-    channel = ch;
-    boundAddress = (InetSocketAddress) ch.getLocalAddress();
-    running = true;
-    thread = new Thread(this::loop, "bittorrent-tracker-" + boundAddress.getPort());
-    thread.start();
+    AddressRateLimiter limiter =
+        new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES);
+    UdpTransport.Options options =
+        new UdpTransport.Options(
+            config.bind(),
+            config.port(),
+            config.threads(),
+            TrackerHandler.MAX_REQUEST,
+            config.nativeTransport(),
+            "bittorrent-tracker");
+    transport =
+        UdpTransport.start(
+            options,
+            socket ->
+                new TrackerHandler(
+                    store,
+                    storeLock,
+                    connectionIds,
+                    limiter,
+                    config.intervalSeconds(),
+                    config.clock()));
+    InetSocketAddress at = transport.localAddress();
     log.info(
         "bittorrent tracker listening on udp {}{} (announce URL udp://HOST:{}/announce),"
-            + " interval {} s",
-        Addresses.format(boundAddress),
-        isIpv6Wildcard(boundAddress.getAddress()) ? " (IPv6 and IPv4)" : "",
-        boundAddress.getPort(),
-        config.intervalSeconds());
+            + " interval {} s; transport: {}",
+        Addresses.format(at),
+        at.getAddress() instanceof Inet6Address && at.getAddress().isAnyLocalAddress()
+            ? " (IPv6 and IPv4)"
+            : "",
+        at.getPort(),
+        config.intervalSeconds(),
+        transport.describe());
     return this;
-  }
-
-  /**
-   * The socket, bound as the index binds its own: the IPv6 wildcard listens on IPv6 and IPv4 at
-   * once, and where there is no IPv6 the tracker listens on {@code 0.0.0.0} instead.
-   */
-  private DatagramChannel openBound() throws IOException {
-    InetAddress bind = config.bind();
-    if (isIpv6Wildcard(bind)) {
-      try {
-        return openBound(StandardProtocolFamily.INET6, bind);
-      } catch (UnsupportedOperationException | SocketException e) {
-        if (e instanceof BindException b) {
-          throw b; // the port is taken: that is not about IPv6
-        }
-        log.info(
-            "IPv6 is not available here ({}): the tracker listens on IPv4 only", e.getMessage());
-        return openBound(StandardProtocolFamily.INET, InetAddress.getByAddress(new byte[4]));
-      }
-    }
-    return openBound(
-        bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6,
-        bind);
-  }
-
-  private DatagramChannel openBound(StandardProtocolFamily family, InetAddress bind)
-      throws IOException {
-    DatagramChannel ch = DatagramChannel.open(family);
-    try {
-      ch.bind(new InetSocketAddress(bind, config.port()));
-      return ch;
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-  }
-
-  private static boolean isIpv6Wildcard(InetAddress a) {
-    return a instanceof Inet6Address && a.isAnyLocalAddress();
   }
 
   /** Where the tracker listens (the real port when started on port 0). */
   public synchronized InetSocketAddress localAddress() {
-    if (boundAddress == null) {
+    if (transport == null) {
       throw new IllegalStateException("the tracker is not started");
     }
-    return boundAddress;
+    return transport.localAddress();
   }
 
-  /** Swarms, seeders and leechers right now (read from the loop thread's counters). */
+  /** Sockets (and threads) serving. */
+  public synchronized int threads() {
+    if (transport == null) {
+      throw new IllegalStateException("the tracker is not started");
+    }
+    return transport.sockets();
+  }
+
+  /** Swarms, seeders and leechers right now. */
   public SwarmStore.Totals totals() {
-    return handler.totals();
-  }
-
-  private void loop() {
-    ByteBuffer in = ByteBuffer.allocate(TrackerHandler.MAX_REQUEST + 1); // +1 shows oversize
-    while (running) {
-      try {
-        selector.select(TICK_MILLIS);
-        selector.selectedKeys().clear();
-        for (int i = 0; i < BATCH && running; i++) {
-          in.clear();
-          SocketAddress from = channel.receive(in);
-          if (from == null) {
-            break;
-          }
-          serve((InetSocketAddress) from, in.array(), in.position());
-        }
-        handler.tick(config.clock().millis());
-      } catch (ClosedChannelException e) {
-        break;
-      } catch (IOException | RuntimeException e) {
-        log.debug("tracker loop", e); // never dies: the next datagram gets a fresh try
-      }
-    }
-  }
-
-  private void serve(InetSocketAddress from, byte[] buf, int length) {
-    byte[] reply = handler.handle(from, buf, length, config.clock().millis());
-    if (reply == null) {
-      return;
-    }
+    storeLock.lock();
     try {
-      channel.send(ByteBuffer.wrap(reply), from);
-    } catch (ClosedChannelException e) {
-      running = false;
-    } catch (IOException e) {
-      log.debug("could not answer {}", from, e);
+      return store.totals();
+    } finally {
+      storeLock.unlock();
     }
   }
 
-  /** Stops the loop and closes the socket; waits for the loop thread. Idempotent. */
+  /** Stops serving, closes the sockets and waits for the threads. Idempotent. */
   @Override
   public void close() {
-    Thread t;
+    UdpTransport t;
     synchronized (this) {
-      if (thread == null || closed) {
+      if (transport == null || closed) {
+        closed = true;
         return;
       }
       closed = true;
-      running = false;
-      t = thread;
-      selector.wakeup();
+      t = transport;
     }
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      selector.close();
-      channel.close();
-    } catch (IOException e) {
-      log.debug("closing the tracker", e);
-    }
-    log.info("bittorrent tracker on udp port {} stopped", boundAddress.getPort());
+    t.close();
+    log.info("bittorrent tracker on udp port {} stopped", t.localAddress().getPort());
   }
 }

@@ -24,6 +24,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -83,6 +84,10 @@ public final class UdpTransport implements AutoCloseable {
         throw new IllegalArgumentException("bad transport options");
       }
     }
+
+    public Options withBind(InetAddress b) {
+      return new Options(b, port, threads, maxDatagram, allowNative, name);
+    }
   }
 
   /** Receive buffer asked of each socket. */
@@ -106,8 +111,30 @@ public final class UdpTransport implements AutoCloseable {
     return Epoll.isAvailable();
   }
 
-  /** Binds the port and starts serving; every socket's handler comes from {@code handlers}. */
+  /**
+   * Binds the port and starts serving; every socket's handler comes from {@code handlers}. The IPv6
+   * wildcard ({@code ::}) falls back to {@code 0.0.0.0} where the system has no IPv6, and says so
+   * in one log line; a port in use is a {@link BindException} either way.
+   */
   public static UdpTransport start(Options options, BatchHandler.Factory handlers)
+      throws IOException {
+    try {
+      return startOn(options, handlers);
+    } catch (IOException | UnsupportedOperationException e) {
+      InetAddress bind = options.bind();
+      if (e instanceof BindException
+          || !(bind instanceof Inet6Address && bind.isAnyLocalAddress())) {
+        throw e;
+      }
+      log.info(
+          "{}: IPv6 is not available here ({}): listening on IPv4 only",
+          options.name(),
+          e.getMessage());
+      return startOn(options.withBind(InetAddress.getByAddress(new byte[4])), handlers);
+    }
+  }
+
+  private static UdpTransport startOn(Options options, BatchHandler.Factory handlers)
       throws IOException {
     boolean useNative = options.allowNative() && Epoll.isAvailable();
     if (options.allowNative() && !useNative) {

@@ -274,6 +274,27 @@ class TrackerHandlerTest {
   }
 
   @Test
+  void aMassExpiryGoesInBoundedSlicesUntilNoneIsDue() throws Exception {
+    int peers = 3 * TrackerHandler.EXPIRY_SLICE + 10;
+    for (int i = 0; i < peers; i++) {
+      join(at("127.1." + (i / 250) + "." + (i % 250 + 1), 1), 6881, i % 2);
+    }
+    assertThat(handler.totals().seeders() + handler.totals().leechers()).isEqualTo(peers);
+    now += Duration.ofSeconds(2L * INTERVAL).toMillis();
+    int slices = 0;
+    int left = peers;
+    while (handler.tick(now)) {
+      slices++;
+      SwarmStore.Totals t = handler.totals();
+      int held = t.seeders() + t.leechers();
+      assertThat(left - held).as("dropped by one slice").isBetween(1, TrackerHandler.EXPIRY_SLICE);
+      left = held;
+    }
+    assertThat(slices).isEqualTo(4);
+    assertThat(handler.totals()).isEqualTo(new SwarmStore.Totals(0, 0, 0));
+  }
+
+  @Test
   void portZeroAndMalformedAnnouncesWithAValidIdGetErrors() throws Exception {
     InetSocketAddress p = at("127.0.0.2", 1);
     assertThat(announce(p, HASH, 0, 0, Event.STARTED, -1)).isInstanceOf(Failure.class);

@@ -70,6 +70,32 @@ public final class IndexClient implements AutoCloseable {
     long fetchedAt = Long.MIN_VALUE; // MIN_VALUE: none yet
   }
 
+  /**
+   * How one send waits for its reply. In use: for the schedule's wait, by the clock. Tests that
+   * lose datagrams on purpose end a wait the moment they lose one, so that a resend follows each
+   * loss and nothing else, however slow the machine.
+   */
+  @FunctionalInterface
+  interface ReplyWait {
+    ReplyWait TIMED =
+        (reply, wait) -> {
+          try {
+            return reply.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+          } catch (TimeoutException e) {
+            return null;
+          }
+        };
+
+    /**
+     * The reply once {@code reply} completes, or null when the wait is over first (the datagram is
+     * then sent again, or the node given up on after the last wait).
+     *
+     * @throws ExecutionException {@code reply} failed (an ICMP port unreachable)
+     */
+    IndexMessage.Reply await(CompletableFuture<IndexMessage.Reply> reply, Duration wait)
+        throws ExecutionException, InterruptedException;
+  }
+
   /** The bytes of a request as sent, with its id. */
   private record Sent(int id, byte[] datagram) {}
 
@@ -101,6 +127,7 @@ public final class IndexClient implements AutoCloseable {
   private final Cookie[] cookies;
   private final RetrySchedule schedule;
   private final Clock clock;
+  private final ReplyWait replyWait;
   private final DatagramChannel channel;
   private final ReplyReceiver receiver;
   private final List<Consumer<InetSocketAddress>> moveListeners = new CopyOnWriteArrayList<>();
@@ -128,6 +155,14 @@ public final class IndexClient implements AutoCloseable {
 
   public IndexClient(List<InetSocketAddress> nodes, RetrySchedule schedule, Clock clock)
       throws IOException {
+    this(nodes, schedule, clock, ReplyWait.TIMED);
+  }
+
+  /** A client whose sends wait for their replies as {@code replyWait} says (tests). */
+  IndexClient(
+      List<InetSocketAddress> nodes, RetrySchedule schedule, Clock clock, ReplyWait replyWait)
+      throws IOException {
+    this.replyWait = replyWait;
     this.nodes = List.copyOf(new LinkedHashSet<>(nodes));
     if (this.nodes.isEmpty()) {
       throw new IllegalArgumentException("an index client needs at least one node");
@@ -383,9 +418,11 @@ public final class IndexClient implements AutoCloseable {
       for (Duration wait : schedule.waits()) {
         send(node, request, datagram.rewind());
         try {
-          return reply.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          continue; // lost, or slow: send the same bytes again
+          IndexMessage.Reply r = replyWait.await(reply, wait);
+          if (r != null) {
+            return r;
+          }
+          // lost, or slow: send the same bytes again
         } catch (ExecutionException e) {
           if (e.getCause() instanceof PortUnreachableException refused) {
             throw new NodeGaveUp(NodeFailure.refused(nodes.get(node), refused), request);

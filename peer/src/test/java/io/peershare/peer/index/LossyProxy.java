@@ -8,12 +8,19 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A UDP relay between one client and the index server that can lose or duplicate replies, and
- * counts requests by type letter.
+ * A UDP relay between one client and the index server that can lose requests or replies and
+ * duplicate replies, and counts requests by type letter. Its {@link #replyWait()} makes the
+ * client's retransmissions exact: a wait for a reply ends when the reply comes or the moment this
+ * proxy loses it, never because the machine was slow (the schedule's waits are then only a bound on
+ * a broken test).
  */
 final class LossyProxy implements AutoCloseable {
   private final DatagramSocket clientSide;
@@ -24,6 +31,10 @@ final class LossyProxy implements AutoCloseable {
   private final Set<Long> requests = ConcurrentHashMap.newKeySet();
   private volatile SocketAddress client;
   private volatile boolean duplicate;
+  private volatile boolean loseRequests;
+  private final Object lossLock = new Object();
+  private int lossesNotWaitedFor; // guarded by lossLock
+  private CompletableFuture<Void> waiting; // guarded by lossLock: the client's wait, if any
 
   LossyProxy(InetSocketAddress server) throws IOException {
     this.server = server;
@@ -41,6 +52,50 @@ final class LossyProxy implements AutoCloseable {
   /** Loses the next {@code n} replies of type {@code letter}. */
   void dropReplies(char letter, int n) {
     toDrop.computeIfAbsent(letter, k -> new AtomicInteger()).addAndGet(n);
+  }
+
+  /** While on, requests go nowhere, as to a server that is gone; each is a loss. */
+  void loseRequests(boolean on) {
+    loseRequests = on;
+  }
+
+  /**
+   * The wait for a client of this proxy: over when the reply comes or this proxy loses the request
+   * or its reply, or at the schedule's wait (a bound on a broken test: use long ones).
+   */
+  IndexClient.ReplyWait replyWait() {
+    return (reply, wait) -> {
+      CompletableFuture<Void> loss = new CompletableFuture<>();
+      synchronized (lossLock) {
+        if (lossesNotWaitedFor > 0 && !reply.isDone()) {
+          lossesNotWaitedFor--; // lost before the client began to wait
+          return null;
+        }
+        waiting = loss;
+      }
+      try {
+        CompletableFuture.anyOf(reply, loss).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // told apart below
+      } finally {
+        synchronized (lossLock) {
+          if (waiting == loss) {
+            waiting = null;
+          }
+        }
+      }
+      return reply.isDone() ? reply.get() : null;
+    };
+  }
+
+  private void lost() {
+    synchronized (lossLock) {
+      if (waiting != null && !waiting.isDone()) {
+        waiting.complete(null);
+      } else {
+        lossesNotWaitedFor++;
+      }
+    }
   }
 
   /** Sends every reply twice. */
@@ -83,11 +138,16 @@ final class LossyProxy implements AutoCloseable {
                     | (buf[5] & 0xff);
             requests.add(((long) type << 32) | (id & 0xffff_ffffL));
           }
+          if (loseRequests) {
+            lost();
+            continue;
+          }
           serverSide.send(new DatagramPacket(buf, p.getLength(), server));
           continue;
         }
         AtomicInteger drop = toDrop.get(type);
         if (drop != null && drop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          lost();
           continue;
         }
         DatagramPacket out = new DatagramPacket(buf, p.getLength(), client);

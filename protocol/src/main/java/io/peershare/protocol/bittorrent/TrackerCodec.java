@@ -249,14 +249,31 @@ public final class TrackerCodec {
    */
   public static byte[] announced(
       int transactionId, int interval, int leechers, int seeders, byte[] compactPeers) {
-    return ByteBuffer.allocate(ANNOUNCED_HEADER + compactPeers.length)
-        .putInt(1)
-        .putInt(transactionId)
-        .putInt(interval)
-        .putInt(leechers)
-        .putInt(seeders)
-        .put(compactPeers)
-        .array();
+    byte[] out = new byte[ANNOUNCED_HEADER + compactPeers.length];
+    announced(out, transactionId, interval, leechers, seeders, compactPeers);
+    return out;
+  }
+
+  /**
+   * Writes the announce reply into {@code out} from its start (a server's buffer of {@link
+   * #MAX_REPLY} bytes, reused); returns its length.
+   */
+  public static int announced(
+      byte[] out, int transactionId, int interval, int leechers, int seeders, byte[] compactPeers) {
+    putInt(out, 0, 1);
+    putInt(out, 4, transactionId);
+    putInt(out, 8, interval);
+    putInt(out, 12, leechers);
+    putInt(out, 16, seeders);
+    System.arraycopy(compactPeers, 0, out, ANNOUNCED_HEADER, compactPeers.length);
+    return ANNOUNCED_HEADER + compactPeers.length;
+  }
+
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
   }
 
   /** A scrape reply. */
