@@ -24,7 +24,8 @@ import java.util.function.IntFunction;
  * on loopback in this JVM (rate limit off) unless given {@code --index HOST:PORT}.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.peershare.bench.IndexLoad [--index
- * HOST:PORT] [--seconds 5] [--sockets 4] [--window 32]}
+ * HOST:PORT[,HOST:PORT...]] [--seconds 5] [--sockets 4] [--window 32]}; with several nodes the
+ * sockets are spread over them in turn.
  */
 public final class IndexLoad {
   private static final Digest DIGEST = Digest.sha256(new byte[0]);
@@ -39,18 +40,23 @@ public final class IndexLoad {
     }
   }
 
+  /** Names differ from one run to the next, so R runs on one shared store never collide. */
+  private static final String RUN = Long.toString(System.nanoTime() % 100_000, 36);
+
   private IndexLoad() {}
 
   public static void main(String[] args) throws Exception {
-    InetSocketAddress target = null;
+    List<InetSocketAddress> targets = new ArrayList<>();
     int seconds = 5;
     int sockets = 4;
     int window = 32;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--index" -> {
-          String[] hp = args[i + 1].split(":");
-          target = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+          for (String node : args[i + 1].split(",")) {
+            String[] hp = node.split(":");
+            targets.add(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])));
+          }
         }
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--sockets" -> sockets = Integer.parseInt(args[i + 1]);
@@ -59,7 +65,7 @@ public final class IndexLoad {
       }
     }
     IndexServer server = null;
-    if (target == null) {
+    if (targets.isEmpty()) {
       server =
           new IndexServer(
                   IndexServer.Config.defaults()
@@ -67,22 +73,39 @@ public final class IndexLoad {
                       .withBind(InetAddress.getLoopbackAddress())
                       .withRatePerSecond(0))
               .start();
-      target = server.localAddress();
+      targets.add(server.localAddress());
     }
     try {
-      try (IndexClient setup = new IndexClient(target)) {
-        setup.quit(SEEDER);
-        for (ContentName c : SEEDED) {
-          setup.register(SEEDER, c, 4000, 1, DIGEST);
-        }
-      }
-      run("S", target, seconds, sockets, window, (sock) -> locate(sock));
-      run("R", target, seconds, sockets, window, (sock) -> register(sock));
+      seed(targets.getFirst());
+      run("S", targets, seconds, sockets, window, (sock) -> locate(sock));
+      run("R", targets, seconds, sockets, window, (sock) -> register(sock));
     } finally {
       if (server != null) {
         server.close();
       }
     }
+  }
+
+  /** Registers the contents the S load asks for. */
+  static void seed(InetSocketAddress target) throws Exception {
+    try (IndexClient setup = new IndexClient(target)) {
+      setup.quit(SEEDER);
+      for (ContentName c : SEEDED) {
+        setup.register(SEEDER, c, 4000, 1, DIGEST);
+      }
+    }
+  }
+
+  /** S load on {@code targets}; replies per second. */
+  static double locates(List<InetSocketAddress> targets, int seconds, int sockets, int window)
+      throws Exception {
+    return run("S", targets, seconds, sockets, window, (sock) -> locate(sock));
+  }
+
+  /** R load on {@code targets} (every R a new registration); replies per second. */
+  static double registers(List<InetSocketAddress> targets, int seconds, int sockets, int window)
+      throws Exception {
+    return run("R", targets, seconds, sockets, window, (sock) -> register(sock));
   }
 
   /** Makes the n-th request of one socket for a cookie. */
@@ -100,16 +123,16 @@ public final class IndexLoad {
         new IndexMessage.Register(
             n,
             cookie,
-            PeerName.of("load" + sock + "-" + (n / 5000)),
-            ContentName.of("f" + sock + "-" + n),
+            PeerName.of("load" + RUN + sock + "-" + (n / 5000)),
+            ContentName.of("f" + RUN + sock + "-" + n),
             4000,
             1,
             DIGEST);
   }
 
-  private static void run(
+  private static double run(
       String label,
-      InetSocketAddress target,
+      List<InetSocketAddress> targets,
       int seconds,
       int sockets,
       int window,
@@ -122,6 +145,7 @@ public final class IndexLoad {
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < sockets; s++) {
       RequestMaker maker = makers.apply(s);
+      InetSocketAddress target = targets.get(s % targets.size());
       Thread t =
           Thread.ofPlatform()
               .name("load-" + label + s)
@@ -142,6 +166,7 @@ public final class IndexLoad {
         window,
         errors.get(),
         lost.get());
+    return (ok.get() + errors.get()) / (double) seconds;
   }
 
   private static void drive(
@@ -182,9 +207,21 @@ public final class IndexLoad {
 
   private static long hello(DatagramSocket socket) throws IOException {
     byte[] h = IndexCodec.encode(new IndexMessage.Hello(0));
-    socket.send(new DatagramPacket(h, h.length));
     DatagramPacket in = new DatagramPacket(new byte[64], 64);
-    socket.receive(in);
+    for (int attempt = 1; ; attempt++) {
+      // a server still working off the previous run's backlog may take a while to answer
+      socket.send(new DatagramPacket(h, h.length));
+      try {
+        socket.receive(in);
+        if (in.getLength() > 0 && in.getData()[0] == 'Y') {
+          break;
+        }
+      } catch (SocketTimeoutException e) {
+        if (attempt == 50) {
+          throw e;
+        }
+      }
+    }
     try {
       return ((IndexMessage.CookieReply) IndexCodec.decode(in.getData(), 0, in.getLength()))
           .cookie();

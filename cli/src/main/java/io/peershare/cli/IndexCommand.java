@@ -2,7 +2,10 @@ package io.peershare.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peershare.index.IndexServer;
-import io.peershare.index.MemoryRegistry;
+import io.peershare.index.redis.RedisNode;
+import io.peershare.index.redis.RedisRegistry;
+import io.peershare.index.redis.RedisStore;
+import io.peershare.index.redis.StoreUrl;
 import io.peershare.index.tracker.TrackerServer;
 import io.peershare.metrics.MetricsServer;
 import io.peershare.metrics.index.IndexMeters;
@@ -30,9 +33,11 @@ import picocli.CommandLine.Option;
       "It answers over UDP.",
       "Registrations last one lease; peers renew them, so a dead peer disappears by itself.",
       "With --bittorrent-port PORT it is also a BitTorrent UDP tracker (BEP 15): torrents"
-          + " announcing to udp://THIS-HOST:PORT/announce find their peers through it."
+          + " announcing to udp://THIS-HOST:PORT/announce find their peers through it.",
+      "With --store redis://..., any number of index nodes share one registry in Redis."
     })
 final class IndexCommand implements Callable<Integer> {
+
   @Option(
       names = "--port",
       defaultValue = "3000",
@@ -79,6 +84,19 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin MetricsOption metrics = new MetricsOption();
 
+  @Option(
+      names = "--store",
+      defaultValue = "memory",
+      paramLabel = "URL",
+      description = {
+        "Where the registry lives. Default: ${DEFAULT-VALUE} (this process alone).",
+        "redis://[user:pass@]HOST:PORT[/DB] or rediss://... (TLS): a Redis server;",
+        "redis-cluster://HOST:PORT[,HOST:PORT...]: a Redis Cluster (seed nodes).",
+        "Index nodes on one store act as one index. The password may also come",
+        "from PEERSHARE_REDIS_PASSWORD."
+      })
+  String store;
+
   @Override
   public Integer call() throws Exception {
     UsageException.inRange("--port", port, 0, 65535, "");
@@ -93,13 +111,18 @@ final class IndexCommand implements Callable<Integer> {
         TrackerServer.Config.MIN_INTERVAL,
         86_400,
         " seconds");
+    StoreUrl url;
+    try {
+      url = StoreUrl.parse(store).withPassword(System.getenv("PEERSHARE_REDIS_PASSWORD"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--store: " + e.getMessage());
+    }
     IndexServer.Config config =
         IndexServer.Config.defaults()
             .withBind(bind)
             .withPort(port)
             .withLease(Duration.ofSeconds(leaseSeconds))
             .withThreads(threads);
-    MemoryRegistry store = new MemoryRegistry(config.lease().toMillis(), config.limits());
     PrometheusMeterRegistry meterRegistry = null;
     IndexMeters meters = null;
     if (metrics.at != null) {
@@ -109,29 +132,45 @@ final class IndexCommand implements Callable<Integer> {
       config = config.withEvents(meters);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    // the tracker first: when its port is taken, nothing else has started (one line of error)
+    RedisStore shared = url.kind() == StoreUrl.Kind.MEMORY ? null : RedisStore.connect(url);
+    // the tracker first: when its port is taken, no server has started (one line of error)
     TrackerServer tracker = null;
     if (bittorrentPort != null) {
       try {
+        TrackerServer.Config trackerConfig =
+            TrackerServer.Config.defaults()
+                .withBind(bind)
+                .withPort(bittorrentPort)
+                .withInterval(bittorrentInterval)
+                .withThreads(threads);
         tracker =
-            new TrackerServer(
-                    TrackerServer.Config.defaults()
-                        .withBind(bind)
-                        .withPort(bittorrentPort)
-                        .withInterval(bittorrentInterval)
-                        .withThreads(threads))
+            (shared == null
+                    ? new TrackerServer(trackerConfig)
+                    : RedisNode.tracker(trackerConfig, shared))
                 .start();
-      } catch (BindException e) {
-        throw new IOException(
-            Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", e), e);
+      } catch (IOException | RuntimeException e) {
+        if (shared != null) {
+          shared.close();
+        }
+        if (e instanceof BindException b) {
+          throw new IOException(
+              Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", b), e);
+        }
+        throw e;
       }
     }
     IndexServer server;
     try {
-      server = new IndexServer(config, store).start();
+      server =
+          shared == null
+              ? new IndexServer(config).start()
+              : RedisNode.start(config, shared, RedisRegistry.SWEEP_INTERVAL_MILLIS);
     } catch (IOException | RuntimeException e) {
       if (tracker != null) {
         tracker.close();
+      }
+      if (shared != null) {
+        shared.close();
       }
       if (e instanceof BindException b) {
         throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", b), e);
@@ -145,7 +184,7 @@ final class IndexCommand implements Callable<Integer> {
       status =
           new IndexStatus(
               meters,
-              store,
+              server.registry(),
               new IndexStatus.Facts(
                   Addresses.format(server.localAddress()),
                   server.isNativeTransport()
@@ -165,6 +204,9 @@ final class IndexCommand implements Callable<Integer> {
         server.close();
         if (tracker != null) {
           tracker.close();
+        }
+        if (shared != null) {
+          shared.close();
         }
         throw e;
       }
@@ -187,6 +229,9 @@ final class IndexCommand implements Callable<Integer> {
                   server.close();
                   if (metricsToClose != null) {
                     metricsToClose.close();
+                  }
+                  if (shared != null) {
+                    shared.close();
                   }
                   stopped.countDown();
                 },

@@ -54,6 +54,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     String level = System.getProperty(LEVEL_VARIABLE, System.getenv(LEVEL_VARIABLE));
     context.getLogger("io.peershare").setLevel(Level.toLevel(level, Level.WARN));
     context.getLogger("io.peershare.index").setLevel(Level.toLevel(level, Level.INFO));
+    // the Redis client's own reconnect chatter; RedisStore says once when the store goes and comes
+    context.getLogger("io.lettuce").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

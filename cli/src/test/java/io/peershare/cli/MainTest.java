@@ -163,6 +163,37 @@ class MainTest {
   }
 
   @Test
+  void aMalformedStoreIsUsageOnOneLine() {
+    for (String bad :
+        List.of(
+            "mysql://x:1",
+            "redis://nohost",
+            "redis://h:0",
+            "redis://a:1,b:2",
+            "redis://h:1/x",
+            "redis-cluster://h:1/3",
+            "redis-cluster://",
+            "memory2")) {
+      Result r = run("index", "--store", bad);
+      assertThat(r.code).as(bad).isEqualTo(2);
+      assertThat(r.err.lines()).as(bad).hasSize(1);
+      assertThat(r.err).as(bad).startsWith("peershare: --store: ");
+    }
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedFailsOnOneLine() {
+    Result r = run("index", "--port", "0", "--store", "redis://127.0.0.1:9");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err.strip())
+        .isEqualTo("peershare: cannot reach the store redis://127.0.0.1:9: Connection refused");
+    Result c = run("index", "--port", "0", "--store", "redis-cluster://127.0.0.1:9,127.0.0.1:10");
+    assertThat(c.code).isEqualTo(1);
+    assertThat(c.err.lines()).hasSize(1);
+    assertThat(c.err).contains("cannot reach the store redis-cluster://127.0.0.1:9,127.0.0.1:10");
+  }
+
+  @Test
   void aContentNameTheProtocolForbidsIsUsage() {
     Result r = run("get", "a/b", "--dir", tmp.toString(), "--index", "127.0.0.1:9");
     assertThat(r.code).isEqualTo(2);

@@ -43,18 +43,24 @@ final class PeershareProcess implements AutoCloseable {
     pumps.add(pump(process.getErrorStream(), err, label + "-err"));
   }
 
-  /** Starts {@code peershare index} on 127.0.0.1:{@code port} with the given lease. */
-  static PeershareProcess startIndex(Path workDir, int port, int leaseSeconds) throws IOException {
-    return start(
-        "index",
-        workDir,
-        "index",
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        String.valueOf(port),
-        "--lease",
-        String.valueOf(leaseSeconds));
+  /**
+   * Starts {@code peershare index} on 127.0.0.1:{@code port} with the given lease and any {@code
+   * more} options (such as {@code --store}).
+   */
+  static PeershareProcess startIndex(Path workDir, int port, int leaseSeconds, String... more)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "index",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--lease",
+                String.valueOf(leaseSeconds)));
+    args.addAll(List.of(more));
+    return start("index", workDir, args.toArray(String[]::new));
   }
 
   /** Starts {@code peershare args...} in {@code workDir}. */

@@ -43,11 +43,39 @@ public final class CookieJar {
   private record Secrets(long epoch, long k0, long k1, long previousK0, long previousK1) {}
 
   private final RandomGenerator random;
+  private final CookieSecrets source;
   private volatile Secrets secrets;
 
   /** {@code random} makes the secrets: a {@code SecureRandom} in production, seeded in tests. */
   public CookieJar(RandomGenerator random) {
     this.random = random;
+    this.source = null;
+  }
+
+  /**
+   * Secrets from {@code source}, one per hour: nodes of one shared registry take them from the
+   * store, so a cookie from any node is valid on every node.
+   */
+  public CookieJar(CookieSecrets source) {
+    this.random = null;
+    this.source = source;
+  }
+
+  /**
+   * Asks the secret source again for the two secrets in use and takes any that changed (nodes that
+   * disagreed, say after the store lost its data, settle on one). A server calls it between
+   * batches, so checking a cookie never waits for the source. Nothing to do without a source.
+   */
+  public synchronized void refresh() {
+    Secrets s = secrets;
+    if (source == null || s == null) {
+      return;
+    }
+    long[] k = key(source.secret(s.epoch()));
+    long[] p = key(source.secret(s.epoch() - 1));
+    if (k[0] != s.k0() || k[1] != s.k1() || p[0] != s.previousK0() || p[1] != s.previousK1()) {
+      secrets = new Secrets(s.epoch(), k[0], k[1], p[0], p[1]);
+    }
   }
 
   /** The cookie for {@code client} at {@code nowMillis}. */
@@ -122,6 +150,15 @@ public final class CookieJar {
 
   private synchronized Secrets rotate(long e) {
     Secrets s = secrets;
+    if (source != null) {
+      if (s == null || e != s.epoch()) {
+        long[] k = key(source.secret(e));
+        long[] p = key(source.secret(e - 1));
+        s = new Secrets(e, k[0], k[1], p[0], p[1]);
+        secrets = s;
+      }
+      return s;
+    }
     if (s == null || e > s.epoch()) {
       long pk0;
       long pk1;
@@ -141,5 +178,19 @@ public final class CookieJar {
     }
     secrets = s;
     return s;
+  }
+
+  /** A 16-byte secret as SipHash's two key words, little-endian (as SipHash reads its key). */
+  static long[] key(byte[] secret) {
+    if (secret.length != CookieSecrets.LENGTH) {
+      throw new IllegalArgumentException("a cookie secret is 16 bytes");
+    }
+    long k0 = 0;
+    long k1 = 0;
+    for (int i = 7; i >= 0; i--) {
+      k0 = (k0 << 8) | (secret[i] & 0xff);
+      k1 = (k1 << 8) | (secret[8 + i] & 0xff);
+    }
+    return new long[] {k0, k1};
   }
 }

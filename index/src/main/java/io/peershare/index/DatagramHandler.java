@@ -16,7 +16,10 @@ import io.peershare.protocol.WireWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * (drop), version, type, cookie, reply cache, body; a reply to a request without a valid cookie is
  * never longer than the request. Nothing thrown while handling one datagram escapes: the answer is
  * then {@code INTERNAL}.
+ *
+ * <p>With {@link SharedReplies} (nodes on one shared registry), the mutations of a batch are first
+ * claimed in the shared store, all at once: the registry sees only the requests this node won, in
+ * the batch's order; a mutation another node already answered gets that node's reply bytes, one it
+ * is still at gets nothing (the client sends again), and a claim the store fails gets {@code
+ * INTERNAL}.
  *
  * <p>One per server thread: its reply cache and scratch state are its own; the registry, cookie jar
  * and rate limiter are shared (and thread-safe). {@link #handle(InetSocketAddress, byte[], int,
@@ -41,6 +50,17 @@ public final class DatagramHandler implements BatchHandler {
   /** What a datagram of the batch is waiting for. */
   private static final int ANSWERED = -1;
 
+  /** Decoded, waiting for its shared claim before it goes to the registry. */
+  private static final int DEFERRED = -1000;
+
+  /** A claim's outcomes besides a reply kept in the store. */
+  private static final Object CLAIM_WON = new Object();
+
+  private static final Object CLAIM_FAILED = new Object();
+
+  /** How often the cookie secrets are compared with a shared source's. */
+  private static final long COOKIE_REFRESH_MILLIS = 1_000;
+
   private final Registry registry;
   private final ReplyCache cache;
   private final AddressRateLimiter limiter;
@@ -48,7 +68,17 @@ public final class DatagramHandler implements BatchHandler {
   private final Clock clock;
   private final IndexEvents events;
   private final long leaseSeconds;
+  private final SharedReplies shared;
   private final RegistryBatch pending = new RegistryBatch(DatagramBatch.CAPACITY);
+  private final IndexMessage.Request[] deferred = new IndexMessage.Request[DatagramBatch.CAPACITY];
+
+  /** Per datagram of the current batch: what its claim came back with (null: none made). */
+  private final AtomicReferenceArray<Object> claims =
+      new AtomicReferenceArray<>(DatagramBatch.CAPACITY);
+
+  private final boolean[] won = new boolean[DatagramBatch.CAPACITY];
+  private int deferredCount;
+  private long lastCookieRefresh = Long.MIN_VALUE;
 
   /** Per datagram of the current batch: its index in {@link #pending}, or {@link #ANSWERED}. */
   private final int[] slot = new int[DatagramBatch.CAPACITY];
@@ -67,6 +97,19 @@ public final class DatagramHandler implements BatchHandler {
       AddressRateLimiter limiter,
       Clock clock,
       IndexEvents events) {
+    this(registry, cookies, cache, limiter, clock, events, null);
+  }
+
+  /** With {@code shared} (null for none): mutation replies shared with the other nodes. */
+  public DatagramHandler(
+      Registry registry,
+      CookieJar cookies,
+      ReplyCache cache,
+      AddressRateLimiter limiter,
+      Clock clock,
+      IndexEvents events,
+      SharedReplies shared) {
+    this.shared = shared;
     this.registry = registry;
     this.cookies = cookies;
     this.cache = cache;
@@ -111,10 +154,13 @@ public final class DatagramHandler implements BatchHandler {
     batchNow = now;
     expireSlice(now); // a backlog of due leases shrinks before each batch
     pending.clear();
+    deferredCount = 0;
     byte[] buf = batch.data();
     for (int i = 0; i < batch.size(); i++) {
       slot[i] = ANSWERED;
       types[i] = IndexType.UNKNOWN;
+      won[i] = false;
+      claims.set(i, null);
       try {
         check(batch, i, buf, batch.offset(i), batch.length(i), now);
       } catch (RuntimeException e) {
@@ -122,7 +168,96 @@ public final class DatagramHandler implements BatchHandler {
         error(batch, i, ErrorCode.INTERNAL, "internal error", maxReply(batch, i));
       }
     }
+    if (deferredCount > 0) {
+      return claimThenApply(batch, now);
+    }
     return pending.size() == 0 ? DONE : registry.apply(pending, now);
+  }
+
+  /**
+   * Claims the batch's mutations in the shared store, all sent before any answer is awaited, then
+   * hands the registry what this node won and the other requests, in the batch's order.
+   */
+  private CompletionStage<Void> claimThenApply(DatagramBatch batch, long now) {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[deferredCount];
+    int n;
+    shared.gatherClaims();
+    try {
+      n = claimAll(batch, all);
+    } finally {
+      shared.sendClaims();
+    }
+    return CompletableFuture.allOf(Arrays.copyOf(all, n))
+        .completeOnTimeout(null, shared.timeoutMillis(), TimeUnit.MILLISECONDS)
+        .thenCompose(
+            x -> {
+              // a claim not back in time: the store hangs, and the rest would wait as long again
+              boolean late = false;
+              for (int i = 0; i < batch.size(); i++) {
+                if (slot[i] == DEFERRED && isMutation(types[i])) {
+                  late |= claims.compareAndSet(i, null, CLAIM_FAILED);
+                }
+              }
+              for (int i = 0; i < batch.size(); i++) {
+                if (slot[i] != DEFERRED) {
+                  continue;
+                }
+                Object claim = late ? CLAIM_FAILED : CLAIM_WON;
+                if (isMutation(types[i])) {
+                  claim = claims.get(i);
+                } else if (late) {
+                  claims.set(i, CLAIM_FAILED);
+                }
+                if (claim == CLAIM_WON) {
+                  won[i] = isMutation(types[i]);
+                  slot[i] = pending.add(deferred[i], batch.sender(i).getAddress());
+                } else {
+                  slot[i] = ANSWERED; // finish() answers it from its claim
+                }
+                deferred[i] = null;
+              }
+              return pending.size() == 0 ? DONE : registry.apply(pending, now);
+            });
+  }
+
+  /** Sends the claims of the batch's mutations; returns how many futures it put in {@code all}. */
+  private int claimAll(DatagramBatch batch, CompletableFuture<?>[] all) {
+    int n = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] == DEFERRED && isMutation(types[i])) {
+        int at = i;
+        CompletableFuture<Void> f;
+        try {
+          f =
+              shared
+                  .claim(
+                      batch.sender(i),
+                      batch.data(),
+                      batch.offset(i),
+                      batch.length(i),
+                      deferred[i].requestId())
+                  .toCompletableFuture()
+                  .handle(
+                      (reply, failure) -> {
+                        claims.compareAndSet(
+                            at,
+                            null,
+                            failure != null ? CLAIM_FAILED : reply == null ? CLAIM_WON : reply);
+                        return null;
+                      });
+        } catch (RuntimeException e) {
+          log.debug("claim failed for a datagram from {}", batch.sender(i), e);
+          claims.set(i, CLAIM_FAILED);
+          f = CompletableFuture.completedFuture(null);
+        }
+        all[n++] = f;
+      }
+    }
+    return n;
+  }
+
+  private static boolean isMutation(IndexType type) {
+    return keepMillis(type) == ReplyCache.LONG_KEEP_MILLIS;
   }
 
   /** Size, rate, version, type, cookie, cache, body: answers i or queues it for the registry. */
@@ -186,6 +321,12 @@ public final class DatagramHandler implements BatchHandler {
       answer(batch, i, y, null); // as long as the H: the reply is never longer than the request
       return;
     }
+    if (shared != null) {
+      deferred[i] = request;
+      slot[i] = DEFERRED;
+      deferredCount++;
+      return;
+    }
     slot[i] = pending.add(request, from.getAddress());
   }
 
@@ -193,7 +334,7 @@ public final class DatagramHandler implements BatchHandler {
   private int earlierTwin(DatagramBatch batch, int i, byte[] buf, int off, int length) {
     for (int j = 0; j < i; j++) {
       if (hashes[j] == hashes[i]
-          && (slot[j] >= 0 || batch.hasReply(j))
+          && (slot[j] >= 0 || slot[j] == DEFERRED || batch.hasReply(j))
           && batch.length(j) == length
           && batch.sender(j).equals(batch.sender(i))
           && Arrays.equals(
@@ -210,6 +351,9 @@ public final class DatagramHandler implements BatchHandler {
     long now = batchNow;
     for (int i = 0; i < batch.size(); i++) {
       if (slot[i] < 0) {
+        if (shared != null && claims.get(i) != null) {
+          answerFromClaim(batch, i, claims.get(i), now);
+        }
         continue;
       }
       try {
@@ -217,6 +361,9 @@ public final class DatagramHandler implements BatchHandler {
       } catch (RuntimeException e) {
         log.debug("failed on a reply to {}", batch.sender(i), e);
         error(batch, i, ErrorCode.INTERNAL, "internal error", IndexMessage.MAX_DATAGRAM);
+      }
+      if (won[i]) {
+        share(batch, i);
       }
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -233,6 +380,48 @@ public final class DatagramHandler implements BatchHandler {
       tell(batch, nanos);
     }
     pending.clear();
+  }
+
+  /** A mutation this node did not win: the first node's reply, nothing, or INTERNAL. */
+  private void answerFromClaim(DatagramBatch batch, int i, Object claim, long now) {
+    if (claim == CLAIM_FAILED) {
+      error(
+          batch,
+          i,
+          ErrorCode.INTERNAL,
+          "the index store did not answer",
+          IndexMessage.MAX_DATAGRAM);
+    } else if (claim instanceof byte[] reply && reply.length > 0) {
+      // the reply another node sent: kept here too, so this node's retransmissions meet it
+      remember(batch, i, reply, reply.length, now);
+      if (events != IndexEvents.NONE) {
+        events.answered(types[i], errorIn(reply, 0), true, 0);
+      }
+    }
+    // IN_PROGRESS: another node is at it; the client's next try gets its reply
+  }
+
+  /** Puts this node's reply to a mutation it won where the other nodes find it. */
+  private void share(DatagramBatch batch, int i) {
+    int requestId = IndexHeader.requestId(batch.data(), batch.offset(i));
+    try {
+      if (!batch.hasReply(i)
+          || errorIn(batch.replies(), batch.replyOffset(i)) == ErrorCode.INTERNAL) {
+        shared.release(batch.sender(i), requestId); // nothing done: another node may try
+      } else {
+        shared.remember(
+            batch.sender(i),
+            batch.data(),
+            batch.offset(i),
+            batch.length(i),
+            requestId,
+            batch.replies(),
+            batch.replyOffset(i),
+            batch.replyLength(i));
+      }
+    } catch (RuntimeException e) {
+      log.debug("could not share the reply to {}", batch.sender(i), e);
+    }
   }
 
   private void tell(DatagramBatch batch, long nanos) {
@@ -253,6 +442,11 @@ public final class DatagramHandler implements BatchHandler {
     if (outcome instanceof RegistryException e) {
       reply = IndexCodec.encodeError(id, e.code(), e.getMessage(), IndexMessage.MAX_DATAGRAM);
       length = reply.length;
+      if (e.code() == ErrorCode.INTERNAL) {
+        // nothing was done (a store that failed): the same datagram again is tried again
+        batch.reply(i, reply, 0, length);
+        return;
+      }
     } else {
       IndexMessage m;
       if (outcome instanceof Registry.Located l) {
@@ -333,12 +527,17 @@ public final class DatagramHandler implements BatchHandler {
   /** Expiry slices between batches; true while due leases remain. */
   @Override
   public boolean housekeeping() {
-    expireSlice(clock.millis());
+    long now = clock.millis();
+    if (now - lastCookieRefresh >= COOKIE_REFRESH_MILLIS || now < lastCookieRefresh) {
+      lastCookieRefresh = now;
+      cookies.refresh();
+    }
+    expireSlice(now);
     return expiryBehind;
   }
 
   private void expireSlice(long now) {
-    int n = registry.expire(now, EXPIRY_SLICE);
+    int n = registry.sweep(now, EXPIRY_SLICE);
     expiryBehind = n >= EXPIRY_SLICE;
     if (n > 0) {
       events.expired(n);

@@ -173,6 +173,8 @@ public final class IndexServer implements AutoCloseable {
 
   private final Config config;
   private final Registry registry;
+  private final CookieSecrets secrets;
+  private final SharedReplies shared;
   private UdpTransport transport;
   private boolean closed;
 
@@ -186,8 +188,24 @@ public final class IndexServer implements AutoCloseable {
    * counts instead of the config's.
    */
   public IndexServer(Config config, Registry registry) {
+    this(config, registry, null, null);
+  }
+
+  /**
+   * A server that is one node of a shared registry: cookie secrets and mutation replies shared with
+   * the other nodes ({@code secrets} null: this node's own; {@code shared} null: none).
+   */
+  public IndexServer(
+      Config config, Registry registry, CookieSecrets secrets, SharedReplies shared) {
     this.config = config;
     this.registry = registry;
+    this.secrets = secrets;
+    this.shared = shared;
+  }
+
+  /** The registry this server answers from (for counts and health, read off the request path). */
+  public Registry registry() {
+    return registry;
   }
 
   /** Binds the socket(s) and starts the threads; returns this. */
@@ -195,7 +213,8 @@ public final class IndexServer implements AutoCloseable {
     if (transport != null || closed) {
       throw new IllegalStateException("already started");
     }
-    CookieJar cookies = new CookieJar(new SecureRandom());
+    CookieJar cookies =
+        secrets == null ? new CookieJar(new SecureRandom()) : new CookieJar(secrets);
     AddressRateLimiter limiter =
         new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES);
     int threads = config.threads();
@@ -237,7 +256,8 @@ public final class IndexServer implements AutoCloseable {
                 new ReplyCache(LONG_REPLIES_BYTES / threads, SHORT_REPLIES_BYTES / threads),
                 limiter,
                 config.clock(),
-                config.events()));
+                config.events(),
+                shared));
   }
 
   /**

@@ -108,6 +108,16 @@ public interface Registry {
    */
   int expire(long now, int max);
 
+  /**
+   * What a server calls between batches, on its own thread: {@link #expire(long, int)} here. A
+   * remote store instead starts a sweep in the background (at most every so often) and returns 0 at
+   * once, so a batch never waits for it; its registrations may then outlive their lease by that
+   * interval, and every node of a shared store sweeps.
+   */
+  default int sweep(long now, int max) {
+    return expire(now, max);
+  }
+
   /** Drops every registration whose lease ended at or before {@code now}; returns how many. */
   default int expire(long now) {
     return expire(now, Integer.MAX_VALUE);

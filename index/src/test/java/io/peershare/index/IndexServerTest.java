@@ -34,7 +34,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class IndexServerTest {
+public class IndexServerTest {
+  /** The store under the server: subclasses run every test again on another. */
+  protected TestServers store() {
+    return TestServers.MEMORY;
+  }
+
   private static final Digest D = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
 
   private final TestClock clock = new TestClock(1_000_000);
@@ -43,7 +48,7 @@ class IndexServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new IndexServer(IndexServer.Config.loopback().withClock(clock)).start();
+    server = store().start(IndexServer.Config.loopback().withClock(clock));
     c = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.FAIL).hello();
   }
 

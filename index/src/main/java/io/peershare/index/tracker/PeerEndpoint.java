@@ -55,6 +55,11 @@ public final class PeerEndpoint {
     return first | (1L << 32);
   }
 
+  /** The wire form, 6 or 18 bytes, in a new array (a shared store keeps peers by it). */
+  public byte[] toBytes() {
+    return compact.clone();
+  }
+
   /** The wire form: 6 or 18 bytes. Do not change the array. */
   byte[] compact() {
     return compact;

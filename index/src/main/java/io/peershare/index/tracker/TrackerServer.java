@@ -132,6 +132,7 @@ public final class TrackerServer implements AutoCloseable {
 
   private final Config config;
   private final SwarmStore store;
+  private final CookieJar connectionIds;
   private final ReentrantLock storeLock = new ReentrantLock();
   private UdpTransport transport;
   private boolean closed;
@@ -146,8 +147,17 @@ public final class TrackerServer implements AutoCloseable {
 
   /** A tracker over {@code store}, which it alone uses from now on. */
   public TrackerServer(Config config, SwarmStore store) {
+    this(config, store, new CookieJar(new SecureRandom()));
+  }
+
+  /**
+   * A tracker over {@code store} whose connection ids come from {@code connectionIds}: trackers
+   * sharing one store share the secret too, so an id from any of them is good on all.
+   */
+  public TrackerServer(Config config, SwarmStore store, CookieJar connectionIds) {
     this.config = config;
     this.store = store;
+    this.connectionIds = connectionIds;
   }
 
   /** Binds the socket(s) and starts the threads; returns this. */
@@ -155,7 +165,6 @@ public final class TrackerServer implements AutoCloseable {
     if (transport != null || closed) {
       throw new IllegalStateException("already started");
     }
-    CookieJar connectionIds = new CookieJar(new SecureRandom());
     AddressRateLimiter limiter =
         new AddressRateLimiter(config.ratePerSecond(), AddressRateLimiter.DEFAULT_MAX_SOURCES);
     UdpTransport.Options options =

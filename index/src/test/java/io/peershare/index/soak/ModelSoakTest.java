@@ -1,12 +1,15 @@
 package io.peershare.index.soak;
 
+import io.peershare.index.TestServers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -54,22 +57,42 @@ class ModelSoakTest {
     return Integer.getInteger("soak.ops", byDefault);
   }
 
-  @ParameterizedTest(name = "seed {0}")
-  @MethodSource("fastSeeds")
-  void theServerAgreesWithTheModel(long seed) throws Exception {
-    try (SoakRun run = new SoakRun(seed)) {
-      run.run(ops(2_000), 1);
-      System.out.println("[soak] " + run.summary());
+  /** Each seed on each store; Redis runs are shorter in verify (every request is round trips). */
+  static Stream<Arguments> fastRuns() {
+    return runs(fastSeeds(), 2_000, 300);
+  }
+
+  static Stream<Arguments> longRuns() {
+    return runs(longSeeds(), 100_000, 20_000);
+  }
+
+  private static Stream<Arguments> runs(LongStream seeds, int memoryOps, int redisOps) {
+    return seeds
+        .boxed()
+        .flatMap(
+            seed ->
+                Stream.of(
+                    Arguments.of(TestServers.MEMORY, seed, ops(memoryOps)),
+                    Arguments.of(TestServers.REDIS, seed, ops(redisOps)),
+                    Arguments.of(TestServers.REDIS_CLUSTER, seed, ops(redisOps))));
+  }
+
+  @ParameterizedTest(name = "{0} seed {1}")
+  @MethodSource("fastRuns")
+  void theServerAgreesWithTheModel(TestServers store, long seed, int ops) throws Exception {
+    try (SoakRun run = new SoakRun(store, seed)) {
+      run.run(ops, 1);
+      System.out.println("[soak] " + store + " " + run.summary());
     }
   }
 
   @Tag("long")
-  @ParameterizedTest(name = "seed {0}")
-  @MethodSource("longSeeds")
-  void theServerAgreesWithTheModelForLong(long seed) throws Exception {
-    try (SoakRun run = new SoakRun(seed)) {
-      run.run(ops(100_000), 10);
-      System.out.println("[soak] " + run.summary());
+  @ParameterizedTest(name = "{0} seed {1}")
+  @MethodSource("longRuns")
+  void theServerAgreesWithTheModelForLong(TestServers store, long seed, int ops) throws Exception {
+    try (SoakRun run = new SoakRun(store, seed)) {
+      run.run(ops, 10);
+      System.out.println("[soak] " + store + " " + run.summary());
     }
   }
 }

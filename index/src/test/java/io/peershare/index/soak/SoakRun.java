@@ -2,6 +2,7 @@ package io.peershare.index.soak;
 
 import io.peershare.index.IndexServer;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.TestServers;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.IndexCodec;
@@ -88,17 +89,16 @@ final class SoakRun implements AutoCloseable {
   private int step;
   private long datagrams;
 
-  SoakRun(long seed) throws IOException {
+  SoakRun(TestServers store, long seed) throws IOException {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
     this.server =
-        new IndexServer(
-                IndexServer.Config.loopback()
-                    .withLease(Duration.ofMillis(LEASE_MILLIS))
-                    .withLimits(new RegistryLimits(PER_PEER, TOTAL))
-                    .withRatePerSecond(0) // the flood tests cover the rate limit
-                    .withClock(clock))
-            .start();
+        store.start(
+            IndexServer.Config.loopback()
+                .withLease(Duration.ofMillis(LEASE_MILLIS))
+                .withLimits(new RegistryLimits(PER_PEER, TOTAL))
+                .withRatePerSecond(0) // the flood tests cover the rate limit
+                .withClock(clock));
     // two sockets on one address (one peer identity, two ports, two cookies), one on each other
     clients = new UdpClient[IPS.length];
     for (int i = 0; i < IPS.length; i++) {

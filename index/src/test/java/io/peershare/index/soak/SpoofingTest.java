@@ -3,6 +3,7 @@ package io.peershare.index.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peershare.index.IndexServer;
+import io.peershare.index.TestServers;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
@@ -37,6 +38,11 @@ import org.junit.jupiter.api.Test;
  * real socket; "no reply" is proven by a following H whose Y comes first, never by waiting.
  */
 class SpoofingTest {
+  /** The store under the server: a subclass runs every test again on Redis. */
+  TestServers store() {
+    return TestServers.MEMORY;
+  }
+
   private static final Digest D = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
   private static final long HOUR = Duration.ofHours(1).toMillis();
 
@@ -47,11 +53,11 @@ class SpoofingTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        new IndexServer(
+        store()
+            .start(
                 IndexServer.Config.loopback()
                     .withRatePerSecond(0) // these tests send more than a burst at a still clock
-                    .withClock(clock))
-            .start();
+                    .withClock(clock));
     owner = new UdpClient(server.localAddress(), "127.0.0.1", Strangers.SKIP).hello(clock.millis());
     assertThat(owner.call(register(owner.nextId(), owner.cookie(), "mai", "song.ogg")))
         .isInstanceOf(Ack.class);

@@ -1,0 +1,256 @@
+package io.peershare.bench;
+
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.peershare.index.IndexServer;
+import io.peershare.index.RegistryLimits;
+import io.peershare.index.redis.RedisNode;
+import io.peershare.index.redis.RedisRegistry;
+import io.peershare.index.redis.RedisStore;
+import io.peershare.index.redis.StoreUrl;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.PeerName;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The registry in Redis, measured in one run beside its baseline: S and R requests per second of
+ * one in-memory node, one Redis node and three Redis nodes on the same Redis (IndexLoad's UDP load,
+ * sockets spread over the nodes), then Redis memory per registration at {@code --registrations}
+ * registrations (INFO memory before and after) and what each structure costs (MEMORY USAGE of every
+ * key of a sample). Needs a Redis of its own: it flushes it.
+ *
+ * <p>Run through {@code bench/redis.sh}, which starts and stops that Redis.
+ */
+public final class RedisBench {
+  private static final Digest DIGEST = Digest.sha256("bench".getBytes(StandardCharsets.UTF_8));
+
+  /** Registrations in flight while filling: enough to pipeline, few enough to never time out. */
+  private static final int WINDOW = 256;
+
+  private RedisBench() {}
+
+  public static void main(String[] args) throws Exception {
+    StoreUrl url = null;
+    int seconds = 5;
+    int sockets = 6;
+    int window = 32;
+    int registrations = 1_000_000;
+    boolean load = true;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--redis" -> url = StoreUrl.parse(args[i + 1]);
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--sockets" -> sockets = Integer.parseInt(args[i + 1]);
+        case "--window" -> window = Integer.parseInt(args[i + 1]);
+        case "--registrations" -> registrations = Integer.parseInt(args[i + 1]);
+        case "--load" -> load = Boolean.parseBoolean(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (url == null) {
+      throw new IllegalArgumentException("give --redis redis://HOST:PORT (it will be flushed)");
+    }
+    try (RedisStore store = RedisStore.connect(url)) {
+      if (load) {
+        throughput(store, seconds, sockets, window);
+      }
+      if (registrations > 0) {
+        memory(store, registrations);
+      }
+    }
+  }
+
+  private static IndexServer.Config config() {
+    return IndexServer.Config.defaults()
+        .withPort(0)
+        .withBind(InetAddress.getLoopbackAddress())
+        .withRatePerSecond(0)
+        .withLimits(new RegistryLimits(1_000_000, 50_000_000));
+  }
+
+  private static void throughput(RedisStore store, int seconds, int sockets, int window)
+      throws Exception {
+    Map<String, double[]> rates = new LinkedHashMap<>();
+    try (IndexServer memory = new IndexServer(config()).start()) {
+      rates.put("memory, 1 node", measure(List.of(memory), seconds, sockets, window));
+    }
+    for (int n : new int[] {1, 3}) {
+      flush(store);
+      List<IndexServer> nodes = new ArrayList<>();
+      List<RedisStore> connections = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          // a connection of its own per node, as separate node processes have: one connection's
+          // replies are read and completed on one Lettuce thread
+          RedisStore own = RedisStore.connect(store.url());
+          connections.add(own);
+          nodes.add(RedisNode.start(config(), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
+        }
+        rates.put(
+            "redis, " + n + " node" + (n > 1 ? "s" : ""), measure(nodes, seconds, sockets, window));
+      } finally {
+        nodes.forEach(IndexServer::close);
+        connections.forEach(RedisStore::close);
+      }
+    }
+    double[] base = rates.values().iterator().next();
+    System.out.printf("%n%-16s %12s %8s %12s %8s%n", "", "S req/s", "x mem", "R req/s", "x mem");
+    rates.forEach(
+        (k, v) ->
+            System.out.printf(
+                "%-16s %,12.0f %8.2f %,12.0f %8.2f%n",
+                k, v[0], v[0] / base[0], v[1], v[1] / base[1]));
+  }
+
+  private static double[] measure(List<IndexServer> nodes, int seconds, int sockets, int window)
+      throws Exception {
+    List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
+    IndexLoad.seed(at.getFirst());
+    IndexLoad.locates(at, 1, sockets, window); // warm-up
+    double s = IndexLoad.locates(at, seconds, sockets, window);
+    double r = IndexLoad.registers(at, seconds, sockets, window);
+    return new double[] {s, r};
+  }
+
+  private static void flush(RedisStore store) {
+    store.await(store.commands().flushall().toCompletableFuture());
+  }
+
+  /**
+   * Fills the store with {@code count} registrations shaped like a real index (peers of 10 contents
+   * each, 4 providers per content, names of 17-20 bytes) and reports what they cost.
+   */
+  private static void memory(RedisStore store, int count) throws Exception {
+    flush(store);
+    long before = usedMemory(store);
+    RedisRegistry registry =
+        new RedisRegistry(
+            store, 3_600_000, new RegistryLimits(1_000, Integer.MAX_VALUE), Long.MAX_VALUE);
+    int perPeer = 10;
+    int providers = 4;
+    int peers = count / perPeer;
+    int contents = count / providers;
+    Semaphore window = new Semaphore(WINDOW);
+    AtomicLong failed = new AtomicLong();
+    long start = System.nanoTime();
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < count; i++) {
+      int peer = i / perPeer;
+      // peer p holds contents spread so each content gets `providers` peers
+      int content =
+          (int) ((long) (i % perPeer) * (contents / perPeer) + peer % (contents / perPeer));
+      byte[] ip = {10, (byte) (peer >>> 16), (byte) (peer >>> 8), (byte) peer};
+      window.acquire();
+      CompletableFuture<Void> f =
+          registry.registerAsync(
+              PeerName.of(String.format("peer-%06d", peer)),
+              InetAddress.getByAddress(ip),
+              ContentName.of(String.format("content-%07d.bin", content)),
+              4000,
+              1_000_000,
+              DIGEST,
+              now);
+      f.whenComplete(
+          (x, e) -> {
+            if (e != null && failed.incrementAndGet() == 1) {
+              System.err.println("first refusal: " + e);
+            }
+            window.release();
+          });
+    }
+    window.acquire(WINDOW);
+    long after = usedMemory(store);
+    double secs = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "%n%,d registrations (%,d peers x %d, %,d contents x %d providers) in %.1f s, %,d"
+            + " refused%n",
+        count, peers, perPeer, contents, providers, secs, failed.get());
+    System.out.printf(
+        "used_memory %,d -> %,d bytes: %.0f bytes per registration%n",
+        before, after, (after - before) / (double) count);
+    structures(store, peers, contents, count);
+  }
+
+  /** MEMORY USAGE of a sample of each kind of key, scaled to the whole. */
+  private static void structures(RedisStore store, int peers, int contents, int count) {
+    int sample = 2_000;
+    double contentHash = 0;
+    double queue = 0;
+    double peerHash = 0;
+    for (int i = 0; i < sample; i++) {
+      String c = String.format("content-%07d.bin", (long) i * contents / sample);
+      contentHash += usage(store, "ps:c{" + c + "}");
+      queue += usage(store, "ps:q{" + c + "}");
+      String p = String.format("peer-%06d", (long) i * peers / sample);
+      peerHash += usage(store, peerKey(p));
+    }
+    double leases = 0;
+    for (int b = 0; b < 64; b++) {
+      leases += usage(store, "ps:l{b" + b + "}");
+    }
+    double names = usage(store, "ps:names");
+    Map<String, Double> perRegistration = new LinkedHashMap<>();
+    perRegistration.put("content hash (meta, providers)", contentHash / sample * contents / count);
+    perRegistration.put("rotation zset", queue / sample * contents / count);
+    perRegistration.put("peer hash (owner, stamps)", peerHash / sample * peers / count);
+    perRegistration.put("lease zsets", leases / count);
+    perRegistration.put("listing zset", names / count);
+    System.out.println("MEMORY USAGE by structure, bytes per registration:");
+    perRegistration.forEach((k, v) -> System.out.printf("  %-32s %6.1f%n", k, v));
+    System.out.printf(
+        "  %-32s %6.1f%n", "sum", perRegistration.values().stream().mapToDouble(d -> d).sum());
+  }
+
+  private static String peerKey(String peer) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(peer.getBytes(StandardCharsets.UTF_8));
+    return "ps:p{b" + (crc.getValue() % 64) + "}" + peer;
+  }
+
+  private static long usage(RedisStore store, String key) {
+    Long n =
+        store.await(
+            store
+                .commands()
+                .memoryUsage(key.getBytes(StandardCharsets.UTF_8))
+                .toCompletableFuture());
+    return n == null ? 0 : n;
+  }
+
+  /** used_memory of the server, or the sum over the masters of a cluster. */
+  private static long usedMemory(RedisStore store) throws Exception {
+    List<String> infos =
+        store.isCluster()
+            ? ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) store.commands())
+                .upstream()
+                .commands()
+                .info("memory")
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+            : List.of(store.await(store.commands().info("memory").toCompletableFuture()));
+    long sum = 0;
+    for (String info : infos) {
+      sum += usedMemory(info);
+    }
+    return sum;
+  }
+
+  private static long usedMemory(String info) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("used_memory:")) {
+        return Long.parseLong(line.substring("used_memory:".length()).trim());
+      }
+    }
+    throw new IllegalStateException("no used_memory in INFO");
+  }
+}

@@ -1,0 +1,105 @@
+package io.peershare.index.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * The store's key names. Every key a script touches shares one hash tag, so a script runs on one
+ * Redis Cluster slot:
+ *
+ * <ul>
+ *   <li>per content, tagged by the content name: {@code ps:c{NAME}} (hash: meta, rotation counter,
+ *       one field per provider) and {@code ps:q{NAME}} (sorted set: the round-robin queue);
+ *   <li>per peer, tagged by one of {@link #BUCKETS} buckets of peer names: {@code ps:p{bN}NAME}
+ *       (hash: owner IP, last renewal, one field per registration), with the bucket's lease queue
+ *       {@code ps:l{bN}} and registration count {@code ps:n{bN}} in the same slot;
+ *   <li>{@code ps:names}: the listing, every content name with a provider.
+ * </ul>
+ *
+ * A tag ends at the first '}', so a '}' in a content name is written as byte 0x01 inside the tag
+ * (names never hold control characters, so the mapping is one to one).
+ */
+final class Keys {
+  /** Peer buckets: enough to spread peers over any cluster, few enough to sweep every one. */
+  static final int BUCKETS = 64;
+
+  static final byte[] NAMES = ascii("ps:names");
+
+  private static final byte[][] LEASES = new byte[BUCKETS][];
+  private static final byte[][] COUNTS = new byte[BUCKETS][];
+
+  static {
+    for (int b = 0; b < BUCKETS; b++) {
+      LEASES[b] = ascii("ps:l{b" + b + "}");
+      COUNTS[b] = ascii("ps:n{b" + b + "}");
+    }
+  }
+
+  private Keys() {}
+
+  static int bucket(byte[] peer) {
+    CRC32 crc = new CRC32();
+    crc.update(peer);
+    return (int) (crc.getValue() % BUCKETS);
+  }
+
+  static byte[] peer(byte[] peer) {
+    return concat(ascii("ps:p{b" + bucket(peer) + "}"), peer);
+  }
+
+  static byte[] leases(int bucket) {
+    return LEASES[bucket];
+  }
+
+  static byte[] count(int bucket) {
+    return COUNTS[bucket];
+  }
+
+  /** The peer hash, its bucket's lease queue and its bucket's count: one slot. */
+  static byte[][] peerKeys(byte[] peer) {
+    int b = bucket(peer);
+    return new byte[][] {concat(ascii("ps:p{b" + b + "}"), peer), LEASES[b], COUNTS[b]};
+  }
+
+  /** The content hash and its rotation queue: one slot. */
+  static byte[][] contentKeys(byte[] content) {
+    return new byte[][] {tagged('c', content), tagged('q', content)};
+  }
+
+  static byte[] contentHash(byte[] content) {
+    return tagged('c', content);
+  }
+
+  static byte[] queue(byte[] content) {
+    return tagged('q', content);
+  }
+
+  private static byte[] tagged(char kind, byte[] name) {
+    byte[] k = new byte[name.length + 6];
+    k[0] = 'p';
+    k[1] = 's';
+    k[2] = ':';
+    k[3] = (byte) kind;
+    k[4] = '{';
+    for (int i = 0; i < name.length; i++) {
+      k[5 + i] = name[i] == '}' ? 1 : name[i];
+    }
+    k[k.length - 1] = '}';
+    return k;
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = new byte[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}

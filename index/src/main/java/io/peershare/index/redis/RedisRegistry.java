@@ -1,0 +1,974 @@
+package io.peershare.index.redis;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.peershare.index.Registry;
+import io.peershare.index.RegistryBatch;
+import io.peershare.index.RegistryException;
+import io.peershare.index.RegistryLimits;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.IndexMessage.ListingEntry;
+import io.peershare.protocol.IndexMessage.Provider;
+import io.peershare.protocol.PeerName;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The registry in Redis, shared by any number of index nodes: see docs/scaling.md for the layout
+ * and the argument that no reader sees half an operation. Each step is one Lua script on one slot;
+ * an operation that spans slots (R: peer then content; T, Q, K and expiry: content then peer) runs
+ * its steps in an order that keeps two rules at every instant:
+ *
+ * <ol>
+ *   <li>a provider in a content's queue has its field in its peer's record, and that record a lease
+ *       entry (written before, removed after);
+ *   <li>a name read from the listing is shown only when its content has a provider (the listing is
+ *       added to after the first provider and cleaned after the last; readers check).
+ * </ol>
+ *
+ * Every step is safe to repeat: removals are conditional on a registration's stamp.
+ *
+ * <p>A server uses {@link #apply}: a whole receive batch started at once and completed when every
+ * answer is in (see there). The single {@link Registry} methods (tests, tools) sweep when due, wait
+ * at most {@link RedisStore#operationTimeout} and throw {@link StoreException} when the store
+ * fails. Leases are swept by every node: in the background between batches ({@link #sweep}) at most
+ * every {@link #SWEEP_INTERVAL_MILLIS}, so a registration may outlive its deadline by that much;
+ * with an interval of 0 every batch and operation sweeps first (exact expiry, for tests).
+ * Thread-safe.
+ */
+public final class RedisRegistry implements Registry {
+  /** At most this long between two sweeps started by operations of one node. */
+  public static final long SWEEP_INTERVAL_MILLIS = 250;
+
+  /** How old the node's view of the registration count may get before it reads it again. */
+  static final long TOTAL_REFRESH_MILLIS = 1_000;
+
+  private static final int SWEEP_BATCH = 256;
+  private static final int LIST_SCAN_BUDGET = 4096;
+  private static final byte[] META = {0, 'm'};
+  private static final ListingEntry STALE = new ListingEntry(ContentName.of("-"), 0, 0);
+
+  private final RedisStore store;
+  private final RedisClusterAsyncCommands<byte[], byte[]> redis;
+  private final long leaseMillis;
+  private final RegistryLimits limits;
+  private final byte[] leaseArg;
+  private final byte[] perPeerArg;
+  private final long sweepInterval;
+  private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong totalReadAt = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong totalEstimate = new AtomicLong();
+
+  public RedisRegistry(RedisStore store, long leaseMillis, RegistryLimits limits) {
+    this(store, leaseMillis, limits, SWEEP_INTERVAL_MILLIS);
+  }
+
+  /**
+   * A registry whose operations sweep due leases first when the last sweep is {@code
+   * sweepIntervalMillis} old; 0 makes every operation sweep, so expiry is exact (as in {@code
+   * MemoryRegistry}) at the price of a look at every bucket per operation.
+   */
+  public RedisRegistry(
+      RedisStore store, long leaseMillis, RegistryLimits limits, long sweepIntervalMillis) {
+    if (leaseMillis <= 0 || sweepIntervalMillis < 0) {
+      throw new IllegalArgumentException("lease must be positive");
+    }
+    this.store = store;
+    this.redis = store.commands();
+    this.leaseMillis = leaseMillis;
+    this.limits = limits;
+    this.leaseArg = num(leaseMillis);
+    this.perPeerArg = num(limits.perPeer());
+    this.sweepInterval = sweepIntervalMillis;
+  }
+
+  public RedisStore store() {
+    return store;
+  }
+
+  // ---------------------------------------------------------------- R
+
+  /** R, started at once (see {@link #register}); a refusal fails the future. */
+  public CompletableFuture<Void> registerAsync(
+      PeerName peer,
+      InetAddress ip,
+      ContentName content,
+      int tcpPort,
+      long size,
+      Digest digest,
+      long now) {
+    return sweepIfDue(now)
+        .thenCompose(
+            x -> registerStep(peer.toString(), ip, content.toString(), tcpPort, size, digest, now));
+  }
+
+  private CompletableFuture<Void> registerStep(
+      String peer,
+      InetAddress ip,
+      String content,
+      int tcpPort,
+      long size,
+      Digest digest,
+      long now) {
+    byte[] p = utf8(peer);
+    byte[] c = utf8(content);
+    byte[] addr = ip.getAddress();
+    byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
+    digest.copyTo(meta, 8);
+    return claim(p, addr, c, now, true)
+        .thenCompose(
+            claimed ->
+                claimed.isNew()
+                    ? checkTotal(now)
+                        .exceptionallyCompose(
+                            e ->
+                                forget(p, List.of(c), List.of(claimed.stamp()))
+                                    .thenCompose(y -> failed(e)))
+                        .thenApply(x -> claimed)
+                    : CompletableFuture.completedFuture(claimed))
+        .thenCompose(claimed -> addToContent(p, addr, c, tcpPort, meta, claimed, peer, content))
+        .exceptionallyCompose(
+            e -> {
+              // a limit ranks after CONFLICT (the spec's order): look at the content first
+              Throwable t = RedisStore.unwrap(e);
+              return t instanceof RegistryException r && r.code() == ErrorCode.LIMIT
+                  ? conflictOr(c, meta, content, r)
+                  : failed(t);
+            });
+  }
+
+  /** R, second step: the registration appears in its content; undone in the peer if refused. */
+  private CompletableFuture<Void> addToContent(
+      byte[] p,
+      byte[] addr,
+      byte[] c,
+      int tcpPort,
+      byte[] meta,
+      Claim claimed,
+      String peer,
+      String content) {
+    byte[] stamp = claimed.stamp();
+    return store
+        .<List<Object>>run(
+            Script.REGISTER,
+            ScriptOutputType.MULTI,
+            Keys.contentKeys(c),
+            p,
+            providerValue(addr, tcpPort, stamp),
+            meta)
+        .thenCompose(
+            r -> {
+              String status = text(r.get(0));
+              if (status.equals("OK")) {
+                if (claimed.isNew()) {
+                  totalEstimate.incrementAndGet();
+                }
+                return listed(c);
+              }
+              ErrorCode code = ErrorCode.valueOf(status);
+              CompletableFuture<?> undo =
+                  claimed.isNew()
+                      ? forget(p, List.of(c), List.of(stamp))
+                      : code == ErrorCode.ALREADY_REGISTERED
+                          ? listed(c) // completes an R whose last step was lost
+                          : done();
+              return undo.thenCompose(y -> failed(refusal(code, peer, content)));
+            });
+  }
+
+  private CompletableFuture<Void> conflictOr(
+      byte[] c, byte[] meta, String content, RegistryException limit) {
+    return redis
+        .hget(Keys.contentHash(c), META)
+        .toCompletableFuture()
+        .thenCompose(
+            m ->
+                failed(
+                    m != null && !Arrays.equals(m, meta)
+                        ? refusal(ErrorCode.CONFLICT, "", content)
+                        : limit));
+  }
+
+  private static <T> CompletableFuture<T> failed(Throwable t) {
+    return CompletableFuture.failedFuture(t);
+  }
+
+  private record Claim(boolean isNew, byte[] stamp) {}
+
+  private CompletableFuture<Claim> claim(
+      byte[] p, byte[] addr, byte[] c, long now, boolean mayReap) {
+    return store
+        .<List<Object>>run(
+            Script.CLAIM,
+            ScriptOutputType.MULTI,
+            Keys.peerKeys(p),
+            p,
+            addr,
+            c,
+            num(now),
+            leaseArg,
+            perPeerArg)
+        .thenCompose(
+            r -> {
+              String status = text(r.get(0));
+              return switch (status) {
+                case "NEW", "OLD" ->
+                    CompletableFuture.completedFuture(
+                        new Claim(status.equals("NEW"), (byte[]) r.get(1)));
+                case "DEAD" ->
+                    mayReap
+                        ? reapPeer(p, now).thenCompose(n -> claim(p, addr, c, now, false))
+                        : CompletableFuture.failedFuture(
+                            new RegistryException(ErrorCode.INTERNAL, "registration in flux"));
+                case "NAME_TAKEN" ->
+                    CompletableFuture.failedFuture(
+                        new RegistryException(
+                            ErrorCode.NAME_TAKEN,
+                            "peer name '" + str(p) + "' is in use from another address"));
+                default ->
+                    CompletableFuture.failedFuture(
+                        new RegistryException(
+                            ErrorCode.LIMIT,
+                            "a peer may hold " + limits.perPeer() + " registrations"));
+              };
+            });
+  }
+
+  private static RegistryException refusal(ErrorCode code, String peer, String content) {
+    return new RegistryException(
+        code,
+        code == ErrorCode.CONFLICT
+            ? "'" + content + "' is provided with another size or digest"
+            : "'" + peer + "' already provides '" + content + "'");
+  }
+
+  /** After a new claim (which the store's count already holds): LIMIT when the index is full. */
+  private CompletableFuture<Void> checkTotal(long now) {
+    CompletableFuture<Long> total =
+        now - totalReadAt.get() >= TOTAL_REFRESH_MILLIS
+                || now < totalReadAt.get()
+                || totalReadAt.get() == Long.MIN_VALUE
+                || totalEstimate.get() >= limits.total()
+            ? readTotal()
+                .thenApply(
+                    t -> {
+                      long others = t - 1; // the count includes the caller's own claim
+                      totalEstimate.set(others);
+                      totalReadAt.set(now);
+                      return others;
+                    })
+            : CompletableFuture.completedFuture(totalEstimate.get());
+    return total.thenCompose(
+        t ->
+            t >= limits.total()
+                ? CompletableFuture.failedFuture(
+                    new RegistryException(ErrorCode.LIMIT, "the index is full"))
+                : done());
+  }
+
+  /** Registrations in all buckets (pending and dying ones included: they are few and short). */
+  private CompletableFuture<Long> readTotal() {
+    List<CompletableFuture<byte[]>> counts = new ArrayList<>(Keys.BUCKETS);
+    for (int b = 0; b < Keys.BUCKETS; b++) {
+      counts.add(redis.get(Keys.count(b)).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+        .thenApply(x -> counts.stream().mapToLong(f -> parse(f.join())).sum());
+  }
+
+  // ---------------------------------------------------------------- T, Q, K
+
+  private CompletableFuture<Void> deregisterStep(String peer, InetAddress ip, String content) {
+    byte[] p = utf8(peer);
+    byte[] c = utf8(content);
+    return store
+        .<List<Object>>run(
+            Script.DEREGISTER, ScriptOutputType.MULTI, Keys.contentKeys(c), p, ip.getAddress())
+        .thenCompose(
+            r -> {
+              String status = text(r.get(0));
+              if (status.equals("NOT_FOUND")) {
+                return CompletableFuture.failedFuture(
+                    new RegistryException(
+                        ErrorCode.NOT_FOUND, "nobody provides '" + content + "'"));
+              }
+              if (status.equals("NOT_OWNER")) {
+                return CompletableFuture.failedFuture(
+                    new RegistryException(
+                        ErrorCode.NOT_OWNER,
+                        "'" + content + "' is not registered by '" + peer + "' here"));
+              }
+              totalEstimate.decrementAndGet();
+              CompletableFuture<?> unlisted = (Long) r.get(2) == 0 ? unlisted(c) : done();
+              return forget(p, List.of(c), List.of((byte[]) r.get(1)))
+                  .thenCombine(unlisted, (a, b) -> null);
+            });
+  }
+
+  private CompletableFuture<Integer> quitStep(String peer, InetAddress ip, long now) {
+    byte[] p = utf8(peer);
+    return store
+        .<List<Object>>run(
+            Script.QUIT, ScriptOutputType.MULTI, Keys.peerKeys(p), p, ip.getAddress(), num(now))
+        .thenCompose(tombs -> removeTombstones(p, tombs, 0));
+  }
+
+  private CompletableFuture<Void> keepaliveStep(String peer, InetAddress ip, long now) {
+    byte[] p = utf8(peer);
+    return store
+        .<List<Object>>run(
+            Script.KEEPALIVE,
+            ScriptOutputType.MULTI,
+            Keys.peerKeys(p),
+            p,
+            ip.getAddress(),
+            num(now),
+            leaseArg)
+        .thenCompose(
+            r -> {
+              boolean found = text(r.get(0)).equals("OK");
+              return removeTombstones(p, r, 1)
+                  .thenCompose(
+                      n ->
+                          found
+                              ? done()
+                              : CompletableFuture.failedFuture(
+                                  new RegistryException(
+                                      ErrorCode.NOT_FOUND,
+                                      "'" + peer + "' has no registration from this address")));
+            });
+  }
+
+  // ---------------------------------------------------------------- S, O
+
+  private CompletableFuture<Located> locateStep(String content, int max) {
+    byte[] c = utf8(content);
+    return store
+        .<List<Object>>run(Script.LOCATE, ScriptOutputType.MULTI, Keys.contentKeys(c), num(max))
+        .thenCompose(
+            r -> {
+              if (text(r.get(0)).equals("NOT_FOUND")) {
+                return CompletableFuture.failedFuture(
+                    new RegistryException(
+                        ErrorCode.NOT_FOUND, "nobody provides '" + content + "'"));
+              }
+              ByteBuffer meta = ByteBuffer.wrap((byte[]) r.get(1));
+              long size = meta.getLong();
+              Digest digest = Digest.of(meta.array(), 8);
+              List<Provider> providers = new ArrayList<>((r.size() - 2) / 2);
+              for (int i = 2; i + 1 < r.size(); i += 2) {
+                byte[] v = (byte[]) r.get(i + 1);
+                if (v != null) {
+                  providers.add(provider(str((byte[]) r.get(i)), v));
+                }
+              }
+              return CompletableFuture.completedFuture(new Located(size, digest, providers));
+            });
+  }
+
+  private CompletableFuture<Page> listStep(
+      String after, String filter, int maxBytes, int maxEntries) {
+    byte[] f = utf8(lowerAscii(filter));
+    return listFrom(utf8(after), f, maxBytes, maxEntries, new ArrayList<>());
+  }
+
+  private CompletableFuture<Page> listFrom(
+      byte[] after, byte[] filter, int room, int maxEntries, List<ListingEntry> entries) {
+    return store
+        .<List<Object>>run(
+            Script.LIST,
+            ScriptOutputType.MULTI,
+            new byte[][] {Keys.NAMES},
+            after,
+            filter,
+            num(room),
+            num(maxEntries - entries.size()),
+            num(LIST_SCAN_BUDGET))
+        .thenCompose(
+            r -> {
+              long status = (Long) r.get(0);
+              byte[] cursor = (byte[]) r.get(1);
+              List<byte[]> names = new ArrayList<>();
+              for (int i = 2; i < r.size(); i++) {
+                names.add((byte[]) r.get(i));
+              }
+              return entries(names)
+                  .thenCompose(
+                      found -> {
+                        int left = room;
+                        boolean stale = false;
+                        for (ListingEntry e : found) {
+                          if (e == STALE) {
+                            stale = true; // listed, but its last provider just left: skip it
+                          } else {
+                            entries.add(e);
+                            left -= e.wireSize();
+                          }
+                        }
+                        if (status == 0 || (status == 1 && !stale)) {
+                          return CompletableFuture.completedFuture(new Page(entries, status == 1));
+                        }
+                        byte[] next = status == 2 || names.isEmpty() ? cursor : names.getLast();
+                        return listFrom(next, filter, left, maxEntries, entries);
+                      });
+            });
+  }
+
+  /** Size and provider count of each name, read from the contents; STALE for an empty one. */
+  private CompletableFuture<List<ListingEntry>> entries(List<byte[]> names) {
+    List<CompletableFuture<byte[]>> metas = new ArrayList<>(names.size());
+    List<CompletableFuture<Long>> counts = new ArrayList<>(names.size());
+    for (byte[] n : names) {
+      metas.add(redis.hget(Keys.contentHash(n), META).toCompletableFuture());
+      counts.add(redis.zcard(Keys.queue(n)).toCompletableFuture());
+    }
+    CompletableFuture<?>[] all = new CompletableFuture<?>[names.size() * 2];
+    for (int i = 0; i < names.size(); i++) {
+      all[2 * i] = metas.get(i);
+      all[2 * i + 1] = counts.get(i);
+    }
+    return CompletableFuture.allOf(all)
+        .thenApply(
+            x -> {
+              List<ListingEntry> out = new ArrayList<>(names.size());
+              for (int i = 0; i < names.size(); i++) {
+                byte[] meta = metas.get(i).join();
+                long count = counts.get(i).join();
+                out.add(
+                    meta == null || count == 0
+                        ? STALE
+                        : new ListingEntry(
+                            ContentName.of(str(names.get(i))),
+                            (int) Math.min(count, 0xffff),
+                            ByteBuffer.wrap(meta).getLong()));
+              }
+              return out;
+            });
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  /** Sweeps every bucket's due leases; returns how many registrations this call removed. */
+  public CompletableFuture<Integer> expireAsync(long now) {
+    List<CompletableFuture<Integer>> buckets = new ArrayList<>(Keys.BUCKETS);
+    for (int b = 0; b < Keys.BUCKETS; b++) {
+      buckets.add(sweepBucket(b, now));
+    }
+    return CompletableFuture.allOf(buckets.toArray(CompletableFuture[]::new))
+        .thenApply(x -> buckets.stream().mapToInt(CompletableFuture::join).sum());
+  }
+
+  private CompletableFuture<Integer> sweepBucket(int bucket, long now) {
+    return redis
+        .zrangebyscore(
+            Keys.leases(bucket),
+            Range.from(Range.Boundary.unbounded(), Range.Boundary.including((double) now)),
+            Limit.create(0, SWEEP_BATCH))
+        .toCompletableFuture()
+        .thenCompose(
+            due -> {
+              List<CompletableFuture<Integer>> peers = new ArrayList<>(due.size());
+              for (byte[] p : due) {
+                peers.add(reapPeer(p, now));
+              }
+              CompletableFuture<Integer> sum =
+                  CompletableFuture.allOf(peers.toArray(CompletableFuture[]::new))
+                      .thenApply(x -> peers.stream().mapToInt(CompletableFuture::join).sum());
+              // a full batch may leave more due peers behind it: go on until one is not full
+              return due.size() < SWEEP_BATCH
+                  ? sum
+                  : sum.thenCombine(sweepBucket(bucket, now), Integer::sum);
+            });
+  }
+
+  private CompletableFuture<Integer> reapPeer(byte[] p, long now) {
+    return store
+        .<List<Object>>run(
+            Script.DUE, ScriptOutputType.MULTI, Keys.peerKeys(p), p, num(now), leaseArg)
+        .thenCompose(tombs -> removeTombstones(p, tombs, 0));
+  }
+
+  /**
+   * Removes the tombstones listed in {@code r} from {@code from} on (content, stamp pairs): each
+   * from its content first, then from the peer; returns how many were still in a content.
+   */
+  private CompletableFuture<Integer> removeTombstones(byte[] p, List<Object> r, int from) {
+    if (r.size() <= from) {
+      return CompletableFuture.completedFuture(0);
+    }
+    List<byte[]> contents = new ArrayList<>();
+    List<byte[]> stamps = new ArrayList<>();
+    List<CompletableFuture<Integer>> drops = new ArrayList<>();
+    for (int i = from; i + 1 < r.size(); i += 2) {
+      byte[] c = (byte[]) r.get(i);
+      byte[] stamp = (byte[]) r.get(i + 1);
+      contents.add(c);
+      stamps.add(stamp);
+      drops.add(
+          store
+              .<List<Object>>run(Script.DROP, ScriptOutputType.MULTI, Keys.contentKeys(c), p, stamp)
+              .thenCompose(
+                  d -> {
+                    int removed = ((Long) d.get(0)).intValue();
+                    return removed == 1 && (Long) d.get(1) == 0
+                        ? unlisted(c).thenApply(x -> removed)
+                        : CompletableFuture.completedFuture(removed);
+                  }));
+    }
+    return CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> forget(p, contents, stamps))
+        .thenApply(
+            x -> {
+              int n = drops.stream().mapToInt(CompletableFuture::join).sum();
+              totalEstimate.addAndGet(-n);
+              return n;
+            });
+  }
+
+  private CompletableFuture<Long> forget(byte[] p, List<byte[]> contents, List<byte[]> stamps) {
+    byte[][] args = new byte[1 + 2 * contents.size()][];
+    args[0] = p;
+    for (int i = 0; i < contents.size(); i++) {
+      args[1 + 2 * i] = contents.get(i);
+      args[2 + 2 * i] = stamps.get(i);
+    }
+    return store.run(Script.FORGET, ScriptOutputType.INTEGER, Keys.peerKeys(p), args);
+  }
+
+  /** The listing gets a name once it has a provider (idempotent). */
+  private CompletableFuture<Void> listed(byte[] c) {
+    return redis.zadd(Keys.NAMES, 0, c).toCompletableFuture().thenApply(x -> null);
+  }
+
+  /**
+   * The listing loses a name whose last provider left; then the content is looked at again, and a
+   * provider that came meanwhile (whose own {@link #listed} may have come before the removal) puts
+   * the name back. So a name with providers is always listed once both steps are done.
+   */
+  private CompletableFuture<Void> unlisted(byte[] c) {
+    return redis
+        .zrem(Keys.NAMES, c)
+        .toCompletableFuture()
+        .thenCompose(x -> redis.exists(Keys.contentHash(c)).toCompletableFuture())
+        .thenCompose(n -> n > 0 ? listed(c) : done());
+  }
+
+  private CompletableFuture<Integer> sweepIfDue(long now) {
+    long last = lastSweep.get();
+    boolean due = last == Long.MIN_VALUE || now < last || now - last >= sweepInterval;
+    if (!due || !lastSweep.compareAndSet(last, now)) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return expireAsync(now);
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /**
+   * One request's operation, started at once: the outcome is null for R, T, Q and K, a {@link
+   * Located} for S, a {@link Page} for O; a refusal fails the future with its {@link
+   * RegistryException}. No sweep first: the caller decides.
+   */
+  private CompletableFuture<Object> start(IndexMessage.Request request, InetAddress ip, long now) {
+    return switch (request) {
+      case IndexMessage.Register r ->
+          registerStep(
+                  r.peer().toString(),
+                  ip,
+                  r.content().toString(),
+                  r.tcpPort(),
+                  r.size(),
+                  r.digest(),
+                  now)
+              .thenApply(x -> null);
+      case IndexMessage.Deregister t ->
+          deregisterStep(t.peer().toString(), ip, t.content().toString()).thenApply(x -> null);
+      case IndexMessage.Quit q -> quitStep(q.peer().toString(), ip, now).thenApply(x -> null);
+      case IndexMessage.Keepalive k ->
+          keepaliveStep(k.peer().toString(), ip, now).thenApply(x -> null);
+      case IndexMessage.Locate l -> locateStep(l.content().toString(), l.max()).thenApply(x -> x);
+      case IndexMessage.ListRequest o ->
+          listStep(o.after(), o.filter(), LISTING_ROOM, LISTING_MAX_ENTRIES).thenApply(x -> x);
+      case IndexMessage.Hello h -> failed(new IllegalArgumentException("H needs no registry"));
+    };
+  }
+
+  /** The outcome slot of a request whose operation completed without a result (R, T, Q, K). */
+  private static final Object DONE_OUTCOME = new Object();
+
+  private static final Object TIMED_OUT = new Object();
+
+  /**
+   * The whole batch in one go: every request's first script is written before any answer is read,
+   * so Lettuce sends the batch back to back on its connection (one per cluster master) and the
+   * batch costs the round trips of its longest operation (R: two, T/Q/K: two or three), not a few
+   * per request. The stage completes when every outcome is in, or after {@link
+   * RedisStore#operationTimeout} with {@code INTERNAL} for what is not.
+   *
+   * <p>Order: the requests of one peer name take effect in the batch's order (an R or T waits for
+   * the earlier R or T of the same content and for an earlier Q or K; a Q or K waits for all
+   * earlier requests of the name). Requests of different peers run side by side, as they do when
+   * they reach different nodes; each step is atomic in the store, so none sees half of another.
+   */
+  @Override
+  public CompletionStage<Void> apply(RegistryBatch batch, long now) {
+    int n = batch.size();
+    AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(n);
+    CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+    // exact expiry (a test's stopped clock) sweeps first; a server sweeps between batches instead
+    CompletableFuture<?> swept = sweepInterval == 0 ? expireAsync(now) : done();
+    Map<PeerName, CompletableFuture<?>> everything = new HashMap<>();
+    Map<PeerName, CompletableFuture<?>> lastWide = new HashMap<>();
+    Map<List<Object>, CompletableFuture<?>> lastOnContent = new HashMap<>();
+    store.gather();
+    try {
+      startAll(batch, now, results, all, swept, everything, lastWide, lastOnContent);
+    } finally {
+      store.sendGathered();
+    }
+    return CompletableFuture.allOf(all)
+        .completeOnTimeout(null, store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenRun(() -> record(batch, results));
+  }
+
+  private void startAll(
+      RegistryBatch batch,
+      long now,
+      AtomicReferenceArray<Object> results,
+      CompletableFuture<?>[] all,
+      CompletableFuture<?> swept,
+      Map<PeerName, CompletableFuture<?>> everything,
+      Map<PeerName, CompletableFuture<?>> lastWide,
+      Map<List<Object>, CompletableFuture<?>> lastOnContent) {
+    int n = batch.size();
+    for (int i = 0; i < n; i++) {
+      IndexMessage.Request request = batch.request(i);
+      InetAddress ip = batch.source(i);
+      CompletableFuture<?> after = swept;
+      PeerName peer = null;
+      List<Object> onContent = null;
+      boolean wide = false;
+      switch (request) {
+        case IndexMessage.Register r -> {
+          peer = r.peer();
+          onContent = List.of(peer, r.content());
+        }
+        case IndexMessage.Deregister t -> {
+          peer = t.peer();
+          onContent = List.of(peer, t.content());
+        }
+        case IndexMessage.Quit q -> {
+          peer = q.peer();
+          wide = true;
+        }
+        case IndexMessage.Keepalive k -> {
+          peer = k.peer();
+          wide = true;
+        }
+        default -> {}
+      }
+      if (peer != null) {
+        after =
+            wide
+                ? both(after, everything.get(peer))
+                : both(both(after, lastWide.get(peer)), lastOnContent.get(onContent));
+      }
+      int at = i;
+      CompletableFuture<Object> op =
+          after.isDone() && !after.isCompletedExceptionally()
+              ? startCaught(request, ip, now)
+              : after.handle((x, e) -> null).thenCompose(x -> startCaught(request, ip, now));
+      CompletableFuture<Void> recorded =
+          op.handle(
+              (v, e) -> {
+                results.compareAndSet(at, null, e == null ? (v == null ? DONE_OUTCOME : v) : e);
+                return null;
+              });
+      all[i] = recorded;
+      if (peer != null) {
+        everything.put(peer, both(everything.get(peer), recorded));
+        if (wide) {
+          lastWide.put(peer, recorded);
+        } else {
+          lastOnContent.put(onContent, recorded);
+        }
+      }
+    }
+  }
+
+  private CompletableFuture<Object> startCaught(
+      IndexMessage.Request request, InetAddress ip, long now) {
+    try {
+      return start(request, ip, now);
+    } catch (RuntimeException e) {
+      return failed(e); // Lettuce refuses a command at once while it has no connection
+    }
+  }
+
+  private static CompletableFuture<?> both(CompletableFuture<?> a, CompletableFuture<?> b) {
+    if (b == null || b == a) {
+      return a;
+    }
+    if (a == null || a.isDone()) {
+      return b;
+    }
+    return CompletableFuture.allOf(a, b);
+  }
+
+  /**
+   * Copies the outcomes into the batch, on one thread: a store failure or a timeout is INTERNAL.
+   */
+  private void record(RegistryBatch batch, AtomicReferenceArray<Object> results) {
+    RuntimeException storeFailure = null;
+    for (int i = 0; i < batch.size(); i++) {
+      results.compareAndSet(i, null, TIMED_OUT);
+      Object r = results.get(i);
+      Throwable t = r instanceof Throwable e ? RedisStore.unwrap(e) : null;
+      if (r == DONE_OUTCOME) {
+        batch.done(i);
+      } else if (r instanceof Located l) {
+        batch.located(i, l);
+      } else if (r instanceof Page p) {
+        batch.listed(i, p);
+      } else if (t instanceof RegistryException refusal) {
+        batch.refuse(i, refusal);
+      } else {
+        if (r == TIMED_OUT) {
+          storeFailure =
+              new StoreException(
+                  "the store did not answer within " + store.operationTimeout(), null);
+        } else {
+          storeFailure = RedisStore.failure(t);
+        }
+        batch.refuse(i, new RegistryException(ErrorCode.INTERNAL, "the index store failed"));
+      }
+    }
+    store.noteOutcome(storeFailure);
+  }
+
+  // ---------------------------------------------------------------- Registry
+
+  @Override
+  public void register(
+      PeerName peer,
+      InetAddress ip,
+      ContentName content,
+      int tcpPort,
+      long size,
+      Digest digest,
+      long now)
+      throws RegistryException {
+    sync(registerAsync(peer, ip, content, tcpPort, size, digest, now));
+  }
+
+  @Override
+  public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
+      throws RegistryException {
+    sync(sweepIfDue(now).thenCompose(x -> deregisterStep(peer.toString(), ip, content.toString())));
+  }
+
+  @Override
+  public int quit(PeerName peer, InetAddress ip, long now) {
+    return unchecked(sweepIfDue(now).thenCompose(x -> quitStep(peer.toString(), ip, now)));
+  }
+
+  @Override
+  public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
+    sync(sweepIfDue(now).thenCompose(x -> keepaliveStep(peer.toString(), ip, now)));
+  }
+
+  @Override
+  public Located locate(ContentName content, int max, long now) throws RegistryException {
+    return sync(sweepIfDue(now).thenCompose(x -> locateStep(content.toString(), max)));
+  }
+
+  @Override
+  public Page list(String after, String filter, int maxBytes, int maxEntries, long now) {
+    return unchecked(
+        sweepIfDue(now).thenCompose(x -> listStep(after, filter, maxBytes, maxEntries)));
+  }
+
+  /**
+   * Sweeps every due lease and waits for it ({@code max} is not a bound here: see {@link #sweep}).
+   */
+  @Override
+  public int expire(long now, int max) {
+    lastSweep.set(now);
+    return unchecked(expireAsync(now));
+  }
+
+  /**
+   * Starts a sweep when the last one is the sweep interval old; never waits, returns 0. With an
+   * interval of 0 every batch sweeps first anyway, so nothing is started here.
+   */
+  @Override
+  public int sweep(long now, int max) {
+    if (sweepInterval == 0) {
+      return 0;
+    }
+    try {
+      sweepIfDue(now)
+          .whenComplete(
+              (n, e) -> {
+                if (e != null) {
+                  store.noteOutcome(RedisStore.failure(e));
+                }
+              });
+    } catch (RuntimeException e) {
+      store.noteOutcome(RedisStore.failure(e));
+    }
+    return 0;
+  }
+
+  @Override
+  public int size() {
+    return (int) Math.min(Integer.MAX_VALUE, unchecked(readTotal()));
+  }
+
+  /**
+   * Registrations only: contents and peers would take a walk over the store, which a scrape must
+   * not start. All unknown (-1) while the store does not answer.
+   */
+  @Override
+  public Counts counts() {
+    try {
+      return new Counts(size(), -1, -1);
+    } catch (RuntimeException e) {
+      return new Counts(-1, -1, -1);
+    }
+  }
+
+  /** Empty while the store answers a PING within the operation timeout; else why not. */
+  @Override
+  public Optional<String> problem() {
+    try {
+      store.await(store.commands().ping().toCompletableFuture());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of("the store " + store.url() + " does not answer: " + RedisStore.reason(e));
+    }
+  }
+
+  /** The store's URL, its password hidden. */
+  @Override
+  public String describe() {
+    return store.url().toString();
+  }
+
+  @Override
+  public long leaseMillis() {
+    return leaseMillis;
+  }
+
+  /** Waits for an operation; a refusal comes out as itself, a store failure as unchecked. */
+  private <T> T sync(CompletableFuture<T> f) throws RegistryException {
+    try {
+      T t = f.get(store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      store.noteOutcome(null);
+      return t;
+    } catch (ExecutionException e) {
+      Throwable cause = RedisStore.unwrap(e);
+      if (cause instanceof RegistryException r) {
+        store.noteOutcome(null);
+        throw r;
+      }
+      RuntimeException failure = RedisStore.failure(cause);
+      store.noteOutcome(failure);
+      throw failure;
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      StoreException failure =
+          new StoreException("the store did not answer within " + store.operationTimeout(), e);
+      store.noteOutcome(failure);
+      throw failure;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted waiting for the store", e);
+    }
+  }
+
+  private <T> T unchecked(CompletableFuture<T> f) {
+    try {
+      return sync(f);
+    } catch (RegistryException e) {
+      throw new IllegalStateException("not a refusal: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  /** u16 port, u8 address length, the address, then the stamp (ASCII decimal milliseconds). */
+  private static byte[] providerValue(byte[] addr, int port, byte[] stamp) {
+    byte[] v = new byte[3 + addr.length + stamp.length];
+    v[0] = (byte) (port >>> 8);
+    v[1] = (byte) port;
+    v[2] = (byte) addr.length;
+    System.arraycopy(addr, 0, v, 3, addr.length);
+    System.arraycopy(stamp, 0, v, 3 + addr.length, stamp.length);
+    return v;
+  }
+
+  private static Provider provider(String peer, byte[] v) {
+    int port = ((v[0] & 0xff) << 8) | (v[1] & 0xff);
+    int len = v[2] & 0xff;
+    try {
+      return new Provider(
+          PeerName.of(peer), InetAddress.getByAddress(Arrays.copyOfRange(v, 3, 3 + len)), port);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("corrupt provider entry for '" + peer + "'", e);
+    }
+  }
+
+  static String lowerAscii(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      b.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : ch);
+    }
+    return b.toString();
+  }
+
+  private static <T> CompletableFuture<T> done() {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static byte[] num(long n) {
+    return Keys.ascii(Long.toString(n));
+  }
+
+  private static long parse(byte[] b) {
+    return b == null ? 0 : Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(o);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String str(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,333 @@
+package io.peershare.index.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to a Redis deployment, standalone (with or without TLS) or a Redis Cluster,
+ * through Lettuce: commands are pipelined on one connection per node, so many requests in flight
+ * share round trips. Commands fail rather than wait when the store is away (a command timeout, and
+ * commands refused while disconnected); Lettuce reconnects by itself, so the node recovers when the
+ * store comes back. Thread-safe.
+ */
+public final class RedisStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
+
+  /**
+   * How long one command, and one whole operation (several commands), may take before it fails: the
+   * request then gets {@code INTERNAL} within a second. Tests on a loaded machine give more.
+   *
+   * @param command one command
+   * @param operation all the commands of one operation
+   */
+  public record Timeouts(Duration command, Duration operation) {
+    public static final Timeouts DEFAULT =
+        new Timeouts(Duration.ofMillis(400), Duration.ofMillis(900));
+  }
+
+  private static final java.util.regex.Pattern NATIVE_CALL =
+      java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
+
+  /** How long connecting and its handshake may take. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final StoreUrl url;
+  private final Timeouts timeouts;
+  private final AtomicBoolean answering = new AtomicBoolean(true);
+  private final AbstractRedisClient client;
+  private final StatefulConnection<byte[], byte[]> connection;
+  private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+  private final ThreadLocal<List<RedisCommand<byte[], byte[], ?>>> gathering = new ThreadLocal<>();
+
+  private RedisStore(
+      StoreUrl url,
+      Timeouts timeouts,
+      AbstractRedisClient client,
+      StatefulConnection<byte[], byte[]> connection,
+      RedisClusterAsyncCommands<byte[], byte[]> commands) {
+    this.url = url;
+    this.timeouts = timeouts;
+    this.client = client;
+    this.connection = connection;
+    this.commands = commands;
+  }
+
+  /**
+   * Connects and checks the store answers.
+   *
+   * @throws StoreException with a one-line reason when it cannot be reached
+   */
+  public static RedisStore connect(StoreUrl url) {
+    return connect(url, Timeouts.DEFAULT);
+  }
+
+  /** Connects with other timeouts (tests on a busy machine). */
+  public static RedisStore connect(StoreUrl url, Timeouts limits) {
+    if (url.kind() == StoreUrl.Kind.MEMORY) {
+      throw new IllegalArgumentException("the memory store needs no connection");
+    }
+    List<RedisURI> uris = url.nodes().stream().map(n -> uri(url, n)).toList();
+    SocketOptions socket =
+        SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+    TimeoutOptions timeouts = TimeoutOptions.enabled(limits.command());
+    AbstractRedisClient client = null;
+    // reconnect soon after the store is back (the default backs off to 30 s)
+    ClientResources resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+            .build();
+    try {
+      if (url.kind() == StoreUrl.Kind.CLUSTER) {
+        RedisClusterClient c = RedisClusterClient.create(resources, uris);
+        c.setOptions(
+            ClusterClientOptions.builder()
+                .socketOptions(socket)
+                .timeoutOptions(timeouts)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .topologyRefreshOptions(
+                    ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .build())
+                .build());
+        client = c;
+        var conn = c.connect(ByteArrayCodec.INSTANCE);
+        return checked(new RedisStore(url, limits, c, conn, conn.async()));
+      }
+      RedisClient c = RedisClient.create(resources, uris.get(0));
+      c.setOptions(
+          ClientOptions.builder()
+              .socketOptions(socket)
+              .timeoutOptions(timeouts)
+              .protocolVersion(ProtocolVersion.RESP2)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .build());
+      client = c;
+      var conn = c.connect(ByteArrayCodec.INSTANCE);
+      return checked(new RedisStore(url, limits, c, conn, conn.async()));
+    } catch (RedisException | StoreException e) {
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+      }
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
+      throw new StoreException("cannot reach the store " + url + ": " + reason(e), e);
+    }
+  }
+
+  private static RedisStore checked(RedisStore s) {
+    s.await(s.commands.ping().toCompletableFuture());
+    return s;
+  }
+
+  /**
+   * Notes how the last operation went: one log line when the store stops answering and one when it
+   * answers again, not one per request.
+   */
+  public void noteOutcome(Throwable failure) {
+    boolean failed = failure instanceof StoreException;
+    if (failed && answering.compareAndSet(true, false)) {
+      log.warn(
+          "the store {} does not answer ({}): requests get INTERNAL until it is back",
+          url,
+          reason(failure));
+    } else if (failure == null && answering.compareAndSet(false, true)) {
+      log.info("the store {} answers again", url);
+    }
+  }
+
+  private static RedisURI uri(StoreUrl url, StoreUrl.HostPort n) {
+    RedisURI.Builder b =
+        RedisURI.builder()
+            .withHost(n.host())
+            .withPort(n.port())
+            .withSsl(url.tls())
+            .withTimeout(CONNECT_TIMEOUT); // the handshake; commands have their own timeout
+    if (url.kind() == StoreUrl.Kind.STANDALONE) {
+      b.withDatabase(url.database());
+    }
+    if (url.password() != null) {
+      if (url.user() != null) {
+        b.withAuthentication(url.user(), url.password());
+      } else {
+        b.withPassword(url.password().toCharArray());
+      }
+    }
+    return b.build();
+  }
+
+  /** The deepest message: Lettuce wraps the one that says what happened. */
+  static String reason(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    if (t.getSuppressed().length > 0) {
+      // a cluster's seeds each failed: say why the first did
+      return "no node answered (" + reason(t.getSuppressed()[0]) + ")";
+    }
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) {
+      return t.getClass().getSimpleName();
+    }
+    // Netty's native transport names its system call first: "finishConnect(..) failed with
+    // error(-111): Connection refused"; the user needs the last part only
+    return NATIVE_CALL.matcher(m.lines().findFirst().get()).replaceFirst("");
+  }
+
+  public StoreUrl url() {
+    return url;
+  }
+
+  public boolean isCluster() {
+    return url.kind() == StoreUrl.Kind.CLUSTER;
+  }
+
+  /** The async commands; on a cluster each is routed to the node that owns its key. */
+  public RedisClusterAsyncCommands<byte[], byte[]> commands() {
+    return commands;
+  }
+
+  /**
+   * From now until {@link #sendGathered}, the scripts this thread runs are kept back and then
+   * written together with one flush, instead of one write and flush each: a receive batch's first
+   * steps leave in one system call (per cluster master), not one per request.
+   */
+  void gather() {
+    gathering.set(new ArrayList<>());
+  }
+
+  /** Sends what {@link #gather} kept back, in order. */
+  void sendGathered() {
+    List<RedisCommand<byte[], byte[], ?>> gathered = gathering.get();
+    gathering.remove();
+    if (gathered == null || gathered.isEmpty()) {
+      return;
+    }
+    try {
+      connection.dispatch(gathered);
+    } catch (RuntimeException e) {
+      for (RedisCommand<byte[], byte[], ?> c : gathered) {
+        c.completeExceptionally(e); // refused at once, as a single command would be
+      }
+    }
+  }
+
+  /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
+  <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    List<RedisCommand<byte[], byte[], ?>> gathered = gathering.get();
+    CompletableFuture<T> first;
+    if (gathered != null && type == ScriptOutputType.MULTI) {
+      CommandArgs<byte[], byte[]> a =
+          new CommandArgs<>(ByteArrayCodec.INSTANCE)
+              .add(s.sha)
+              .add(keys.length)
+              .addKeys(keys)
+              .addValues(args);
+      AsyncCommand<byte[], byte[], T> c =
+          new AsyncCommand<>(new Command<>(CommandType.EVALSHA, multiOutput(), a));
+      gathered.add(c);
+      first = c;
+    } else {
+      first = commands.<T>evalsha(s.sha, type, keys, args).toCompletableFuture();
+    }
+    return first.exceptionallyCompose(
+        e ->
+            unwrap(e) instanceof RedisNoScriptException
+                ? commands.<T>eval(s.source, type, keys, args).toCompletableFuture()
+                : CompletableFuture.failedFuture(e));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CommandOutput<byte[], byte[], T> multiOutput() {
+    return (CommandOutput<byte[], byte[], T>)
+        (CommandOutput<byte[], byte[], ?>) new NestedMultiOutput<>(ByteArrayCodec.INSTANCE);
+  }
+
+  /** How long one operation may take. */
+  public Duration operationTimeout() {
+    return timeouts.operation();
+  }
+
+  /** Waits for {@code f} at most {@link #operationTimeout}; store failures become unchecked. */
+  public <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(timeouts.operation().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new StoreException("the store did not answer within " + timeouts.operation(), e);
+    } catch (ExecutionException e) {
+      throw failure(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted waiting for the store", e);
+    }
+  }
+
+  static RuntimeException failure(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof StoreException s) {
+      return s;
+    }
+    if (e instanceof RuntimeException r && !(e instanceof RedisException)) {
+      return r; // a bug of ours, not the store's: keep it as it is
+    }
+    return new StoreException("store failure: " + reason(e), e);
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
+  }
+}

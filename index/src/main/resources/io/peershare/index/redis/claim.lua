@@ -1,0 +1,38 @@
+-- R, first step, in the peer's slot: the name rule, the per-peer limit, and the registration
+-- written into the peer record before it appears in its content (so none is ever seen there
+-- without a lease). KEYS: peer hash, bucket lease zset, bucket count.
+-- ARGV: peer, ip, content, now, lease, perPeer.
+-- Returns {'NEW', stamp} | {'OLD', stamp} | {'NAME_TAKEN'} | {'LIMIT'} | {'DEAD'} (dead
+-- registrations of this name must be removed first: the caller reaps and asks again).
+local p, l, n = KEYS[1], KEYS[2], KEYS[3]
+local peer, ip, content = ARGV[1], ARGV[2], ARGV[3]
+local now, lease, perPeer = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local owner = redis.call('HGET', p, '\0i')
+if owner then
+  local k = tonumber(redis.call('HGET', p, '\0k'))
+  if owner ~= ip then
+    -- the name is taken while it has a live registration; tombstones (a Q or an expiry under
+    -- way) do not hold it, and dead ones are reaped by the caller before it asks again
+    local live
+    if k + lease > now then
+      live = redis.call('HLEN', p) - RESERVED - tonumber(redis.call('HGET', p, '\0d'))
+    else
+      local _, l = reap(p, now, lease)
+      live = l
+    end
+    if live > 0 then return {'NAME_TAKEN'} end
+    return {'DEAD'}
+  end
+  local v = redis.call('HGET', p, content)
+  if v then
+    if deadline(v, k, lease) <= now then return {'DEAD'} end
+    return {'OLD', v}
+  end
+  if redis.call('HLEN', p) - RESERVED >= perPeer then return {'LIMIT'} end
+else
+  redis.call('HSET', p, '\0i', ip, '\0k', ARGV[4], '\0d', 0)
+end
+redis.call('HSET', p, content, ARGV[4])
+redis.call('ZADD', l, 'LT', now + lease, peer)
+redis.call('INCR', n)
+return {'NEW', ARGV[4]}

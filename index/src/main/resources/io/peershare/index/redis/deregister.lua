@@ -1,0 +1,13 @@
+-- T, first step, in the content's slot. KEYS: content hash, rotation zset. ARGV: peer, ip.
+-- Returns {'NOT_FOUND'} | {'NOT_OWNER'} | {'OK', stamp, providers left}.
+local c, q = KEYS[1], KEYS[2]
+if redis.call('EXISTS', c) == 0 then return {'NOT_FOUND'} end
+local v = redis.call('HGET', c, ARGV[1])
+if not v then return {'NOT_OWNER'} end
+local len = string.byte(v, 3)
+if string.sub(v, 4, 3 + len) ~= ARGV[2] then return {'NOT_OWNER'} end
+redis.call('HDEL', c, ARGV[1])
+redis.call('ZREM', q, ARGV[1])
+local left = redis.call('ZCARD', q)
+if left == 0 then redis.call('DEL', c) end
+return {'OK', string.sub(v, 4 + len), left}

@@ -1,0 +1,22 @@
+-- S, in the content's slot: the first `max` providers of the rotation, each moved to the back
+-- in order (given the next counter values). KEYS: content hash, rotation zset. ARGV: max.
+-- Returns {'NOT_FOUND'} | {'OK', meta, peer1, value1, peer2, value2, ...}.
+local c, q = KEYS[1], KEYS[2]
+local m = redis.call('HGET', c, '\0m')
+if not m then return {'NOT_FOUND'} end
+local ps = redis.call('ZRANGE', q, 0, tonumber(ARGV[1]) - 1)
+if #ps == 0 then return {'OK', m} end
+local last = redis.call('HINCRBY', c, '\0s', #ps)
+local z = {}
+for i = 1, #ps do
+  z[#z + 1] = last - #ps + i
+  z[#z + 1] = ps[i]
+end
+redis.call('ZADD', q, unpack(z))
+local vs = redis.call('HMGET', c, unpack(ps))
+local reply = {'OK', m}
+for i = 1, #ps do
+  reply[#reply + 1] = ps[i]
+  reply[#reply + 1] = vs[i]
+end
+return reply

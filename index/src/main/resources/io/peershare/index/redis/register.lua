@@ -1,0 +1,14 @@
+-- R, second step, in the content's slot: the moment the registration becomes visible.
+-- KEYS: content hash, rotation zset. ARGV: peer, provider value, meta (size and digest).
+-- The content hash: "\0m" meta, "\0s" rotation counter, PEER -> provider value
+-- (u16 port, u8 address length, address, stamp). The rotation zset scores each peer with the
+-- counter value of its last turn: the lowest score is the front of the queue.
+local c, q = KEYS[1], KEYS[2]
+if redis.call('HEXISTS', c, ARGV[1]) == 1 then return {'ALREADY_REGISTERED'} end
+local m = redis.call('HGET', c, '\0m')
+if m and m ~= ARGV[3] then return {'CONFLICT'} end
+if not m then redis.call('HSET', c, '\0m', ARGV[3]) end
+local seq = redis.call('HINCRBY', c, '\0s', 1)
+redis.call('HSET', c, ARGV[1], ARGV[2])
+redis.call('ZADD', q, seq, ARGV[1])
+return {'OK'}
