@@ -53,14 +53,13 @@ final class IndexAddress implements CommandLine.ITypeConverter<InetSocketAddress
     if (host.isEmpty() || port == null) {
       throw bad(value, example);
     }
-    int p;
-    try {
-      p = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw bad(value, example);
+    if (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw bad(value, example); // no sign, no spaces: Integer.parseInt would take "+80"
     }
+    int p = port.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(port);
     if (p < minPort || p > 65535) {
-      throw bad(value, example);
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "': the port must be " + minPort + " to 65535");
     }
     InetSocketAddress a = new InetSocketAddress(host, p);
     if (a.isUnresolved()) {

@@ -55,16 +55,23 @@ class IndexAddressTest {
         "",
         ":3000",
         "host:",
-        "host:0",
-        "host:65536",
         "host:-1",
+        "host:+80",
+        "host: 80",
         "host:port",
-        "host:99999999999",
         "host:3000:4000"
       })
   void anythingElseIsNotHostPort(String value) {
     assertThatThrownBy(() -> IndexAddress.parse(value))
         .isInstanceOf(TypeConversionException.class)
         .hasMessageStartingWith("'" + value + "' is not HOST:PORT");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"host:0", "host:65536", "host:99999", "host:99999999999"})
+  void aPortOutOfRangeSaysSo(String value) {
+    assertThatThrownBy(() -> IndexAddress.parse(value))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessage("'" + value + "': the port must be 1 to 65535");
   }
 }

@@ -93,7 +93,7 @@ class MainTest {
   void badIndexAddressIsUsage() {
     Result r = run("list", "--index", "nowhere:99999");
     assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("is not HOST:PORT");
+    assertThat(r.err).contains("'nowhere:99999': the port must be 1 to 65535");
   }
 
   @Test
