@@ -1,13 +1,11 @@
 package io.peershare.index;
 
 import io.peershare.index.udp.UdpTransport;
-import io.peershare.protocol.Addresses;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -230,11 +228,8 @@ public final class IndexServer implements AutoCloseable {
     InetSocketAddress at = transport.localAddress();
     answerOneHello(at);
     log.info(
-        "index server listening on udp {}{}, lease {} s; transport: {}",
-        Addresses.format(at),
-        at.getAddress() instanceof Inet6Address && at.getAddress().isAnyLocalAddress()
-            ? " (IPv6 and IPv4)"
-            : "",
+        "index server listening on {}, lease {} s; transport: {}",
+        transport.where(),
         registry.leaseMillis() / 1000,
         transport.describe());
     return this;

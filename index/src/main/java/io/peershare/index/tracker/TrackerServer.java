@@ -4,9 +4,7 @@ import io.peershare.index.AddressRateLimiter;
 import io.peershare.index.CookieJar;
 import io.peershare.index.IndexServer;
 import io.peershare.index.udp.UdpTransport;
-import io.peershare.protocol.Addresses;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -186,15 +184,11 @@ public final class TrackerServer implements AutoCloseable {
                     limiter,
                     config.intervalSeconds(),
                     config.clock()));
-    InetSocketAddress at = transport.localAddress();
     log.info(
-        "bittorrent tracker listening on udp {}{} (announce URL udp://HOST:{}/announce),"
+        "bittorrent tracker listening on {} (announce URL udp://HOST:{}/announce),"
             + " interval {} s; transport: {}",
-        Addresses.format(at),
-        at.getAddress() instanceof Inet6Address && at.getAddress().isAnyLocalAddress()
-            ? " (IPv6 and IPv4)"
-            : "",
-        at.getPort(),
+        transport.where(),
+        transport.localAddress().getPort(),
         config.intervalSeconds(),
         transport.describe());
     return this;

@@ -21,6 +21,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.peershare.protocol.Addresses;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
@@ -247,6 +248,17 @@ public final class UdpTransport implements AutoCloseable {
   /** Sockets (and threads) serving. */
   public int sockets() {
     return channels.size();
+  }
+
+  /**
+   * Where it listens, the usual way, for the log: {@code udp [::]:3000 (IPv6 and IPv4)} on a
+   * dual-stack wildcard, {@code udp 127.0.0.1:3000} otherwise.
+   */
+  public String where() {
+    InetAddress a = localAddress.getAddress();
+    return "udp "
+        + Addresses.format(localAddress)
+        + (a instanceof Inet6Address && a.isAnyLocalAddress() ? " (IPv6 and IPv4)" : "");
   }
 
   /** A one-line description for the log. */
