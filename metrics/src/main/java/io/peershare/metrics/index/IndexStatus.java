@@ -47,6 +47,10 @@ public final class IndexStatus implements Status {
   private final Supplier<SwarmStore.Totals> tracker;
   private final Clock clock;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  // What the gauges show: read once per scrape (beforeScrape), not once per gauge; a store in
+  // Redis counts its registrations with a read of every lease bucket.
+  private volatile Registry.Counts counted = new Registry.Counts(-1, -1, -1);
+  private volatile SwarmStore.Totals totals = new SwarmStore.Totals(0, 0, 0);
 
   // requests per type slot and errors per code, sampled once a second: [second % (WINDOW + 1)]
   private final long[][] typeSamples = new long[WINDOW + 1][IndexMeters.TYPES.size()];
@@ -72,23 +76,23 @@ public final class IndexStatus implements Status {
 
   @Override
   public void bindTo(MeterRegistry r) {
-    Gauge.builder("peershare.index.registrations", registry, s -> s.counts().registrations())
+    Gauge.builder("peershare.index.registrations", this, s -> s.counted.registrations())
         .description("Live registrations (a peer providing a content)")
         .register(r);
-    Gauge.builder("peershare.index.contents", registry, s -> known(s.counts().contents()))
+    Gauge.builder("peershare.index.contents", this, s -> known(s.counted.contents()))
         .description("Contents with at least one provider")
         .register(r);
-    Gauge.builder("peershare.index.peers", registry, s -> known(s.counts().peers()))
+    Gauge.builder("peershare.index.peers", this, s -> known(s.counted.peers()))
         .description("Peers with at least one registration")
         .register(r);
     if (tracker != null) {
-      Gauge.builder("peershare.tracker.swarms", tracker, t -> t.get().swarms())
+      Gauge.builder("peershare.tracker.swarms", this, s -> s.totals.swarms())
           .description("BitTorrent swarms the tracker knows")
           .register(r);
-      Gauge.builder("peershare.tracker.seeders", tracker, t -> t.get().seeders())
+      Gauge.builder("peershare.tracker.seeders", this, s -> s.totals.seeders())
           .description("Seeders in all swarms")
           .register(r);
-      Gauge.builder("peershare.tracker.leechers", tracker, t -> t.get().leechers())
+      Gauge.builder("peershare.tracker.leechers", this, s -> s.totals.leechers())
           .description("Leechers in all swarms")
           .register(r);
     }
@@ -101,6 +105,10 @@ public final class IndexStatus implements Status {
   @Override
   public void beforeScrape() {
     meters.registerSeen();
+    counted = registry.counts();
+    if (tracker != null) {
+      totals = tracker.get();
+    }
   }
 
   /** The process is shutting down: {@code /healthz} answers 503 from now on. */
