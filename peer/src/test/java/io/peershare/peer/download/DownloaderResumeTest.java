@@ -1,6 +1,7 @@
 package io.peershare.peer.download;
 
 import static io.peershare.peer.download.TestData.MIB;
+import static io.peershare.peer.download.TestData.fetch;
 import static io.peershare.peer.download.TestData.options;
 import static io.peershare.peer.download.TestData.providers;
 import static io.peershare.testing.TestBytes.random;
@@ -93,11 +94,7 @@ class DownloaderResumeTest {
     assertThat(verifiedOnDisk()).isEqualTo(BitSet.valueOf(new long[] {0b11}));
 
     try (FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(3))
-              .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
-              .file();
+      Path file = fetch(options(3), dir, data, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -150,11 +147,7 @@ class DownloaderResumeTest {
         .write(dir.resolve(".f.part.state"), dir.resolve(".f.part.state.tmp"));
 
     try (FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(2))
-              .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
-              .file();
+      Path file = fetch(options(2), dir, data, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(MIB));
@@ -173,11 +166,7 @@ class DownloaderResumeTest {
         .write(dir.resolve(".f.part.state"), dir.resolve(".f.part.state.tmp"));
 
     try (FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(2))
-              .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
-              .file();
+      Path file = fetch(options(2), dir, data, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(data.length));
@@ -207,11 +196,7 @@ class DownloaderResumeTest {
     Files.write(dir.resolve(".f.part.state"), new byte[] {'j', 'u', 'n', 'k'});
 
     try (FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(2))
-              .download(
-                  ContentName.of("f"), dir, max -> providers(data, good), ProgressListener.none())
-              .file();
+      Path file = fetch(options(2), dir, data, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       await().untilAsserted(() -> assertThat(good.bytesServed).hasValue(data.length));

@@ -1,6 +1,7 @@
 package io.peershare.peer.download;
 
 import static io.peershare.peer.download.TestData.MIB;
+import static io.peershare.peer.download.TestData.fetch;
 import static io.peershare.peer.download.TestData.options;
 import static io.peershare.peer.download.TestData.providers;
 import static io.peershare.testing.TestBytes.random;
@@ -46,11 +47,7 @@ class DownloaderTest {
   void flushesToTheDiskWhenAskedAndStillFinishesByteForByte() throws Exception {
     byte[] data = random(3 * MIB + 7, 11);
     try (FakeContentServer a = new FakeContentServer("f", data)) {
-      Path file =
-          new Downloader(options(1).withFsync(true))
-              .download(
-                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none())
-              .file();
+      Path file = fetch(options(1).withFsync(true), dir, data, a);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(dir.resolve(".f.part")).doesNotExist();
@@ -64,14 +61,7 @@ class DownloaderTest {
     try (FakeContentServer a = server(data).holdDownloads(allAsked, allAsked);
         FakeContentServer b = server(data).holdDownloads(allAsked, allAsked);
         FakeContentServer c = server(data).holdDownloads(allAsked, allAsked)) {
-      Path file =
-          new Downloader(options(3))
-              .download(
-                  ContentName.of("f"),
-                  dir,
-                  max -> providers(data, a, b, c),
-                  ProgressListener.none())
-              .file();
+      Path file = fetch(options(3), dir, data, a, b, c);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(a.downloads).isNotEmpty();
@@ -90,14 +80,7 @@ class DownloaderTest {
     byte[] data = random(8 * MIB, 3);
     try (FakeContentServer bad = server(data).corruptPiece(1);
         FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(1))
-              .download(
-                  ContentName.of("f"),
-                  dir,
-                  max -> providers(data, bad, good),
-                  ProgressListener.none())
-              .file();
+      Path file = fetch(options(1), dir, data, bad, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(bad.requested(1)).isTrue();
@@ -135,14 +118,7 @@ class DownloaderTest {
     byte[] data = random(6 * MIB + 1, 5);
     try (FakeContentServer dying = server(data).dieAfter(2 * MIB + MIB / 2);
         FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(1))
-              .download(
-                  ContentName.of("f"),
-                  dir,
-                  max -> providers(data, dying, good),
-                  ProgressListener.none())
-              .file();
+      Path file = fetch(options(1), dir, data, dying, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -158,14 +134,7 @@ class DownloaderTest {
         FakeContentServer good = server(data)) {
       DownloadOptions o = options(1).withStallTimeout(java.time.Duration.ofSeconds(1));
 
-      Path file =
-          new Downloader(o)
-              .download(
-                  ContentName.of("f"),
-                  dir,
-                  max -> providers(data, stalling, good),
-                  ProgressListener.none())
-              .file();
+      Path file = fetch(o, dir, data, stalling, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(good.requested(0)).isFalse();
@@ -178,14 +147,7 @@ class DownloaderTest {
     byte[] data = random(2 * MIB, 7);
     try (FakeContentServer chatty = server(data).extraBytes(10);
         FakeContentServer good = server(data)) {
-      Path file =
-          new Downloader(options(1))
-              .download(
-                  ContentName.of("f"),
-                  dir,
-                  max -> providers(data, chatty, good),
-                  ProgressListener.none())
-              .file();
+      Path file = fetch(options(1), dir, data, chatty, good);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(chatty.downloads).hasSize(1);
@@ -200,14 +162,7 @@ class DownloaderTest {
     // the fast one sends nothing before the slow one has its request: both hold a run
     try (FakeContentServer slow = server(data).holdDownloads(slowAsked, never);
         FakeContentServer fast = server(data).holdDownloads(new CountDownLatch(1), slowAsked)) {
-      Path file =
-          new Downloader(options(2))
-              .download(
-                  ContentName.of("f"),
-                  dir,
-                  max -> providers(data, slow, fast),
-                  ProgressListener.none())
-              .file();
+      Path file = fetch(options(2), dir, data, slow, fast);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
       assertThat(slow.downloads).isNotEmpty();
@@ -276,11 +231,7 @@ class DownloaderTest {
     try (FakeContentServer a = server(data)) {
       DownloadOptions o = options(2).withDownloadBytesPerSecond(16 * MIB);
 
-      Path file =
-          new Downloader(o)
-              .download(
-                  ContentName.of("f"), dir, max -> providers(data, a), ProgressListener.none())
-              .file();
+      Path file = fetch(o, dir, data, a);
 
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
     }
