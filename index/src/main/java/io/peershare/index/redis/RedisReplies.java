@@ -1,6 +1,7 @@
 package io.peershare.index.redis;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.peershare.index.ReplyCache;
 import io.peershare.index.SharedReplies;
 import io.peershare.protocol.Digest;
@@ -63,9 +64,8 @@ public final class RedisReplies implements SharedReplies {
     v[0] = 'D';
     System.arraycopy(h, 0, v, 1, h.length);
     System.arraycopy(reply, replyOffset, v, 1 + h.length, replyLength);
-    // not waited for: the reply goes out now, and a retransmission seen before this lands waits;
-    // the batch's replies are written to the store together once the server thread's task ends
-    store.setSoon(key(from, requestId), v, ReplyCache.LONG_KEEP_MILLIS);
+    // not waited for: the reply goes out now, and a retransmission seen before this lands waits
+    store.commands().set(key(from, requestId), v, SetArgs.Builder.px(ReplyCache.LONG_KEEP_MILLIS));
   }
 
   @Override
@@ -85,7 +85,7 @@ public final class RedisReplies implements SharedReplies {
 
   @Override
   public void release(InetSocketAddress from, int requestId) {
-    store.delSoon(key(from, requestId));
+    store.commands().del(key(from, requestId));
   }
 
   private static byte[] key(InetSocketAddress from, int requestId) {

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -237,7 +238,7 @@ public final class RedisStore implements AutoCloseable {
    * From now until {@link #sendGathered}, the commands this thread sends are kept back and then
    * written together with one flush, instead of one write and flush each: a receive batch's first
    * steps leave in one system call (per cluster master), not one per request. Commands already kept
-   * back on this thread (see {@link #sendSoon}) stay, ahead of the new ones.
+   * back on this thread (a store thread's, see {@link #send}) stay, ahead of the new ones.
    */
   void gather() {
     if (gathering.get() == null) {
@@ -285,9 +286,9 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Gathers what this thread sends until the task it is running ends, when this thread is a Netty
-   * event loop (then one write carries it all); elsewhere commands go at once. Only for commands
-   * the thread does not wait for (it would wait for its own next turn).
+   * Gathers what this thread sends until the task it is running ends, this thread being a Netty
+   * event loop (then one write carries it all). Only for a thread that never waits for what it
+   * sends (it would wait for its own next turn).
    */
   private void sendSoon() {
     EventExecutor loop = ThreadExecutorMap.currentExecutor();
@@ -295,7 +296,11 @@ public final class RedisStore implements AutoCloseable {
       return;
     }
     gathering.set(new ArrayList<>());
-    loop.execute(this::sendGathered);
+    try {
+      loop.execute(this::sendGathered);
+    } catch (RejectedExecutionException e) {
+      gathering.remove(); // the loop is shutting down: send at once
+    }
   }
 
   /** A command of {@code type} with {@code output}, sent through {@link #send}. */
@@ -314,24 +319,6 @@ public final class RedisStore implements AutoCloseable {
         CommandType.ZADD,
         new IntegerOutput<>(ByteArrayCodec.INSTANCE),
         args().addKey(key).add(0).addValue(member));
-  }
-
-  /**
-   * SET key value PX millis, not waited for by this thread: on an event loop, written with the rest
-   * of what the loop's current task sends.
-   */
-  void setSoon(byte[] key, byte[] value, long millis) {
-    sendSoon();
-    send(
-        CommandType.SET,
-        new StatusOutput<>(ByteArrayCodec.INSTANCE),
-        args().addKey(key).addValue(value).add("PX").add(millis));
-  }
-
-  /** DEL key, not waited for by this thread (as {@link #setSoon}). */
-  void delSoon(byte[] key) {
-    sendSoon();
-    send(CommandType.DEL, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args().addKey(key));
   }
 
   /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
