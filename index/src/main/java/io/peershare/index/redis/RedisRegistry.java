@@ -168,32 +168,36 @@ public final class RedisRegistry implements Registry {
       String peer,
       String content) {
     byte[] stamp = claimed.stamp();
-    return store
-        .<List<Object>>run(
-            Script.REGISTER,
-            ScriptOutputType.MULTI,
-            Keys.contentKeys(c),
-            p,
-            providerValue(addr, tcpPort, stamp),
-            meta)
-        .thenCompose(
-            r -> {
-              String status = text(r.get(0));
-              if (status.equals("OK")) {
-                if (claimed.isNew()) {
-                  totalEstimate.incrementAndGet();
-                }
-                return listed(c);
-              }
-              ErrorCode code = ErrorCode.valueOf(status);
-              CompletableFuture<?> undo =
-                  claimed.isNew()
-                      ? forget(p, List.of(c), List.of(stamp))
-                      : code == ErrorCode.ALREADY_REGISTERED
-                          ? listed(c) // completes an R whose last step was lost
-                          : done();
-              return undo.thenCompose(y -> failed(refusal(code, peer, content)));
-            });
+    byte[][] keys = Keys.contentKeys(c);
+    byte[][] args = {p, providerValue(addr, tcpPort, stamp), meta};
+    // Standalone: the listing step goes right behind the content step on the one connection, so
+    // Redis runs it after the provider is in (the order the listing rule needs) and the R costs
+    // no round trip for it. Whatever the content step answers, the content then has a provider
+    // (a refusal means someone else's), so listing its name is right either way. A cluster may
+    // run the two on different masters in any order: there the listing waits for the content.
+    boolean behind = !store.isCluster();
+    CompletableFuture<List<Object>> step =
+        behind
+            ? store.runThen(Script.REGISTER, ScriptOutputType.MULTI, keys, args, () -> listed(c))
+            : store.run(Script.REGISTER, ScriptOutputType.MULTI, keys, args);
+    return step.thenCompose(
+        r -> {
+          String status = text(r.get(0));
+          if (status.equals("OK")) {
+            if (claimed.isNew()) {
+              totalEstimate.incrementAndGet();
+            }
+            return behind ? done() : listed(c);
+          }
+          ErrorCode code = ErrorCode.valueOf(status);
+          CompletableFuture<?> undo =
+              claimed.isNew()
+                  ? forget(p, List.of(c), List.of(stamp))
+                  : code == ErrorCode.ALREADY_REGISTERED && !behind
+                      ? listed(c) // completes an R whose last step was lost
+                      : done();
+          return undo.thenCompose(y -> failed(refusal(code, peer, content)));
+        });
   }
 
   private CompletableFuture<Void> conflictOr(
@@ -557,7 +561,7 @@ public final class RedisRegistry implements Registry {
 
   /** The listing gets a name once it has a provider (idempotent). */
   private CompletableFuture<Void> listed(byte[] c) {
-    return redis.zadd(Keys.NAMES, 0, c).toCompletableFuture().thenApply(x -> null);
+    return store.zaddZero(Keys.NAMES, c).thenApply(x -> null);
   }
 
   /**

@@ -15,8 +15,12 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
@@ -26,12 +30,17 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -112,6 +121,7 @@ public final class RedisStore implements AutoCloseable {
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+            .threadFactoryProvider(StoreThreads::new)
             .build();
     try {
       if (url.kind() == StoreUrl.Kind.CLUSTER) {
@@ -225,12 +235,15 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * From now until {@link #sendGathered}, the scripts this thread runs are kept back and then
+   * From now until {@link #sendGathered}, the commands this thread sends are kept back and then
    * written together with one flush, instead of one write and flush each: a receive batch's first
-   * steps leave in one system call (per cluster master), not one per request.
+   * steps leave in one system call (per cluster master), not one per request. Commands already kept
+   * back on this thread (a store thread's, see {@link #send}) stay, ahead of the new ones.
    */
   void gather() {
-    gathering.set(new ArrayList<>());
+    if (gathering.get() == null) {
+      gathering.set(new ArrayList<>());
+    }
   }
 
   /** Sends what {@link #gather} kept back, in order. */
@@ -249,24 +262,72 @@ public final class RedisStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code c}: kept back with the others when this thread gathers. A store thread (where
+   * Lettuce completes replies, so where an operation's next step starts) always gathers: the steps
+   * started while it reads one batch of replies leave in one write when its loop turns, not one
+   * write each. Nothing ever blocks on a store thread, so nothing waits for that turn.
+   */
+  private <T> CompletableFuture<T> send(AsyncCommand<byte[], byte[], T> c) {
+    if (gathering.get() == null && Thread.currentThread() instanceof StoreThread) {
+      sendSoon();
+    }
+    List<RedisCommand<byte[], byte[], ?>> gathered = gathering.get();
+    if (gathered != null) {
+      gathered.add(c);
+      return c;
+    }
+    try {
+      connection.dispatch(c);
+    } catch (RuntimeException e) {
+      c.completeExceptionally(e);
+    }
+    return c;
+  }
+
+  /**
+   * Gathers what this thread sends until the task it is running ends, this thread being a Netty
+   * event loop (then one write carries it all). Only for a thread that never waits for what it
+   * sends (it would wait for its own next turn).
+   */
+  private void sendSoon() {
+    EventExecutor loop = ThreadExecutorMap.currentExecutor();
+    if (loop == null || gathering.get() != null) {
+      return;
+    }
+    gathering.set(new ArrayList<>());
+    try {
+      loop.execute(this::sendGathered);
+    } catch (RejectedExecutionException e) {
+      gathering.remove(); // the loop is shutting down: send at once
+    }
+  }
+
+  /** A command of {@code type} with {@code output}, sent through {@link #send}. */
+  private <T> CompletableFuture<T> send(
+      CommandType type, CommandOutput<byte[], byte[], T> output, CommandArgs<byte[], byte[]> a) {
+    return send(new AsyncCommand<>(new Command<>(type, output, a)));
+  }
+
+  private static CommandArgs<byte[], byte[]> args() {
+    return new CommandArgs<>(ByteArrayCodec.INSTANCE);
+  }
+
+  /** ZADD key 0 member (the listing), sent with the others of this thread's batch. */
+  CompletableFuture<Long> zaddZero(byte[] key, byte[] member) {
+    return send(
+        CommandType.ZADD,
+        new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+        args().addKey(key).add(0).addValue(member));
+  }
+
   /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
   <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    List<RedisCommand<byte[], byte[], ?>> gathered = gathering.get();
-    CompletableFuture<T> first;
-    if (gathered != null && type == ScriptOutputType.MULTI) {
-      CommandArgs<byte[], byte[]> a =
-          new CommandArgs<>(ByteArrayCodec.INSTANCE)
-              .add(s.sha)
-              .add(keys.length)
-              .addKeys(keys)
-              .addValues(args);
-      AsyncCommand<byte[], byte[], T> c =
-          new AsyncCommand<>(new Command<>(CommandType.EVALSHA, multiOutput(), a));
-      gathered.add(c);
-      first = c;
-    } else {
-      first = commands.<T>evalsha(s.sha, type, keys, args).toCompletableFuture();
-    }
+    CompletableFuture<T> first =
+        send(
+            CommandType.EVALSHA,
+            scriptOutput(type),
+            args().add(s.sha).add(keys.length).addKeys(keys).addValues(args));
     return first.exceptionallyCompose(
         e ->
             unwrap(e) instanceof RedisNoScriptException
@@ -274,10 +335,74 @@ public final class RedisStore implements AutoCloseable {
                 : CompletableFuture.failedFuture(e));
   }
 
+  /**
+   * Runs a script and sends {@code then}'s command right behind it, without waiting: on a
+   * standalone server one connection carries both, so Redis runs the command after the script (when
+   * the script is sent again with EVAL, the command is sent again behind it). Completes with the
+   * script's result once both are back; fails when either fails. Standalone only: on a cluster the
+   * two may go to different masters, in no order.
+   */
+  <T> CompletableFuture<T> runThen(
+      Script s,
+      ScriptOutputType type,
+      byte[][] keys,
+      byte[][] args,
+      java.util.function.Supplier<CompletableFuture<?>> then) {
+    if (isCluster()) {
+      throw new IllegalStateException("a cluster keeps no order between slots");
+    }
+    CompletableFuture<T> first =
+        send(
+            CommandType.EVALSHA,
+            scriptOutput(type),
+            args().add(s.sha).add(keys.length).addKeys(keys).addValues(args));
+    CompletableFuture<?> behind = then.get();
+    return first
+        .handle(
+            (v, e) -> {
+              if (e == null) {
+                return behind.thenApply(x -> v);
+              }
+              if (unwrap(e) instanceof RedisNoScriptException) {
+                CompletableFuture<T> again =
+                    commands.<T>eval(s.source, type, keys, args).toCompletableFuture();
+                CompletableFuture<?> behindAgain = then.get();
+                return again.thenCombine(behindAgain, (x, y) -> x);
+              }
+              return CompletableFuture.<T>failedFuture(e);
+            })
+        .thenCompose(f -> f);
+  }
+
   @SuppressWarnings("unchecked")
-  private static <T> CommandOutput<byte[], byte[], T> multiOutput() {
-    return (CommandOutput<byte[], byte[], T>)
-        (CommandOutput<byte[], byte[], ?>) new NestedMultiOutput<>(ByteArrayCodec.INSTANCE);
+  private static <T> CommandOutput<byte[], byte[], T> scriptOutput(ScriptOutputType type) {
+    CommandOutput<byte[], byte[], ?> out =
+        switch (type) {
+          case MULTI, OBJECT -> new NestedMultiOutput<>(ByteArrayCodec.INSTANCE);
+          case INTEGER -> new IntegerOutput<>(ByteArrayCodec.INSTANCE);
+          case STATUS -> new StatusOutput<>(ByteArrayCodec.INSTANCE);
+          case BOOLEAN -> new BooleanOutput<>(ByteArrayCodec.INSTANCE);
+          case VALUE -> new ValueOutput<>(ByteArrayCodec.INSTANCE);
+        };
+    return (CommandOutput<byte[], byte[], T>) out;
+  }
+
+  /** Lettuce's threads, marked: replies complete here, and nothing here ever blocks. */
+  private static final class StoreThread extends FastThreadLocalThread {
+    StoreThread(ThreadGroup group, Runnable r, String name) {
+      super(group, r, name);
+    }
+  }
+
+  private static final class StoreThreads extends DefaultThreadFactory {
+    StoreThreads(String poolName) {
+      super(poolName, true);
+    }
+
+    @Override
+    protected Thread newThread(Runnable r, String name) {
+      return new StoreThread(threadGroup, r, name);
+    }
   }
 
   /** How long one operation may take. */

@@ -51,6 +51,22 @@ class RedisRegistryTest extends RegistryContractTest {
     assertThat(reg.size()).isEqualTo(1);
   }
 
+  @Test
+  void aStoreThatForgotItsScriptsStillListsWhatIsRegistered() throws Exception {
+    RedisRegistry reg = (RedisRegistry) newRegistry(90_000, RegistryLimits.defaults());
+    Digest d = Digest.sha256(new byte[] {2});
+    InetAddress ip = InetAddress.getByName("10.0.0.3");
+    reg.register(PeerName.of("lin"), ip, ContentName.of("first"), 4000, 1, d, 0);
+    // as after a restart: the content step comes back NOSCRIPT and is sent again with EVAL, and
+    // the listing step that went behind it is sent again behind the EVAL
+    store.await(store.commands().scriptFlush().toCompletableFuture());
+    reg.register(PeerName.of("lin"), ip, ContentName.of("second"), 4000, 1, d, 0);
+    assertThat(reg.list("", "", 1192, 255, 0).entries())
+        .extracting(e -> e.content().toString())
+        .containsExactly("first", "second");
+    assertThat(reg.locate(ContentName.of("second"), 16, 0).providers()).hasSize(1);
+  }
+
   private static void assertThatThrownByCode(ThrowingCall call, ErrorCode code) {
     try {
       call.run();
