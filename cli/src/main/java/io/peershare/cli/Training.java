@@ -29,6 +29,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
@@ -46,6 +47,12 @@ import org.jline.terminal.impl.ExternalTerminal;
  * {@code peer} command as a pipe runs it) and once on a JLine terminal (as a person runs it), so
  * what a command loads before it prints anything is in the cache for every command. It writes only
  * under a temporary folder, which it removes. Exit code 0 when every step worked.
+ *
+ * <p>With {@code -Dpeershare.training.client=FILE} it also makes a second, smaller cache for the
+ * short commands ({@code --version}, help, {@code list}, {@code get}): a child JVM runs only those
+ * against this process's index and peer and writes its own cache to FILE. JDK 25 loads every class
+ * of a cache at start-up, and the full one (the index server, Netty, the Redis client, JLine: about
+ * 4,000 classes against 2,400) cost each short command about 0.1 s of CPU before its first line.
  */
 public final class Training {
   private Training() {}
@@ -53,7 +60,16 @@ public final class Training {
   /** Size of the training file: enough pieces for the receive path to get hot. */
   static final int DEFAULT_SIZE = 64 << 20;
 
+  /** The system property naming the short commands' cache to make, if any. */
+  static final String CLIENT_CACHE = "peershare.training.client";
+
+  /** The first argument of the child JVM that runs the short commands alone. */
+  private static final String CLIENT = "client";
+
   public static void main(String[] args) {
+    if (args.length == 3 && args[0].equals(CLIENT)) {
+      System.exit(client(args[1], Path.of(args[2])));
+    }
     int size = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_SIZE;
     int code;
     try {
@@ -138,6 +154,10 @@ public final class Training {
         if (!shells(dir, at, where)) {
           return Main.FAILED;
         }
+        String clientCache = System.getProperty(CLIENT_CACHE);
+        if (clientCache != null) {
+          clientCache(Path.of(clientCache), where, Files.createDirectories(dir.resolve("client")));
+        }
         byte[] expected = Files.readAllBytes(file);
         for (Path into : List.of(one, many)) {
           if (!Arrays.equals(expected, Files.readAllBytes(into.resolve("training.bin")))) {
@@ -151,6 +171,77 @@ public final class Training {
       }
     }
     return 0;
+  }
+
+  /**
+   * Makes the short commands' cache {@code cache}: a child JVM under {@code -XX:AOTCacheOutput}
+   * runs {@link #client} against the index at {@code where}. A failure leaves no file there and is
+   * said on standard error; the full cache is still made (the launcher then uses it for every
+   * command).
+   */
+  private static void clientCache(Path cache, String where, Path dir)
+      throws IOException, InterruptedException {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:AOTCacheOutput=" + cache,
+            "-Xlog:aot*=off",
+            "-Xlog:cds*=off",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Training.class.getName(),
+            CLIENT,
+            where,
+            dir.toString());
+    Process child = new ProcessBuilder(command).inheritIO().start();
+    boolean done = child.waitFor(5, TimeUnit.MINUTES);
+    if (!done) {
+      child.destroyForcibly().waitFor();
+    }
+    if (!done || child.exitValue() != 0) {
+      System.err.println(
+          "training: the short commands' run "
+              + (done ? "exited with " + child.exitValue() : "took more than 5 minutes"));
+      Files.deleteIfExists(cache);
+    }
+  }
+
+  /**
+   * The short commands, as a user runs them, against the index at {@code where} whose peer shares
+   * {@code training.bin}; downloads go into {@code dir}. Returns 0 when every one worked.
+   */
+  static int client(String where, Path dir) {
+    PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
+    String into = dir.toString();
+    List<String[]> commands =
+        List.of(
+            new String[] {"--version"},
+            new String[] {"--help"},
+            new String[] {"list", "--index", where},
+            new String[] {
+              "get", "training.bin", "--index", where, "--dir", into, "--sources", "1", "--stats"
+            },
+            new String[] {"list", "--help"},
+            new String[] {"get", "--help"});
+    for (String[] args : commands) {
+      int code = Main.run(args, quiet, quiet);
+      if (code != 0) {
+        System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
+        return code;
+      }
+    }
+    // a second download of the same content: its file is there, so into a folder of its own
+    try {
+      Path again = Files.createDirectories(dir.resolve("again"));
+      return Main.run(
+          new String[] {"get", "training.bin", "--index", where, "--dir", again.toString()},
+          quiet,
+          quiet);
+    } catch (IOException e) {
+      System.err.println("training: " + e);
+      return Main.FAILED;
+    }
   }
 
   /** The peer shell: the {@code peer} command on piped input, then a shell on a JLine terminal. */
