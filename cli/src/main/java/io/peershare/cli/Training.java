@@ -12,6 +12,7 @@ import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -33,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
+import org.jline.terminal.impl.jni.JniNativePty;
+import org.jline.terminal.impl.jni.JniTerminalProvider;
+import org.jline.terminal.spi.Pty;
 
 /**
  * A short workload on loopback that the launcher runs once per build on a JDK 25 or newer, under
@@ -53,6 +58,8 @@ import org.jline.terminal.impl.ExternalTerminal;
  * against this process's index and peer and writes its own cache to FILE. JDK 25 loads every class
  * of a cache at start-up, and the full one (the index server, Netty, the Redis client, JLine: about
  * 4,000 classes against 2,400) cost each short command about 0.1 s of CPU before its first line.
+ * With {@code -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from
+ * a run of it on a pseudo-terminal.
  */
 public final class Training {
   private Training() {}
@@ -62,6 +69,9 @@ public final class Training {
 
   /** The system property naming the short commands' cache to make, if any. */
   static final String CLIENT_CACHE = "peershare.training.client";
+
+  /** The system property naming the shell's cache to make, if any. */
+  static final String PEER_CACHE = "peershare.training.peer";
 
   /** The first argument of the child JVM that runs the short commands alone. */
   private static final String CLIENT = "client";
@@ -158,6 +168,10 @@ public final class Training {
         if (clientCache != null) {
           clientCache(Path.of(clientCache), where, Files.createDirectories(dir.resolve("client")));
         }
+        String peerCache = System.getProperty(PEER_CACHE);
+        if (peerCache != null) {
+          peerCache(Path.of(peerCache), where, Files.createDirectories(dir.resolve("peer-tty")));
+        }
         byte[] expected = Files.readAllBytes(file);
         for (Path into : List.of(one, many)) {
           if (!Arrays.equals(expected, Files.readAllBytes(into.resolve("training.bin")))) {
@@ -181,27 +195,108 @@ public final class Training {
    */
   private static void clientCache(Path cache, String where, Path dir)
       throws IOException, InterruptedException {
+    Process child =
+        new ProcessBuilder(cacheRun(cache, Training.class.getName(), CLIENT, where, dir.toString()))
+            .inheritIO()
+            .start();
+    finish(child, cache, "the short commands' run");
+  }
+
+  /**
+   * Makes the shell's cache {@code cache}: a child JVM under {@code -XX:AOTCacheOutput} runs {@code
+   * peer} on a pseudo-terminal, as a person does (JLine's system terminal through its native
+   * library, which the in-process shell above on a terminal in Java does not reach), and this
+   * process types into it. No pseudo-terminal, or a failed run: no file there, said on standard
+   * error (the launcher then uses the full cache for {@code peer}).
+   */
+  private static void peerCache(Path cache, String where, Path dir)
+      throws IOException, InterruptedException {
+    Pty pty;
+    String device;
+    try {
+      pty = new JniTerminalProvider().open(null, new Size(100, 24));
+      device = ((JniNativePty) pty).getName();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      System.err.println("training: no pseudo-terminal for the shell's run: " + e);
+      return;
+    }
+    try (pty) {
+      File tty = new File(device);
+      Process child =
+          new ProcessBuilder(
+                  cacheRun(
+                      cache,
+                      Main.class.getName(),
+                      "peer",
+                      "--name",
+                      "training-tty",
+                      "--index",
+                      where,
+                      "--dir",
+                      dir.toString()))
+              .redirectInput(tty)
+              .redirectOutput(tty)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      Thread.ofPlatform().daemon().start(() -> type(pty, "training-tty> ", "help\rL\rO\rQ\r"));
+      finish(child, cache, "the shell's run");
+    }
+  }
+
+  /**
+   * Reads the screen of {@code pty} until it closes (a shell whose screen nobody reads blocks), and
+   * types {@code keys} once {@code prompt} shows.
+   */
+  private static void type(Pty pty, String prompt, String keys) {
+    try {
+      InputStream screen = pty.getMasterInput();
+      StringBuilder seen = new StringBuilder();
+      boolean typed = false;
+      byte[] buf = new byte[4096];
+      for (int n; (n = screen.read(buf)) > 0; ) {
+        if (!typed) {
+          seen.append(new String(buf, 0, n, UTF_8));
+          if (seen.indexOf(prompt) >= 0) {
+            OutputStream keyboard = pty.getMasterOutput();
+            keyboard.write(keys.getBytes(UTF_8));
+            keyboard.flush();
+            typed = true;
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the terminal closed: the run is over
+    }
+  }
+
+  /** The command of a child JVM that runs {@code mainClassAndArgs} and writes its cache. */
+  private static List<String> cacheRun(Path cache, String... mainClassAndArgs) {
     List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:AOTCacheOutput=" + cache,
-            "-Xlog:aot*=off",
-            "-Xlog:cds*=off",
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Training.class.getName(),
-            CLIENT,
-            where,
-            dir.toString());
-    Process child = new ProcessBuilder(command).inheritIO().start();
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:AOTCacheOutput=" + cache,
+                "-Xlog:aot*=off",
+                "-Xlog:cds*=off",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path")));
+    command.addAll(List.of(mainClassAndArgs));
+    return command;
+  }
+
+  /** Waits for a child's run; when it fails or hangs, says so and removes its cache. */
+  private static void finish(Process child, Path cache, String what)
+      throws IOException, InterruptedException {
     boolean done = child.waitFor(5, TimeUnit.MINUTES);
     if (!done) {
       child.destroyForcibly().waitFor();
     }
     if (!done || child.exitValue() != 0) {
       System.err.println(
-          "training: the short commands' run "
+          "training: "
+              + what
+              + " "
               + (done ? "exited with " + child.exitValue() : "took more than 5 minutes"));
       Files.deleteIfExists(cache);
     }
