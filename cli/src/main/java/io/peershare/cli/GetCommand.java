@@ -6,7 +6,6 @@ import io.peershare.peer.download.Downloader;
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexClient;
 import io.peershare.protocol.ContentName;
-import io.peershare.protocol.PeerName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,20 +36,11 @@ final class GetCommand implements Callable<Integer> {
           .build();
 
   private final OptionSpec dir =
-      OptionSpec.builder("-d", "--dir")
-          .type(Path.class)
-          .paramLabel("<dir>")
-          .defaultValue(".")
-          .description("Folder to download into. Default: the current folder.")
-          .build();
+      PeerOptions.folder("Folder to download into. Default: the current folder.");
 
   private final OptionSpec name =
-      OptionSpec.builder("-n", "--name")
-          .type(PeerName.class)
-          .paramLabel("<name>")
+      PeerOptions.peerName("The name you ask the index with. Default: ${DEFAULT-VALUE}.")
           .defaultValue("peershare-get")
-          .converters(new NameConverters.Peer())
-          .description("The name you ask the index with. Default: ${DEFAULT-VALUE}.")
           .build();
 
   private final OptionSpec stats =

@@ -6,7 +6,6 @@ import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
-import io.peershare.protocol.PeerName;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -28,21 +27,13 @@ final class PeerCommand implements Callable<Integer> {
           "D download, Q quit. Type help there for details.");
 
   private final OptionSpec name =
-      OptionSpec.builder("-n", "--name")
-          .type(PeerName.class)
-          .paramLabel("<name>")
+      PeerOptions.peerName("Your peer name (1-32 bytes; no '/', '\\' or control characters).")
           .required(true)
-          .converters(new NameConverters.Peer())
-          .description("Your peer name (1-32 bytes; no '/', '\\' or control characters).")
           .build();
 
   private final OptionSpec dir =
-      OptionSpec.builder("-d", "--dir")
-          .type(Path.class)
-          .paramLabel("<dir>")
-          .defaultValue(".")
-          .description("The folder you share from and download into. Default: the current folder.")
-          .build();
+      PeerOptions.folder(
+          "The folder you share from and download into. Default: the current folder.");
 
   private final PeerOptions.Index index = new PeerOptions.Index();
   private final PeerOptions.Serving serving = new PeerOptions.Serving();

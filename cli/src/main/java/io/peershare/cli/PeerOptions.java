@@ -3,7 +3,9 @@ package io.peershare.cli;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.rate.ByteRate;
 import io.peershare.peer.serve.ServeOptions;
+import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +22,25 @@ final class PeerOptions {
     } catch (IllegalArgumentException e) {
       throw new UsageException(option + ": " + e.getMessage());
     }
+  }
+
+  /** {@code -n, --name}: a peer name, checked as the protocol says; the caller adds the rest. */
+  static OptionSpec.Builder peerName(String description) {
+    return OptionSpec.builder("-n", "--name")
+        .type(PeerName.class)
+        .paramLabel("<name>")
+        .converters(new NameConverters.Peer())
+        .description(description);
+  }
+
+  /** {@code -d, --dir}: a folder, the current one by default. */
+  static OptionSpec folder(String description) {
+    return OptionSpec.builder("-d", "--dir")
+        .type(Path.class)
+        .paramLabel("<dir>")
+        .defaultValue(".")
+        .description(description)
+        .build();
   }
 
   /** {@code --index HOST:PORT[,HOST:PORT...]}. */

@@ -8,7 +8,6 @@ import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.ContentName;
-import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -42,14 +41,7 @@ final class ShareCommand implements Callable<Integer> {
           .description("Files to share; the content name is the file name.")
           .build();
 
-  private final OptionSpec name =
-      OptionSpec.builder("-n", "--name")
-          .type(PeerName.class)
-          .paramLabel("<name>")
-          .required(true)
-          .converters(new NameConverters.Peer())
-          .description("Your peer name.")
-          .build();
+  private final OptionSpec name = PeerOptions.peerName("Your peer name.").required(true).build();
 
   private final PeerOptions.Index index = new PeerOptions.Index();
   private final PeerOptions.Serving serving = new PeerOptions.Serving();

@@ -154,12 +154,9 @@ public final class Training {
                 new String[] {"share", "--help"},
                 new String[] {"peer", "--help"},
                 new String[] {"get", "--help"});
-        for (String[] args : commands) {
-          int code = Main.run(args, quiet, quiet);
-          if (code != 0) {
-            System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
-            return code;
-          }
+        int code = runAll(commands, quiet);
+        if (code != 0) {
+          return code;
         }
         if (!shells(dir, at, where)) {
           return Main.FAILED;
@@ -319,12 +316,9 @@ public final class Training {
             },
             new String[] {"list", "--help"},
             new String[] {"get", "--help"});
-    for (String[] args : commands) {
-      int code = Main.run(args, quiet, quiet);
-      if (code != 0) {
-        System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
-        return code;
-      }
+    int code = runAll(commands, quiet);
+    if (code != 0) {
+      return code;
     }
     // a second download of the same content: its file is there, so into a folder of its own
     try {
@@ -337,6 +331,18 @@ public final class Training {
       System.err.println("training: " + e);
       return Main.FAILED;
     }
+  }
+
+  /** Runs each command line in turn, until one fails; returns its exit code, or 0. */
+  private static int runAll(List<String[]> commands, PrintWriter quiet) {
+    for (String[] args : commands) {
+      int code = Main.run(args, quiet, quiet);
+      if (code != 0) {
+        System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
+        return code;
+      }
+    }
+    return 0;
   }
 
   /** The peer shell: the {@code peer} command on piped input, then a shell on a JLine terminal. */
