@@ -15,8 +15,8 @@
 # beside the goal. Alternating rounds, so a load that comes and goes touches every command alike;
 # the machine is shared, so only ratios within one run mean much.
 # PEERSHARE=/path/to/peershare measures another checkout's launcher (an older build, say);
-# COMPARE=/path/to/other/peershare adds that launcher's --version, list and get to every round, so a
-# change is measured against the code without it in the same run (rows marked "other").
+# COMPARE=/path/to/other/peershare adds that launcher's --version, list, get and prompt to every
+# round, so a change is measured against the code without it in the same run (rows "other").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -65,8 +65,8 @@ timed_get() { # [LAUNCHER]
   cmp -s "$work/get$n/tiny" "$work/p1/tiny" || { echo "get produced a different file" >&2; exit 1; }
 }
 # the shell on a pseudo-terminal: seconds from start until the prompt shows; then Q
-prompt() {
-  python3 - "$peershare" "$index" "$work/shell" <<'PY'
+prompt() { # [LAUNCHER]
+  python3 - "${1:-$peershare}" "$index" "$work/shell" <<'PY'
 import fcntl, os, pty, select, signal, struct, sys, termios, time
 launcher, index, folder = sys.argv[1:4]
 t0 = time.monotonic()
@@ -109,7 +109,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else prin
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$java" -version 2>&1 | head -1)"
 echo "launcher: $peershare${other:+ (other: $other)}; index and provider on $index; $ROUNDS alternating rounds"
 timed_get >/dev/null # one run before the rounds: the provider's first transfer warms it up
-jv=() pv=() ls=() gt=() pr=() opv=() ols=() ogt=()
+jv=() pv=() ls=() gt=() pr=() opv=() ols=() ogt=() opr=()
 for r in $(seq "$ROUNDS"); do
   jv+=("$(timed "$java" -version)")
   pv+=("$(timed "$peershare" --version)")
@@ -122,7 +122,9 @@ for r in $(seq "$ROUNDS"); do
     opv+=("$(timed "$other" --version)")
     ols+=("$(timed "$other" list --index "$index")")
     ogt+=("$(timed_get "$other")")
-    printf '  round %d, other: --version %s, list %s, get %s\n' "$r" "${opv[-1]}" "${ols[-1]}" "${ogt[-1]}"
+    opr+=("$(prompt "$other")")
+    printf '  round %d, other: --version %s, list %s, get %s, peer prompt %s\n' \
+      "$r" "${opv[-1]}" "${ols[-1]}" "${ogt[-1]}" "${opr[-1]}"
   fi
 done
 base=$(median "${jv[@]}")
@@ -139,4 +141,5 @@ if [ -n "$other" ]; then
   row "other: peershare --version" "" "${opv[@]}"
   row "other: peershare list" "" "${ols[@]}"
   row "other: peershare get, 1-byte content" "" "${ogt[@]}"
+  row "other: peershare peer, until the prompt" "" "${opr[@]}"
 fi

@@ -20,85 +20,111 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code peershare index}: runs an index server until SIGINT or SIGTERM. */
-@Command(
-    name = "index",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Run an index server, which knows which peer provides which content.",
-      "It answers over UDP.",
-      "Registrations last one lease; peers renew them, so a dead peer disappears by itself.",
-      "With --bittorrent-port PORT it is also a BitTorrent UDP tracker (BEP 15): torrents"
-          + " announcing to udp://THIS-HOST:PORT/announce find their peers through it.",
-      "With --store redis://..., any number of index nodes share one registry in Redis."
-    })
 final class IndexCommand implements Callable<Integer> {
+  final CommandSpec spec =
+      Specs.command(
+          this,
+          "index",
+          "Run an index server, which knows which peer provides which content.",
+          "It answers over UDP.",
+          "Registrations last one lease; peers renew them, so a dead peer disappears by itself.",
+          "With --bittorrent-port PORT it is also a BitTorrent UDP tracker (BEP 15): torrents"
+              + " announcing to udp://THIS-HOST:PORT/announce find their peers through it.",
+          "With --store redis://..., any number of index nodes share one registry in Redis.");
 
-  @Option(
-      names = "--port",
-      defaultValue = "3000",
-      description = "UDP port to listen on (0: any free port). Default: ${DEFAULT-VALUE}.")
-  int port;
+  private final OptionSpec port =
+      OptionSpec.builder("--port")
+          .type(int.class)
+          .paramLabel("<port>")
+          .defaultValue("3000")
+          .description("UDP port to listen on (0: any free port). Default: ${DEFAULT-VALUE}.")
+          .build();
 
-  @Option(
-      names = "--bind",
-      paramLabel = "ADDR",
-      description =
-          "Address to listen on, e.g. 127.0.0.1 or ::1. Default: every address, IPv6 and IPv4"
-              + " (:: dual stack; 0.0.0.0 where the system has no IPv6).")
-  InetAddress bind = IndexServer.Config.ANY;
+  private final OptionSpec bind =
+      OptionSpec.builder("--bind")
+          .type(InetAddress.class)
+          .paramLabel("ADDR")
+          .initialValue(IndexServer.Config.ANY)
+          .description(
+              "Address to listen on, e.g. 127.0.0.1 or ::1. Default: every address, IPv6 and IPv4"
+                  + " (:: dual stack; 0.0.0.0 where the system has no IPv6).")
+          .build();
 
-  @Option(
-      names = "--lease",
-      defaultValue = "90",
-      description = "Seconds a registration lives without renewal. Default: ${DEFAULT-VALUE}.")
-  int leaseSeconds;
+  private final OptionSpec lease =
+      OptionSpec.builder("--lease")
+          .type(int.class)
+          .paramLabel("<leaseSeconds>")
+          .defaultValue("90")
+          .description("Seconds a registration lives without renewal. Default: ${DEFAULT-VALUE}.")
+          .build();
 
-  @Option(
-      names = "--bittorrent-port",
-      paramLabel = "PORT",
-      description =
-          "Also answer BitTorrent clients (UDP tracker, BEP 15) on this UDP port (0: any free"
-              + " port; the log says which). Default: no tracker.")
-  Integer bittorrentPort;
+  private final OptionSpec bittorrentPort =
+      OptionSpec.builder("--bittorrent-port")
+          .type(Integer.class)
+          .paramLabel("PORT")
+          .description(
+              "Also answer BitTorrent clients (UDP tracker, BEP 15) on this UDP port (0: any free"
+                  + " port; the log says which). Default: no tracker.")
+          .build();
 
-  @Option(
-      names = "--bittorrent-interval",
-      paramLabel = "SECONDS",
-      defaultValue = "1800",
-      description =
-          "Seconds BitTorrent clients wait between announces; a peer silent for twice that"
-              + " leaves its swarm. Default: ${DEFAULT-VALUE}.")
-  int bittorrentInterval;
+  private final OptionSpec bittorrentInterval =
+      OptionSpec.builder("--bittorrent-interval")
+          .type(int.class)
+          .paramLabel("SECONDS")
+          .defaultValue("1800")
+          .description(
+              "Seconds BitTorrent clients wait between announces; a peer silent for twice that"
+                  + " leaves its swarm. Default: ${DEFAULT-VALUE}.")
+          .build();
 
-  @Option(
-      names = "--threads",
-      description =
-          "Threads (and sockets) answering requests, for the index and for the BitTorrent"
-              + " tracker each. Default: one per core, here ${DEFAULT-VALUE}.")
-  int threads = Runtime.getRuntime().availableProcessors();
+  private final OptionSpec threads =
+      OptionSpec.builder("--threads")
+          .type(int.class)
+          .paramLabel("<threads>")
+          .initialValue(Runtime.getRuntime().availableProcessors())
+          .description(
+              "Threads (and sockets) answering requests, for the index and for the BitTorrent"
+                  + " tracker each. Default: one per core, here ${DEFAULT-VALUE}.")
+          .build();
 
-  @Mixin MetricsOption metrics = new MetricsOption();
+  private final MetricsOption metrics = new MetricsOption();
 
-  @Option(
-      names = "--store",
-      defaultValue = "memory",
-      paramLabel = "URL",
-      description = {
-        "Where the registry lives. Default: ${DEFAULT-VALUE} (this process alone).",
-        "redis://[user:pass@]HOST:PORT[/DB] or rediss://... (TLS): a Redis server;",
-        "redis-cluster://HOST:PORT[,HOST:PORT...]: a Redis Cluster (seed nodes).",
-        "Index nodes on one store act as one index. The password may also come",
-        "from PEERSHARE_REDIS_PASSWORD."
-      })
-  String store;
+  private final OptionSpec store =
+      OptionSpec.builder("--store")
+          .type(String.class)
+          .defaultValue("memory")
+          .paramLabel("URL")
+          .description(
+              "Where the registry lives. Default: ${DEFAULT-VALUE} (this process alone).",
+              "redis://[user:pass@]HOST:PORT[/DB] or rediss://... (TLS): a Redis server;",
+              "redis-cluster://HOST:PORT[,HOST:PORT...]: a Redis Cluster (seed nodes).",
+              "Index nodes on one store act as one index. The password may also come",
+              "from PEERSHARE_REDIS_PASSWORD.")
+          .build();
+
+  IndexCommand() {
+    spec.addOption(port)
+        .addOption(bind)
+        .addOption(lease)
+        .addOption(bittorrentPort)
+        .addOption(bittorrentInterval)
+        .addOption(threads);
+    metrics.addTo(spec);
+    spec.addOption(store);
+  }
 
   @Override
   public Integer call() throws Exception {
+    int port = this.port.getValue();
+    InetAddress bind = this.bind.getValue();
+    int leaseSeconds = this.lease.getValue();
+    Integer bittorrentPort = this.bittorrentPort.getValue();
+    int bittorrentInterval = this.bittorrentInterval.getValue();
+    int threads = this.threads.getValue();
     UsageException.inRange("--port", port, 0, 65535, "");
     UsageException.inRange("--lease", leaseSeconds, 1, 86_400, " seconds");
     UsageException.inRange("--threads", threads, 1, 256, "");
@@ -113,7 +139,8 @@ final class IndexCommand implements Callable<Integer> {
         " seconds");
     StoreUrl url;
     try {
-      url = StoreUrl.parse(store).withPassword(System.getenv("PEERSHARE_REDIS_PASSWORD"));
+      url =
+          StoreUrl.parse(store.getValue()).withPassword(System.getenv("PEERSHARE_REDIS_PASSWORD"));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--store: " + e.getMessage());
     }
@@ -125,7 +152,7 @@ final class IndexCommand implements Callable<Integer> {
             .withThreads(threads);
     PrometheusMeterRegistry meterRegistry = null;
     IndexMeters meters = null;
-    if (metrics.at != null) {
+    if (metrics.at() != null) {
       // the meters exist before the server: it tells them every request from its first
       meterRegistry = MetricsServer.newRegistry();
       meters = new IndexMeters(meterRegistry);

@@ -4,24 +4,25 @@ import io.peershare.protocol.InvalidNameException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Entry point of the {@code peershare} command. */
-@Command(
-    name = "peershare",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = {
-      "Share files peer to peer: an index server knows who provides what,",
-      "peers download straight from each other and verify every byte (SHA-256)."
-    },
-    footer = {
-      "",
-      "Exit codes: 0 done, 1 failed, 2 bad usage.",
-      "The index address defaults to $PEERSHARE_INDEX, else 127.0.0.1:3000."
-    })
 public final class Main implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  private final CommandSpec spec =
+      Specs.command(
+              this,
+              "peershare",
+              "Share files peer to peer: an index server knows who provides what,",
+              "peers download straight from each other and verify every byte (SHA-256).")
+          .versionProvider(new Version());
+
+  private Main() {
+    spec.usageMessage()
+        .footer(
+            "",
+            "Exit codes: 0 done, 1 failed, 2 bad usage.",
+            "The index address defaults to $PEERSHARE_INDEX, else 127.0.0.1:3000.");
+  }
 
   /** Exit code of a command that failed. */
   public static final int FAILED = 1;
@@ -75,13 +76,12 @@ public final class Main implements Runnable {
   static final List<String> COMMANDS = List.of("index", "peer", "share", "get", "list", "help");
 
   /**
-   * The command line model for {@code args}. picocli builds a command's model by reading its
-   * annotations through reflection, at every start and for every command it knows; so when the
-   * first word names a command, only that one is built. Otherwise ({@code help}, a typo, no command
-   * at all) every command is, so help lists them and a typo gets its suggestion.
+   * The command line model for {@code args}. When the first word names a command, only that one is
+   * built. Otherwise ({@code help}, a typo, no command at all) every command is, so help lists them
+   * and a typo gets its suggestion.
    */
   static CommandLine commandLine(String[] args) {
-    CommandLine cmd = new CommandLine(new Main());
+    CommandLine cmd = new CommandLine(new Main().spec);
     String word = firstWord(args);
     if (COMMANDS.contains(word) && !word.equals("help")) {
       cmd.addSubcommand(command(word));
@@ -112,14 +112,15 @@ public final class Main implements Runnable {
     return "";
   }
 
-  /** A new instance of the command {@code name}, one of {@link #COMMANDS}. */
+  /** The model of a new instance of the command {@code name}, one of {@link #COMMANDS}. */
   private static Object command(String name) {
     return switch (name) {
-      case "index" -> new IndexCommand();
-      case "peer" -> new PeerCommand();
-      case "share" -> new ShareCommand();
-      case "get" -> new GetCommand();
-      case "list" -> new ListCommand();
+      case "index" -> new IndexCommand().spec;
+      case "peer" -> new PeerCommand().spec;
+      case "share" -> new ShareCommand().spec;
+      case "get" -> new GetCommand().spec;
+      case "list" -> new ListCommand().spec;
+      // picocli's own, from its annotations: built only for help and mistyped commands
       default -> new CommandLine.HelpCommand();
     };
   }

@@ -9,24 +9,36 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code --metrics HOST:PORT}, shared by index, peer and share. Off unless given. */
 final class MetricsOption {
-  @Option(
-      names = "--metrics",
-      paramLabel = "HOST:PORT",
-      converter = MetricsAddress.class,
-      description =
-          "Serve Prometheus metrics (/metrics), a status page (/) and a health check (/healthz)"
-              + " over HTTP on this address only (port 0: any free port). Default: off.")
-  InetSocketAddress at;
+  private final OptionSpec at =
+      OptionSpec.builder("--metrics")
+          .type(InetSocketAddress.class)
+          .paramLabel("HOST:PORT")
+          .converters(new MetricsAddress())
+          .description(
+              "Serve Prometheus metrics (/metrics), a status page (/) and a health check"
+                  + " (/healthz) over HTTP on this address only (port 0: any free port). Default:"
+                  + " off.")
+          .build();
+
+  void addTo(CommandSpec spec) {
+    spec.addOption(at);
+  }
+
+  /** Where to serve metrics; null when not asked. */
+  InetSocketAddress at() {
+    return at.getValue();
+  }
 
   /**
    * Starts the metrics server for {@code status} when asked, and prints where; null when not asked.
    */
   MetricsServer start(Status status, PrintWriter out) throws IOException {
-    return at == null ? null : start(MetricsServer.newRegistry(), status, out);
+    return at() == null ? null : start(MetricsServer.newRegistry(), status, out);
   }
 
   /** Starts the metrics server for {@code status} with the meters already in {@code registry}. */
@@ -34,9 +46,9 @@ final class MetricsOption {
       throws IOException {
     MetricsServer server;
     try {
-      server = MetricsServer.start(at, registry, status, HttpServer.Limits.defaults());
+      server = MetricsServer.start(at(), registry, status, HttpServer.Limits.defaults());
     } catch (BindException e) {
-      String where = url(at);
+      String where = url(at());
       throw new IOException(
           e.getMessage() != null && e.getMessage().contains("in use")
               ? "cannot serve metrics on " + where + ": the port is already in use"

@@ -6,7 +6,6 @@ import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
-import io.peershare.protocol.PeerName;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -14,44 +13,47 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code peershare peer}: a peer with its interactive shell. */
-@Command(
-    name = "peer",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Run a peer with an interactive shell.",
-      "In the shell: R register, T deregister, L list local, O list the index,",
-      "D download, Q quit. Type help there for details."
-    })
 final class PeerCommand implements Callable<Integer> {
-  @Option(
-      names = {"-n", "--name"},
-      required = true,
-      converter = NameConverters.Peer.class,
-      description = "Your peer name (1-32 bytes; no '/', '\\' or control characters).")
-  PeerName name;
+  final CommandSpec spec =
+      Specs.command(
+          this,
+          "peer",
+          "Run a peer with an interactive shell.",
+          "In the shell: R register, T deregister, L list local, O list the index,",
+          "D download, Q quit. Type help there for details.");
 
-  @Option(
-      names = {"-d", "--dir"},
-      defaultValue = ".",
-      description = "The folder you share from and download into. Default: the current folder.")
-  Path dir;
+  private final OptionSpec name =
+      PeerOptions.peerName("Your peer name (1-32 bytes; no '/', '\\' or control characters).")
+          .required(true)
+          .build();
 
-  @Mixin PeerOptions.Index index = new PeerOptions.Index();
-  @Mixin PeerOptions.Serving serving = new PeerOptions.Serving();
-  @Mixin PeerOptions.Downloading downloading = new PeerOptions.Downloading();
-  @Mixin MetricsOption metrics = new MetricsOption();
+  private final OptionSpec dir =
+      PeerOptions.folder(
+          "The folder you share from and download into. Default: the current folder.");
+
+  private final PeerOptions.Index index = new PeerOptions.Index();
+  private final PeerOptions.Serving serving = new PeerOptions.Serving();
+  private final PeerOptions.Downloading downloading = new PeerOptions.Downloading();
+  private final MetricsOption metrics = new MetricsOption();
+
+  PeerCommand() {
+    spec.addOption(name).addOption(dir);
+    index.addTo(spec);
+    serving.addTo(spec);
+    downloading.addTo(spec);
+    metrics.addTo(spec);
+  }
 
   @Override
   public Integer call() throws Exception {
     ServeOptions serve = serving.toOptions();
     DownloadOptions download = downloading.toOptions();
-    Path folder = Folders.requireWritableDir(dir);
-    PeerConfig config = new PeerConfig(name, index.index, folder, serve, download);
+    Path folder = Folders.requireWritableDir(dir.getValue());
+    PeerConfig config = new PeerConfig(name.getValue(), index.nodes(), folder, serve, download);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     try (PeerNode node = PeerNode.start(config);
         MetricsServer metricsServer = metrics.start(new PeerStatus(node), out)) {

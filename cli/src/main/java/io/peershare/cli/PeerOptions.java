@@ -3,10 +3,13 @@ package io.peershare.cli;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.rate.ByteRate;
 import io.peershare.peer.serve.ServeOptions;
+import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Options shared by the commands that talk to an index, serve, or download. */
 final class PeerOptions {
@@ -21,47 +24,87 @@ final class PeerOptions {
     }
   }
 
+  /** {@code -n, --name}: a peer name, checked as the protocol says; the caller adds the rest. */
+  static OptionSpec.Builder peerName(String description) {
+    return OptionSpec.builder("-n", "--name")
+        .type(PeerName.class)
+        .paramLabel("<name>")
+        .converters(new NameConverters.Peer())
+        .description(description);
+  }
+
+  /** {@code -d, --dir}: a folder, the current one by default. */
+  static OptionSpec folder(String description) {
+    return OptionSpec.builder("-d", "--dir")
+        .type(Path.class)
+        .paramLabel("<dir>")
+        .defaultValue(".")
+        .description(description)
+        .build();
+  }
+
   /** {@code --index HOST:PORT[,HOST:PORT...]}. */
   static final class Index {
-    @Option(
-        names = {"-i", "--index"},
-        paramLabel = "HOST:PORT[,HOST:PORT...]",
-        split = ",",
-        hideParamSyntax = true,
-        converter = IndexAddress.class,
-        defaultValue = "${env:PEERSHARE_INDEX:-127.0.0.1:3000}",
-        description = {
-          "The index server ([::1]:3000 for IPv6), or several nodes of one index: the first that"
-              + " answers is used, and the next when it stops answering.",
-          "Default: $PEERSHARE_INDEX, else 127.0.0.1:3000."
-        })
-    List<InetSocketAddress> index;
+    private final OptionSpec index =
+        OptionSpec.builder("-i", "--index")
+            .type(List.class)
+            .auxiliaryTypes(InetSocketAddress.class)
+            .paramLabel("HOST:PORT[,HOST:PORT...]")
+            .splitRegex(",")
+            .hideParamSyntax(true)
+            .converters(new IndexAddress())
+            .defaultValue("${env:PEERSHARE_INDEX:-127.0.0.1:3000}")
+            .description(
+                "The index server ([::1]:3000 for IPv6), or several nodes of one index: the first"
+                    + " that answers is used, and the next when it stops answering.",
+                "Default: $PEERSHARE_INDEX, else 127.0.0.1:3000.")
+            .build();
+
+    void addTo(CommandSpec spec) {
+      spec.addOption(index);
+    }
+
+    /** The index's nodes, in the order given. */
+    List<InetSocketAddress> nodes() {
+      return index.getValue();
+    }
   }
 
   /** How content is served. */
   static final class Serving {
-    @Option(
-        names = {"-p", "--port"},
-        paramLabel = "N",
-        description =
-            "Serve all content on this one TCP port (0: any free port). Default: a port per content.")
-    Integer port;
+    private final OptionSpec port =
+        OptionSpec.builder("-p", "--port")
+            .type(Integer.class)
+            .paramLabel("N")
+            .description(
+                "Serve all content on this one TCP port (0: any free port). Default: a port per"
+                    + " content.")
+            .build();
 
-    @Option(
-        names = "--upload-limit",
-        paramLabel = "RATE",
-        description = "Cap the upload rate, e.g. 20MB (per second), 512k. Default: no cap.")
-    String uploadLimit;
+    private final OptionSpec uploadLimit =
+        OptionSpec.builder("--upload-limit")
+            .type(String.class)
+            .paramLabel("RATE")
+            .description("Cap the upload rate, e.g. 20MB (per second), 512k. Default: no cap.")
+            .build();
 
-    @Option(
-        names = "--max-connections",
-        paramLabel = "N",
-        defaultValue = "64",
-        description =
-            "Most downloaders served at once; others get LIMIT. Default: ${DEFAULT-VALUE}.")
-    int maxConnections;
+    private final OptionSpec maxConnections =
+        OptionSpec.builder("--max-connections")
+            .type(int.class)
+            .paramLabel("N")
+            .defaultValue("64")
+            .description(
+                "Most downloaders served at once; others get LIMIT. Default: ${DEFAULT-VALUE}.")
+            .build();
+
+    void addTo(CommandSpec spec) {
+      spec.addOption(port).addOption(uploadLimit).addOption(maxConnections);
+    }
 
     ServeOptions toOptions() {
+      Integer port = this.port.getValue();
+      int maxConnections = this.maxConnections.getValue();
+      String uploadLimit = this.uploadLimit.getValue();
       if (port != null) {
         UsageException.inRange("--port", port, 0, 65535, "");
       }
@@ -80,36 +123,48 @@ final class PeerOptions {
 
   /** How content is downloaded. */
   static final class Downloading {
-    @Option(
-        names = "--sources",
-        paramLabel = "N",
-        defaultValue = "4",
-        description = "Download from up to N providers at once (1-16). Default: ${DEFAULT-VALUE}.")
-    int sources;
+    private final OptionSpec sources =
+        OptionSpec.builder("--sources")
+            .type(int.class)
+            .paramLabel("N")
+            .defaultValue("4")
+            .description(
+                "Download from up to N providers at once (1-16). Default: ${DEFAULT-VALUE}.")
+            .build();
 
-    @Option(
-        names = "--download-limit",
-        paramLabel = "RATE",
-        description = "Cap the download rate, e.g. 50MB (per second). Default: no cap.")
-    String downloadLimit;
+    private final OptionSpec downloadLimit =
+        OptionSpec.builder("--download-limit")
+            .type(String.class)
+            .paramLabel("RATE")
+            .description("Cap the download rate, e.g. 50MB (per second). Default: no cap.")
+            .build();
 
-    @Option(
-        names = "--stall-timeout",
-        paramLabel = "SECONDS",
-        defaultValue = "15",
-        hidden = true,
-        description = "Drop a provider that sends nothing for this long.")
-    int stallSeconds;
+    private final OptionSpec stallSeconds =
+        OptionSpec.builder("--stall-timeout")
+            .type(int.class)
+            .paramLabel("SECONDS")
+            .defaultValue("15")
+            .hidden(true)
+            .description("Drop a provider that sends nothing for this long.")
+            .build();
 
-    @Option(
-        names = "--fsync",
-        description =
-            "Flush each finished download to the disk before it is moved into place, so it"
-                + " survives a power cut right after. Default: off, like curl and wget (every piece"
-                + " is verified either way).")
-    boolean fsync;
+    private final OptionSpec fsync =
+        OptionSpec.builder("--fsync")
+            .type(boolean.class)
+            .description(
+                "Flush each finished download to the disk before it is moved into place, so it"
+                    + " survives a power cut right after. Default: off, like curl and wget (every"
+                    + " piece is verified either way).")
+            .build();
+
+    void addTo(CommandSpec spec) {
+      spec.addOption(sources).addOption(downloadLimit).addOption(stallSeconds).addOption(fsync);
+    }
 
     DownloadOptions toOptions() {
+      int sources = this.sources.getValue();
+      int stallSeconds = this.stallSeconds.getValue();
+      String downloadLimit = this.downloadLimit.getValue();
       UsageException.inRange("--sources", sources, 1, 16, "");
       DownloadOptions d = DownloadOptions.defaults();
       return new DownloadOptions(
@@ -118,7 +173,7 @@ final class PeerOptions {
           d.connectTimeout(),
           Duration.ofSeconds(Math.max(1, stallSeconds)),
           d.maxLocateRounds(),
-          fsync);
+          Specs.flag(fsync));
     }
   }
 }

@@ -8,7 +8,6 @@ import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.ContentName;
-import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,46 +17,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code peershare share}: registers files and serves them until SIGINT or SIGTERM. */
-@Command(
-    name = "share",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Share files until interrupted.",
-      "Registers the files with the index and serves them until Ctrl-C or SIGTERM,",
-      "then deregisters them. Prints 'registered <content> port <n>' for each file."
-    })
 final class ShareCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  final CommandSpec spec =
+      Specs.command(
+          this,
+          "share",
+          "Share files until interrupted.",
+          "Registers the files with the index and serves them until Ctrl-C or SIGTERM,",
+          "then deregisters them. Prints 'registered <content> port <n>' for each file.");
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "FILE",
-      description = "Files to share; the content name is the file name.")
-  List<Path> files;
+  private final PositionalParamSpec files =
+      PositionalParamSpec.builder()
+          .type(List.class)
+          .auxiliaryTypes(Path.class)
+          .arity("1..*")
+          .paramLabel("FILE")
+          .required(true)
+          .description("Files to share; the content name is the file name.")
+          .build();
 
-  @Option(
-      names = {"-n", "--name"},
-      required = true,
-      converter = NameConverters.Peer.class,
-      description = "Your peer name.")
-  PeerName name;
+  private final OptionSpec name = PeerOptions.peerName("Your peer name.").required(true).build();
 
-  @Mixin PeerOptions.Index index = new PeerOptions.Index();
-  @Mixin PeerOptions.Serving serving = new PeerOptions.Serving();
-  @Mixin MetricsOption metrics = new MetricsOption();
+  private final PeerOptions.Index index = new PeerOptions.Index();
+  private final PeerOptions.Serving serving = new PeerOptions.Serving();
+  private final MetricsOption metrics = new MetricsOption();
+
+  ShareCommand() {
+    spec.addPositional(files).addOption(name);
+    index.addTo(spec);
+    serving.addTo(spec);
+    metrics.addTo(spec);
+  }
 
   @Override
   public Integer call() throws Exception {
     ServeOptions serve = serving.toOptions();
     Map<ContentName, Path> checked = new LinkedHashMap<>();
+    List<Path> files = this.files.getValue();
     for (Path f : files) {
       Path p = f.toAbsolutePath().normalize();
       if (Files.isDirectory(p)) {
@@ -79,8 +80,8 @@ final class ShareCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PeerConfig config =
         new PeerConfig(
-            name,
-            index.index,
+            name.getValue(),
+            index.nodes(),
             checked.values().iterator().next().getParent(),
             serve,
             DownloadOptions.defaults());

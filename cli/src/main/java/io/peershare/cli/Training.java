@@ -12,6 +12,7 @@ import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,12 +27,17 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
+import org.jline.terminal.impl.jni.JniNativePty;
+import org.jline.terminal.impl.jni.JniTerminalProvider;
+import org.jline.terminal.spi.Pty;
 
 /**
  * A short workload on loopback that the launcher runs once per build on a JDK 25 or newer, under
@@ -46,6 +52,14 @@ import org.jline.terminal.impl.ExternalTerminal;
  * {@code peer} command as a pipe runs it) and once on a JLine terminal (as a person runs it), so
  * what a command loads before it prints anything is in the cache for every command. It writes only
  * under a temporary folder, which it removes. Exit code 0 when every step worked.
+ *
+ * <p>With {@code -Dpeershare.training.client=FILE} it also makes a second, smaller cache for the
+ * short commands ({@code --version}, help, {@code list}, {@code get}): a child JVM runs only those
+ * against this process's index and peer and writes its own cache to FILE. JDK 25 loads every class
+ * of a cache at start-up, and the full one (the index server, Netty, the Redis client, JLine: about
+ * 4,000 classes against 2,400) cost each short command about 0.1 s of CPU before its first line.
+ * With {@code -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from
+ * a run of it on a pseudo-terminal.
  */
 public final class Training {
   private Training() {}
@@ -53,7 +67,19 @@ public final class Training {
   /** Size of the training file: enough pieces for the receive path to get hot. */
   static final int DEFAULT_SIZE = 64 << 20;
 
+  /** The system property naming the short commands' cache to make, if any. */
+  static final String CLIENT_CACHE = "peershare.training.client";
+
+  /** The system property naming the shell's cache to make, if any. */
+  static final String PEER_CACHE = "peershare.training.peer";
+
+  /** The first argument of the child JVM that runs the short commands alone. */
+  private static final String CLIENT = "client";
+
   public static void main(String[] args) {
+    if (args.length == 3 && args[0].equals(CLIENT)) {
+      System.exit(client(args[1], Path.of(args[2])));
+    }
     int size = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_SIZE;
     int code;
     try {
@@ -128,15 +154,20 @@ public final class Training {
                 new String[] {"share", "--help"},
                 new String[] {"peer", "--help"},
                 new String[] {"get", "--help"});
-        for (String[] args : commands) {
-          int code = Main.run(args, quiet, quiet);
-          if (code != 0) {
-            System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
-            return code;
-          }
+        int code = runAll(commands, quiet);
+        if (code != 0) {
+          return code;
         }
         if (!shells(dir, at, where)) {
           return Main.FAILED;
+        }
+        String clientCache = System.getProperty(CLIENT_CACHE);
+        if (clientCache != null) {
+          clientCache(Path.of(clientCache), where, Files.createDirectories(dir.resolve("client")));
+        }
+        String peerCache = System.getProperty(PEER_CACHE);
+        if (peerCache != null) {
+          peerCache(Path.of(peerCache), where, Files.createDirectories(dir.resolve("peer-tty")));
         }
         byte[] expected = Files.readAllBytes(file);
         for (Path into : List.of(one, many)) {
@@ -148,6 +179,167 @@ public final class Training {
       } catch (Exception e) {
         System.err.println("training: " + e);
         return Main.FAILED;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Makes the short commands' cache {@code cache}: a child JVM under {@code -XX:AOTCacheOutput}
+   * runs {@link #client} against the index at {@code where}. A failure leaves no file there and is
+   * said on standard error; the full cache is still made (the launcher then uses it for every
+   * command).
+   */
+  private static void clientCache(Path cache, String where, Path dir)
+      throws IOException, InterruptedException {
+    Process child =
+        new ProcessBuilder(cacheRun(cache, Training.class.getName(), CLIENT, where, dir.toString()))
+            .inheritIO()
+            .start();
+    finish(child, cache, "the short commands' run");
+  }
+
+  /**
+   * Makes the shell's cache {@code cache}: a child JVM under {@code -XX:AOTCacheOutput} runs {@code
+   * peer} on a pseudo-terminal, as a person does (JLine's system terminal through its native
+   * library, which the in-process shell above on a terminal in Java does not reach), and this
+   * process types into it. No pseudo-terminal, or a failed run: no file there, said on standard
+   * error (the launcher then uses the full cache for {@code peer}).
+   */
+  private static void peerCache(Path cache, String where, Path dir)
+      throws IOException, InterruptedException {
+    Pty pty;
+    String device;
+    try {
+      pty = new JniTerminalProvider().open(null, new Size(100, 24));
+      device = ((JniNativePty) pty).getName();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      System.err.println("training: no pseudo-terminal for the shell's run: " + e);
+      return;
+    }
+    try (pty) {
+      File tty = new File(device);
+      Process child =
+          new ProcessBuilder(
+                  cacheRun(
+                      cache,
+                      Main.class.getName(),
+                      "peer",
+                      "--name",
+                      "training-tty",
+                      "--index",
+                      where,
+                      "--dir",
+                      dir.toString()))
+              .redirectInput(tty)
+              .redirectOutput(tty)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      Thread.ofPlatform().daemon().start(() -> type(pty, "training-tty> ", "help\rL\rO\rQ\r"));
+      finish(child, cache, "the shell's run");
+    }
+  }
+
+  /**
+   * Reads the screen of {@code pty} until it closes (a shell whose screen nobody reads blocks), and
+   * types {@code keys} once {@code prompt} shows.
+   */
+  private static void type(Pty pty, String prompt, String keys) {
+    try {
+      InputStream screen = pty.getMasterInput();
+      StringBuilder seen = new StringBuilder();
+      boolean typed = false;
+      byte[] buf = new byte[4096];
+      for (int n; (n = screen.read(buf)) > 0; ) {
+        if (!typed) {
+          seen.append(new String(buf, 0, n, UTF_8));
+          if (seen.indexOf(prompt) >= 0) {
+            OutputStream keyboard = pty.getMasterOutput();
+            keyboard.write(keys.getBytes(UTF_8));
+            keyboard.flush();
+            typed = true;
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the terminal closed: the run is over
+    }
+  }
+
+  /** The command of a child JVM that runs {@code mainClassAndArgs} and writes its cache. */
+  private static List<String> cacheRun(Path cache, String... mainClassAndArgs) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:AOTCacheOutput=" + cache,
+                "-Xlog:aot*=off",
+                "-Xlog:cds*=off",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path")));
+    command.addAll(List.of(mainClassAndArgs));
+    return command;
+  }
+
+  /** Waits for a child's run; when it fails or hangs, says so and removes its cache. */
+  private static void finish(Process child, Path cache, String what)
+      throws IOException, InterruptedException {
+    boolean done = child.waitFor(5, TimeUnit.MINUTES);
+    if (!done) {
+      child.destroyForcibly().waitFor();
+    }
+    if (!done || child.exitValue() != 0) {
+      System.err.println(
+          "training: "
+              + what
+              + " "
+              + (done ? "exited with " + child.exitValue() : "took more than 5 minutes"));
+      Files.deleteIfExists(cache);
+    }
+  }
+
+  /**
+   * The short commands, as a user runs them, against the index at {@code where} whose peer shares
+   * {@code training.bin}; downloads go into {@code dir}. Returns 0 when every one worked.
+   */
+  static int client(String where, Path dir) {
+    PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
+    String into = dir.toString();
+    List<String[]> commands =
+        List.of(
+            new String[] {"--version"},
+            new String[] {"--help"},
+            new String[] {"list", "--index", where},
+            new String[] {
+              "get", "training.bin", "--index", where, "--dir", into, "--sources", "1", "--stats"
+            },
+            new String[] {"list", "--help"},
+            new String[] {"get", "--help"});
+    int code = runAll(commands, quiet);
+    if (code != 0) {
+      return code;
+    }
+    // a second download of the same content: its file is there, so into a folder of its own
+    try {
+      Path again = Files.createDirectories(dir.resolve("again"));
+      return Main.run(
+          new String[] {"get", "training.bin", "--index", where, "--dir", again.toString()},
+          quiet,
+          quiet);
+    } catch (IOException e) {
+      System.err.println("training: " + e);
+      return Main.FAILED;
+    }
+  }
+
+  /** Runs each command line in turn, until one fails; returns its exit code, or 0. */
+  private static int runAll(List<String[]> commands, PrintWriter quiet) {
+    for (String[] args : commands) {
+      int code = Main.run(args, quiet, quiet);
+      if (code != 0) {
+        System.err.println("training: '" + String.join(" ", args) + "' exited with " + code);
+        return code;
       }
     }
     return 0;

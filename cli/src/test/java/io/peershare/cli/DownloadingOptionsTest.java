@@ -9,7 +9,7 @@ import picocli.CommandLine;
 class DownloadingOptionsTest {
   private static GetCommand parse(String... args) {
     GetCommand get = new GetCommand();
-    new CommandLine(get).parseArgs(args);
+    new CommandLine(get.spec).parseArgs(args);
     return get;
   }
 

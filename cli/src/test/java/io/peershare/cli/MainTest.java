@@ -96,6 +96,31 @@ class MainTest {
     assertThat(r.err).contains("'nowhere:99999': the port must be 1 to 65535");
   }
 
+  /** The command models are built in code (Specs): what annotations used to give, kept. */
+  @Test
+  void aMissingContentOrFileIsUsage() {
+    Result get = run("get");
+    assertThat(get.code).isEqualTo(2);
+    assertThat(get.err)
+        .isEqualTo(
+            "peershare: Missing required parameter: 'CONTENT' (try 'peershare get --help')\n");
+    Result share = run("share", "--name", "kim");
+    assertThat(share.code).isEqualTo(2);
+    assertThat(share.err).contains("Missing required parameter: 'FILE'");
+  }
+
+  @Test
+  void helpShowsEveryDefault() {
+    // help wraps at the terminal's width: compared with the line breaks taken out
+    assertThat(run("index", "--help").out.replaceAll("\\s+", " "))
+        .contains("Default: 3000.", "Default: 90.", "Default: 1800.", "Default: memory")
+        .contains("here " + Runtime.getRuntime().availableProcessors() + ".");
+    assertThat(run("get", "--help").out.replaceAll("\\s+", " "))
+        .contains("Default: peershare-get.", "(1-16). Default: 4.")
+        .contains("Default: $PEERSHARE_INDEX, else 127.0.0.1:3000.")
+        .doesNotContain("--stall-timeout");
+  }
+
   @Test
   void peerWithoutNameIsUsage() {
     Result r = run("peer");

@@ -133,6 +133,53 @@ class LauncherTest {
   }
 
   @Test
+  void shortCommandsAndTheShellStartFromTheirOwnSmallerCaches() throws Exception {
+    Path jdk25 = fakeJdk("25.0.1");
+    Files.writeString(jdk25.resolve("small-caches"), "");
+    Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
+    Path full = target.resolve("peershare.aot");
+    Path client = target.resolve("peershare-client.aot");
+    Path shell = target.resolve("peershare-peer.aot");
+
+    launch(env, "--version");
+    assertThat(calls(jdk25).get(0))
+        .contains("-Dpeershare.training.client=" + client + ".tmp")
+        .contains("-Dpeershare.training.peer=" + shell + ".tmp")
+        .contains("-XX:AOTCacheOutput=" + full + ".tmp");
+    assertThat(List.of(client, shell, full)).allSatisfy(c -> assertThat(c).exists());
+    assertThat(target.resolve("peershare-client.aot.tmp")).doesNotExist();
+    assertThat(target.resolve("peershare-peer.aot.tmp")).doesNotExist();
+
+    for (List<String> args :
+        List.of(
+            List.of("list"),
+            List.of("get", "x"),
+            List.of("--help"),
+            List.of("-h", "get"),
+            List.of("help", "index"))) {
+      launch(env, args.toArray(String[]::new));
+      assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + client + "|");
+    }
+    launch(env, "peer", "--name", "a");
+    assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + shell + "|");
+    for (List<String> args : List.of(List.of("index"), List.of("-h", "share", "f"))) {
+      launch(env, args.toArray(String[]::new));
+      assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
+    }
+    assertThat(trainings(jdk25)).isEqualTo(1);
+
+    // a new build: both caches made again
+    Files.setLastModifiedTime(full, FileTime.from(Instant.now().minusSeconds(600)));
+    Files.delete(jdk25.resolve("small-caches"));
+    launch(env, "list");
+    assertThat(trainings(jdk25)).isEqualTo(2);
+    assertThat(client).as("no short commands' cache from this training").doesNotExist();
+    assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
+    launch(env, "peer", "--name", "a");
+    assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
+  }
+
+  @Test
   void remakesTheCacheForANewJarOrAnotherJdk() throws Exception {
     Path jdk25 = fakeJdk("25.0.1");
     Path jdk26 = fakeJdk("26");
@@ -273,7 +320,8 @@ class LauncherTest {
   /**
    * A JDK of version {@code version} under {@code jdks}: {@code bin/java} writes its arguments, one
    * call a line joined by '|', to {@code calls} in its home; a training run writes the cache it is
-   * asked for (unless {@code fail-training} is there); a command {@code exit-with N} exits with N.
+   * asked for (unless {@code fail-training} is there), and the smaller ones too when {@code
+   * small-caches} is there; a command {@code exit-with N} exits with N.
    */
   private Path fakeJdk(String version) throws IOException {
     Path home = Files.createDirectories(jdks.resolve("jdk-" + version));
@@ -291,13 +339,18 @@ class LauncherTest {
         line=""
         for a; do line="$line${line:+|}$a"; done
         printf '%%s\\n' "$line" >>"$home/calls"
+        out="" small=()
         for a; do
           case $a in
-            -XX:AOTCacheOutput=*)
-              [ -e "$home/fail-training" ] && { echo 'training failed' >&2; exit 1; }
-              printf cache >"${a#-XX:AOTCacheOutput=}"; exit 0 ;;
+            -Dpeershare.training.*=*) small+=("${a#*=}") ;;
+            -XX:AOTCacheOutput=*) out=${a#-XX:AOTCacheOutput=} ;;
           esac
         done
+        if [ -n "$out" ]; then
+          [ -e "$home/fail-training" ] && { echo 'training failed' >&2; exit 1; }
+          if [ -e "$home/small-caches" ]; then for c in "${small[@]}"; do printf cache >"$c"; done; fi
+          printf cache >"$out"; exit 0
+        fi
         [ "${*: -2:1}" = exit-with ] && exit "${*: -1}"
         echo "ran on $home"
         """
