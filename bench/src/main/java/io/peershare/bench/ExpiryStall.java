@@ -25,9 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * requests (5 every millisecond from 4 sockets); after 8 s (the first 6 warm the JIT up and are not
  * counted) its clock jumps past every lease, so the whole registry is due at once, and the stream
  * goes on for 3 s more. Prints the round-trip times of the 2 s before and the 3 s after the jump
- * (p50, p99, max), the GC pauses in each of those windows (count, total, longest) and how long the
- * registry took to empty. Add {@code -XX:+UseZGC} or {@code -XX:MaxGCPauseMillis=N} to compare
- * collectors.
+ * (p50, p99, max), the GC pauses in each of those windows (count, total, longest), what the
+ * server's thread saw in them ({@link TimedRegistry}: expiry slices, the longest gap between two
+ * batches) and how long the registry took to empty. Add {@code -XX:+UseZGC} or {@code
+ * -XX:MaxGCPauseMillis=N} to compare collectors.
  *
  * <p>Run: {@code java -Xmx3g --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * io.peershare.bench.ExpiryStall}
@@ -80,6 +81,7 @@ public final class ExpiryStall {
     // next young collection would copy: settle it there, as time would
     System.gc();
     GcPauses pauses = GcPauses.listen();
+    TimedRegistry timed = new TimedRegistry(registry);
     try (IndexServer server =
         new IndexServer(
                 IndexServer.Config.defaults()
@@ -87,7 +89,7 @@ public final class ExpiryStall {
                     .withBind(InetAddress.getLoopbackAddress())
                     .withRatePerSecond(0)
                     .withClock(clock),
-                registry)
+                timed)
             .start()) {
       InetSocketAddress at = server.localAddress();
       DatagramSocket[] sockets = new DatagramSocket[SOCKETS];
@@ -142,7 +144,7 @@ public final class ExpiryStall {
       long start = System.nanoTime();
       int jumpAt = warm + (int) (2_000_000_000L / GAP_NANOS);
       long jumpedAt = 0;
-      long emptyAt = 0;
+      String serverBefore = "";
       for (int i = 0; i < total; i++) {
         long due = start + i * GAP_NANOS;
         long wait = due - System.nanoTime();
@@ -154,14 +156,14 @@ public final class ExpiryStall {
         }
         if (i == warm) {
           pauses.mark();
+          timed.count();
         }
         if (i == jumpAt) {
           pauses.mark();
+          serverBefore = timed.summary();
+          timed.count();
           clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
           jumpedAt = System.nanoTime();
-        }
-        if (i > jumpAt && i % 50 == 0 && emptyAt == 0 && registry.size() == 0) {
-          emptyAt = System.nanoTime();
         }
         int s = i % SOCKETS;
         byte[] d = i % 8 == 7 ? gone[s] : locate[s];
@@ -170,6 +172,10 @@ public final class ExpiryStall {
         sockets[s].send(new DatagramPacket(d, d.length));
       }
       pauses.mark();
+      String serverAfter = timed.summary();
+      // not registry.size() from this thread while it runs: that takes the registry's lock, so
+      // the sender would stall exactly when the server does and send nothing that could show it
+      long emptyAt = timed.lastSliceEnd();
       Thread.sleep(500);
       for (DatagramSocket s : sockets) {
         s.close();
@@ -179,8 +185,10 @@ public final class ExpiryStall {
       }
       report("before the jump", rtt, type, warm, jumpAt);
       System.out.println("  GC pauses: " + pauses.between(0, 1));
+      System.out.println("  server: " + serverBefore);
       report("after the jump (JVM uptime " + pauses.at(1) + " ms)", rtt, type, jumpAt, total);
       System.out.println("  GC pauses: " + pauses.between(1, 2));
+      System.out.println("  server: " + serverAfter);
       System.out.printf(
           "registry emptied %.1f ms after the jump (%,d left)%n",
           emptyAt == 0 ? Double.NaN : (emptyAt - jumpedAt) / 1e6, registry.size());
