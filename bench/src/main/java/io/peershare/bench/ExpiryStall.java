@@ -25,7 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * requests (5 every millisecond from 4 sockets); after 8 s (the first 6 warm the JIT up and are not
  * counted) its clock jumps past every lease, so the whole registry is due at once, and the stream
  * goes on for 3 s more. Prints the round-trip times of the 2 s before and the 3 s after the jump
- * (p50, p99, max) and how long the registry took to empty.
+ * (p50, p99, max), the GC pauses in each of those windows (count, total, longest), what the
+ * server's thread saw in them ({@link TimedRegistry}: expiry slices, the longest gap between two
+ * batches) and how long the registry took to empty. Add {@code -XX:+UseZGC} or {@code
+ * -XX:MaxGCPauseMillis=N} to compare collectors.
  *
  * <p>Run: {@code java -Xmx3g --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * io.peershare.bench.ExpiryStall}
@@ -63,9 +66,22 @@ public final class ExpiryStall {
   }
 
   public static void main(String[] args) throws Exception {
+    boolean cold = Arrays.asList(args).contains("--cold");
     SetClock clock = new SetClock();
-    MemoryRegistry registry = RegistryBenchmark.filled(0);
-    System.out.printf("registry: %,d registrations%n", registry.size());
+    // the million registered at 1 ms end together at LEASE + 1; unless cold, a smaller cohort
+    // registered at 0 ends 1 ms before them, in the warm-up (see WARM_COHORT)
+    MemoryRegistry registry = RegistryBenchmark.filled(1);
+    if (!cold) {
+      fillCohort(registry);
+    }
+    System.out.printf(
+        "registry: %,d registrations%s%n",
+        registry.size(), cold ? " (cold: no expiry in the warm-up)" : "");
+    // a long-running server's registry sits in the old generation, not in survivor spaces that the
+    // next young collection would copy: settle it there, as time would
+    System.gc();
+    GcPauses pauses = GcPauses.listen();
+    TimedRegistry timed = new TimedRegistry(registry);
     try (IndexServer server =
         new IndexServer(
                 IndexServer.Config.defaults()
@@ -73,11 +89,12 @@ public final class ExpiryStall {
                     .withBind(InetAddress.getLoopbackAddress())
                     .withRatePerSecond(0)
                     .withClock(clock),
-                registry)
+                timed)
             .start()) {
       InetSocketAddress at = server.localAddress();
       DatagramSocket[] sockets = new DatagramSocket[SOCKETS];
       byte[][] locate = new byte[SOCKETS][];
+      byte[][] gone = new byte[SOCKETS][]; // a name of the early cohort: not found once it ends
       for (int s = 0; s < SOCKETS; s++) {
         sockets[s] = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         sockets[s].connect(at);
@@ -91,11 +108,16 @@ public final class ExpiryStall {
             IndexCodec.encode(
                 new IndexMessage.Locate(
                     0, cookie, PeerName.of("asker"), ContentName.of("content-7"), 4));
+        gone[s] =
+            IndexCodec.encode(
+                new IndexMessage.Locate(
+                    0, cookie, PeerName.of("asker"), ContentName.of("early-7"), 4));
       }
       int warm = (int) (WARM_NANOS / GAP_NANOS);
       int total = warm + (int) (5_000_000_000L / GAP_NANOS);
       long[] sentAt = new long[total];
       long[] rtt = new long[total];
+      byte[] type = new byte[total];
       Arrays.fill(rtt, -1);
       Thread[] readers = new Thread[SOCKETS];
       for (int s = 0; s < SOCKETS; s++) {
@@ -111,6 +133,7 @@ public final class ExpiryStall {
                           int id = ByteBuffer.wrap(in.getData()).getInt(2);
                           if (id >= 0 && id < total) {
                             rtt[id] = System.nanoTime() - sentAt[id];
+                            type[id] = in.getData()[0];
                           }
                         }
                       } catch (Exception e) {
@@ -121,26 +144,38 @@ public final class ExpiryStall {
       long start = System.nanoTime();
       int jumpAt = warm + (int) (2_000_000_000L / GAP_NANOS);
       long jumpedAt = 0;
-      long emptyAt = 0;
+      String serverBefore = "";
       for (int i = 0; i < total; i++) {
         long due = start + i * GAP_NANOS;
         long wait = due - System.nanoTime();
         if (wait > 0 && i % 5 == 0) {
           LockSupport.parkNanos(wait); // in bursts of 5: a spinning sender would take a core
         }
+        if (i == warm / 2 && !cold) {
+          clock.millis.set(RegistryBenchmark.LEASE); // the early cohort's leases end
+        }
+        if (i == warm) {
+          pauses.mark();
+          timed.count();
+        }
         if (i == jumpAt) {
+          pauses.mark();
+          serverBefore = timed.summary();
+          timed.count();
           clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
           jumpedAt = System.nanoTime();
         }
-        if (i > jumpAt && emptyAt == 0 && registry.size() == 0) {
-          emptyAt = System.nanoTime();
-        }
         int s = i % SOCKETS;
-        byte[] d = locate[s];
+        byte[] d = i % 8 == 7 ? gone[s] : locate[s];
         ByteBuffer.wrap(d).putInt(2, i);
         sentAt[i] = System.nanoTime();
         sockets[s].send(new DatagramPacket(d, d.length));
       }
+      pauses.mark();
+      String serverAfter = timed.summary();
+      // not registry.size() from this thread while it runs: that takes the registry's lock, so
+      // the sender would stall exactly when the server does and send nothing that could show it
+      long emptyAt = timed.lastSliceEnd();
       Thread.sleep(500);
       for (DatagramSocket s : sockets) {
         s.close();
@@ -148,22 +183,58 @@ public final class ExpiryStall {
       for (Thread t : readers) {
         t.join();
       }
-      report("before the jump", rtt, warm, jumpAt);
-      report("after the jump", rtt, jumpAt, total);
+      report("before the jump", rtt, type, warm, jumpAt);
+      System.out.println("  GC pauses: " + pauses.between(0, 1));
+      System.out.println("  server: " + serverBefore);
+      report("after the jump (JVM uptime " + pauses.at(1) + " ms)", rtt, type, jumpAt, total);
+      System.out.println("  GC pauses: " + pauses.between(1, 2));
+      System.out.println("  server: " + serverAfter);
       System.out.printf(
           "registry emptied %.1f ms after the jump (%,d left)%n",
           emptyAt == 0 ? Double.NaN : (emptyAt - jumpedAt) / 1e6, registry.size());
     }
   }
 
-  private static void report(String what, long[] rtt, int from, int to) {
+  /**
+   * Leases end all the time in a server that has run for a while, and some S ask for names that are
+   * gone: the code that expires and answers NOT_FOUND is compiled. Without this cohort the jump is
+   * the first expiry the JVM ever sees, and what it measures is mostly the JIT deoptimising the
+   * request path (run with {@code --cold} to see that).
+   */
+  private static final int WARM_COHORT_PEERS = 500;
+
+  private static void fillCohort(MemoryRegistry registry) throws Exception {
+    for (int p = 0; p < WARM_COHORT_PEERS; p++) {
+      InetAddress ip =
+          InetAddress.getByAddress(new byte[] {10, (byte) 200, (byte) (p >> 8), (byte) p});
+      for (int j = 0; j < 100; j++) {
+        registry.register(
+            PeerName.of("early" + p),
+            ip,
+            ContentName.of("early-" + (p * 100 + j)),
+            4000,
+            1,
+            RegistryBenchmark.DIGEST,
+            0);
+      }
+    }
+  }
+
+  private static void report(String what, long[] rtt, byte[] type, int from, int to) {
     long[] got = Arrays.stream(rtt, from, to).filter(x -> x >= 0).sorted().toArray();
     int lost = (to - from) - got.length;
+    int[] replies = new int[128];
+    for (int i = from; i < to; i++) {
+      replies[type[i] & 0x7f]++;
+    }
     System.out.printf(
-        "%s: %,d requests, %d unanswered; round trip p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+        "%s: %,d requests, %d unanswered (%,d P, %,d E); round trip p50 %.3f ms, p99 %.3f ms,"
+            + " max %.3f ms%n",
         what,
         to - from,
         lost,
+        replies['P'],
+        replies['E'],
         got[got.length / 2] / 1e6,
         got[(int) (got.length * 0.99)] / 1e6,
         got[got.length - 1] / 1e6);

@@ -8,20 +8,24 @@ import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The registry in one process's memory. Hash maps find a content or a peer in O(1); a tree keyed by
- * the names' UTF-8 bytes (unsigned) gives the listing's byte order; a {@link LeaseQueue} finds due
- * leases without scanning.
+ * The registry in one process's memory. A {@link NameTable} finds a content by name in O(1) and
+ * keeps the names in the listing's byte order (UTF-8, unsigned) in the same nodes; a map finds a
+ * peer; a {@link RegistrationTable} finds a peer's entry for a content; a {@link LeaseQueue} finds
+ * due leases without scanning. A registration is one object threaded through all of these (see
+ * {@link Registration}), and a name one {@link ProviderQueue} and its bytes: about 90 bytes of heap
+ * per registration when names have several providers, under 200 when each has one (measured in
+ * docs/benchmarks.md).
  *
  * <p>Thread-safe through one lock: {@link #apply} takes it once for a whole batch (tens of requests
  * of about a microsecond each), so the server threads contend once per batch, not per request, and
@@ -36,10 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryRegistry implements Registry {
   private final long leaseMillis;
   private final RegistryLimits limits;
-  private final Map<ContentName, ProviderQueue> contents = new HashMap<>();
-  private final NavigableMap<byte[], ProviderQueue> ordered =
-      new TreeMap<>(Arrays::compareUnsigned);
+  private final NameTable names = new NameTable();
   private final Map<PeerName, PeerRegistrations> peers = new HashMap<>();
+  private final RegistrationTable entries = new RegistrationTable();
+  private final SplittableRandom salts = new SplittableRandom(new SecureRandom().nextLong());
   private final LeaseQueue leases = new LeaseQueue();
   private final ReentrantLock lock = new ReentrantLock();
   private final Registry inBatch = new InBatch();
@@ -164,12 +168,15 @@ public final class MemoryRegistry implements Registry {
       throw new RegistryException(
           ErrorCode.NAME_TAKEN, "peer name '" + peer + "' is in use from another address");
     }
-    if (p != null && p.get(content) != null) {
+    byte[] name = utf8(content);
+    int hash = names.hash(name);
+    ProviderQueue q = names.get(name, hash);
+    if (p != null && q != null && entries.get(p, q) != null) {
       throw new RegistryException(
           ErrorCode.ALREADY_REGISTERED, "'" + peer + "' already provides '" + content + "'");
     }
-    ProviderQueue q = liveContent(content, now);
-    if (q != null && (q.size() != size || !q.digest().equals(digest))) {
+    q = liveContent(q, now);
+    if (q != null && (q.size() != size || !q.hasDigest(digest))) {
       throw new RegistryException(
           ErrorCode.CONFLICT, "'" + content + "' is provided with another size or digest");
     }
@@ -181,35 +188,34 @@ public final class MemoryRegistry implements Registry {
       throw new RegistryException(ErrorCode.LIMIT, "the index is full");
     }
     if (p == null) {
-      p = new PeerRegistrations(peer, ip);
+      p = new PeerRegistrations(peer, ip, salts.nextInt());
       peers.put(peer, p);
       leases.schedule(p, now + leaseMillis);
     }
     if (q == null) {
-      q = new ProviderQueue(content, size, digest);
-      contents.put(content, q);
-      ordered.put(q.nameBytes(), q);
+      q = new ProviderQueue(name, hash, size, digest);
+      names.add(q);
     }
     Registration r = new Registration(p, q, tcpPort, now);
     p.add(r);
     q.add(r);
+    entries.add(r);
     this.size++;
   }
 
   private void deregisterNow(PeerName peer, InetAddress ip, ContentName content, long now)
       throws RegistryException {
     PeerRegistrations p = livePeer(peer, now);
-    ProviderQueue q = liveContent(content, now);
+    ProviderQueue q = liveContent(find(content), now);
     if (q == null) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "nobody provides '" + content + "'");
     }
-    Registration r = p == null || !p.ip().equals(ip) ? null : p.get(content);
+    Registration r = p == null || !p.ip().equals(ip) ? null : entries.get(p, q);
     if (r == null) {
       throw new RegistryException(
           ErrorCode.NOT_OWNER, "'" + content + "' is not registered by '" + peer + "' here");
     }
-    p.remove(r);
-    unlink(r);
+    remove(r);
   }
 
   private int quitNow(PeerName peer, InetAddress ip, long now) {
@@ -218,8 +224,8 @@ public final class MemoryRegistry implements Registry {
       return 0;
     }
     int n = p.count();
-    for (Registration r : p.all()) {
-      unlink(r);
+    for (Registration r = p.oldest(); r != null; r = p.oldest()) {
+      remove(r);
     }
     peers.remove(peer);
     return n;
@@ -235,14 +241,13 @@ public final class MemoryRegistry implements Registry {
   }
 
   private Located locateNow(ContentName content, int max, long now) throws RegistryException {
-    ProviderQueue q = contents.get(content);
+    ProviderQueue q = find(content);
     Provider[] providers = new Provider[Math.clamp(max, 0, q == null ? 0 : q.providers())];
     int n = 0;
     while (q != null && n < providers.length && !q.isEmpty()) {
       Registration r = q.rotate(1); // the head, moved to the back
       if (isDue(r, now)) {
-        r.peer().remove(r); // its lease ended: the sweep has not reached it yet
-        unlink(r);
+        remove(r); // its lease ended: the sweep has not reached it yet
         continue;
       }
       providers[n++] = r.provider();
@@ -258,22 +263,26 @@ public final class MemoryRegistry implements Registry {
 
   private Page listNow(String after, String filter, int maxBytes, int maxEntries, long now) {
     byte[] filterBytes = filter.getBytes(StandardCharsets.UTF_8);
-    List<ListingEntry> entries = new ArrayList<>();
-    int room = maxBytes;
+    List<ListingEntry> listed = new ArrayList<>();
+    int[] room = {maxBytes};
+    boolean[] more = {false};
     // a filter that matches little makes this walk many names: the rate limit bounds the cost
-    for (ProviderQueue q :
-        ordered.tailMap(after.getBytes(StandardCharsets.UTF_8), false).values()) {
-      if (!NameFilter.contains(q.nameBytes(), filterBytes)) {
-        continue;
-      }
-      int need = 1 + q.nameBytes().length + 2 + 8;
-      if (need > room || entries.size() == maxEntries) {
-        return new Page(entries, true);
-      }
-      entries.add(new ListingEntry(q.name(), Math.min(q.providers(), 0xffff), q.size()));
-      room -= need;
-    }
-    return new Page(entries, false);
+    names.forEachAfter(
+        after.getBytes(StandardCharsets.UTF_8),
+        q -> {
+          if (!q.nameContains(filterBytes)) {
+            return true;
+          }
+          int need = 1 + q.nameLength() + 2 + 8;
+          if (need > room[0] || listed.size() == maxEntries) {
+            more[0] = true;
+            return false;
+          }
+          listed.add(new ListingEntry(q.name(), Math.min(q.providers(), 0xffff), q.size()));
+          room[0] -= need;
+          return true;
+        });
+    return new Page(listed, more[0]);
   }
 
   @Override
@@ -303,7 +312,7 @@ public final class MemoryRegistry implements Registry {
    * the real deadline and schedules again, so each live peer keeps one entry.
    */
   private int expireDue(PeerRegistrations p, long now, int max) {
-    int n = p.expire(now, leaseMillis, max, this::unlink);
+    int n = p.expire(now, leaseMillis, max, this::remove);
     if (p.isEmpty()) {
       peers.remove(p.name());
     }
@@ -321,36 +330,48 @@ public final class MemoryRegistry implements Registry {
   }
 
   /**
-   * The content's queue, or null when no provider's lease runs on: due providers met at the head go
-   * first, and a queue whose head is live has a live provider.
+   * {@code q} (a content's queue, or null), or null when no provider's lease runs on: due providers
+   * met at the head go first, and a queue whose head is live has a live provider.
    */
-  private ProviderQueue liveContent(ContentName content, long now) {
-    ProviderQueue q = contents.get(content);
+  private ProviderQueue liveContent(ProviderQueue q, long now) {
     while (q != null && !q.isEmpty()) {
       Registration head = q.head();
       if (!isDue(head, now)) {
         return q;
       }
-      head.peer().remove(head);
-      unlink(head);
+      remove(head);
     }
     return null;
+  }
+
+  /** The queue of {@code content}, or null. */
+  private ProviderQueue find(ContentName content) {
+    byte[] name = utf8(content);
+    return names.get(name, names.hash(name));
+  }
+
+  private static byte[] utf8(ContentName content) {
+    return content.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private boolean isDue(Registration r, long now) {
     return r.deadline(leaseMillis) <= now;
   }
 
-  /** Removes a registration from its content queue (the caller removes it from its peer). */
-  private void unlink(Registration r) {
+  /**
+   * Removes a registration from everything that holds it; a content or a peer left with none goes
+   * too.
+   */
+  private void remove(Registration r) {
     ProviderQueue q = r.content();
+    PeerRegistrations p = r.peer();
+    entries.remove(r);
     q.remove(r);
+    p.remove(r);
     size--;
     if (q.isEmpty()) {
-      contents.remove(q.name());
-      ordered.remove(q.nameBytes());
+      names.remove(q);
     }
-    PeerRegistrations p = r.peer();
     if (p.isEmpty() && peers.get(p.name()) == p) {
       peers.remove(p.name());
     }
@@ -375,7 +396,7 @@ public final class MemoryRegistry implements Registry {
   public Counts counts() {
     lock.lock();
     try {
-      return new Counts(size, contents.size(), peers.size());
+      return new Counts(size, names.size(), peers.size());
     } finally {
       lock.unlock();
     }

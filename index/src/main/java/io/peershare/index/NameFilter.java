@@ -5,8 +5,13 @@ final class NameFilter {
   private NameFilter() {}
 
   static boolean contains(byte[] name, byte[] filter) {
+    return contains(name, 0, name.length, filter);
+  }
+
+  /** The same for the name held in {@code name[from, to)}. */
+  static boolean contains(byte[] name, int from, int to, byte[] filter) {
     outer:
-    for (int i = 0; i + filter.length <= name.length; i++) {
+    for (int i = from; i + filter.length <= to; i++) {
       for (int j = 0; j < filter.length; j++) {
         if (fold(name[i + j]) != fold(filter[j])) {
           continue outer;

@@ -1,26 +1,35 @@
 package io.peershare.index;
 
-import io.peershare.protocol.ContentName;
+import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 
 /**
- * Everything one peer (name at one IP address) provides, oldest registration first. Because the
- * lease is the same for all, the oldest entry is always the next to expire, and a keepalive renews
- * them all by setting one timestamp.
+ * Everything one peer (name at one IP address) provides, oldest registration first, as a list
+ * threaded through the {@link Registration}s ({@code older}, {@code newer}). Because the lease is
+ * the same for all, the oldest entry is always the next to expire, and a keepalive renews them all
+ * by setting one timestamp. Finding the peer's entry for one content is the {@link
+ * RegistrationTable}'s job.
  */
 final class PeerRegistrations {
   private final PeerName name;
   private final InetAddress ip;
-  private final LinkedHashMap<ContentName, Registration> byContent = new LinkedHashMap<>(4);
+  private final int salt;
   private long renewedAt = Long.MIN_VALUE;
+  private Registration oldest;
+  private Registration newest;
+  private int count;
+  private Provider provider;
 
-  PeerRegistrations(PeerName name, InetAddress ip) {
+  /**
+   * A peer; {@code salt} (random, secret) mixes into the hash of its entries in the {@link
+   * RegistrationTable}.
+   */
+  PeerRegistrations(PeerName name, InetAddress ip, int salt) {
     this.name = name;
     this.ip = ip;
+    this.salt = salt;
   }
 
   PeerName name() {
@@ -29,6 +38,10 @@ final class PeerRegistrations {
 
   InetAddress ip() {
     return ip;
+  }
+
+  int salt() {
+    return salt;
   }
 
   long renewedAt() {
@@ -40,46 +53,78 @@ final class PeerRegistrations {
   }
 
   int count() {
-    return byContent.size();
+    return count;
   }
 
   boolean isEmpty() {
-    return byContent.isEmpty();
+    return count == 0;
   }
 
-  Registration get(ContentName content) {
-    return byContent.get(content);
+  /**
+   * The peer at {@code tcpPort} as a locate lists it: peers serve all they have on one port, so
+   * their entries share one record instead of one each.
+   */
+  Provider provider(int tcpPort) {
+    Provider p = provider;
+    if (p == null || p.tcpPort() != tcpPort) {
+      p = new Provider(name, ip, tcpPort);
+      provider = p;
+    }
+    return p;
   }
 
+  /** Appends {@code r} (the newest). */
   void add(Registration r) {
-    byContent.put(r.content().name(), r);
+    r.older = newest;
+    r.newer = null;
+    if (newest == null) {
+      oldest = r;
+    } else {
+      newest.newer = r;
+    }
+    newest = r;
+    count++;
   }
 
+  /** Unlinks {@code r}, which must be one of this peer's; the others keep their order. */
   void remove(Registration r) {
-    byContent.remove(r.content().name(), r);
+    if (r.older == null) {
+      oldest = r.newer;
+    } else {
+      r.older.newer = r.newer;
+    }
+    if (r.newer == null) {
+      newest = r.older;
+    } else {
+      r.newer.older = r.older;
+    }
+    r.older = null;
+    r.newer = null;
+    count--;
   }
 
-  Iterable<Registration> all() {
-    return byContent.values();
+  /** The oldest registration (the next to expire), or null; {@code newer} leads to the others. */
+  Registration oldest() {
+    return oldest;
   }
 
   /** When the oldest registration expires, or {@code Long.MAX_VALUE} when there is none. */
   long nextDeadline(long leaseMillis) {
-    Iterator<Registration> it = byContent.values().iterator();
-    return it.hasNext() ? it.next().deadline(leaseMillis) : Long.MAX_VALUE;
+    return oldest == null ? Long.MAX_VALUE : oldest.deadline(leaseMillis);
   }
 
-  /** Removes, oldest first, up to {@code max} registrations whose lease ended by {@code now}. */
-  int expire(long now, long leaseMillis, int max, Consumer<Registration> onRemoved) {
+  /**
+   * Hands {@code remove}, oldest first, up to {@code max} registrations whose lease ended by {@code
+   * now}; {@code remove} must take each out of this peer. Returns how many.
+   */
+  int expire(long now, long leaseMillis, int max, Consumer<Registration> remove) {
     int n = 0;
-    Iterator<Registration> it = byContent.values().iterator();
-    while (n < max && it.hasNext()) {
-      Registration r = it.next();
-      if (r.deadline(leaseMillis) > now) {
-        break;
+    while (n < max && oldest != null && oldest.deadline(leaseMillis) <= now) {
+      Registration r = oldest;
+      remove.accept(r);
+      if (oldest == r) {
+        throw new IllegalStateException("the registration was not removed from its peer");
       }
-      it.remove();
-      onRemoved.accept(r);
       n++;
     }
     return n;

@@ -3,47 +3,97 @@ package io.peershare.index;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * The providers of one content name, in round-robin order: a circular doubly-linked list threaded
- * through the {@link Registration}s themselves, {@code head} first and {@code head.prev} last.
+ * One content name: its size and digest and its providers in round-robin order, a circular
+ * doubly-linked list threaded through the {@link Registration}s themselves, {@code head} first and
+ * {@code head.prev} last. It is also the name's node in the {@link NameTable} (hash chain and treap
+ * links), so a name costs this object, one byte array and a table slot, nothing more.
  *
  * <p>Why intrusive and circular: moving the first {@code n} entries to the back, in order, is then
  * just advancing {@code head} by {@code n}, one field write and no allocation. The previous linked
  * hash map re-inserted each returned provider, allocating a map node per provider per locate; the
  * nodes stayed live inside the huge, old registry, so every young GC had to copy them and scan the
  * old-generation cards pointing at them (see docs/benchmarks.md). Add and remove anywhere are O(1).
+ *
+ * <p>The digest and the name are kept as bytes in one array (digest first, then the name's UTF-8):
+ * no {@code ContentName}, {@code String} or {@code Digest} object per name.
  */
 final class ProviderQueue {
-  private final ContentName name;
-  private final byte[] nameBytes;
+  /** Where the name starts in {@link #key}: after the digest. */
+  private static final int NAME_AT = Digest.LENGTH;
+
+  private final byte[] key;
+  private final int hash;
   private final long size;
-  private final Digest digest;
   private Registration head;
   private int count;
 
-  ProviderQueue(ContentName name, long size, Digest digest) {
-    this.name = name;
-    this.nameBytes = name.toString().getBytes(StandardCharsets.UTF_8);
+  /** Links of the {@link NameTable}; owned by it. */
+  ProviderQueue hashNext;
+
+  ProviderQueue left;
+
+  ProviderQueue right;
+
+  /** The queue of a name given as UTF-8 bytes whose {@link NameTable#hash} is {@code hash}. */
+  ProviderQueue(byte[] name, int hash, long size, Digest digest) {
+    this.key = new byte[NAME_AT + name.length];
+    digest.copyTo(key, 0);
+    System.arraycopy(name, 0, key, NAME_AT, name.length);
+    this.hash = hash;
     this.size = size;
-    this.digest = digest;
   }
 
+  /** The name, made anew from its bytes (for listings, which are rare beside locates). */
   ContentName name() {
-    return name;
+    return ContentName.of(new String(key, NAME_AT, key.length - NAME_AT, StandardCharsets.UTF_8));
   }
 
-  /** The name's UTF-8 bytes: the key of the byte-ordered listing. */
-  byte[] nameBytes() {
-    return nameBytes;
+  int hash() {
+    return hash;
+  }
+
+  /** True when the name's UTF-8 bytes are {@code name}. */
+  boolean hasName(byte[] name) {
+    return Arrays.equals(key, NAME_AT, key.length, name, 0, name.length);
+  }
+
+  /** This name against {@code name} (UTF-8) in unsigned byte order. */
+  int compareName(byte[] name) {
+    return Arrays.compareUnsigned(key, NAME_AT, key.length, name, 0, name.length);
+  }
+
+  /** This name against the other's in unsigned byte order. */
+  int compareName(ProviderQueue other) {
+    return Arrays.compareUnsigned(key, NAME_AT, key.length, other.key, NAME_AT, other.key.length);
+  }
+
+  /** True when the name contains {@code filter} (see {@link NameFilter}). */
+  boolean nameContains(byte[] filter) {
+    return NameFilter.contains(key, NAME_AT, key.length, filter);
+  }
+
+  /** The name's length in UTF-8 bytes. */
+  int nameLength() {
+    return key.length - NAME_AT;
   }
 
   long size() {
     return size;
   }
 
+  /** The digest, as a new object (a locate hands it out). */
   Digest digest() {
-    return digest;
+    return Digest.of(key, 0);
+  }
+
+  /** True when the digest is {@code d}. */
+  boolean hasDigest(Digest d) {
+    byte[] other = new byte[Digest.LENGTH];
+    d.copyTo(other, 0);
+    return Arrays.equals(key, 0, NAME_AT, other, 0, Digest.LENGTH);
   }
 
   int providers() {

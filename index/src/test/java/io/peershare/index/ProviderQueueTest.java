@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class ProviderQueueTest {
   private final ProviderQueue q =
-      new ProviderQueue(ContentName.of("x"), 1, Digest.sha256(new byte[0]));
+      new ProviderQueue(new byte[] {'x'}, 7, 1, Digest.sha256(new byte[0]));
 
   private Registration add(String peer) {
     Registration r =
         new Registration(
-            new PeerRegistrations(PeerName.of(peer), InetAddress.getLoopbackAddress()), q, 1, 0);
+            new PeerRegistrations(PeerName.of(peer), InetAddress.getLoopbackAddress(), 0), q, 1, 0);
     q.add(r);
     return r;
   }
@@ -110,6 +110,24 @@ class ProviderQueueTest {
     assertThatThrownBy(() -> q.add(a)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> q.rotate(2)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> q.rotate(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void keepsItsNameAndDigestAsBytes() {
+    ProviderQueue named =
+        new ProviderQueue(
+            "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            1,
+            9,
+            Digest.sha256(new byte[] {1}));
+    assertThat(named.name()).isEqualTo(ContentName.of("caf\u00e9"));
+    assertThat(named.nameLength()).isEqualTo(5);
+    assertThat(named.size()).isEqualTo(9);
+    assertThat(named.digest()).isEqualTo(Digest.sha256(new byte[] {1}));
+    assertThat(named.hasDigest(Digest.sha256(new byte[] {1}))).isTrue();
+    assertThat(named.hasDigest(Digest.sha256(new byte[] {2}))).isFalse();
+    assertThat(named.nameContains(new byte[] {'A', 'f'})).isTrue();
+    assertThat(named.nameContains(new byte[] {'x'})).isFalse();
   }
 
   @Test
