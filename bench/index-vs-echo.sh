@@ -12,7 +12,8 @@
 # PACED requests a second (default 20,000) for PACED_SECONDS against the index, answered %.
 # With METRICS=1, each round also runs the index with --metrics (its counters and histogram on
 # the request path) beside the index without, after it in odd rounds and before it in even ones,
-# and prints both rates and CPU per reply.
+# and prints both rates and CPU per reply, and at the end, per thread count, the ratios (with /
+# without) over all rounds: geometric mean and range.
 #
 # Environment: ROUNDS (or $1, default 3), THREADS, SOCKETS (64), INFLIGHT (2), WARMUP (3),
 # MEASURE (3), CONTENTS (1000), PROVIDERS (4: each S asks for 4 and gets 4), PACED (20000),
@@ -121,6 +122,7 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ "$METRICS" = 1 ]; then
       [ -n "$m" ] || m=$(with_metrics "$t")
       mr=$(field rate "$m") mc=$(field server_cpu_us_per_reply "$m")
+      echo "$t $mr $ir $mc $ic" >>"$work/metrics-ratios"
       printf '%-5s %-7s with --metrics: %9s/s = %s of without; server CPU per reply %5s us = %s of without%s\n' \
         "$round" "$t" "$mr" "$(awk -v a="$mr" -v b="$ir" 'BEGIN{printf "%.3f", a/b}')" "$mc" \
         "$(awk -v a="$mc" -v b="$ic" 'BEGIN{printf "%.3f", a/b}')" \
@@ -129,6 +131,17 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 sed 's/^[^:]*://' "$work/transport" | sed 's/^/index: /'
+if [ "$METRICS" = 1 ]; then
+  for t in $THREADS; do
+    awk -v t="$t" '$1 == t {
+        r = $2 / $3; c = $4 / $5; n++; lr += log(r); lc += log(c)
+        if (n == 1 || r < rmin) rmin = r; if (n == 1 || r > rmax) rmax = r
+        if (n == 1 || c < cmin) cmin = c; if (n == 1 || c > cmax) cmax = c
+      }
+      END { if (n) printf "with --metrics, %s thread(s), %d rounds: rate %.3f of without (%.3f-%.3f), server CPU per reply %.3f (%.3f-%.3f), geometric means (range)\n", t, n, exp(lr / n), rmin, rmax, exp(lc / n), cmin, cmax }' \
+      "$work/metrics-ratios"
+  done
+fi
 
 start_index "${THREADS##* }"
 p=$(load index --rate "$PACED" --seconds "$PACED_SECONDS")

@@ -24,11 +24,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What {@code --metrics} adds to each request the index answers: {@link IndexMeters#answered} (a
- * counter by type and result, the time histogram) against {@link IndexEvents#NONE}, from two
- * threads at once as the server's two sockets call it; and, for comparison, the same histogram as a
- * Micrometer {@code Timer}. Set beside the server's CPU per reply ({@code bench/index-vs-echo.sh}:
- * about 6.5 µs here) it gives the cost of metrics in the index.
+ * What {@code --metrics} adds to each request the index answers: {@code answered} on a server
+ * thread's own tally ({@link IndexMeters#forThread}: a counter by type and result, the time
+ * histogram) against {@link IndexEvents#NONE}, from two threads at once as the server's two sockets
+ * call it; and, for comparison, the same histogram as a Micrometer {@code Timer}, and {@link
+ * IndexMeters#answered} itself (the shared tally, under its lock). Set beside the server's CPU per
+ * reply ({@code bench/index-vs-echo.sh}: about 6.5 µs here) it gives the cost of metrics in the
+ * index.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar IndexMetersBenchmark
@@ -66,10 +68,19 @@ public class IndexMetersBenchmark {
     }
   }
 
-  /** Each thread's own request: its times spread over the histogram's buckets. */
+  /**
+   * Each thread's own request, its times spread over the histogram's buckets, and its own tally as
+   * a server thread has.
+   */
   @State(Scope.Thread)
   public static class Request {
     long nanos = 1000;
+    IndexEvents own;
+
+    @Setup(Level.Trial)
+    public void setUp(Meters m) {
+      own = m.meters.forThread();
+    }
 
     long next() {
       nanos = nanos * 7 % 2_000_003; // 1 µs to 2 ms, about evenly over the decades
@@ -83,13 +94,21 @@ public class IndexMetersBenchmark {
   }
 
   @Benchmark
-  public void locateAnswered(Meters m, Request r) {
-    m.meters.answered(IndexType.LOCATE, null, false, r.next());
+  public void locateAnswered(Request r) {
+    r.own.answered(IndexType.LOCATE, null, false, r.next());
   }
 
   @Benchmark
-  public void registerRefused(Meters m, Request r) {
-    m.meters.answered(IndexType.REGISTER, ErrorCode.NAME_TAKEN, false, r.next());
+  public void registerRefused(Request r) {
+    r.own.answered(IndexType.REGISTER, ErrorCode.NAME_TAKEN, false, r.next());
+  }
+
+  /**
+   * Told the shared object, not a thread's own tally: what a caller off the server threads pays.
+   */
+  @Benchmark
+  public void sharedLocked(Meters m, Request r) {
+    m.meters.answered(IndexType.LOCATE, null, false, r.next());
   }
 
   /** The same histogram as a Micrometer {@code Timer} (the baseline the design is measured by). */
@@ -99,7 +118,7 @@ public class IndexMetersBenchmark {
   }
 
   @Benchmark
-  public void cacheHit(Meters m, Request r) {
-    m.meters.answered(IndexType.LOCATE, null, true, 0);
+  public void cacheHit(Request r) {
+    r.own.answered(IndexType.LOCATE, null, true, 0);
   }
 }

@@ -77,6 +77,10 @@ public final class DatagramHandler implements BatchHandler {
       new AtomicReferenceArray<>(DatagramBatch.CAPACITY);
 
   private final boolean[] won = new boolean[DatagramBatch.CAPACITY];
+
+  /** Per datagram of the current batch: answered with a copy of an earlier reply. */
+  private final boolean[] cached = new boolean[DatagramBatch.CAPACITY];
+
   private int deferredCount;
   private long lastCookieRefresh = Long.MIN_VALUE;
 
@@ -115,7 +119,7 @@ public final class DatagramHandler implements BatchHandler {
     this.cache = cache;
     this.limiter = limiter;
     this.clock = clock;
-    this.events = events;
+    this.events = events.forThread(); // this handler's own: one thread tells it
     this.leaseSeconds = registry.leaseMillis() / 1000;
   }
 
@@ -160,6 +164,7 @@ public final class DatagramHandler implements BatchHandler {
       slot[i] = ANSWERED;
       types[i] = IndexType.UNKNOWN;
       won[i] = false;
+      cached[i] = false;
       claims.set(i, null);
       try {
         check(batch, i, buf, batch.offset(i), batch.length(i), now);
@@ -292,9 +297,7 @@ public final class DatagramHandler implements BatchHandler {
     }
     if (cache.find(from, buf, off, length, now)) {
       batch.reply(i, cache.foundArray(), cache.foundOffset(), cache.foundLength());
-      if (events != IndexEvents.NONE) {
-        events.answered(type, errorIn(cache.foundArray(), cache.foundOffset()), true, 0);
-      }
+      cached[i] = true;
       return;
     }
     hashes[i] = cache.hash(from, buf, off, length);
@@ -318,7 +321,8 @@ public final class DatagramHandler implements BatchHandler {
     }
     if (request instanceof IndexMessage.Hello) {
       byte[] y = IndexCodec.encode(new CookieReply(requestId, cookies.issue(from, now)));
-      answer(batch, i, y, null); // as long as the H: the reply is never longer than the request
+      // as long as the H: the reply is never longer than the request
+      remember(batch, i, y, y.length, now);
       return;
     }
     if (shared != null) {
@@ -371,13 +375,12 @@ public final class DatagramHandler implements BatchHandler {
         int twin = -2 - slot[i];
         if (batch.hasReply(twin)) {
           batch.reply(i, batch.replies(), batch.replyOffset(twin), batch.replyLength(twin));
-          events.answered(types[i], null, true, 0);
+          cached[i] = true; // told with its twin's result, an error as well as ok
         }
       }
     }
-    long nanos = System.nanoTime() - batch.receivedAtNanos();
     if (events != IndexEvents.NONE) {
-      tell(batch, nanos);
+      tell(batch);
     }
     pending.clear();
   }
@@ -394,9 +397,7 @@ public final class DatagramHandler implements BatchHandler {
     } else if (claim instanceof byte[] reply && reply.length > 0) {
       // the reply another node sent: kept here too, so this node's retransmissions meet it
       remember(batch, i, reply, reply.length, now);
-      if (events != IndexEvents.NONE) {
-        events.answered(types[i], errorIn(reply, 0), true, 0);
-      }
+      cached[i] = true;
     }
     // IN_PROGRESS: another node is at it; the client's next try gets its reply
   }
@@ -424,10 +425,17 @@ public final class DatagramHandler implements BatchHandler {
     }
   }
 
-  private void tell(DatagramBatch batch, long nanos) {
+  /**
+   * Tells the events of every datagram the batch answers, each with the result its reply carries,
+   * all with one time: the replies of a batch leave together, after this.
+   */
+  private void tell(DatagramBatch batch) {
+    long nanos = System.nanoTime() - batch.receivedAtNanos();
+    byte[] replies = batch.replies();
     for (int i = 0; i < batch.size(); i++) {
-      if (slot[i] >= 0 && batch.hasReply(i)) {
-        events.answered(types[i], errorIn(batch.replies(), batch.replyOffset(i)), false, nanos);
+      if (batch.hasReply(i)) {
+        boolean copy = cached[i];
+        events.answered(types[i], errorIn(replies, batch.replyOffset(i)), copy, copy ? 0 : nanos);
       }
     }
   }
@@ -486,14 +494,6 @@ public final class DatagramHandler implements BatchHandler {
     batch.reply(i, reply, 0, length);
   }
 
-  /** Answers i at once (H, a cache miss of a request the registry does not see). */
-  private void answer(DatagramBatch batch, int i, byte[] reply, ErrorCode error) {
-    remember(batch, i, reply, reply.length, batchNow);
-    if (events != IndexEvents.NONE) {
-      events.answered(types[i], error, false, System.nanoTime() - batch.receivedAtNanos());
-    }
-  }
-
   private void error(DatagramBatch batch, int i, ErrorCode code, String message, int maxReply) {
     byte[] e =
         IndexCodec.encodeError(
@@ -503,9 +503,7 @@ public final class DatagramHandler implements BatchHandler {
       return;
     }
     batch.reply(i, e);
-    if (events != IndexEvents.NONE) {
-      events.answered(types[i], code, false, System.nanoTime() - batch.receivedAtNanos());
-    }
+    cached[i] = false; // in place of whatever it had: this is its answer now
   }
 
   /** The code of the E reply at {@code at}, or null when the reply is not an E. */

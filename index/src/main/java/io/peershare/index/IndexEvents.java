@@ -9,8 +9,9 @@ import io.peershare.protocol.IndexType;
  * in the server, reply cache hits, expiries). Every method has an empty default and the server's
  * default is {@link #NONE}, so counting costs nothing until something listens.
  *
- * <p>Calls come from the server threads (several at once), on the request path: an implementation
- * must be thread-safe and cheap (a {@code LongAdder} or a per-thread counter, no lock, no I/O).
+ * <p>Each server thread's handler asks for its own with {@link #forThread()} and tells only that
+ * one, on the request path: it must be cheap (no lock, no I/O, no allocation). The object given to
+ * the server is thread-safe; what {@link #forThread()} returns need not be.
  */
 public interface IndexEvents {
   /** Listens to nothing. */
@@ -30,7 +31,8 @@ public interface IndexEvents {
    * @param type its type ({@link IndexType#UNKNOWN} for a byte that names none)
    * @param error the code of the {@code E} reply, or null for a success
    * @param cached true when the reply came from the reply cache (a retransmission)
-   * @param nanos time in the server, from the moment its batch was read to its reply
+   * @param nanos time in the server, from the moment its batch was read to the moment the batch's
+   *     replies (this one among them) were ready to send; 0 when {@code cached}
    */
   default void answered(IndexType type, ErrorCode error, boolean cached, long nanos) {}
 
@@ -39,4 +41,15 @@ public interface IndexEvents {
 
   /** The lease sweep removed {@code registrations} registrations. */
   default void expired(int registrations) {}
+
+  /**
+   * The events of one server thread, asked for once by the handler of each socket as it is made.
+   * What it returns is told only by that handler: one call at a time, each after the last in
+   * happens-before order (the socket's event loop). So it may count in plain fields it alone
+   * writes, where this object, which any thread may tell, needs atomic adds. The default is this
+   * object itself.
+   */
+  default IndexEvents forThread() {
+    return this;
+  }
 }

@@ -7,13 +7,15 @@ import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexType;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The index server's counts, as it tells them ({@link IndexEvents}), on the request path of every
- * server thread at once: one {@link LongAdder} per request type and result, per drop reason, for
- * reply cache hits and expiries, and per type a histogram of {@code LongAdder} buckets ({@link
- * RequestTimes}). Nothing allocates and nothing locks per request.
+ * server thread at once: requests by type and result, drops by reason, reply cache hits, expiries,
+ * and per type a histogram of times ({@link RequestTimes}). Each server thread counts in a {@link
+ * Tally} of its own ({@link #forThread()}), with plain adds; a scrape sums the tallies. Nothing
+ * allocates, locks or contends per request. Told directly (not through {@link #forThread()}), it
+ * counts under a lock, for callers on any thread.
  *
  * <p>{@code peershare_index_requests_total{type, result}} has a series for every type's {@code ok}
  * from the start (so {@code rate()} sees the first requests); a type's error series is registered
@@ -32,44 +34,58 @@ public final class IndexMeters implements IndexEvents {
   public static final int OTHER = 7;
 
   private static final ErrorCode[] CODES = ErrorCode.values();
-  private static final int RESULTS = 1 + CODES.length; // 0 is ok, 1 + ordinal an error
-  private static final int[] SLOT = slots();
+  private static final int RESULTS = Tally.RESULTS;
 
   private final PrometheusMeterRegistry registry;
-  private final LongAdder[] requests = new LongAdder[TYPES.size() * RESULTS];
-  private final boolean[] registered = new boolean[requests.length];
-  private final RequestTimes times = new RequestTimes(TYPES);
-  private final LongAdder cacheHits = new LongAdder();
-  private final LongAdder droppedSize = new LongAdder();
-  private final LongAdder droppedRate = new LongAdder();
-  private final LongAdder expired = new LongAdder();
+  private final boolean[] registered = new boolean[TYPES.size() * RESULTS];
+
+  /** Every server thread's tally, and {@link #anyThread} first; read by scrapes. */
+  private final List<Tally> tallies = new CopyOnWriteArrayList<>();
+
+  /** What callers other than a server thread's own tally tell, under its lock. */
+  private final Tally anyThread = new Tally(this);
 
   /**
    * Makes the meters and registers them in {@code registry}; hand it to the server as it starts.
    */
   public IndexMeters(PrometheusMeterRegistry registry) {
     this.registry = registry;
-    for (int i = 0; i < requests.length; i++) {
-      requests[i] = new LongAdder();
-    }
+    tallies.add(anyThread);
     for (int t = 0; t < TYPES.size(); t++) {
       register(t * RESULTS);
     }
-    registry.getPrometheusRegistry().register(times);
-    FunctionCounter.builder("peershare.index.dropped", droppedSize, LongAdder::sum)
+    registry.getPrometheusRegistry().register(new RequestTimes(TYPES, this::sum));
+    counter("peershare.index.dropped", Tally.DROPPED_SIZE)
         .tag("reason", "size")
         .description("Datagrams dropped without a reply, by reason")
         .register(registry);
-    FunctionCounter.builder("peershare.index.dropped", droppedRate, LongAdder::sum)
+    counter("peershare.index.dropped", Tally.DROPPED_RATE)
         .tag("reason", "rate_limit")
         .description("Datagrams dropped without a reply, by reason")
         .register(registry);
-    FunctionCounter.builder("peershare.index.reply.cache.hits", cacheHits, LongAdder::sum)
+    counter("peershare.index.reply.cache.hits", Tally.CACHE_HITS)
         .description("Requests answered from the reply cache (retransmissions)")
         .register(registry);
-    FunctionCounter.builder("peershare.index.expired", expired, LongAdder::sum)
+    counter("peershare.index.expired", Tally.EXPIRED)
         .description("Registrations removed because their lease ended")
         .register(registry);
+  }
+
+  /**
+   * A counter of the sum of all tallies' counter at {@code at}. The registry holds this object
+   * weakly; the server's handlers hold it through their tallies.
+   */
+  private FunctionCounter.Builder<IndexMeters> counter(String name, int at) {
+    return FunctionCounter.builder(name, this, m -> m.sum(at));
+  }
+
+  /** The counter at {@code at} summed over all tallies. */
+  private long sum(int at) {
+    long n = 0;
+    for (Tally t : tallies) {
+      n += t.get(at);
+    }
+    return n;
   }
 
   /** Upper bounds of the request time histogram's buckets, in nanoseconds (a copy). */
@@ -77,25 +93,33 @@ public final class IndexMeters implements IndexEvents {
     return RequestTimes.BOUNDS.clone();
   }
 
+  /** A tally for one server thread: only that thread may tell it. */
+  @Override
+  public IndexEvents forThread() {
+    Tally t = new Tally(this);
+    tallies.add(t);
+    return t;
+  }
+
   @Override
   public void answered(IndexType type, ErrorCode error, boolean cached, long nanos) {
-    int t = SLOT[type.ordinal()];
-    requests[t * RESULTS + (error == null ? 0 : 1 + error.ordinal())].increment();
-    if (cached) {
-      cacheHits.increment(); // answered from a copy: no time worth a histogram
-    } else {
-      times.record(t, nanos);
+    synchronized (anyThread) {
+      anyThread.answered(type, error, cached, nanos);
     }
   }
 
   @Override
   public void dropped(Drop reason) {
-    (reason == Drop.SIZE ? droppedSize : droppedRate).increment();
+    synchronized (anyThread) {
+      anyThread.dropped(reason);
+    }
   }
 
   @Override
   public void expired(int registrations) {
-    expired.add(registrations);
+    synchronized (anyThread) {
+      anyThread.expired(registrations);
+    }
   }
 
   /**
@@ -103,8 +127,8 @@ public final class IndexMeters implements IndexEvents {
    * call; off the request path (before each scrape).
    */
   public synchronized void registerSeen() {
-    for (int i = 0; i < requests.length; i++) {
-      if (!registered[i] && requests[i].sum() > 0) {
+    for (int i = 0; i < registered.length; i++) {
+      if (!registered[i] && sum(Tally.REQUESTS + i) > 0) {
         register(i);
       }
     }
@@ -112,7 +136,7 @@ public final class IndexMeters implements IndexEvents {
 
   private void register(int i) {
     registered[i] = true;
-    FunctionCounter.builder("peershare.index.requests", requests[i], LongAdder::sum)
+    counter("peershare.index.requests", Tally.REQUESTS + i)
         .tag("type", TYPES.get(i / RESULTS))
         .tag("result", result(i % RESULTS))
         .description("Requests answered, by type and result (ok, or the error code's name)")
@@ -128,7 +152,7 @@ public final class IndexMeters implements IndexEvents {
   public long requests(int t) {
     long n = 0;
     for (int r = 0; r < RESULTS; r++) {
-      n += requests[t * RESULTS + r].sum();
+      n += sum(Tally.REQUESTS + t * RESULTS + r);
     }
     return n;
   }
@@ -137,29 +161,20 @@ public final class IndexMeters implements IndexEvents {
   public long errors(ErrorCode code) {
     long n = 0;
     for (int t = 0; t < TYPES.size(); t++) {
-      n += requests[t * RESULTS + 1 + code.ordinal()].sum();
+      n += sum(Tally.REQUESTS + t * RESULTS + 1 + code.ordinal());
     }
     return n;
   }
 
   public long cacheHits() {
-    return cacheHits.sum();
+    return sum(Tally.CACHE_HITS);
   }
 
   public long drops(Drop reason) {
-    return (reason == Drop.SIZE ? droppedSize : droppedRate).sum();
+    return sum(reason == Drop.SIZE ? Tally.DROPPED_SIZE : Tally.DROPPED_RATE);
   }
 
   public long expired() {
-    return expired.sum();
-  }
-
-  private static int[] slots() {
-    int[] slots = new int[IndexType.values().length];
-    for (IndexType type : IndexType.values()) {
-      int t = type.isRequest() ? TYPES.indexOf(String.valueOf(type.letter())) : -1;
-      slots[type.ordinal()] = t < 0 ? OTHER : t;
-    }
-    return slots;
+    return sum(Tally.EXPIRED);
   }
 }

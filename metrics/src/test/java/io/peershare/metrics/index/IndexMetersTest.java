@@ -3,13 +3,16 @@ package io.peershare.metrics.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peershare.index.IndexEvents;
 import io.peershare.index.IndexServer;
 import io.peershare.index.MemoryRegistry;
 import io.peershare.metrics.MetricsServer;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
+import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.IndexType;
 import io.peershare.protocol.PeerName;
 import io.peershare.testing.TestClock;
 import io.peershare.testing.UdpClient;
@@ -17,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +148,44 @@ class IndexMetersTest {
         .as("an error no request met has no series")
         .doesNotContain("result=\"name_taken\"");
     assertThat(text).as("no tracker, no tracker gauges").doesNotContain("peershare_tracker_");
+  }
+
+  @Test
+  void everyThreadsTallyAndTheSharedOneAddUp() throws Exception {
+    String before = scrape();
+    int perThread = 100_000;
+    List<Thread> threads = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      IndexEvents own = meters.forThread();
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      own.answered(IndexType.QUIT, null, false, 30_000_000); // the 50 ms bucket
+                      own.answered(IndexType.QUIT, ErrorCode.NOT_OWNER, true, 0);
+                    }
+                    own.dropped(IndexEvents.Drop.RATE_LIMIT);
+                    own.expired(3);
+                  }));
+    }
+    meters.answered(IndexType.QUIT, ErrorCode.NOT_OWNER, false, 2_000_000_000L); // +Inf only
+    for (Thread t : threads) {
+      t.join();
+    }
+    String text = scrape();
+    String quit = "peershare_index_requests_total{result=\"ok\",type=\"Q\"}";
+    assertThat(value(text, quit) - value(before, quit)).isEqualTo(2 * perThread);
+    assertThat(value(text, HITS) - value(before, HITS)).isEqualTo(2 * perThread);
+    assertThat(text)
+        .contains("peershare_index_requests_total{result=\"not_owner\",type=\"Q\"} 200001.0")
+        .contains("peershare_index_dropped_total{reason=\"rate_limit\"} 2.0")
+        .contains("peershare_index_expired_total 6.0")
+        .contains("peershare_index_request_seconds_bucket{type=\"Q\",le=\"0.025\"} 0")
+        .contains("peershare_index_request_seconds_bucket{type=\"Q\",le=\"0.05\"} 200000")
+        .contains("peershare_index_request_seconds_bucket{type=\"Q\",le=\"1.0\"} 200000")
+        .contains("peershare_index_request_seconds_bucket{type=\"Q\",le=\"+Inf\"} 200001")
+        .contains("peershare_index_request_seconds_sum{type=\"Q\"} 6002.0");
   }
 
   @Test
