@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,22 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AddressingTest {
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() {
-    started.forEach(PeershareProcess::close);
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
-  }
+  @RegisterExtension final Processes processes = new Processes();
 
   private PeershareProcess index(Map<String, String> env, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("index", "--lease", "30"));
     all.addAll(List.of(args));
-    return track(PeershareProcess.start("index", tmp, env, all.toArray(String[]::new)));
+    return processes.track(PeershareProcess.start("index", tmp, env, all.toArray(String[]::new)));
   }
 
   private Run run(String... args) throws Exception {
@@ -69,7 +59,7 @@ class AddressingTest {
 
     Path file = Loopback.randomFile(tmp.resolve("ana").resolve("data.bin"), 1_500_007, 61);
     PeershareProcess ana =
-        track(
+        processes.track(
             PeershareProcess.start(
                 "ana", tmp, "share", file.toString(), "--name", "ana", "--index", v6));
     ana.awaitOut("^registered data\\.bin port \\d+$");
@@ -82,7 +72,7 @@ class AddressingTest {
 
     Path home = Files.createDirectories(tmp.resolve("bo"));
     PeershareProcess bo =
-        track(PeershareProcess.start("bo", home, "peer", "--name", "bo", "--index", v6));
+        processes.track(PeershareProcess.start("bo", home, "peer", "--name", "bo", "--index", v6));
     bo.awaitOut("Peer 'bo' is up, sharing from .*, index \\[::1\\]:" + port + "\\.");
     int mark = bo.outLines();
     bo.type("D data.bin");
@@ -142,7 +132,7 @@ class AddressingTest {
 
     Path file = Loopback.randomFile(tmp.resolve("kim").resolve("movie.bin"), 70_000, 62);
     PeershareProcess kim =
-        track(
+        processes.track(
             PeershareProcess.start(
                 "kim",
                 tmp,

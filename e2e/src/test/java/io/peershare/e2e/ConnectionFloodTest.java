@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,7 +36,7 @@ class ConnectionFloodTest {
   private static final int LIMIT_CODE = 10;
 
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
   private final List<Socket> flood = new ArrayList<>();
 
   @AfterEach
@@ -43,26 +44,21 @@ class ConnectionFloodTest {
     for (Socket s : flood) {
       s.close();
     }
-    started.forEach(PeershareProcess::close);
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
+    processes.closeAll();
   }
 
   @Test
   void idleConnectionsOverTheCapGetLimitAndAGetWorksOnceTheyGo() throws Exception {
     int indexPort = Loopback.freeUdpPort();
     String index = "127.0.0.1:" + indexPort;
-    track(PeershareProcess.startIndex(tmp, indexPort, 90));
+    processes.track(PeershareProcess.startIndex(tmp, indexPort, 90));
     // a sharer started before anything listens there would be told so at once, and give up
     await("the index answers")
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> Run.of(tmp, "list", "--index", index).exitCode() == 0);
     Path file = Loopback.randomFile(tmp.resolve("src").resolve("clip.bin"), 1_300_000, 31);
     PeershareProcess sharer =
-        track(
+        processes.track(
             PeershareProcess.start(
                 "sharer",
                 tmp,

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,28 +19,18 @@ class IndexKilledTest {
   private static final int LEASE_SECONDS = 3;
 
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
   private int port;
   private String indexAddress;
 
-  @AfterEach
-  void stopAll() {
-    started.forEach(PeershareProcess::close);
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
-  }
-
   private PeershareProcess startIndex() throws Exception {
-    return track(PeershareProcess.startIndex(tmp, port, LEASE_SECONDS));
+    return processes.track(PeershareProcess.startIndex(tmp, port, LEASE_SECONDS));
   }
 
   private PeershareProcess share(Path file, String name) throws Exception {
     // at info level, a sharer logs each content it registers again (the test waits for that line)
     PeershareProcess p =
-        track(
+        processes.track(
             PeershareProcess.start(
                 name,
                 tmp,

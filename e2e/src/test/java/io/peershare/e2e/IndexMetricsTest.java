@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +31,7 @@ class IndexMetricsTest {
   private static final String NASTY = "<i>x&y\"'.txt";
 
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
   private String index;
   private URI metrics;
 
@@ -40,7 +40,7 @@ class IndexMetricsTest {
     int port = Loopback.freeUdpPort();
     index = "127.0.0.1:" + port;
     PeershareProcess p =
-        track(
+        processes.track(
             PeershareProcess.start(
                 "index",
                 tmp,
@@ -58,23 +58,14 @@ class IndexMetricsTest {
     metrics = p.metricsUrl();
   }
 
-  @AfterEach
-  void stopAll() {
-    started.forEach(PeershareProcess::close);
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
-  }
-
   private void share(String name, Path... files) throws Exception {
     List<String> args = new ArrayList<>(List.of("share"));
     for (Path f : files) {
       args.add(f.toString());
     }
     args.addAll(List.of("--name", name, "--index", index));
-    PeershareProcess p = track(PeershareProcess.start(name, tmp, args.toArray(String[]::new)));
+    PeershareProcess p =
+        processes.track(PeershareProcess.start(name, tmp, args.toArray(String[]::new)));
     for (Path f : files) {
       p.awaitOut("^registered " + Pattern.quote(f.getFileName().toString()) + " port");
     }

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,27 +29,17 @@ class PeerMetricsTest {
   private static final String NASTY = "<i>x&y\"'.txt";
 
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
   private String index;
 
   @BeforeEach
   void startIndex() throws Exception {
     int port = Loopback.freeUdpPort();
     index = "127.0.0.1:" + port;
-    track(PeershareProcess.startIndex(tmp, port, 30));
+    processes.track(PeershareProcess.startIndex(tmp, port, 30));
     await()
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> Run.of(tmp, "list", "--index", index).exitCode() == 0);
-  }
-
-  @AfterEach
-  void stopAll() {
-    started.forEach(PeershareProcess::close);
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
   }
 
   private PeershareProcess share(String name, Path... files) throws Exception {
@@ -58,7 +48,8 @@ class PeerMetricsTest {
       args.add(f.toString());
     }
     args.addAll(List.of("--name", name, "--index", index, "--metrics", "127.0.0.1:0"));
-    PeershareProcess p = track(PeershareProcess.start(name, tmp, args.toArray(String[]::new)));
+    PeershareProcess p =
+        processes.track(PeershareProcess.start(name, tmp, args.toArray(String[]::new)));
     for (Path f : files) {
       p.awaitOut(
           "^registered " + java.util.regex.Pattern.quote(f.getFileName().toString()) + " port");
@@ -72,7 +63,8 @@ class PeerMetricsTest {
         new ArrayList<>(
             List.of("peer", "--name", name, "--index", index, "--metrics", "127.0.0.1:0"));
     args.addAll(List.of(more));
-    PeershareProcess p = track(PeershareProcess.start(name, dir, args.toArray(String[]::new)));
+    PeershareProcess p =
+        processes.track(PeershareProcess.start(name, dir, args.toArray(String[]::new)));
     p.awaitOut("Peer '" + name + "' is up");
     return p;
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,7 @@ class RedisStoreTest {
   private static final Duration BACK_WITHIN = Duration.ofSeconds(15);
 
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
   private final List<String> nodes = new ArrayList<>();
   private Path redisDir;
   private int redisPort;
@@ -46,15 +47,10 @@ class RedisStoreTest {
 
   @AfterEach
   void stopAll() {
-    started.forEach(PeershareProcess::close);
+    processes.closeAll();
     if (redisDir != null) {
       RedisServers.stop(redisDir);
     }
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
   }
 
   /** Starts one more index node on the store; returns its address. */
@@ -65,7 +61,7 @@ class RedisStoreTest {
   private String startNode(int leaseSeconds) throws Exception {
     int port = Loopback.freeUdpPort();
     String at = "127.0.0.1:" + port;
-    track(
+    processes.track(
         PeershareProcess.startIndex(
             tmp, port, leaseSeconds, "--store", "redis://127.0.0.1:" + redisPort));
     nodes.add(at);
@@ -77,7 +73,7 @@ class RedisStoreTest {
 
   private PeershareProcess share(Path file, String name, String node) throws Exception {
     PeershareProcess p =
-        track(
+        processes.track(
             PeershareProcess.start(
                 name, tmp, "share", file.toString(), "--name", name, "--index", node));
     p.awaitOut("^registered " + file.getFileName().toString().replace(".", "\\.") + " port \\d+$");
@@ -138,8 +134,8 @@ class RedisStoreTest {
     List<String> whole = List.of("alpha.bin\t1500000\t1", "beta.bin\t700001\t1");
     assertThat(wholeOnEveryNode(whole)).isTrue();
 
-    started.getFirst().kill(); // node one, through which ann registered and keeps alive
-    started.getFirst().awaitExit();
+    processes.first().kill(); // node one, through which ann registered and keeps alive
+    processes.first().awaitExit();
     assertThat(list(three).out()).containsExactlyElementsOf(whole);
     Path into = Files.createDirectories(tmp.resolve("into"));
     Run get = Run.of(tmp, "get", "alpha.bin", "--dir", into.toString(), "--index", three);
@@ -182,7 +178,7 @@ class RedisStoreTest {
     Run get = Run.of(tmp, "get", "beta.bin", "--dir", into.toString(), "--index", one);
     assertThat(get.exitCode()).as("get, stderr %s", get.err()).isZero();
     assertThat(Files.mismatch(beta, into.resolve("beta.bin"))).isEqualTo(-1L);
-    for (PeershareProcess p : started) {
+    for (PeershareProcess p : processes) {
       assertThat(p.isAlive()).as("%s alive", p).isTrue();
       assertThat(String.join("\n", p.stderr())).doesNotContain("\tat ").doesNotContain("Exception");
     }

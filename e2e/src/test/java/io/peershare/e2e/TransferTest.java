@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,23 +43,16 @@ class TransferTest {
 
   @TempDir Path tmp;
   private String indexAddress;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
 
   @BeforeEach
   void startIndex() throws Exception {
     int port = Loopback.freeUdpPort();
     indexAddress = "127.0.0.1:" + port;
-    track(PeershareProcess.startIndex(tmp, port, 90));
+    processes.track(PeershareProcess.startIndex(tmp, port, 90));
     await("the index answers")
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> run("list", "--index", indexAddress).exitCode() == 0);
-  }
-
-  @AfterEach
-  void stopAll() {
-    for (PeershareProcess p : started) {
-      p.close();
-    }
   }
 
   @Test
@@ -95,7 +88,7 @@ class TransferTest {
 
     Path into = Files.createDirectories(tmp.resolve("into"));
     PeershareProcess get =
-        track(
+        processes.track(
             PeershareProcess.start(
                 "get",
                 tmp,
@@ -167,7 +160,7 @@ class TransferTest {
     Path into = Files.createDirectories(tmp.resolve("into"));
     Path state = into.resolve(".big.bin.part.state");
     PeershareProcess first =
-        track(
+        processes.track(
             PeershareProcess.start(
                 "get-1",
                 tmp,
@@ -218,7 +211,8 @@ class TransferTest {
     PeershareProcess ana = share("ana", original);
     Path boDir = Files.createDirectories(tmp.resolve("bo"));
     PeershareProcess bo =
-        track(PeershareProcess.start("bo", boDir, "peer", "--name", "bo", "--index", indexAddress));
+        processes.track(
+            PeershareProcess.start("bo", boDir, "peer", "--name", "bo", "--index", indexAddress));
     bo.awaitOut("Peer 'bo' is up");
     assumeThat(Path.of("/proc", String.valueOf(bo.pid()), "io"))
         .as("the bytes a process read are counted in /proc/PID/io (Linux)")
@@ -259,11 +253,6 @@ class TransferTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
-  }
-
   private Run run(String... args) throws Exception {
     return Run.of(tmp, args);
   }
@@ -280,7 +269,7 @@ class TransferTest {
         new ArrayList<>(List.of("share", copy.toString(), "--name", peer, "--index", indexAddress));
     args.addAll(List.of(options));
     PeershareProcess p =
-        track(
+        processes.track(
             PeershareProcess.start(peer, copy.getParent(), LOG_INFO, args.toArray(String[]::new)));
     p.awaitOut("^registered " + Pattern.quote(copy.getFileName().toString()) + " port \\d+$");
     return p;

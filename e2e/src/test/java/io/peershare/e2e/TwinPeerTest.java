@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,27 +21,17 @@ class TwinPeerTest {
   private static final int LEASE_SECONDS = 90;
 
   @TempDir Path tmp;
-  private final List<PeershareProcess> started = new ArrayList<>();
+  @RegisterExtension final Processes processes = new Processes();
   private String indexAddress;
 
   @BeforeEach
   void startIndex() throws Exception {
     int port = Loopback.freeUdpPort();
     indexAddress = "127.0.0.1:" + port;
-    track(PeershareProcess.startIndex(tmp, port, LEASE_SECONDS));
+    processes.track(PeershareProcess.startIndex(tmp, port, LEASE_SECONDS));
     await("the index answers")
         .atMost(PeershareProcess.PATIENCE)
         .until(() -> list().exitCode() == 0);
-  }
-
-  @AfterEach
-  void stopAll() {
-    started.forEach(PeershareProcess::close);
-  }
-
-  private PeershareProcess track(PeershareProcess p) {
-    started.add(p);
-    return p;
   }
 
   private Run list() throws Exception {
@@ -50,7 +39,7 @@ class TwinPeerTest {
   }
 
   private PeershareProcess mai(Path dir) throws Exception {
-    return track(
+    return processes.track(
         PeershareProcess.start("mai", dir, "peer", "--name", "mai", "--index", indexAddress));
   }
 
@@ -82,7 +71,7 @@ class TwinPeerTest {
     Loopback.randomFile(other.resolve("dolor"), 30_000, 3);
     Run share =
         Run.finish(
-            track(
+            processes.track(
                 PeershareProcess.start(
                     "share",
                     other,
