@@ -62,7 +62,7 @@ class AddressingTest {
         processes.track(
             PeershareProcess.start(
                 "ana", tmp, "share", file.toString(), "--name", "ana", "--index", v6));
-    ana.awaitOut("^registered data\\.bin port \\d+$");
+    ana.awaitRegistered("data.bin");
     assertThat(run("list", "--index", v6).out()).containsExactly("data.bin\t1500007\t1");
 
     Path into = Files.createDirectories(tmp.resolve("into"));
@@ -142,7 +142,7 @@ class AddressingTest {
                 "kim",
                 "--index",
                 dead + "," + live));
-    kim.awaitOut("^registered movie\\.bin port \\d+$");
+    kim.awaitRegistered("movie.bin");
     assertThat(kim.stderr())
         .anyMatch(
             l ->

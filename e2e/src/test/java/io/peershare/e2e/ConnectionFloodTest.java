@@ -71,7 +71,7 @@ class ConnectionFloodTest {
                 "--max-connections",
                 String.valueOf(CAP)));
     // the sharer registers only once the index answers, so this also waits for the index
-    int line = sharer.awaitOut("^registered clip\\.bin port \\d+$");
+    int line = sharer.awaitRegistered("clip.bin");
     Matcher m = Pattern.compile("port (\\d+)$").matcher(sharer.stdout().get(line));
     assertThat(m.find()).isTrue();
     int port = Integer.parseInt(m.group(1));

@@ -41,7 +41,7 @@ class IndexKilledTest {
                 name,
                 "--index",
                 indexAddress));
-    p.awaitOut("^registered " + file.getFileName().toString().replace(".", "\\.") + " port \\d+$");
+    p.awaitRegistered(file.getFileName().toString());
     return p;
   }
 

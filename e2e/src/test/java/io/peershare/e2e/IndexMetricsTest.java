@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,7 +66,7 @@ class IndexMetricsTest {
     PeershareProcess p =
         processes.track(PeershareProcess.start(name, tmp, args.toArray(String[]::new)));
     for (Path f : files) {
-      p.awaitOut("^registered " + Pattern.quote(f.getFileName().toString()) + " port");
+      p.awaitRegistered(f.getFileName().toString());
     }
   }
 

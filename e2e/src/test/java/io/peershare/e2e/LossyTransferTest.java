@@ -61,7 +61,7 @@ class LossyTransferTest {
                 "kim",
                 "--index",
                 indexAddress)) {
-          share.awaitOut("^registered data\\.bin port \\d+$");
+          share.awaitRegistered("data.bin");
           sharer.limitEgress(rate);
           sharer.dropIngressTcp(lossPercent);
           getter.dropIngressTcp(lossPercent);

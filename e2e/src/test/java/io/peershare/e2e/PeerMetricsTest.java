@@ -51,8 +51,7 @@ class PeerMetricsTest {
     PeershareProcess p =
         processes.track(PeershareProcess.start(name, tmp, args.toArray(String[]::new)));
     for (Path f : files) {
-      p.awaitOut(
-          "^registered " + java.util.regex.Pattern.quote(f.getFileName().toString()) + " port");
+      p.awaitRegistered(f.getFileName().toString());
     }
     return p;
   }

@@ -159,6 +159,14 @@ final class PeershareProcess implements AutoCloseable {
     return awaitOut(0, regex);
   }
 
+  /**
+   * Waits until {@code share} prints that it registered the content {@code name} ("registered NAME
+   * port N"); returns the line's index.
+   */
+  int awaitRegistered(String name) {
+    return awaitOut("^registered " + Pattern.quote(name) + " port \\d+$");
+  }
+
   /** Waits until a line of standard error (where logs go) matches {@code regex}. */
   int awaitErr(String regex) {
     return awaitLine(err, 0, regex, "logs");

@@ -76,7 +76,7 @@ class RedisStoreTest {
         processes.track(
             PeershareProcess.start(
                 name, tmp, "share", file.toString(), "--name", name, "--index", node));
-    p.awaitOut("^registered " + file.getFileName().toString().replace(".", "\\.") + " port \\d+$");
+    p.awaitRegistered(file.getFileName().toString());
     return p;
   }
 

@@ -271,7 +271,7 @@ class TransferTest {
     PeershareProcess p =
         processes.track(
             PeershareProcess.start(peer, copy.getParent(), LOG_INFO, args.toArray(String[]::new)));
-    p.awaitOut("^registered " + Pattern.quote(copy.getFileName().toString()) + " port \\d+$");
+    p.awaitRegistered(copy.getFileName().toString());
     return p;
   }
 

@@ -128,7 +128,7 @@ class WalkthroughTest {
         track(
             PeershareProcess.start(
                 "sharer", tmp, "share", file.toString(), "--name", "kim", "--index", indexAddress));
-    sharer.awaitOut("^registered movie\\.bin port \\d+$");
+    sharer.awaitRegistered("movie.bin");
     assertThat(listing()).containsExactly("movie.bin\t2000000\t1");
 
     sharer.kill();
@@ -145,7 +145,7 @@ class WalkthroughTest {
         track(
             PeershareProcess.start(
                 "sharer", tmp, "share", file.toString(), "--name", "ana", "--index", indexAddress));
-    sharer.awaitOut("^registered data\\.bin port \\d+$");
+    sharer.awaitRegistered("data.bin");
 
     Path into = Files.createDirectories(tmp.resolve("into"));
     Run get = run("get", "data.bin", "--dir", into.toString(), "--index", indexAddress);
