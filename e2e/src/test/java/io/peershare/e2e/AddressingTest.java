@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class AddressingTest {
     String v6 = "[::1]:" + port;
     PeershareProcess index = index(Map.of(), "--bind", "::1", "--port", String.valueOf(port));
     awaitAnswers(v6);
-    assertThat(index.stderr()).anyMatch(l -> l.contains("listening on udp " + v6 + ", lease"));
+    index.awaitErr(Pattern.quote("listening on udp " + v6 + ", lease"));
 
     Path file = Loopback.randomFile(tmp.resolve("ana").resolve("data.bin"), 1_500_007, 61);
     PeershareProcess ana =
@@ -100,8 +101,7 @@ class AddressingTest {
     int port = Loopback.freeUdpPort();
     PeershareProcess index = index(Map.of(), "--port", String.valueOf(port));
     awaitAnswers("127.0.0.1:" + port);
-    assertThat(index.stderr())
-        .anyMatch(l -> l.contains("listening on udp [::]:" + port + " (IPv6 and IPv4)"));
+    index.awaitErr(Pattern.quote("listening on udp [::]:" + port + " (IPv6 and IPv4)"));
     assertThat(run("list", "--index", "[::1]:" + port).exitCode()).isZero();
     assertThat(run("list", "--index", "localhost:" + port).exitCode()).isZero();
   }
@@ -116,9 +116,9 @@ class AddressingTest {
             "--port",
             String.valueOf(port));
     awaitAnswers("127.0.0.1:" + port);
-    assertThat(index.stderr())
-        .anyMatch(l -> l.contains("IPv6 is not available here"))
-        .anyMatch(l -> l.contains("listening on udp 0.0.0.0:" + port + ", lease"));
+    // the index can answer before it logs that it listens: wait for the line, not only the answer
+    index.awaitErr(Pattern.quote("listening on udp 0.0.0.0:" + port + ", lease"));
+    assertThat(index.stderr()).anyMatch(l -> l.contains("IPv6 is not available here"));
   }
 
   @Test
