@@ -1,9 +1,12 @@
 -- R, first step, in the peer's slot: the name rule, the per-peer limit, and the registration
 -- written into the peer record before it appears in its content (so none is ever seen there
 -- without a lease). KEYS: peer hash, bucket lease zset, bucket count.
--- ARGV: peer, ip, content, now, lease, perPeer.
--- Returns {'NEW', stamp} | {'OLD', stamp} | {'NAME_TAKEN'} | {'LIMIT'} | {'DEAD'} (dead
--- registrations of this name must be removed first: the caller reaps and asks again).
+-- ARGV: peer, ip, content, now, lease, perPeer. With a reply key as KEYS[4]: see once.lua.
+-- Returns {'DONE', reply} | {'WAIT'} | {'NEW', stamp} | {'OLD', stamp} | {'NAME_TAKEN'} |
+-- {'LIMIT'} | {'DEAD'} (dead registrations of this name must be removed first: the caller reaps
+-- and asks again, without the reply key: this call made the claim).
+local seen = once(3)
+if seen then return seen end
 local p, l, n = KEYS[1], KEYS[2], KEYS[3]
 local peer, ip, content = ARGV[1], ARGV[2], ARGV[3]
 local now, lease, perPeer = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])

@@ -1,7 +1,10 @@
 -- K, in the peer's slot: renews every live registration by moving one timestamp. Dead ones
 -- (a missed renewal) become tombstones first, so the renewal cannot bring them back; the caller
 -- removes them from their contents. KEYS: peer hash, bucket lease zset.
--- ARGV: peer, ip, now, lease. Returns {'OK' | 'NOT_FOUND', tombstone pairs...}.
+-- ARGV: peer, ip, now, lease. With a reply key as KEYS[4]: see once.lua.
+-- Returns {'DONE', reply} | {'WAIT'} | {'OK' | 'NOT_FOUND', tombstone pairs...}.
+local seen = once(3)
+if seen then return seen end
 local p, l = KEYS[1], KEYS[2]
 local now, lease = tonumber(ARGV[3]), tonumber(ARGV[4])
 local owner = redis.call('HGET', p, '\0i')
