@@ -172,18 +172,22 @@ public final class RedisRegistry implements Registry {
       String peer,
       String content) {
     byte[] stamp = claimed.stamp();
-    byte[][] keys = Keys.contentKeys(c);
-    byte[][] args = {p, providerValue(addr, tcpPort, stamp), meta};
-    // Standalone: the listing step goes right behind the content step on the one connection, so
-    // Redis runs it after the provider is in (the order the listing rule needs) and the R costs
-    // no round trip for it. Whatever the content step answers, the content then has a provider
-    // (a refusal means someone else's), so listing its name is right either way. A cluster may
-    // run the two on different masters in any order: there the listing waits for the content.
-    boolean behind = !store.isCluster();
+    // Standalone: the content step lists the name itself (the listing is one more key of the
+    // script), so Redis adds it after the provider, in the same atomic step, and the R costs no
+    // command or round trip for it. Whatever the step answers, the content then has a provider
+    // (a refusal means someone else's), so listing its name is right either way. On a cluster
+    // the listing lives on a slot of its own: there it is a step of its own, after the content.
+    boolean inStep = !store.isCluster();
+    byte[][] keys =
+        inStep
+            ? new byte[][] {Keys.contentHash(c), Keys.queue(c), Keys.NAMES}
+            : Keys.contentKeys(c);
+    byte[][] args =
+        inStep
+            ? new byte[][] {p, providerValue(addr, tcpPort, stamp), meta, c}
+            : new byte[][] {p, providerValue(addr, tcpPort, stamp), meta};
     CompletableFuture<List<Object>> step =
-        behind
-            ? store.runThen(Script.REGISTER, ScriptOutputType.MULTI, keys, args, () -> listed(c))
-            : store.run(Script.REGISTER, ScriptOutputType.MULTI, keys, args);
+        store.run(Script.REGISTER, ScriptOutputType.MULTI, keys, args);
     return step.thenCompose(
         r -> {
           String status = text(r.get(0));
@@ -191,13 +195,13 @@ public final class RedisRegistry implements Registry {
             if (claimed.isNew()) {
               totalEstimate.incrementAndGet();
             }
-            return behind ? done() : listed(c);
+            return inStep ? done() : listed(c);
           }
           ErrorCode code = ErrorCode.valueOf(status);
           CompletableFuture<?> undo =
               claimed.isNew()
                   ? forget(p, List.of(c), List.of(stamp))
-                  : code == ErrorCode.ALREADY_REGISTERED && !behind
+                  : code == ErrorCode.ALREADY_REGISTERED && !inStep
                       ? listed(c) // completes an R whose last step was lost
                       : done();
           return undo.thenCompose(y -> failed(refusal(code, peer, content)));

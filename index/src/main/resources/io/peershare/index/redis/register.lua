@@ -1,9 +1,13 @@
 -- R, second step, in the content's slot: the moment the registration becomes visible.
 -- KEYS: content hash, rotation zset. ARGV: peer, provider value, meta (size and digest).
+-- On a standalone store also KEYS[3] the listing and ARGV[4] the content name: whatever this
+-- answers, the content then has a provider, so its name is listed here (a cluster lists it in a
+-- step of its own, the listing being on another slot).
 -- The content hash: "\0m" meta, "\0s" rotation counter, PEER -> provider value
 -- (u16 port, u8 address length, address, stamp). The rotation zset scores each peer with the
 -- counter value of its last turn: the lowest score is the front of the queue.
 local c, q = KEYS[1], KEYS[2]
+if KEYS[3] then redis.call('ZADD', KEYS[3], 0, ARGV[4]) end
 if redis.call('HEXISTS', c, ARGV[1]) == 1 then return {'ALREADY_REGISTERED'} end
 local m = redis.call('HGET', c, '\0m')
 if m and m ~= ARGV[3] then return {'CONFLICT'} end

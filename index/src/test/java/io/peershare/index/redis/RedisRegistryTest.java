@@ -57,8 +57,8 @@ class RedisRegistryTest extends RegistryContractTest {
     Digest d = Digest.sha256(new byte[] {2});
     InetAddress ip = InetAddress.getByName("10.0.0.3");
     reg.register(PeerName.of("lin"), ip, ContentName.of("first"), 4000, 1, d, 0);
-    // as after a restart: the content step comes back NOSCRIPT and is sent again with EVAL, and
-    // the listing step that went behind it is sent again behind the EVAL
+    // as after a restart: the steps come back NOSCRIPT and are sent again with EVAL, the content
+    // step with the listing in it
     store.await(store.commands().scriptFlush().toCompletableFuture());
     reg.register(PeerName.of("lin"), ip, ContentName.of("second"), 4000, 1, d, 0);
     assertThat(reg.list("", "", 1192, 255, 0).entries())
