@@ -239,6 +239,33 @@ public final class DatagramHandler implements BatchHandler {
   @Override
   public void finish(DatagramBatch batch) {
     long now = batchNow;
+    if (shared != null) {
+      shared.gather(); // the batch's stored replies leave together, before its datagrams
+    }
+    try {
+      encodeAll(batch, now);
+    } finally {
+      if (shared != null) {
+        shared.send();
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] <= -2) {
+        int twin = -2 - slot[i];
+        if (batch.hasReply(twin)) {
+          batch.reply(i, batch.replies(), batch.replyOffset(twin), batch.replyLength(twin));
+          cached[i] = true; // told with its twin's result, an error as well as ok
+        }
+      }
+    }
+    if (events != IndexEvents.NONE) {
+      tell(batch);
+    }
+    pending.clear();
+  }
+
+  /** Encodes the registry's outcomes and shares the replies to the mutations this node did. */
+  private void encodeAll(DatagramBatch batch, long now) {
     for (int i = 0; i < batch.size(); i++) {
       if (slot[i] < 0) {
         continue;
@@ -259,19 +286,6 @@ public final class DatagramHandler implements BatchHandler {
         share(batch, i, ticket);
       }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      if (slot[i] <= -2) {
-        int twin = -2 - slot[i];
-        if (batch.hasReply(twin)) {
-          batch.reply(i, batch.replies(), batch.replyOffset(twin), batch.replyLength(twin));
-          cached[i] = true; // told with its twin's result, an error as well as ok
-        }
-      }
-    }
-    if (events != IndexEvents.NONE) {
-      tell(batch);
-    }
-    pending.clear();
   }
 
   /** A mutation another node answered: that node's reply, or nothing while it is at it. */

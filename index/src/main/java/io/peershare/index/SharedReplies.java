@@ -32,4 +32,13 @@ public interface SharedReplies {
 
   /** This node failed before it had a reply: another may try (not waited for). */
   void release(Object ticket);
+
+  /**
+   * What this thread remembers or releases from now until {@link #send} may be kept back and sent
+   * together (one write for a batch's replies instead of one each).
+   */
+  default void gather() {}
+
+  /** Sends what was kept back since {@link #gather}, before this returns. */
+  default void send() {}
 }

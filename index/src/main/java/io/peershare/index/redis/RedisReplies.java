@@ -1,6 +1,5 @@
 package io.peershare.index.redis;
 
-import io.lettuce.core.SetArgs;
 import io.peershare.index.ReplyCache;
 import io.peershare.index.SharedReplies;
 import io.peershare.protocol.Digest;
@@ -64,12 +63,22 @@ public final class RedisReplies implements SharedReplies {
     System.arraycopy(t.hash(), 0, v, 1, t.hash().length);
     System.arraycopy(reply, replyOffset, v, 1 + t.hash().length, replyLength);
     // not waited for: the reply goes out now, and a retransmission seen before this lands waits
-    store.commands().set(t.key(), v, SetArgs.Builder.px(ReplyCache.LONG_KEEP_MILLIS));
+    store.setPx(t.key(), v, ReplyCache.LONG_KEEP_MILLIS);
   }
 
   @Override
   public void release(Object ticket) {
-    store.commands().del(((Ticket) ticket).key());
+    store.del(((Ticket) ticket).key());
+  }
+
+  @Override
+  public void gather() {
+    store.gather();
+  }
+
+  @Override
+  public void send() {
+    store.sendGathered();
   }
 
   private static byte[] utf8(String s) {
