@@ -30,11 +30,15 @@ final class Keys {
 
   private static final byte[][] LEASES = new byte[BUCKETS][];
   private static final byte[][] COUNTS = new byte[BUCKETS][];
+  private static final byte[][] PEERS = new byte[BUCKETS][];
+  private static final byte[][] REPLIES = new byte[BUCKETS][];
 
   static {
     for (int b = 0; b < BUCKETS; b++) {
       LEASES[b] = ascii("ps:l{b" + b + "}");
       COUNTS[b] = ascii("ps:n{b" + b + "}");
+      PEERS[b] = ascii("ps:p{b" + b + "}");
+      REPLIES[b] = ascii("ps:r{b" + b + "}");
     }
   }
 
@@ -47,7 +51,7 @@ final class Keys {
   }
 
   static byte[] peer(byte[] peer) {
-    return concat(ascii("ps:p{b" + bucket(peer) + "}"), peer);
+    return concat(PEERS[bucket(peer)], peer);
   }
 
   static byte[] leases(int bucket) {
@@ -61,12 +65,12 @@ final class Keys {
   /** The peer hash, its bucket's lease queue and its bucket's count: one slot. */
   static byte[][] peerKeys(byte[] peer) {
     int b = bucket(peer);
-    return new byte[][] {concat(ascii("ps:p{b" + b + "}"), peer), LEASES[b], COUNTS[b]};
+    return new byte[][] {concat(PEERS[b], peer), LEASES[b], COUNTS[b]};
   }
 
   /** A shared reply in the peer's slot: {@code ps:r{bN}} + {@code source}. */
   static byte[] peerReply(byte[] peer, byte[] source) {
-    return concat(ascii("ps:r{b" + bucket(peer) + "}"), source);
+    return concat(REPLIES[bucket(peer)], source);
   }
 
   /** A shared reply in the content's slot: {@code ps:r{NAME}} + {@code source}. */

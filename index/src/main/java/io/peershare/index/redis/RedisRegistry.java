@@ -663,9 +663,10 @@ public final class RedisRegistry implements Registry {
   /**
    * The whole batch in one go: every request's first script is written before any answer is read,
    * so Lettuce sends the batch back to back on its connection (one per cluster master) and the
-   * batch costs the round trips of its longest operation (R: two, T/Q/K: two or three), not a few
-   * per request. The stage completes when every outcome is in, or after {@link
-   * RedisStore#operationTimeout} with {@code INTERNAL} for what is not.
+   * batch costs the round trips of its longest operation (R: two, three on a cluster; T, Q, K: one
+   * to three; a mutation's shared-reply claim rides in its first script), not a few per request.
+   * The stage completes when every outcome is in, or after {@link RedisStore#operationTimeout} with
+   * {@code INTERNAL} for what is not.
    *
    * <p>Order: the requests of one peer name take effect in the batch's order (an R or T waits for
    * the earlier R or T of the same content and for an earlier Q or K; a Q or K waits for all
