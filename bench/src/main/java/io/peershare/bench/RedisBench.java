@@ -10,6 +10,7 @@ import io.peershare.index.redis.StoreUrl;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.PeerName;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,8 @@ public final class RedisBench {
     Map<String, double[]> rates = new LinkedHashMap<>();
     for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
       try (IndexServer memory = new IndexServer(config(t)).start()) {
-        rates.put("memory, " + t + " thr", measure(List.of(memory), seconds, sockets, window));
+        rates.put(
+            "memory, " + t + " thr", measure(List.of(memory), null, seconds, sockets, window));
       }
     }
     for (int n : new int[] {1, 3}) {
@@ -109,7 +111,7 @@ public final class RedisBench {
         }
         rates.put(
             "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + threads + " thr",
-            measure(nodes, seconds, sockets, window));
+            measure(nodes, store, seconds, sockets, window));
       } finally {
         nodes.forEach(IndexServer::close);
         connections.forEach(RedisStore::close);
@@ -131,14 +133,47 @@ public final class RedisBench {
                 k, v[0], v[0] / base[0], v[1], v[1] / base[1]));
   }
 
-  private static double[] measure(List<IndexServer> nodes, int seconds, int sockets, int window)
+  /**
+   * S then R rates on {@code nodes}; each phase also prints the CPU time per reply of this JVM
+   * (nodes and load generator) and, with a {@code store}, of Redis (INFO cpu, all masters): where a
+   * request's time goes on the two shared cores.
+   */
+  private static double[] measure(
+      List<IndexServer> nodes, RedisStore store, int seconds, int sockets, int window)
       throws Exception {
     List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
     IndexLoad.seed(at.getFirst());
     IndexLoad.locates(at, 1, sockets, window); // warm-up
+    double[] cpu = cpu(store);
     double s = IndexLoad.locates(at, seconds, sockets, window);
+    cpu = perReply("S", cpu, store, s * seconds);
     double r = IndexLoad.registers(at, seconds, sockets, window);
+    perReply("R", cpu, store, r * seconds);
     return new double[] {s, r};
+  }
+
+  /** This JVM's CPU seconds and Redis's (0 without a store). */
+  private static double[] cpu(RedisStore store) throws Exception {
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    double redis = 0;
+    if (store != null) {
+      for (String info : infos(store, "cpu")) {
+        redis += infoNumber(info, "used_cpu_sys:") + infoNumber(info, "used_cpu_user:");
+      }
+    }
+    return new double[] {os.getProcessCpuTime() / 1e9, redis};
+  }
+
+  private static double[] perReply(String label, double[] before, RedisStore store, double replies)
+      throws Exception {
+    double[] after = cpu(store);
+    System.out.printf(
+        "%s: CPU per reply: this JVM %.1f us, Redis %s%n",
+        label,
+        (after[0] - before[0]) / replies * 1e6,
+        store == null ? "-" : String.format("%.1f us", (after[1] - before[1]) / replies * 1e6));
+    return after;
   }
 
   private static void flush(RedisStore store) {
@@ -248,28 +283,31 @@ public final class RedisBench {
 
   /** used_memory of the server, or the sum over the masters of a cluster. */
   private static long usedMemory(RedisStore store) throws Exception {
-    List<String> infos =
-        store.isCluster()
-            ? ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) store.commands())
-                .upstream()
-                .commands()
-                .info("memory")
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS)
-            : List.of(store.await(store.commands().info("memory").toCompletableFuture()));
     long sum = 0;
-    for (String info : infos) {
-      sum += usedMemory(info);
+    for (String info : infos(store, "memory")) {
+      sum += (long) infoNumber(info, "used_memory:");
     }
     return sum;
   }
 
-  private static long usedMemory(String info) {
+  /** INFO {@code section} of the server, or of every master of a cluster. */
+  private static List<String> infos(RedisStore store, String section) throws Exception {
+    return store.isCluster()
+        ? ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) store.commands())
+            .upstream()
+            .commands()
+            .info(section)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS)
+        : List.of(store.await(store.commands().info(section).toCompletableFuture()));
+  }
+
+  private static double infoNumber(String info, String field) {
     for (String line : info.split("\r?\n")) {
-      if (line.startsWith("used_memory:")) {
-        return Long.parseLong(line.substring("used_memory:".length()).trim());
+      if (line.startsWith(field)) {
+        return Double.parseDouble(line.substring(field.length()).trim());
       }
     }
-    throw new IllegalStateException("no used_memory in INFO");
+    throw new IllegalStateException("no " + field + " in INFO");
   }
 }

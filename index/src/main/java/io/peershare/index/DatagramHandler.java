@@ -16,10 +16,7 @@ import io.peershare.protocol.WireWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +28,10 @@ import org.slf4j.LoggerFactory;
  * never longer than the request. Nothing thrown while handling one datagram escapes: the answer is
  * then {@code INTERNAL}.
  *
- * <p>With {@link SharedReplies} (nodes on one shared registry), the mutations of a batch are first
- * claimed in the shared store, all at once: the registry sees only the requests this node won, in
- * the batch's order; a mutation another node already answered gets that node's reply bytes, one it
- * is still at gets nothing (the client sends again), and a claim the store fails gets {@code
- * INTERNAL}.
+ * <p>With {@link SharedReplies} (nodes on one shared registry), each mutation goes to the registry
+ * with a ticket, and the registry claims it in its first step for it: a mutation another node
+ * already answered gets that node's reply bytes, one it is still at gets nothing (the client sends
+ * again); for one this node acted on, its reply is kept in the shared store before it is sent.
  *
  * <p>One per server thread: its reply cache and scratch state are its own; the registry, cookie jar
  * and rate limiter are shared (and thread-safe). {@link #handle(InetSocketAddress, byte[], int,
@@ -50,14 +46,6 @@ public final class DatagramHandler implements BatchHandler {
   /** What a datagram of the batch is waiting for. */
   private static final int ANSWERED = -1;
 
-  /** Decoded, waiting for its shared claim before it goes to the registry. */
-  private static final int DEFERRED = -1000;
-
-  /** A claim's outcomes besides a reply kept in the store. */
-  private static final Object CLAIM_WON = new Object();
-
-  private static final Object CLAIM_FAILED = new Object();
-
   /** How often the cookie secrets are compared with a shared source's. */
   private static final long COOKIE_REFRESH_MILLIS = 1_000;
 
@@ -70,18 +58,10 @@ public final class DatagramHandler implements BatchHandler {
   private final long leaseSeconds;
   private final SharedReplies shared;
   private final RegistryBatch pending = new RegistryBatch(DatagramBatch.CAPACITY);
-  private final IndexMessage.Request[] deferred = new IndexMessage.Request[DatagramBatch.CAPACITY];
-
-  /** Per datagram of the current batch: what its claim came back with (null: none made). */
-  private final AtomicReferenceArray<Object> claims =
-      new AtomicReferenceArray<>(DatagramBatch.CAPACITY);
-
-  private final boolean[] won = new boolean[DatagramBatch.CAPACITY];
 
   /** Per datagram of the current batch: answered with a copy of an earlier reply. */
   private final boolean[] cached = new boolean[DatagramBatch.CAPACITY];
 
-  private int deferredCount;
   private long lastCookieRefresh = Long.MIN_VALUE;
 
   /** Per datagram of the current batch: its index in {@link #pending}, or {@link #ANSWERED}. */
@@ -158,14 +138,11 @@ public final class DatagramHandler implements BatchHandler {
     batchNow = now;
     expireSlice(now); // a backlog of due leases shrinks before each batch
     pending.clear();
-    deferredCount = 0;
     byte[] buf = batch.data();
     for (int i = 0; i < batch.size(); i++) {
       slot[i] = ANSWERED;
       types[i] = IndexType.UNKNOWN;
-      won[i] = false;
       cached[i] = false;
-      claims.set(i, null);
       try {
         check(batch, i, buf, batch.offset(i), batch.length(i), now);
       } catch (RuntimeException e) {
@@ -173,96 +150,7 @@ public final class DatagramHandler implements BatchHandler {
         error(batch, i, ErrorCode.INTERNAL, "internal error", maxReply(batch, i));
       }
     }
-    if (deferredCount > 0) {
-      return claimThenApply(batch, now);
-    }
     return pending.size() == 0 ? DONE : registry.apply(pending, now);
-  }
-
-  /**
-   * Claims the batch's mutations in the shared store, all sent before any answer is awaited, then
-   * hands the registry what this node won and the other requests, in the batch's order.
-   */
-  private CompletionStage<Void> claimThenApply(DatagramBatch batch, long now) {
-    CompletableFuture<?>[] all = new CompletableFuture<?>[deferredCount];
-    int n;
-    shared.gatherClaims();
-    try {
-      n = claimAll(batch, all);
-    } finally {
-      shared.sendClaims();
-    }
-    return CompletableFuture.allOf(Arrays.copyOf(all, n))
-        .completeOnTimeout(null, shared.timeoutMillis(), TimeUnit.MILLISECONDS)
-        .thenCompose(
-            x -> {
-              // a claim not back in time: the store hangs, and the rest would wait as long again
-              boolean late = false;
-              for (int i = 0; i < batch.size(); i++) {
-                if (slot[i] == DEFERRED && isMutation(types[i])) {
-                  late |= claims.compareAndSet(i, null, CLAIM_FAILED);
-                }
-              }
-              for (int i = 0; i < batch.size(); i++) {
-                if (slot[i] != DEFERRED) {
-                  continue;
-                }
-                Object claim = late ? CLAIM_FAILED : CLAIM_WON;
-                if (isMutation(types[i])) {
-                  claim = claims.get(i);
-                } else if (late) {
-                  claims.set(i, CLAIM_FAILED);
-                }
-                if (claim == CLAIM_WON) {
-                  won[i] = isMutation(types[i]);
-                  slot[i] = pending.add(deferred[i], batch.sender(i).getAddress());
-                } else {
-                  slot[i] = ANSWERED; // finish() answers it from its claim
-                }
-                deferred[i] = null;
-              }
-              return pending.size() == 0 ? DONE : registry.apply(pending, now);
-            });
-  }
-
-  /** Sends the claims of the batch's mutations; returns how many futures it put in {@code all}. */
-  private int claimAll(DatagramBatch batch, CompletableFuture<?>[] all) {
-    int n = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      if (slot[i] == DEFERRED && isMutation(types[i])) {
-        int at = i;
-        CompletableFuture<Void> f;
-        try {
-          f =
-              shared
-                  .claim(
-                      batch.sender(i),
-                      batch.data(),
-                      batch.offset(i),
-                      batch.length(i),
-                      deferred[i].requestId())
-                  .toCompletableFuture()
-                  .handle(
-                      (reply, failure) -> {
-                        claims.compareAndSet(
-                            at,
-                            null,
-                            failure != null ? CLAIM_FAILED : reply == null ? CLAIM_WON : reply);
-                        return null;
-                      });
-        } catch (RuntimeException e) {
-          log.debug("claim failed for a datagram from {}", batch.sender(i), e);
-          claims.set(i, CLAIM_FAILED);
-          f = CompletableFuture.completedFuture(null);
-        }
-        all[n++] = f;
-      }
-    }
-    return n;
-  }
-
-  private static boolean isMutation(IndexType type) {
-    return keepMillis(type) == ReplyCache.LONG_KEEP_MILLIS;
   }
 
   /** Size, rate, version, type, cookie, cache, body: answers i or queues it for the registry. */
@@ -325,20 +213,18 @@ public final class DatagramHandler implements BatchHandler {
       remember(batch, i, y, y.length, now);
       return;
     }
-    if (shared != null) {
-      deferred[i] = request;
-      slot[i] = DEFERRED;
-      deferredCount++;
-      return;
-    }
-    slot[i] = pending.add(request, from.getAddress());
+    Object ticket =
+        shared != null && keepMillis(type) == ReplyCache.LONG_KEEP_MILLIS
+            ? shared.ticket(from, request, buf, off, length)
+            : null;
+    slot[i] = pending.add(request, from.getAddress(), ticket);
   }
 
   /** An earlier datagram of this batch with the same source and bytes, or -1. */
   private int earlierTwin(DatagramBatch batch, int i, byte[] buf, int off, int length) {
     for (int j = 0; j < i; j++) {
       if (hashes[j] == hashes[i]
-          && (slot[j] >= 0 || slot[j] == DEFERRED || batch.hasReply(j))
+          && (slot[j] >= 0 || batch.hasReply(j))
           && batch.length(j) == length
           && batch.sender(j).equals(batch.sender(i))
           && Arrays.equals(
@@ -353,21 +239,14 @@ public final class DatagramHandler implements BatchHandler {
   @Override
   public void finish(DatagramBatch batch) {
     long now = batchNow;
-    for (int i = 0; i < batch.size(); i++) {
-      if (slot[i] < 0) {
-        if (shared != null && claims.get(i) != null) {
-          answerFromClaim(batch, i, claims.get(i), now);
-        }
-        continue;
-      }
-      try {
-        encodeOutcome(batch, i, now);
-      } catch (RuntimeException e) {
-        log.debug("failed on a reply to {}", batch.sender(i), e);
-        error(batch, i, ErrorCode.INTERNAL, "internal error", IndexMessage.MAX_DATAGRAM);
-      }
-      if (won[i]) {
-        share(batch, i);
+    if (shared != null) {
+      shared.gather(); // the batch's stored replies leave together, before its datagrams
+    }
+    try {
+      encodeAll(batch, now);
+    } finally {
+      if (shared != null) {
+        shared.send();
       }
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -385,16 +264,33 @@ public final class DatagramHandler implements BatchHandler {
     pending.clear();
   }
 
-  /** A mutation this node did not win: the first node's reply, nothing, or INTERNAL. */
-  private void answerFromClaim(DatagramBatch batch, int i, Object claim, long now) {
-    if (claim == CLAIM_FAILED) {
-      error(
-          batch,
-          i,
-          ErrorCode.INTERNAL,
-          "the index store did not answer",
-          IndexMessage.MAX_DATAGRAM);
-    } else if (claim instanceof byte[] reply && reply.length > 0) {
+  /** Encodes the registry's outcomes and shares the replies to the mutations this node did. */
+  private void encodeAll(DatagramBatch batch, long now) {
+    for (int i = 0; i < batch.size(); i++) {
+      if (slot[i] < 0) {
+        continue;
+      }
+      byte[] elsewhere = RegistryBatch.elsewhere(pending.outcome(slot[i]));
+      if (elsewhere != null) {
+        answerFromElsewhere(batch, i, elsewhere, now);
+        continue;
+      }
+      try {
+        encodeOutcome(batch, i, now);
+      } catch (RuntimeException e) {
+        log.debug("failed on a reply to {}", batch.sender(i), e);
+        error(batch, i, ErrorCode.INTERNAL, "internal error", IndexMessage.MAX_DATAGRAM);
+      }
+      Object ticket = pending.ticket(slot[i]);
+      if (ticket != null) {
+        share(batch, i, ticket);
+      }
+    }
+  }
+
+  /** A mutation another node answered: that node's reply, or nothing while it is at it. */
+  private void answerFromElsewhere(DatagramBatch batch, int i, byte[] reply, long now) {
+    if (reply.length > 0) {
       // the reply another node sent: kept here too, so this node's retransmissions meet it
       remember(batch, i, reply, reply.length, now);
       cached[i] = true;
@@ -402,23 +298,14 @@ public final class DatagramHandler implements BatchHandler {
     // IN_PROGRESS: another node is at it; the client's next try gets its reply
   }
 
-  /** Puts this node's reply to a mutation it won where the other nodes find it. */
-  private void share(DatagramBatch batch, int i) {
-    int requestId = IndexHeader.requestId(batch.data(), batch.offset(i));
+  /** Puts this node's reply to a mutation it claimed where the other nodes find it. */
+  private void share(DatagramBatch batch, int i, Object ticket) {
     try {
       if (!batch.hasReply(i)
           || errorIn(batch.replies(), batch.replyOffset(i)) == ErrorCode.INTERNAL) {
-        shared.release(batch.sender(i), requestId); // nothing done: another node may try
+        shared.release(ticket); // nothing done: another node may try
       } else {
-        shared.remember(
-            batch.sender(i),
-            batch.data(),
-            batch.offset(i),
-            batch.length(i),
-            requestId,
-            batch.replies(),
-            batch.replyOffset(i),
-            batch.replyLength(i));
+        shared.remember(ticket, batch.replies(), batch.replyOffset(i), batch.replyLength(i));
       }
     } catch (RuntimeException e) {
       log.debug("could not share the reply to {}", batch.sender(i), e);

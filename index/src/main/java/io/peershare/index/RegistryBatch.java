@@ -17,7 +17,9 @@ import java.util.Arrays;
  * per server thread, reused from batch to batch: nothing here is allocated per request.
  *
  * <p>Outcomes: {@link #done} for R, T, Q and K; {@link #located} for S; {@link #listed} for O;
- * {@link #refuse} for any request the registry turns down (the reply is then {@code E}).
+ * {@link #refuse} for any request the registry turns down (the reply is then {@code E}); {@link
+ * #answeredElsewhere} for a mutation with a {@link #ticket} that another node of a shared registry
+ * already answered or is still at (see {@link SharedReplies}).
  */
 public final class RegistryBatch {
   private static final Object DONE = new Object();
@@ -25,12 +27,17 @@ public final class RegistryBatch {
   private IndexMessage.Request[] requests;
   private InetAddress[] sources;
   private Object[] outcomes;
+  private Object[] tickets;
   private int size;
+
+  /** The outcome of a mutation another node answered: its reply, or none yet. */
+  private record Elsewhere(byte[] reply) {}
 
   public RegistryBatch(int capacity) {
     requests = new IndexMessage.Request[capacity];
     sources = new InetAddress[capacity];
     outcomes = new Object[capacity];
+    tickets = new Object[capacity];
   }
 
   public int size() {
@@ -45,6 +52,23 @@ public final class RegistryBatch {
   /** The source IP address of the i-th request. */
   public InetAddress source(int i) {
     return sources[check(i)];
+  }
+
+  /**
+   * The {@link SharedReplies#ticket} the i-th request (a mutation) is to be claimed with in the
+   * registry's first step for it, or null: act without a claim.
+   */
+  public Object ticket(int i) {
+    return tickets[check(i)];
+  }
+
+  /**
+   * Records that the claim of the i-th request found it answered by another node: {@code reply} is
+   * that node's reply bytes, or {@link SharedReplies#IN_PROGRESS} while it is still at it. This
+   * node did nothing.
+   */
+  public void answeredElsewhere(int i, byte[] reply) {
+    outcomes[check(i)] = new Elsewhere(reply);
   }
 
   /** Records that the i-th request (R, T, Q or K) was carried out. */
@@ -76,8 +100,18 @@ public final class RegistryBatch {
     return outcome == DONE;
   }
 
+  /** The other node's reply when {@code outcome} is {@link #answeredElsewhere}, else null. */
+  static byte[] elsewhere(Object outcome) {
+    return outcome instanceof Elsewhere e ? e.reply() : null;
+  }
+
   /** Adds a request; returns its index. */
   int add(IndexMessage.Request request, InetAddress source) {
+    return add(request, source, null);
+  }
+
+  /** Adds a request to be claimed with {@code ticket} (null: none); returns its index. */
+  int add(IndexMessage.Request request, InetAddress source, Object ticket) {
     if (request instanceof IndexMessage.Hello) {
       throw new IllegalArgumentException("H never reaches the registry");
     }
@@ -86,10 +120,12 @@ public final class RegistryBatch {
       requests = Arrays.copyOf(requests, n);
       sources = Arrays.copyOf(sources, n);
       outcomes = Arrays.copyOf(outcomes, n);
+      tickets = Arrays.copyOf(tickets, n);
     }
     requests[size] = request;
     sources[size] = source;
     outcomes[size] = null;
+    tickets[size] = ticket;
     return size++;
   }
 
@@ -98,6 +134,7 @@ public final class RegistryBatch {
     Arrays.fill(requests, 0, size, null);
     Arrays.fill(sources, 0, size, null);
     Arrays.fill(outcomes, 0, size, null);
+    Arrays.fill(tickets, 0, size, null);
     size = 0;
   }
 

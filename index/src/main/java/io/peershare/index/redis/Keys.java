@@ -13,7 +13,10 @@ import java.util.zip.CRC32;
  *   <li>per peer, tagged by one of {@link #BUCKETS} buckets of peer names: {@code ps:p{bN}NAME}
  *       (hash: owner IP, last renewal, one field per registration), with the bucket's lease queue
  *       {@code ps:l{bN}} and registration count {@code ps:n{bN}} in the same slot;
- *   <li>{@code ps:names}: the listing, every content name with a provider.
+ *   <li>{@code ps:names}: the listing, every content name with a provider;
+ *   <li>{@code ps:r} + tag + source address, port and request id: a mutation's shared reply, tagged
+ *       like the keys of the request's first step (the peer's bucket for R, Q and K, the content
+ *       for T), so that step claims it in the same script.
  * </ul>
  *
  * A tag ends at the first '}', so a '}' in a content name is written as byte 0x01 inside the tag
@@ -27,11 +30,15 @@ final class Keys {
 
   private static final byte[][] LEASES = new byte[BUCKETS][];
   private static final byte[][] COUNTS = new byte[BUCKETS][];
+  private static final byte[][] PEERS = new byte[BUCKETS][];
+  private static final byte[][] REPLIES = new byte[BUCKETS][];
 
   static {
     for (int b = 0; b < BUCKETS; b++) {
       LEASES[b] = ascii("ps:l{b" + b + "}");
       COUNTS[b] = ascii("ps:n{b" + b + "}");
+      PEERS[b] = ascii("ps:p{b" + b + "}");
+      REPLIES[b] = ascii("ps:r{b" + b + "}");
     }
   }
 
@@ -44,7 +51,7 @@ final class Keys {
   }
 
   static byte[] peer(byte[] peer) {
-    return concat(ascii("ps:p{b" + bucket(peer) + "}"), peer);
+    return concat(PEERS[bucket(peer)], peer);
   }
 
   static byte[] leases(int bucket) {
@@ -58,7 +65,17 @@ final class Keys {
   /** The peer hash, its bucket's lease queue and its bucket's count: one slot. */
   static byte[][] peerKeys(byte[] peer) {
     int b = bucket(peer);
-    return new byte[][] {concat(ascii("ps:p{b" + b + "}"), peer), LEASES[b], COUNTS[b]};
+    return new byte[][] {concat(PEERS[b], peer), LEASES[b], COUNTS[b]};
+  }
+
+  /** A shared reply in the peer's slot: {@code ps:r{bN}} + {@code source}. */
+  static byte[] peerReply(byte[] peer, byte[] source) {
+    return concat(REPLIES[bucket(peer)], source);
+  }
+
+  /** A shared reply in the content's slot: {@code ps:r{NAME}} + {@code source}. */
+  static byte[] contentReply(byte[] content, byte[] source) {
+    return concat(tagged('r', content), source);
   }
 
   /** The content hash and its rotation queue: one slot. */

@@ -8,6 +8,7 @@ import io.peershare.index.Registry;
 import io.peershare.index.RegistryBatch;
 import io.peershare.index.RegistryException;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.SharedReplies;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
@@ -119,7 +120,9 @@ public final class RedisRegistry implements Registry {
       long now) {
     return sweepIfDue(now)
         .thenCompose(
-            x -> registerStep(peer.toString(), ip, content.toString(), tcpPort, size, digest, now));
+            x ->
+                registerStep(
+                    peer.toString(), ip, content.toString(), tcpPort, size, digest, now, null));
   }
 
   private CompletableFuture<Void> registerStep(
@@ -129,13 +132,14 @@ public final class RedisRegistry implements Registry {
       int tcpPort,
       long size,
       Digest digest,
-      long now) {
+      long now,
+      Object ticket) {
     byte[] p = utf8(peer);
     byte[] c = utf8(content);
     byte[] addr = ip.getAddress();
     byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
     digest.copyTo(meta, 8);
-    return claim(p, addr, c, now, true)
+    return claim(p, addr, c, now, true, ticket)
         .thenCompose(
             claimed ->
                 claimed.isNew()
@@ -168,18 +172,22 @@ public final class RedisRegistry implements Registry {
       String peer,
       String content) {
     byte[] stamp = claimed.stamp();
-    byte[][] keys = Keys.contentKeys(c);
-    byte[][] args = {p, providerValue(addr, tcpPort, stamp), meta};
-    // Standalone: the listing step goes right behind the content step on the one connection, so
-    // Redis runs it after the provider is in (the order the listing rule needs) and the R costs
-    // no round trip for it. Whatever the content step answers, the content then has a provider
-    // (a refusal means someone else's), so listing its name is right either way. A cluster may
-    // run the two on different masters in any order: there the listing waits for the content.
-    boolean behind = !store.isCluster();
+    // Standalone: the content step lists the name itself (the listing is one more key of the
+    // script), so Redis adds it after the provider, in the same atomic step, and the R costs no
+    // command or round trip for it. Whatever the step answers, the content then has a provider
+    // (a refusal means someone else's), so listing its name is right either way. On a cluster
+    // the listing lives on a slot of its own: there it is a step of its own, after the content.
+    boolean inStep = !store.isCluster();
+    byte[][] keys =
+        inStep
+            ? new byte[][] {Keys.contentHash(c), Keys.queue(c), Keys.NAMES}
+            : Keys.contentKeys(c);
+    byte[][] args =
+        inStep
+            ? new byte[][] {p, providerValue(addr, tcpPort, stamp), meta, c}
+            : new byte[][] {p, providerValue(addr, tcpPort, stamp), meta};
     CompletableFuture<List<Object>> step =
-        behind
-            ? store.runThen(Script.REGISTER, ScriptOutputType.MULTI, keys, args, () -> listed(c))
-            : store.run(Script.REGISTER, ScriptOutputType.MULTI, keys, args);
+        store.run(Script.REGISTER, ScriptOutputType.MULTI, keys, args);
     return step.thenCompose(
         r -> {
           String status = text(r.get(0));
@@ -187,13 +195,13 @@ public final class RedisRegistry implements Registry {
             if (claimed.isNew()) {
               totalEstimate.incrementAndGet();
             }
-            return behind ? done() : listed(c);
+            return inStep ? done() : listed(c);
           }
           ErrorCode code = ErrorCode.valueOf(status);
           CompletableFuture<?> undo =
               claimed.isNew()
                   ? forget(p, List.of(c), List.of(stamp))
-                  : code == ErrorCode.ALREADY_REGISTERED && !behind
+                  : code == ErrorCode.ALREADY_REGISTERED && !inStep
                       ? listed(c) // completes an R whose last step was lost
                       : done();
           return undo.thenCompose(y -> failed(refusal(code, peer, content)));
@@ -219,19 +227,11 @@ public final class RedisRegistry implements Registry {
 
   private record Claim(boolean isNew, byte[] stamp) {}
 
+  /** R's first step; with a ticket, it claims the request first (see {@link #firstStep}). */
   private CompletableFuture<Claim> claim(
-      byte[] p, byte[] addr, byte[] c, long now, boolean mayReap) {
-    return store
-        .<List<Object>>run(
-            Script.CLAIM,
-            ScriptOutputType.MULTI,
-            Keys.peerKeys(p),
-            p,
-            addr,
-            c,
-            num(now),
-            leaseArg,
-            perPeerArg)
+      byte[] p, byte[] addr, byte[] c, long now, boolean mayReap, Object ticket) {
+    return firstStep(
+            Script.CLAIM, Keys.peerKeys(p), ticket, p, addr, c, num(now), leaseArg, perPeerArg)
         .thenCompose(
             r -> {
               String status = text(r.get(0));
@@ -241,7 +241,8 @@ public final class RedisRegistry implements Registry {
                         new Claim(status.equals("NEW"), (byte[]) r.get(1)));
                 case "DEAD" ->
                     mayReap
-                        ? reapPeer(p, now).thenCompose(n -> claim(p, addr, c, now, false))
+                        // the claim, if any, is made: the second look goes without it
+                        ? reapPeer(p, now).thenCompose(n -> claim(p, addr, c, now, false, null))
                         : CompletableFuture.failedFuture(
                             new RegistryException(ErrorCode.INTERNAL, "registration in flux"));
                 case "NAME_TAKEN" ->
@@ -302,12 +303,11 @@ public final class RedisRegistry implements Registry {
 
   // ---------------------------------------------------------------- T, Q, K
 
-  private CompletableFuture<Void> deregisterStep(String peer, InetAddress ip, String content) {
+  private CompletableFuture<Void> deregisterStep(
+      String peer, InetAddress ip, String content, Object ticket) {
     byte[] p = utf8(peer);
     byte[] c = utf8(content);
-    return store
-        .<List<Object>>run(
-            Script.DEREGISTER, ScriptOutputType.MULTI, Keys.contentKeys(c), p, ip.getAddress())
+    return firstStep(Script.DEREGISTER, Keys.contentKeys(c), ticket, p, ip.getAddress())
         .thenCompose(
             r -> {
               String status = text(r.get(0));
@@ -329,25 +329,18 @@ public final class RedisRegistry implements Registry {
             });
   }
 
-  private CompletableFuture<Integer> quitStep(String peer, InetAddress ip, long now) {
+  private CompletableFuture<Integer> quitStep(
+      String peer, InetAddress ip, long now, Object ticket) {
     byte[] p = utf8(peer);
-    return store
-        .<List<Object>>run(
-            Script.QUIT, ScriptOutputType.MULTI, Keys.peerKeys(p), p, ip.getAddress(), num(now))
-        .thenCompose(tombs -> removeTombstones(p, tombs, 0));
+    return firstStep(Script.QUIT, Keys.peerKeys(p), ticket, p, ip.getAddress(), num(now))
+        .thenCompose(tombs -> removeTombstones(p, tombs, 1));
   }
 
-  private CompletableFuture<Void> keepaliveStep(String peer, InetAddress ip, long now) {
+  private CompletableFuture<Void> keepaliveStep(
+      String peer, InetAddress ip, long now, Object ticket) {
     byte[] p = utf8(peer);
-    return store
-        .<List<Object>>run(
-            Script.KEEPALIVE,
-            ScriptOutputType.MULTI,
-            Keys.peerKeys(p),
-            p,
-            ip.getAddress(),
-            num(now),
-            leaseArg)
+    return firstStep(
+            Script.KEEPALIVE, Keys.peerKeys(p), ticket, p, ip.getAddress(), num(now), leaseArg)
         .thenCompose(
             r -> {
               boolean found = text(r.get(0)).equals("OK");
@@ -361,6 +354,47 @@ public final class RedisRegistry implements Registry {
                                       ErrorCode.NOT_FOUND,
                                       "'" + peer + "' has no registration from this address")));
             });
+  }
+
+  /**
+   * The first step of R, T, Q or K. With a {@link RedisReplies.Ticket}, the script claims the
+   * request in the shared replies before it acts ({@code once.lua}: the reply key is tagged into
+   * the step's slot), so acting once across nodes costs no round trip of its own; a request another
+   * node answered or is still at fails the step with {@link AnsweredElsewhere}, having done
+   * nothing.
+   */
+  private CompletableFuture<List<Object>> firstStep(
+      Script script, byte[][] keys, Object ticket, byte[]... args) {
+    if (ticket == null) {
+      return store.run(script, ScriptOutputType.MULTI, keys, args);
+    }
+    RedisReplies.Ticket t = (RedisReplies.Ticket) ticket;
+    byte[][] k = Arrays.copyOf(keys, keys.length + 1);
+    k[keys.length] = t.key();
+    byte[][] a = Arrays.copyOf(args, args.length + 2);
+    a[args.length] = t.hash();
+    a[args.length + 1] = RedisReplies.PENDING;
+    return store
+        .<List<Object>>run(script, ScriptOutputType.MULTI, k, a)
+        .thenCompose(
+            r ->
+                switch (text(r.get(0))) {
+                  case "DONE" -> failed(new AnsweredElsewhere((byte[]) r.get(1)));
+                  case "WAIT" -> failed(new AnsweredElsewhere(SharedReplies.IN_PROGRESS));
+                  default -> CompletableFuture.completedFuture(r);
+                });
+  }
+
+  /** A first step's claim found its request answered by another node: that node's reply. */
+  private static final class AnsweredElsewhere extends RuntimeException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
+
+    final transient byte[] reply;
+
+    AnsweredElsewhere(byte[] reply) {
+      super(null, null, false, false);
+      this.reply = reply;
+    }
   }
 
   // ---------------------------------------------------------------- S, O
@@ -593,7 +627,8 @@ public final class RedisRegistry implements Registry {
    * Located} for S, a {@link Page} for O; a refusal fails the future with its {@link
    * RegistryException}. No sweep first: the caller decides.
    */
-  private CompletableFuture<Object> start(IndexMessage.Request request, InetAddress ip, long now) {
+  private CompletableFuture<Object> start(
+      IndexMessage.Request request, InetAddress ip, long now, Object ticket) {
     return switch (request) {
       case IndexMessage.Register r ->
           registerStep(
@@ -603,13 +638,16 @@ public final class RedisRegistry implements Registry {
                   r.tcpPort(),
                   r.size(),
                   r.digest(),
-                  now)
+                  now,
+                  ticket)
               .thenApply(x -> null);
       case IndexMessage.Deregister t ->
-          deregisterStep(t.peer().toString(), ip, t.content().toString()).thenApply(x -> null);
-      case IndexMessage.Quit q -> quitStep(q.peer().toString(), ip, now).thenApply(x -> null);
+          deregisterStep(t.peer().toString(), ip, t.content().toString(), ticket)
+              .thenApply(x -> null);
+      case IndexMessage.Quit q ->
+          quitStep(q.peer().toString(), ip, now, ticket).thenApply(x -> null);
       case IndexMessage.Keepalive k ->
-          keepaliveStep(k.peer().toString(), ip, now).thenApply(x -> null);
+          keepaliveStep(k.peer().toString(), ip, now, ticket).thenApply(x -> null);
       case IndexMessage.Locate l -> locateStep(l.content().toString(), l.max()).thenApply(x -> x);
       case IndexMessage.ListRequest o ->
           listStep(o.after(), o.filter(), LISTING_ROOM, LISTING_MAX_ENTRIES).thenApply(x -> x);
@@ -625,9 +663,10 @@ public final class RedisRegistry implements Registry {
   /**
    * The whole batch in one go: every request's first script is written before any answer is read,
    * so Lettuce sends the batch back to back on its connection (one per cluster master) and the
-   * batch costs the round trips of its longest operation (R: two, T/Q/K: two or three), not a few
-   * per request. The stage completes when every outcome is in, or after {@link
-   * RedisStore#operationTimeout} with {@code INTERNAL} for what is not.
+   * batch costs the round trips of its longest operation (R: two, three on a cluster; T, Q, K: one
+   * to three; a mutation's shared-reply claim rides in its first script), not a few per request.
+   * The stage completes when every outcome is in, or after {@link RedisStore#operationTimeout} with
+   * {@code INTERNAL} for what is not.
    *
    * <p>Order: the requests of one peer name take effect in the batch's order (an R or T waits for
    * the earlier R or T of the same content and for an earlier Q or K; a Q or K waits for all
@@ -668,6 +707,7 @@ public final class RedisRegistry implements Registry {
     for (int i = 0; i < n; i++) {
       IndexMessage.Request request = batch.request(i);
       InetAddress ip = batch.source(i);
+      Object ticket = batch.ticket(i);
       CompletableFuture<?> after = swept;
       PeerName peer = null;
       List<Object> onContent = null;
@@ -700,8 +740,10 @@ public final class RedisRegistry implements Registry {
       int at = i;
       CompletableFuture<Object> op =
           after.isDone() && !after.isCompletedExceptionally()
-              ? startCaught(request, ip, now)
-              : after.handle((x, e) -> null).thenCompose(x -> startCaught(request, ip, now));
+              ? startCaught(request, ip, now, ticket)
+              : after
+                  .handle((x, e) -> null)
+                  .thenCompose(x -> startCaught(request, ip, now, ticket));
       CompletableFuture<Void> recorded =
           op.handle(
               (v, e) -> {
@@ -721,9 +763,9 @@ public final class RedisRegistry implements Registry {
   }
 
   private CompletableFuture<Object> startCaught(
-      IndexMessage.Request request, InetAddress ip, long now) {
+      IndexMessage.Request request, InetAddress ip, long now, Object ticket) {
     try {
-      return start(request, ip, now);
+      return start(request, ip, now, ticket);
     } catch (RuntimeException e) {
       return failed(e); // Lettuce refuses a command at once while it has no connection
     }
@@ -756,6 +798,8 @@ public final class RedisRegistry implements Registry {
         batch.listed(i, p);
       } else if (t instanceof RegistryException refusal) {
         batch.refuse(i, refusal);
+      } else if (t instanceof AnsweredElsewhere a) {
+        batch.answeredElsewhere(i, a.reply);
       } else {
         if (r == TIMED_OUT) {
           storeFailure =
@@ -788,17 +832,19 @@ public final class RedisRegistry implements Registry {
   @Override
   public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
       throws RegistryException {
-    sync(sweepIfDue(now).thenCompose(x -> deregisterStep(peer.toString(), ip, content.toString())));
+    sync(
+        sweepIfDue(now)
+            .thenCompose(x -> deregisterStep(peer.toString(), ip, content.toString(), null)));
   }
 
   @Override
   public int quit(PeerName peer, InetAddress ip, long now) {
-    return unchecked(sweepIfDue(now).thenCompose(x -> quitStep(peer.toString(), ip, now)));
+    return unchecked(sweepIfDue(now).thenCompose(x -> quitStep(peer.toString(), ip, now, null)));
   }
 
   @Override
   public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
-    sync(sweepIfDue(now).thenCompose(x -> keepaliveStep(peer.toString(), ip, now)));
+    sync(sweepIfDue(now).thenCompose(x -> keepaliveStep(peer.toString(), ip, now, null)));
   }
 
   @Override

@@ -1,28 +1,27 @@
 package io.peershare.index.redis;
 
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.peershare.index.ReplyCache;
 import io.peershare.index.SharedReplies;
 import io.peershare.protocol.Digest;
+import io.peershare.protocol.IndexMessage;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Mutation replies in the store: key {@code ps:r} + source address + port + request id, value the
- * state, a SHA-256 of the request bytes (so a different datagram reusing the id is told apart) and
- * the reply. A claim holds {@link #PENDING_MILLIS}, long enough for any one operation and short
- * enough that a node dying mid-way does not block a client's retries for long. A server sends the
- * claims of a whole receive batch back to back: Lettuce pipelines them on its connection.
+ * Mutation replies in the store: key {@code ps:r}, a hash tag, then source address, port and
+ * request id; value the state, a SHA-256 of the request bytes (so a different datagram reusing the
+ * id is told apart) and the reply. The tag is that of the slot the request's first step runs on
+ * (the peer's bucket for R, Q and K, the content for T), so {@link RedisRegistry} claims the
+ * request inside that step ({@code once.lua}): on a cluster too, one script, one round trip. A
+ * claim holds {@link #PENDING_MILLIS}, long enough for any one operation and short enough that a
+ * node dying mid-way does not block a client's retries for long.
  */
 public final class RedisReplies implements SharedReplies {
   static final long PENDING_MILLIS = 3_000;
 
-  private static final byte[] PENDING = Keys.ascii(Long.toString(PENDING_MILLIS));
+  static final byte[] PENDING = Keys.ascii(Long.toString(PENDING_MILLIS));
 
   private final RedisStore store;
 
@@ -30,77 +29,59 @@ public final class RedisReplies implements SharedReplies {
     this.store = store;
   }
 
+  /** Where a mutation's reply lives and the hash of its bytes. */
+  record Ticket(byte[] key, byte[] hash) {}
+
   @Override
-  public CompletionStage<byte[]> claim(
-      InetSocketAddress from, byte[] request, int offset, int length, int requestId) {
-    return store
-        .<List<Object>>run(
-            Script.REPLY,
-            ScriptOutputType.MULTI,
-            new byte[][] {key(from, requestId)},
-            hash(request, offset, length),
-            PENDING)
-        .thenApply(
-            r ->
-                switch (new String((byte[]) r.get(0), StandardCharsets.US_ASCII)) {
-                  case "GO" -> null;
-                  case "DONE" -> (byte[]) r.get(1);
-                  default -> IN_PROGRESS;
-                });
+  public Object ticket(
+      InetSocketAddress from, IndexMessage.Request request, byte[] bytes, int offset, int length) {
+    byte[] ip = from.getAddress().getAddress();
+    byte[] source =
+        ByteBuffer.allocate(ip.length + 2 + 4)
+            .put(ip)
+            .putShort((short) from.getPort())
+            .putInt(request.requestId())
+            .array();
+    byte[] key =
+        switch (request) {
+          case IndexMessage.Deregister t -> Keys.contentReply(utf8(t.content().toString()), source);
+          case IndexMessage.Register r -> Keys.peerReply(utf8(r.peer().toString()), source);
+          case IndexMessage.Quit q -> Keys.peerReply(utf8(q.peer().toString()), source);
+          case IndexMessage.Keepalive k -> Keys.peerReply(utf8(k.peer().toString()), source);
+          default -> throw new IllegalArgumentException("not a mutation: " + request.type());
+        };
+    MessageDigest md = Digest.newSha256();
+    md.update(bytes, offset, length);
+    return new Ticket(key, md.digest());
   }
 
   @Override
-  public void remember(
-      InetSocketAddress from,
-      byte[] request,
-      int offset,
-      int length,
-      int requestId,
-      byte[] reply,
-      int replyOffset,
-      int replyLength) {
-    byte[] h = hash(request, offset, length);
-    byte[] v = new byte[1 + h.length + replyLength];
+  public void remember(Object ticket, byte[] reply, int replyOffset, int replyLength) {
+    Ticket t = (Ticket) ticket;
+    byte[] v = new byte[1 + t.hash().length + replyLength];
     v[0] = 'D';
-    System.arraycopy(h, 0, v, 1, h.length);
-    System.arraycopy(reply, replyOffset, v, 1 + h.length, replyLength);
+    System.arraycopy(t.hash(), 0, v, 1, t.hash().length);
+    System.arraycopy(reply, replyOffset, v, 1 + t.hash().length, replyLength);
     // not waited for: the reply goes out now, and a retransmission seen before this lands waits
-    store.commands().set(key(from, requestId), v, SetArgs.Builder.px(ReplyCache.LONG_KEEP_MILLIS));
+    store.setPx(t.key(), v, ReplyCache.LONG_KEEP_MILLIS);
   }
 
   @Override
-  public void gatherClaims() {
+  public void release(Object ticket) {
+    store.del(((Ticket) ticket).key());
+  }
+
+  @Override
+  public void gather() {
     store.gather();
   }
 
   @Override
-  public void sendClaims() {
+  public void send() {
     store.sendGathered();
   }
 
-  @Override
-  public long timeoutMillis() {
-    return store.operationTimeout().toMillis();
-  }
-
-  @Override
-  public void release(InetSocketAddress from, int requestId) {
-    store.commands().del(key(from, requestId));
-  }
-
-  private static byte[] key(InetSocketAddress from, int requestId) {
-    byte[] ip = from.getAddress().getAddress();
-    return ByteBuffer.allocate(4 + ip.length + 2 + 4)
-        .put(Keys.ascii("ps:r"))
-        .put(ip)
-        .putShort((short) from.getPort())
-        .putInt(requestId)
-        .array();
-  }
-
-  private static byte[] hash(byte[] request, int offset, int length) {
-    MessageDigest md = Digest.newSha256();
-    md.update(request, offset, length);
-    return md.digest();
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

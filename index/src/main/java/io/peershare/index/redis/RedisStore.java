@@ -321,6 +321,19 @@ public final class RedisStore implements AutoCloseable {
         args().addKey(key).add(0).addValue(member));
   }
 
+  /** SET key value PX millis, sent with the others of this thread's batch. */
+  CompletableFuture<String> setPx(byte[] key, byte[] value, long millis) {
+    return send(
+        CommandType.SET,
+        new StatusOutput<>(ByteArrayCodec.INSTANCE),
+        args().addKey(key).addValue(value).add("PX").add(millis));
+  }
+
+  /** DEL key, sent with the others of this thread's batch. */
+  CompletableFuture<Long> del(byte[] key) {
+    return send(CommandType.DEL, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args().addKey(key));
+  }
+
   /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
   <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
     CompletableFuture<T> first =
@@ -333,45 +346,6 @@ public final class RedisStore implements AutoCloseable {
             unwrap(e) instanceof RedisNoScriptException
                 ? commands.<T>eval(s.source, type, keys, args).toCompletableFuture()
                 : CompletableFuture.failedFuture(e));
-  }
-
-  /**
-   * Runs a script and sends {@code then}'s command right behind it, without waiting: on a
-   * standalone server one connection carries both, so Redis runs the command after the script (when
-   * the script is sent again with EVAL, the command is sent again behind it). Completes with the
-   * script's result once both are back; fails when either fails. Standalone only: on a cluster the
-   * two may go to different masters, in no order.
-   */
-  <T> CompletableFuture<T> runThen(
-      Script s,
-      ScriptOutputType type,
-      byte[][] keys,
-      byte[][] args,
-      java.util.function.Supplier<CompletableFuture<?>> then) {
-    if (isCluster()) {
-      throw new IllegalStateException("a cluster keeps no order between slots");
-    }
-    CompletableFuture<T> first =
-        send(
-            CommandType.EVALSHA,
-            scriptOutput(type),
-            args().add(s.sha).add(keys.length).addKeys(keys).addValues(args));
-    CompletableFuture<?> behind = then.get();
-    return first
-        .handle(
-            (v, e) -> {
-              if (e == null) {
-                return behind.thenApply(x -> v);
-              }
-              if (unwrap(e) instanceof RedisNoScriptException) {
-                CompletableFuture<T> again =
-                    commands.<T>eval(s.source, type, keys, args).toCompletableFuture();
-                CompletableFuture<?> behindAgain = then.get();
-                return again.thenCombine(behindAgain, (x, y) -> x);
-              }
-              return CompletableFuture.<T>failedFuture(e);
-            })
-        .thenCompose(f -> f);
   }
 
   @SuppressWarnings("unchecked")

@@ -10,33 +10,37 @@ import java.util.HexFormat;
 
 /**
  * One Lua script of the store, loaded from this package's resources; peer-slot scripts get the
- * shared helpers of {@code peer.lua} in front. Run with EVALSHA by its SHA-1, and with EVAL when
- * the server does not know it yet (after a restart or on a fresh node). Scripts rather than
- * FUNCTIONs: a restarted Redis forgets both, and EVALSHA-then-EVAL needs no loading step of its
- * own, in standalone and cluster alike.
+ * shared helpers of {@code peer.lua} in front, and the first steps of R, T, Q and K the
+ * shared-reply claim of {@code once.lua}. Run with EVALSHA by its SHA-1, and with EVAL when the
+ * server does not know it yet (after a restart or on a fresh node). Scripts rather than FUNCTIONs:
+ * a restarted Redis forgets both, and EVALSHA-then-EVAL needs no loading step of its own, in
+ * standalone and cluster alike.
  */
 enum Script {
-  CLAIM(true),
-  FORGET(true),
-  KEEPALIVE(true),
-  DUE(true),
-  QUIT(true),
-  REGISTER(false),
-  DEREGISTER(false),
-  DROP(false),
-  LOCATE(false),
-  LIST(false),
-  REPLY(false),
-  SWARM(false),
-  SWARMDONE(false);
+  CLAIM("once.lua", "peer.lua"),
+  FORGET("peer.lua"),
+  KEEPALIVE("once.lua", "peer.lua"),
+  DUE("peer.lua"),
+  QUIT("once.lua", "peer.lua"),
+  REGISTER,
+  DEREGISTER("once.lua"),
+  DROP,
+  LOCATE,
+  LIST,
+  SWARM,
+  SWARMDONE;
 
   final byte[] source;
   final String sha;
 
-  Script(boolean peerSlot) {
-    String body = read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
-    String text = peerSlot ? read("peer.lua") + "\n" + body : body;
-    this.source = text.getBytes(StandardCharsets.UTF_8);
+  /** The script's own file with the shared helpers of {@code preludes} in front. */
+  Script(String... preludes) {
+    StringBuilder text = new StringBuilder();
+    for (String p : preludes) {
+      text.append(read(p)).append('\n');
+    }
+    text.append(read(name().toLowerCase(java.util.Locale.ROOT) + ".lua"));
+    this.source = text.toString().getBytes(StandardCharsets.UTF_8);
     this.sha = sha1(source);
   }
 

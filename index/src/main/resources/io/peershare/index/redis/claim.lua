@@ -1,21 +1,26 @@
 -- R, first step, in the peer's slot: the name rule, the per-peer limit, and the registration
 -- written into the peer record before it appears in its content (so none is ever seen there
 -- without a lease). KEYS: peer hash, bucket lease zset, bucket count.
--- ARGV: peer, ip, content, now, lease, perPeer.
--- Returns {'NEW', stamp} | {'OLD', stamp} | {'NAME_TAKEN'} | {'LIMIT'} | {'DEAD'} (dead
--- registrations of this name must be removed first: the caller reaps and asks again).
+-- ARGV: peer, ip, content, now, lease, perPeer. With a reply key as KEYS[4]: see once.lua.
+-- Returns {'DONE', reply} | {'WAIT'} | {'NEW', stamp} | {'OLD', stamp} | {'NAME_TAKEN'} |
+-- {'LIMIT'} | {'DEAD'} (dead registrations of this name must be removed first: the caller reaps
+-- and asks again, without the reply key: this call made the claim).
+local seen = once(3)
+if seen then return seen end
 local p, l, n = KEYS[1], KEYS[2], KEYS[3]
 local peer, ip, content = ARGV[1], ARGV[2], ARGV[3]
 local now, lease, perPeer = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local owner = redis.call('HGET', p, '\0i')
+-- one read for the owner, renewal, tombstone count and this content's field
+local f = redis.call('HMGET', p, '\0i', '\0k', '\0d', content)
+local owner = f[1]
 if owner then
-  local k = tonumber(redis.call('HGET', p, '\0k'))
+  local k = tonumber(f[2])
   if owner ~= ip then
     -- the name is taken while it has a live registration; tombstones (a Q or an expiry under
     -- way) do not hold it, and dead ones are reaped by the caller before it asks again
     local live
     if k + lease > now then
-      live = redis.call('HLEN', p) - RESERVED - tonumber(redis.call('HGET', p, '\0d'))
+      live = redis.call('HLEN', p) - RESERVED - tonumber(f[3])
     else
       local _, l = reap(p, now, lease)
       live = l
@@ -23,7 +28,7 @@ if owner then
     if live > 0 then return {'NAME_TAKEN'} end
     return {'DEAD'}
   end
-  local v = redis.call('HGET', p, content)
+  local v = f[4]
   if v then
     if deadline(v, k, lease) <= now then return {'DEAD'} end
     return {'OLD', v}

@@ -1,5 +1,8 @@
 -- T, first step, in the content's slot. KEYS: content hash, rotation zset. ARGV: peer, ip.
--- Returns {'NOT_FOUND'} | {'NOT_OWNER'} | {'OK', stamp, providers left}.
+-- With a reply key as KEYS[3]: see once.lua.
+-- Returns {'DONE', reply} | {'WAIT'} | {'NOT_FOUND'} | {'NOT_OWNER'} | {'OK', stamp, providers left}.
+local seen = once(2)
+if seen then return seen end
 local c, q = KEYS[1], KEYS[2]
 if redis.call('EXISTS', c) == 0 then return {'NOT_FOUND'} end
 local v = redis.call('HGET', c, ARGV[1])

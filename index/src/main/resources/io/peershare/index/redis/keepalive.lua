@@ -1,16 +1,20 @@
 -- K, in the peer's slot: renews every live registration by moving one timestamp. Dead ones
 -- (a missed renewal) become tombstones first, so the renewal cannot bring them back; the caller
 -- removes them from their contents. KEYS: peer hash, bucket lease zset.
--- ARGV: peer, ip, now, lease. Returns {'OK' | 'NOT_FOUND', tombstone pairs...}.
+-- ARGV: peer, ip, now, lease. With a reply key as KEYS[4]: see once.lua.
+-- Returns {'DONE', reply} | {'WAIT'} | {'OK' | 'NOT_FOUND', tombstone pairs...}.
+local seen = once(3)
+if seen then return seen end
 local p, l = KEYS[1], KEYS[2]
 local now, lease = tonumber(ARGV[3]), tonumber(ARGV[4])
-local owner = redis.call('HGET', p, '\0i')
+local f = redis.call('HMGET', p, '\0i', '\0k', '\0d')
+local owner = f[1]
 if not owner or owner ~= ARGV[2] then return {'NOT_FOUND'} end
-local k = tonumber(redis.call('HGET', p, '\0k'))
+local k = tonumber(f[2])
 local tombs, live = {}, 0
 if k + lease > now then
   -- renewed in time: every field that is not a tombstone is alive
-  live = redis.call('HLEN', p) - RESERVED - tonumber(redis.call('HGET', p, '\0d'))
+  live = redis.call('HLEN', p) - RESERVED - tonumber(f[3])
 else
   tombs, live = reap(p, now, lease)
 end

@@ -1,6 +1,7 @@
 package io.peershare.index.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.peershare.index.IndexServer;
@@ -29,6 +30,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,6 +228,81 @@ class SharedIndexTest {
             p.call(
                 node(2), new Locate(p.id++, cookie, PeerName.of("mai"), ContentName.of("a"), 16));
     assertThat(ps.providers()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"REDIS", "REDIS_CLUSTER"})
+  void keepaliveDeregisterAndQuitRetransmittedToAnotherNodeGetTheSameBytesAndActOnce(
+      TestServers kind) throws Exception {
+    startNodes(kind, Duration.ofSeconds(90));
+    Peer p = peer("127.0.0.1");
+    long cookie = p.cookie(node(0));
+    for (String c : List.of("a", "b", "c")) {
+      assertThat(
+              p.call(
+                  node(0),
+                  new Register(p.id++, cookie, PeerName.of("mai"), ContentName.of(c), 4000, 1, D)))
+          .isInstanceOf(Ack.class);
+    }
+    byte[] k = IndexCodec.encode(new IndexMessage.Keepalive(p.id++, cookie, PeerName.of("mai")));
+    byte[] kFirst = p.exchange(node(0), k);
+    assertThat(IndexCodec.decode(kFirst)).isInstanceOf(Ack.class);
+    assertThat(p.exchange(node(1), k)).isEqualTo(kFirst);
+
+    // T acts once: the second T through another node would be NOT_FOUND if it acted again
+    byte[] t =
+        IndexCodec.encode(new Deregister(p.id++, cookie, PeerName.of("mai"), ContentName.of("a")));
+    byte[] tFirst = p.exchange(node(1), t);
+    assertThat(IndexCodec.decode(tFirst)).isEqualTo(new Ack(p.id - 1, 0));
+    assertThat(p.exchange(node(2), t)).isEqualTo(tFirst);
+    assertThat(p.exchange(node(0), t)).isEqualTo(tFirst);
+
+    byte[] q = IndexCodec.encode(new IndexMessage.Quit(p.id++, cookie, PeerName.of("mai")));
+    byte[] qFirst = p.exchange(node(2), q);
+    assertThat(IndexCodec.decode(qFirst)).isEqualTo(new Ack(p.id - 1, 0));
+    // registered again through another node: the retransmitted Q must not remove it
+    assertThat(
+            p.call(
+                node(1),
+                new Register(p.id++, cookie, PeerName.of("mai"), ContentName.of("b"), 4000, 1, D)))
+        .isInstanceOf(Ack.class);
+    assertThat(p.exchange(node(0), q)).isEqualTo(qFirst);
+    Listing l = (Listing) p.call(node(1), new ListRequest(p.id++, cookie, "", ""));
+    assertThat(l.entries()).containsExactly(new ListingEntry(ContentName.of("b"), 1, 1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"REDIS", "REDIS_CLUSTER"})
+  void aMutationAnotherNodeIsStillAtGetsNoReplyAndActsOnlyOnceItIsFree(TestServers kind)
+      throws Exception {
+    startNodes(kind, Duration.ofSeconds(90));
+    Peer p = peer("127.0.0.1");
+    long cookie = p.cookie(node(0));
+    Register register =
+        new Register(p.id++, cookie, PeerName.of("mai"), ContentName.of("a"), 4000, 1, D);
+    byte[] r = IndexCodec.encode(register);
+    // "another node" claimed this very datagram and has not answered yet
+    RedisStore store = kind.store();
+    RedisReplies.Ticket ticket =
+        (RedisReplies.Ticket)
+            new RedisReplies(store)
+                .ticket(
+                    (InetSocketAddress) p.socket.getLocalSocketAddress(), register, r, 0, r.length);
+    byte[] claimed = new byte[1 + ticket.hash().length];
+    claimed[0] = 'P';
+    System.arraycopy(ticket.hash(), 0, claimed, 1, ticket.hash().length);
+    store.await(store.commands().set(ticket.key(), claimed).toCompletableFuture());
+    p.socket.setSoTimeout(1_000);
+    assertThatThrownBy(() -> p.exchange(node(1), r)).isInstanceOf(SocketTimeoutException.class);
+    long c2 = p.cookie(node(2));
+    assertThat(
+            code(p.call(node(2), new Locate(p.id++, c2, PeerName.of("x"), ContentName.of("a"), 1))))
+        .isEqualTo(ErrorCode.NOT_FOUND); // nothing was done
+    // that node gave up (its claim went): the client's next try acts
+    store.await(store.commands().del(ticket.key()).toCompletableFuture());
+    p.socket.setSoTimeout(5_000);
+    assertThat(IndexCodec.decode(p.exchange(node(2), r)))
+        .isEqualTo(new Ack(register.requestId(), 90));
   }
 
   @ParameterizedTest
