@@ -21,6 +21,8 @@
 #   capped 1 / capped 3            the same with every provider capped at RATE
 #   resume                          a download SIGKILLed half way, then run again
 #   start-up                        `peershare get` of a 1-byte content, whole process
+# and, for curl, 1 source and 3 sources, the seconds each whole process spends outside its
+# transfer phase (launcher, JVM start-up, index, manifest, exit; for curl: connect and exit)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -79,8 +81,12 @@ now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 # MB/s of SIZE bytes over the seconds from T0 to T1
 mbps() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN{ printf "%.1f", n / 1e6 / (b - a) }'; }
 
-# get CONTENT SOURCES [extra]: prints "WHOLE TRANSFER" in MB/s: the whole process, timed from
-# outside, and the transfer phase from --stats
+# seconds outside the transfer phase: SIZE bytes, T0 to T1 in all, at RATE MB/s while transferring
+outside() { awk -v n="$1" -v a="$2" -v b="$3" -v r="$4" 'BEGIN{ printf "%.3f", (b - a) - (r > 0 ? n / 1e6 / r : 0) }'; }
+
+# get CONTENT SOURCES [extra]: prints "WHOLE TRANSFER OUTSIDE": MB/s of the whole process, timed
+# from outside, and of the transfer phase from --stats, then the seconds of the whole process
+# spent outside the transfer phase (launcher, JVM start-up, index, manifest, exit)
 get() {
   local content=$1 sources=$2; shift 2
   local dir t0 t1 transfer; dir=$(mktemp -d "$work/get.XXXX")
@@ -95,11 +101,13 @@ get() {
   else
     transfer=$(sed -n 's/.* rate_mb_s=\([0-9.]*\).*/\1/p' "$dir.err")
   fi
-  echo "$(mbps "$(stat -c %s "$dir/$content")" "$t0" "$t1") $transfer"
+  local size; size=$(stat -c %s "$dir/$content")
+  echo "$(mbps "$size" "$t0" "$t1") $transfer $(outside "$size" "$t0" "$t1" "$transfer")"
   rm -rf "$dir"
 }
-whole() { echo "${1% *}"; }
-phase() { echo "${1#* }"; }
+whole() { local a; read -r a _ <<<"$1"; echo "$a"; }
+phase() { local _a b; read -r _a b _ <<<"$1"; echo "$b"; }
+overhead() { local _a _b c; read -r _a _b c <<<"$1"; echo "$c"; }
 
 cat "$work/src/big.bin" > /dev/null   # every run reads from the page cache
 sync
@@ -130,9 +138,9 @@ CONF
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/tiny" && break; sleep 0.1; done
   have_curl=1
 fi
-# curl_get [sync]: one download of big.bin into a fresh folder; prints "WHOLE OWN" in MB/s: the
-# curl process timed from outside (with sync: until the file is on the disk), and curl's own
-# speed_download
+# curl_get [sync]: one download of big.bin into a fresh folder; prints "WHOLE OWN OUTSIDE": MB/s of
+# the curl process timed from outside (with sync: until the file is on the disk) and curl's own
+# speed_download, then the seconds outside its transfer
 curl_get() {
   local durable=${1:-} dir t0 t1 code bps
   dir=$(mktemp -d "$work/curl.XXXX")
@@ -144,7 +152,8 @@ curl_get() {
   if [ "$code" != 200 ] || ! cmp -s "$dir/big.bin" "$work/src/big.bin"; then
     echo "curl baseline failed (HTTP $code)" >&2; rm -rf "$dir"; exit 1
   fi
-  echo "$(mbps "$(stat -c %s "$dir/big.bin")" "$t0" "$t1") $(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')"
+  local size own; size=$(stat -c %s "$dir/big.bin"); own=$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')
+  echo "$(mbps "$size" "$t0" "$t1") $own $(outside "$size" "$t0" "$t1" "$own")"
   rm -rf "$dir"
 }
 
@@ -159,10 +168,11 @@ get big.bin 1 >/dev/null; get big.bin 3 >/dev/null   # warms up the providers' J
 ROUNDS=${ROUNDS:-5}
 # whole-process and transfer-phase figures of each kind of run, one entry per round
 cw=(); cp=(); csw=(); ow=(); op=(); tw=(); tp=(); fw=(); fp=()
+co=(); oo=(); to=()   # seconds outside the transfer phase: curl, 1 source, 3 sources
 for r in $(seq 1 "$ROUNDS"); do
-  if [ -n "$have_curl" ]; then x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); fi
-  x=$(get big.bin 1); ow+=("$(whole "$x")"); op+=("$(phase "$x")")
-  x=$(get big.bin 3); tw+=("$(whole "$x")"); tp+=("$(phase "$x")")
+  if [ -n "$have_curl" ]; then x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); co+=("$(overhead "$x")"); fi
+  x=$(get big.bin 1); ow+=("$(whole "$x")"); op+=("$(phase "$x")"); oo+=("$(overhead "$x")")
+  x=$(get big.bin 3); tw+=("$(whole "$x")"); tp+=("$(phase "$x")"); to+=("$(overhead "$x")")
   if [ -n "$have_curl" ]; then x=$(curl_get sync); csw+=("$(whole "$x")"); fi
   x=$(get big.bin 1 --fsync); fw+=("$(whole "$x")"); fp+=("$(phase "$x")")
   printf '  round %d, MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s)\n' \
@@ -230,6 +240,10 @@ row "peershare get, 3 sources" tw tp "$cwm" "$cpm"
 [ -n "$have_curl" ] && row "curl <- nginx, then sync FILE" csw none "$csm" ""
 row "peershare get --fsync, 1 source" fw fp "$csm" ""
 echo "(the durable rows' ratios are to curl then sync, whole process)"
+# seconds of the whole process outside its transfer phase, "median (min-max)" to the millisecond
+secs() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.3f (%.3f-%.3f)", m, v[1], v[NR] }'; }
+printf 'seconds outside the transfer phase (start-up, index, manifest, exit), medians: %s1 source %s, 3 sources %s\n' \
+  "$([ -n "$have_curl" ] && echo "curl $(secs "${co[@]}"), ")" "$(secs "${oo[@]}")" "$(secs "${to[@]}")"
 echo
 printf '%-34s %10s %10s\n' "capped at $RATE per provider" "MB/s" "vs 1 source"
 printf '%-34s %10s %10s\n' "1 source" "$capped1" "1.00"
