@@ -64,16 +64,20 @@ timed_get() { # [LAUNCHER]
   timed "${1:-$peershare}" get tiny --index "$index" --dir "$work/get$n"
   cmp -s "$work/get$n/tiny" "$work/p1/tiny" || { echo "get produced a different file" >&2; exit 1; }
 }
-# the shell on a pseudo-terminal: seconds from start until the prompt shows; then Q
+# the shell on a pseudo-terminal: seconds from start until the prompt shows; then Q. Its terminal
+# type: the caller's, or xterm-256color where there is none (a benchmark run with no terminal)
+case ${TERM:-dumb} in dumb) bench_term=xterm-256color ;; *) bench_term=$TERM ;; esac
 prompt() { # [LAUNCHER]
-  python3 - "${1:-$peershare}" "$index" "$work/shell" <<'PY'
+  BENCH_TERM=$bench_term python3 - "${1:-$peershare}" "$index" "$work/shell" <<'PY'
 import fcntl, os, pty, select, signal, struct, sys, termios, time
 launcher, index, folder = sys.argv[1:4]
 t0 = time.monotonic()
 pid, fd = pty.fork()
 if pid == 0:
-    # a terminal of 24 x 100, as a person's would be (JLine lays out the prompt by its width)
+    # a terminal of 24 x 100, as a person's would be (JLine lays out the prompt by its width),
+    # of the type the header names
     fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    os.environ["TERM"] = os.environ["BENCH_TERM"]
     os.execv(launcher, [launcher, "peer", "--name", "bench-shell", "--index", index, "--dir", folder])
 seen, shown, bye = b"", None, False
 deadline = t0 + 60
@@ -107,7 +111,7 @@ median() { summary "$@" | cut -d' ' -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$java" -version 2>&1 | head -1)"
-echo "launcher: $peershare${other:+ (other: $other)}; index and provider on $index; $ROUNDS alternating rounds"
+echo "launcher: $peershare${other:+ (other: $other)}; index and provider on $index; $ROUNDS alternating rounds; shell on TERM=$bench_term"
 timed_get >/dev/null # one run before the rounds: the provider's first transfer warms it up
 jv=() pv=() ls=() gt=() pr=() opv=() ols=() ogt=() opr=()
 for r in $(seq "$ROUNDS"); do

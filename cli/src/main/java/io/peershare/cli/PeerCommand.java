@@ -55,14 +55,17 @@ final class PeerCommand implements Callable<Integer> {
     Path folder = Folders.requireWritableDir(dir.getValue());
     PeerConfig config = new PeerConfig(name.getValue(), index.nodes(), folder, serve, download);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    try (PeerNode node = PeerNode.start(config);
+    try (PendingTerminal terminal = Terminals.interactive() ? PendingTerminal.open() : null;
+        PeerNode node = PeerNode.start(config);
         MetricsServer metricsServer = metrics.start(new PeerStatus(node), out)) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> stop(node, metricsServer), "peershare-peer-shutdown"));
-      if (Terminals.interactive()) {
+      if (terminal != null) {
         try (TerminalConsole console =
             new TerminalConsole(
-                folder, () -> node.local().stream().map(s -> s.content().toString()).toList())) {
+                terminal.take(),
+                folder,
+                () -> node.local().stream().map(s -> s.content().toString()).toList())) {
           new Shell(node, console).run();
         }
       } else {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -18,6 +19,7 @@ import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.InfoCmp;
 
 /** A JLine terminal: line editing, history, completion of commands and content names. */
 final class TerminalConsole implements Console, AutoCloseable {
@@ -27,15 +29,61 @@ final class TerminalConsole implements Console, AutoCloseable {
   private final List<String> indexNames = new CopyOnWriteArrayList<>();
 
   /**
-   * The process's own terminal, through JLine's JNI provider (or else {@code stty}), not FFM: FFM,
-   * JLine's default where native access is enabled, spins about 150 method-handle classes at every
-   * start, which no start-up cache keeps, and the prompt came a few tenths of a second later.
+   * The process's own terminal, made without starting a process: a fork of {@code test} or {@code
+   * infocmp} costs the prompt a few hundredths of a second on two busy cores.
+   *
+   * <p>Only JLine's JNI provider is asked (its native library is unpacked by the build): the
+   * builder asks every provider it may use whether standard output is a terminal, and the exec
+   * provider answers by running {@code test -t 1}. Not FFM, JLine's default where native access is
+   * enabled: it spins about 150 method-handle classes at every start, which no start-up cache
+   * keeps. Where the native library does not load (a platform JLine ships none for), the exec
+   * provider ({@code stty}).
+   *
+   * <p>For the common terminal types JLine carries a description of ({@link #BUILT_IN_TYPES}), that
+   * description instead of {@code infocmp}'s. They differ from ncurses' entries only in what the
+   * line editor does not use or binds either way (Backspace sends ^? or ^H, mouse, alternate
+   * screen, dim). Any other type still goes to {@code infocmp}.
    */
-  TerminalConsole(Path dir, Supplier<List<String>> localNames) throws IOException {
-    this(
-        TerminalBuilder.builder().system(true).ffm(false).providers("jni,exec").build(),
-        dir,
-        localNames);
+  static Terminal systemTerminal() throws IOException {
+    useBuiltInDescription(TerminalBuilder.builder().computeType());
+    try {
+      return TerminalBuilder.builder()
+          .system(true)
+          .jni(true)
+          .ffm(false)
+          .jna(false)
+          .jansi(false)
+          .exec(false)
+          .dumb(false) // no JNI terminal: an exception, and the exec provider below
+          .build();
+    } catch (IllegalStateException e) {
+      return TerminalBuilder.builder().system(true).ffm(false).providers("jni,exec").build();
+    }
+  }
+
+  /**
+   * The common terminal types whose description JLine carries in its jar, each compared with {@code
+   * infocmp -x} of Debian's ncurses (docs/benchmarks.md).
+   */
+  static final Set<String> BUILT_IN_TYPES =
+      Set.of("xterm", "xterm-256color", "screen", "screen-256color");
+
+  /**
+   * Makes JLine use its own description of {@code type}, when it carries one, instead of asking
+   * {@code infocmp}; true when it does.
+   */
+  static boolean useBuiltInDescription(String type) {
+    if (type == null || !BUILT_IN_TYPES.contains(type)) {
+      return false;
+    }
+    if (InfoCmp.getLoadedInfoCmp(type) == null) {
+      String caps = InfoCmp.getDefaultInfoCmp(type);
+      if (caps == null) {
+        return false;
+      }
+      InfoCmp.setLoadedInfoCmp(type, caps);
+    }
+    return true;
   }
 
   /** A console on {@code terminal}, which it closes when it is closed. */

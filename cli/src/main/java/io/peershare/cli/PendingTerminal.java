@@ -1,0 +1,71 @@
+package io.peershare.cli;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import org.jline.terminal.Terminal;
+
+/**
+ * The process's own terminal ({@link TerminalConsole#systemTerminal()}), made on a thread of its
+ * own while the peer starts (its name lock, the index's answer): on two cores the two overlap, and
+ * the prompt shows sooner. Closing it closes the terminal unless {@link #take()} handed it over.
+ */
+final class PendingTerminal implements AutoCloseable {
+  private final FutureTask<Terminal> making = new FutureTask<>(TerminalConsole::systemTerminal);
+  private boolean taken;
+
+  private PendingTerminal() {}
+
+  /** Starts making the terminal. */
+  static PendingTerminal open() {
+    PendingTerminal t = new PendingTerminal();
+    Thread.ofPlatform().name("peershare-terminal").daemon().start(t.making);
+    return t;
+  }
+
+  /** The terminal, once made; the caller closes it from now on. */
+  Terminal take() throws IOException {
+    taken = true;
+    try {
+      return made();
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        case Throwable t -> throw new IllegalStateException(t); // systemTerminal throws no other
+      }
+    }
+  }
+
+  /** Waits for the terminal, a few hundredths of a second at most, even when interrupted. */
+  private Terminal made() throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return making.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (taken) {
+      return;
+    }
+    taken = true;
+    try {
+      made().close();
+    } catch (ExecutionException e) {
+      // no terminal was made: nothing to close
+    }
+  }
+}
