@@ -32,10 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * round robin and the name rule stay exactly those of one thread.
  *
  * <p>Leases: a peer's due registrations go first whenever a request names the peer (R, T, Q, K),
- * and {@code locate} skips and removes the due providers it meets, so those answers are exact at
- * any moment. Everything else due goes in {@link #expire(long, int)} slices that the server runs
- * between batches; while a very large expiry is being swept (a million leases take about 0.2 s of
- * slices), a listing ({@code O}) may still show a name or count a provider whose lease just ended.
+ * and a request that meets due providers in a content's queue ({@code S}, and the conflict check of
+ * R and T) skips them and takes them out of that queue only, so those answers are exact at any
+ * moment. The rest of their removal, and everything else due, goes in {@link #expire(long, int)}
+ * slices that the server runs between batches; while a very large expiry is being swept (a million
+ * leases take about 0.3 s of slices), a listing ({@code O}) may still show a name or count a
+ * provider whose lease just ended, and {@link #size} still counts them.
  */
 public final class MemoryRegistry implements Registry {
   private final long leaseMillis;
@@ -48,6 +50,7 @@ public final class MemoryRegistry implements Registry {
   private final ReentrantLock lock = new ReentrantLock();
   private final Registry inBatch = new InBatch();
   private int size;
+  private long latest = Long.MIN_VALUE;
 
   public MemoryRegistry(long leaseMillis, RegistryLimits limits) {
     if (leaseMillis <= 0) {
@@ -67,8 +70,9 @@ public final class MemoryRegistry implements Registry {
   public CompletionStage<Void> apply(RegistryBatch batch, long now) {
     lock.lock();
     try {
+      long at = time(now);
       for (int i = 0; i < batch.size(); i++) {
-        batch.applyTo(inBatch, i, now);
+        batch.applyTo(inBatch, i, at);
       }
     } finally {
       lock.unlock();
@@ -244,11 +248,17 @@ public final class MemoryRegistry implements Registry {
     ProviderQueue q = find(content);
     Provider[] providers = new Provider[Math.clamp(max, 0, q == null ? 0 : q.providers())];
     int n = 0;
-    while (q != null && n < providers.length && !q.isEmpty()) {
-      Registration r = q.rotate(1); // the head, moved to the back
+    Registration first = null;
+    // until enough, or every live provider once: the head comes round to the first one taken
+    while (q != null && n < providers.length && !q.isEmpty() && q.head() != first) {
+      Registration r = q.head();
       if (isDue(r, now)) {
-        remove(r); // its lease ended: the sweep has not reached it yet
+        unlinkDue(r); // its lease ended: the sweep has not reached it yet
         continue;
+      }
+      q.rotate(1); // the head, moved to the back
+      if (first == null) {
+        first = r;
       }
       providers[n++] = r.provider();
     }
@@ -307,6 +317,22 @@ public final class MemoryRegistry implements Registry {
   }
 
   /**
+   * {@code now}, or the latest time a batch was given when that is later: the server's requests see
+   * a time that never goes back. Two server threads read the clock before they wait for the lock,
+   * so one may come with a time a little earlier than the other's before it; without this, a
+   * registration one of them found due and took out of its content's queue ({@link #unlinkDue})
+   * could be renewed by the other's {@code K} and live on outside its queue. (The sweep renews
+   * nothing, so its time needs no such care; the single operations, for tests and tools, sweep
+   * everything due at their own time first.) Caller holds the lock.
+   */
+  private long time(long now) {
+    if (now > latest) {
+      latest = now;
+    }
+    return latest;
+  }
+
+  /**
    * Removes up to {@code max} of the peer's due registrations, oldest first, and the peer itself
    * when it has none left. Its entry in the lease queue stays: when it comes due, the sweep finds
    * the real deadline and schedules again, so each live peer keeps one entry.
@@ -339,9 +365,25 @@ public final class MemoryRegistry implements Registry {
       if (!isDue(head, now)) {
         return q;
       }
-      remove(head);
+      unlinkDue(head);
     }
     return null;
+  }
+
+  /**
+   * Takes a due registration out of its content's queue only, so that no answer shows it, and
+   * leaves the rest of its removal (its peer's list, the table by peer and content, the count) to
+   * the sweep, which comes to it through its peer's lease. A request that meets due providers thus
+   * pays one unlink for each (two neighbours it has just read, and the name when the queue
+   * empties), once in the registration's life, instead of its whole removal: an {@code S} for a
+   * name of a million due providers costs what unlinking them costs, and no slice of the sweep's
+   * work.
+   */
+  private void unlinkDue(Registration r) {
+    ProviderQueue q = r.content();
+    if (q.remove(r) && q.isEmpty()) {
+      names.remove(q);
+    }
   }
 
   /** The queue of {@code content}, or null. */
@@ -366,10 +408,9 @@ public final class MemoryRegistry implements Registry {
     ProviderQueue q = r.content();
     PeerRegistrations p = r.peer();
     entries.remove(r);
-    q.remove(r);
     p.remove(r);
     size--;
-    if (q.isEmpty()) {
+    if (q.remove(r) && q.isEmpty()) { // not when a request unlinked it already (unlinkDue)
       names.remove(q);
     }
     if (p.isEmpty() && peers.get(p.name()) == p) {
