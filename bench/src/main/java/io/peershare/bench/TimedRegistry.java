@@ -28,6 +28,10 @@ final class TimedRegistry implements Registry {
   private long slices;
   private long longestSlice;
   private long longestSliceCpu;
+  private int slicesInGap;
+  private int slicesInLongestGap;
+  private long sliceTimeInGap;
+  private long sliceTimeInLongestGap;
   private long longestGap;
   private long lastSliceEnd;
 
@@ -40,6 +44,8 @@ final class TimedRegistry implements Registry {
     slices = 0;
     longestSlice = 0;
     longestSliceCpu = 0;
+    slicesInLongestGap = 0;
+    sliceTimeInLongestGap = 0;
     longestGap = 0;
     lastApplyEnd = 0;
     longestGapCpu = 0;
@@ -55,8 +61,14 @@ final class TimedRegistry implements Registry {
   synchronized String summary() {
     return String.format(
         "%,d slices, longest %.3f ms (on CPU %.3f ms); longest gap between two batches %.3f ms,"
-            + " of which the server's thread ran %.3f ms",
-        slices, longestSlice / 1e6, longestSliceCpu / 1e6, longestGap / 1e6, longestGapCpu / 1e6);
+            + " of which the server's thread ran %.3f ms, in %d slices of %.3f ms in all",
+        slices,
+        longestSlice / 1e6,
+        longestSliceCpu / 1e6,
+        longestGap / 1e6,
+        longestGapCpu / 1e6,
+        slicesInLongestGap,
+        sliceTimeInLongestGap / 1e6);
   }
 
   @Override
@@ -66,7 +78,11 @@ final class TimedRegistry implements Registry {
     if (counting && lastApplyEnd != 0 && start - lastApplyEnd > longestGap) {
       longestGap = start - lastApplyEnd;
       longestGapCpu = cpu - lastApplyEndCpu;
+      slicesInLongestGap = slicesInGap;
+      sliceTimeInLongestGap = sliceTimeInGap;
     }
+    slicesInGap = 0;
+    sliceTimeInGap = 0;
     CompletionStage<Void> done = inner.apply(batch, now);
     lastApplyEnd = System.nanoTime();
     lastApplyEndCpu = THREADS.getCurrentThreadCpuTime();
@@ -81,6 +97,8 @@ final class TimedRegistry implements Registry {
     if (counting && n > 0) {
       slices++;
       lastSliceEnd = System.nanoTime();
+      slicesInGap++;
+      sliceTimeInGap += lastSliceEnd - start;
       if (lastSliceEnd - start > longestSlice) {
         longestSlice = lastSliceEnd - start;
         longestSliceCpu = THREADS.getCurrentThreadCpuTime() - cpu;
