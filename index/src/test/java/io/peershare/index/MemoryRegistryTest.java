@@ -92,6 +92,23 @@ class MemoryRegistryTest extends RegistryContractTest {
   }
 
   @Test
+  void theServersSweepEmptiesADueRegistryInSlicesAndFindsNothingBeforeTheNextDeadline()
+      throws Exception {
+    MemoryRegistry r = hot(3_000);
+    assertThat(r.sweep(LEASE - 1, 1_024)).isZero();
+    int swept = 0;
+    for (int n; (n = r.sweep(LEASE, 1_024)) > 0; ) {
+      assertThat(n).isLessThanOrEqualTo(1_024);
+      swept += n;
+    }
+    assertThat(swept).isEqualTo(3_000);
+    assertThat(r.counts()).isEqualTo(new Registry.Counts(0, 0, 0));
+    r.register(peer(1), ip(1), HOT, 4000, 7, D, LEASE); // due again only at its own lease's end
+    assertThat(r.sweep(2 * LEASE - 1, 1_024)).isZero();
+    assertThat(r.sweep(2 * LEASE, 1_024)).isEqualTo(1);
+  }
+
+  @Test
   void aNameWhoseProvidersAreAllDueIsFreeForAnotherSizeAndDigestBeforeTheSweep() throws Exception {
     MemoryRegistry r = hot(100);
     Object got =
