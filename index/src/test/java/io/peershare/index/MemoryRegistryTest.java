@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 class MemoryRegistryTest extends RegistryContractTest {
@@ -62,6 +63,16 @@ class MemoryRegistryTest extends RegistryContractTest {
     return ((RegistryException) outcome).code();
   }
 
+  /** Runs {@code slice} (of at most 1,024) until it removes nothing; how many it removed. */
+  private static int inSlices(IntSupplier slice) {
+    int swept = 0;
+    for (int n; (n = slice.getAsInt()) > 0; ) {
+      assertThat(n).isLessThanOrEqualTo(1_024);
+      swept += n;
+    }
+    return swept;
+  }
+
   /** The listing as a batch's {@code O} sees it at {@code LEASE} (no full sweep first). */
   private static List<ListingEntry> listed(MemoryRegistry r) {
     Object page = applyOne(r, new IndexMessage.ListRequest(9, 0, "", ""), LEASE);
@@ -82,12 +93,7 @@ class MemoryRegistryTest extends RegistryContractTest {
     assertThat(r.counts().contents()).isZero();
     assertThat(listed(r)).isEmpty();
     assertThat(refusal(applyOne(r, locate(4), LEASE))).isEqualTo(ErrorCode.NOT_FOUND);
-    int swept = 0;
-    for (int n; (n = r.expire(LEASE, 1_024)) > 0; ) {
-      assertThat(n).isLessThanOrEqualTo(1_024);
-      swept += n;
-    }
-    assertThat(swept).isEqualTo(5_000);
+    assertThat(inSlices(() -> r.expire(LEASE, 1_024))).isEqualTo(5_000);
     assertThat(r.counts()).isEqualTo(new Registry.Counts(0, 0, 0));
   }
 
@@ -96,12 +102,7 @@ class MemoryRegistryTest extends RegistryContractTest {
       throws Exception {
     MemoryRegistry r = hot(3_000);
     assertThat(r.sweep(LEASE - 1, 1_024)).isZero();
-    int swept = 0;
-    for (int n; (n = r.sweep(LEASE, 1_024)) > 0; ) {
-      assertThat(n).isLessThanOrEqualTo(1_024);
-      swept += n;
-    }
-    assertThat(swept).isEqualTo(3_000);
+    assertThat(inSlices(() -> r.sweep(LEASE, 1_024))).isEqualTo(3_000);
     assertThat(r.counts()).isEqualTo(new Registry.Counts(0, 0, 0));
     r.register(peer(1), ip(1), HOT, 4000, 7, D, LEASE); // due again only at its own lease's end
     assertThat(r.sweep(2 * LEASE - 1, 1_024)).isZero();
