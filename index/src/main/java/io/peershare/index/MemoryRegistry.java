@@ -307,8 +307,8 @@ public final class MemoryRegistry implements Registry {
    * The server's slice: {@link #expire(long, int)}, but it also stops after about {@link
    * #SLICE_NANOS}, or as soon as another thread waits for the lock (the other server thread with a
    * batch), whichever comes first; the server calls again while it returns more than 0. A slice
-   * bounded by its count alone ran 0.15-0.3 ms as a rule but up to 5-10 ms now and then, on the
-   * thread's own CPU (code just recompiled, memory not in cache), and a batch waited behind it.
+   * bounded by its count alone now and then ran several milliseconds on its thread's CPU (code just
+   * recompiled, docs/benchmarks.md), and a batch waited behind it.
    */
   @Override
   public int sweep(long now, int max) {
