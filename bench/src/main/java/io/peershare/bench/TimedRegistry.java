@@ -27,6 +27,11 @@ final class TimedRegistry implements Registry {
   private volatile boolean counting;
   private long slices;
   private long longestSlice;
+  private long longestSliceCpu;
+  private int slicesInGap;
+  private int slicesInLongestGap;
+  private long sliceTimeInGap;
+  private long sliceTimeInLongestGap;
   private long longestGap;
   private long lastSliceEnd;
 
@@ -38,6 +43,9 @@ final class TimedRegistry implements Registry {
   synchronized void count() {
     slices = 0;
     longestSlice = 0;
+    longestSliceCpu = 0;
+    slicesInLongestGap = 0;
+    sliceTimeInLongestGap = 0;
     longestGap = 0;
     lastApplyEnd = 0;
     longestGapCpu = 0;
@@ -52,9 +60,15 @@ final class TimedRegistry implements Registry {
   /** Slices, the longest slice and the longest gap between batches since {@link #count}. */
   synchronized String summary() {
     return String.format(
-        "%,d slices, longest %.3f ms; longest gap between two batches %.3f ms, of which the"
-            + " server's thread ran %.3f ms",
-        slices, longestSlice / 1e6, longestGap / 1e6, longestGapCpu / 1e6);
+        "%,d slices, longest %.3f ms (on CPU %.3f ms); longest gap between two batches %.3f ms,"
+            + " of which the server's thread ran %.3f ms, in %d slices of %.3f ms in all",
+        slices,
+        longestSlice / 1e6,
+        longestSliceCpu / 1e6,
+        longestGap / 1e6,
+        longestGapCpu / 1e6,
+        slicesInLongestGap,
+        sliceTimeInLongestGap / 1e6);
   }
 
   @Override
@@ -64,7 +78,11 @@ final class TimedRegistry implements Registry {
     if (counting && lastApplyEnd != 0 && start - lastApplyEnd > longestGap) {
       longestGap = start - lastApplyEnd;
       longestGapCpu = cpu - lastApplyEndCpu;
+      slicesInLongestGap = slicesInGap;
+      sliceTimeInLongestGap = sliceTimeInGap;
     }
+    slicesInGap = 0;
+    sliceTimeInGap = 0;
     CompletionStage<Void> done = inner.apply(batch, now);
     lastApplyEnd = System.nanoTime();
     lastApplyEndCpu = THREADS.getCurrentThreadCpuTime();
@@ -72,15 +90,26 @@ final class TimedRegistry implements Registry {
   }
 
   @Override
-  public synchronized int expire(long now, int max) {
+  public synchronized int sweep(long now, int max) {
     long start = System.nanoTime();
-    int n = inner.expire(now, max);
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    int n = inner.sweep(now, max);
     if (counting && n > 0) {
       slices++;
       lastSliceEnd = System.nanoTime();
-      longestSlice = Math.max(longestSlice, lastSliceEnd - start);
+      slicesInGap++;
+      sliceTimeInGap += lastSliceEnd - start;
+      if (lastSliceEnd - start > longestSlice) {
+        longestSlice = lastSliceEnd - start;
+        longestSliceCpu = THREADS.getCurrentThreadCpuTime() - cpu;
+      }
     }
     return n;
+  }
+
+  @Override
+  public int expire(long now, int max) {
+    return inner.expire(now, max);
   }
 
   @Override

@@ -18,6 +18,12 @@ final class LeaseQueue {
     queue.add(new Due(at, peer));
   }
 
+  /** When the first entry comes due, or {@code Long.MAX_VALUE} when there is none. */
+  long earliest() {
+    Due head = queue.peek();
+    return head == null ? Long.MAX_VALUE : head.at();
+  }
+
   /** The next peer due at or before {@code now}, removed from the queue, or null. */
   PeerRegistrations pollDue(long now) {
     Due head = queue.peek();

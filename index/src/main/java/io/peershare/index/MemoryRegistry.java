@@ -32,10 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * round robin and the name rule stay exactly those of one thread.
  *
  * <p>Leases: a peer's due registrations go first whenever a request names the peer (R, T, Q, K),
- * and {@code locate} skips and removes the due providers it meets, so those answers are exact at
- * any moment. Everything else due goes in {@link #expire(long, int)} slices that the server runs
- * between batches; while a very large expiry is being swept (a million leases take about 0.2 s of
- * slices), a listing ({@code O}) may still show a name or count a provider whose lease just ended.
+ * and a request that meets due providers in a content's queue ({@code S}, and the conflict check of
+ * R and T) skips them and takes them out of that queue only, so those answers are exact at any
+ * moment. The rest of their removal, and everything else due, goes in {@link #expire(long, int)}
+ * slices that the server runs between batches; while a very large expiry is being swept (a million
+ * leases take about 0.3 s of slices), a listing ({@code O}) may still show a name or count a
+ * provider whose lease just ended, and {@link #size} still counts them.
  */
 public final class MemoryRegistry implements Registry {
   private final long leaseMillis;
@@ -48,6 +50,15 @@ public final class MemoryRegistry implements Registry {
   private final ReentrantLock lock = new ReentrantLock();
   private final Registry inBatch = new InBatch();
   private int size;
+  private long latest = Long.MIN_VALUE;
+
+  /**
+   * When the lease queue's first entry comes due ({@code Long.MAX_VALUE} when it is empty), set as
+   * the lock is released: a sweep with nothing due returns without the lock. The server sweeps
+   * before and after every batch, so otherwise each batch took the lock three times, and two server
+   * threads parked on it for each other's empty sweeps (docs/benchmarks.md).
+   */
+  private volatile long nextDue = Long.MAX_VALUE;
 
   public MemoryRegistry(long leaseMillis, RegistryLimits limits) {
     if (leaseMillis <= 0) {
@@ -67,11 +78,12 @@ public final class MemoryRegistry implements Registry {
   public CompletionStage<Void> apply(RegistryBatch batch, long now) {
     lock.lock();
     try {
+      long at = time(now);
       for (int i = 0; i < batch.size(); i++) {
-        batch.applyTo(inBatch, i, now);
+        batch.applyTo(inBatch, i, at);
       }
     } finally {
-      lock.unlock();
+      release();
     }
     return DONE;
   }
@@ -94,7 +106,7 @@ public final class MemoryRegistry implements Registry {
       expire(now);
       registerNow(peer, ip, content, tcpPort, size, digest, now);
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -106,7 +118,7 @@ public final class MemoryRegistry implements Registry {
       expire(now);
       deregisterNow(peer, ip, content, now);
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -117,7 +129,7 @@ public final class MemoryRegistry implements Registry {
       expire(now);
       return quitNow(peer, ip, now);
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -128,7 +140,7 @@ public final class MemoryRegistry implements Registry {
       expire(now);
       keepaliveNow(peer, ip, now);
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -139,7 +151,7 @@ public final class MemoryRegistry implements Registry {
       expire(now);
       return locateNow(content, max, now);
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -150,7 +162,7 @@ public final class MemoryRegistry implements Registry {
       expire(now);
       return listNow(after, filter, maxBytes, maxEntries, now);
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -244,11 +256,17 @@ public final class MemoryRegistry implements Registry {
     ProviderQueue q = find(content);
     Provider[] providers = new Provider[Math.clamp(max, 0, q == null ? 0 : q.providers())];
     int n = 0;
-    while (q != null && n < providers.length && !q.isEmpty()) {
-      Registration r = q.rotate(1); // the head, moved to the back
+    Registration first = null;
+    // until enough, or every live provider once: the head comes round to the first one taken
+    while (q != null && n < providers.length && !q.isEmpty() && q.head() != first) {
+      Registration r = q.head();
       if (isDue(r, now)) {
-        remove(r); // its lease ended: the sweep has not reached it yet
+        unlinkDue(r); // its lease ended: the sweep has not reached it yet
         continue;
+      }
+      q.rotate(1); // the head, moved to the back
+      if (first == null) {
+        first = r;
       }
       providers[n++] = r.provider();
     }
@@ -285,25 +303,74 @@ public final class MemoryRegistry implements Registry {
     return new Page(listed, more[0]);
   }
 
+  /**
+   * The server's slice: {@link #expire(long, int)}, but it also stops after about {@link
+   * #SLICE_NANOS}, or as soon as another thread waits for the lock (the other server thread with a
+   * batch), whichever comes first; the server calls again while it returns more than 0. A slice
+   * bounded by its count alone now and then ran several milliseconds on its thread's CPU (code just
+   * recompiled, docs/benchmarks.md), and a batch waited behind it.
+   */
+  @Override
+  public int sweep(long now, int max) {
+    return now < nextDue ? 0 : expire(now, max, true);
+  }
+
   @Override
   public int expire(long now, int max) {
+    return expire(now, max, false);
+  }
+
+  /** How long one of the server's slices runs at most (give or take {@link #LOOK_EVERY} steps). */
+  static final long SLICE_NANOS = 500_000;
+
+  /** Removals (and lease-queue polls) between two looks at the clock and at the lock's queue. */
+  private static final int LOOK_EVERY = 64;
+
+  private int expire(long now, int max, boolean yielding) {
     lock.lock();
     try {
+      long start = yielding ? System.nanoTime() : 0;
+      int step = yielding ? LOOK_EVERY : Integer.MAX_VALUE;
       int n = 0;
+      int work = 0;
       PeerRegistrations p;
       while (n < max && (p = leases.pollDue(now)) != null) {
-        if (peers.get(p.name()) != p) {
-          continue; // the peer quit or lost everything since; its entry is stale
+        work++;
+        if (peers.get(p.name()) == p) { // else the peer quit or lost everything since: stale
+          int removed = expireDue(p, now, Math.min(max - n, step));
+          n += removed;
+          work += removed;
+          if (peers.get(p.name()) == p) {
+            leases.schedule(p, p.nextDeadline(leaseMillis)); // still due when cut short
+          }
         }
-        n += expireDue(p, now, max - n);
-        if (peers.get(p.name()) == p) {
-          leases.schedule(p, p.nextDeadline(leaseMillis)); // still due when max cut it short
+        if (yielding && work >= LOOK_EVERY) {
+          work = 0;
+          if (lock.hasQueuedThreads() || System.nanoTime() - start >= SLICE_NANOS) {
+            break;
+          }
         }
       }
       return n;
     } finally {
-      lock.unlock();
+      release();
     }
+  }
+
+  /**
+   * {@code now}, or the latest time a batch was given when that is later: the server's requests see
+   * a time that never goes back. Two server threads read the clock before they wait for the lock,
+   * so one may come with a time a little earlier than the other's before it; without this, a
+   * registration one of them found due and took out of its content's queue ({@link #unlinkDue})
+   * could be renewed by the other's {@code K} and live on outside its queue. (The sweep renews
+   * nothing, so its time needs no such care; the single operations, for tests and tools, sweep
+   * everything due at their own time first.) Caller holds the lock.
+   */
+  private long time(long now) {
+    if (now > latest) {
+      latest = now;
+    }
+    return latest;
   }
 
   /**
@@ -339,9 +406,30 @@ public final class MemoryRegistry implements Registry {
       if (!isDue(head, now)) {
         return q;
       }
-      remove(head);
+      unlinkDue(head);
     }
     return null;
+  }
+
+  /**
+   * Takes a due registration out of its content's queue only, so that no answer shows it, and
+   * leaves the rest of its removal (its peer's list, the table by peer and content, the count) to
+   * the sweep, which comes to it through its peer's lease. A request that meets due providers thus
+   * pays one unlink for each (two neighbours it has just read, and the name when the queue
+   * empties), once in the registration's life, instead of its whole removal: an {@code S} for a
+   * name of a million due providers costs what unlinking them costs, and no slice of the sweep's
+   * work.
+   */
+  private void unlinkDue(Registration r) {
+    ProviderQueue q = r.content();
+    if (q.remove(r) && q.isEmpty()) {
+      names.remove(q);
+    }
+  }
+
+  private void release() {
+    nextDue = leases.earliest();
+    lock.unlock();
   }
 
   /** The queue of {@code content}, or null. */
@@ -366,10 +454,9 @@ public final class MemoryRegistry implements Registry {
     ProviderQueue q = r.content();
     PeerRegistrations p = r.peer();
     entries.remove(r);
-    q.remove(r);
     p.remove(r);
     size--;
-    if (q.isEmpty()) {
+    if (q.remove(r) && q.isEmpty()) { // not when a request unlinked it already (unlinkDue)
       names.remove(q);
     }
     if (p.isEmpty() && peers.get(p.name()) == p) {
@@ -383,7 +470,7 @@ public final class MemoryRegistry implements Registry {
     try {
       return size;
     } finally {
-      lock.unlock();
+      release();
     }
   }
 
@@ -398,7 +485,7 @@ public final class MemoryRegistry implements Registry {
     try {
       return new Counts(size, names.size(), peers.size());
     } finally {
-      lock.unlock();
+      release();
     }
   }
 

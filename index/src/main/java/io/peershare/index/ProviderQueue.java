@@ -128,10 +128,13 @@ final class ProviderQueue {
     count++;
   }
 
-  /** Unlinks {@code r} if it is in this queue; the others keep their order. */
-  void remove(Registration r) {
+  /**
+   * Unlinks {@code r} if it is in this queue; the others keep their order. Returns false when it
+   * was not (already unlinked).
+   */
+  boolean remove(Registration r) {
     if (r.next == null || r.content() != this) {
-      return;
+      return false;
     }
     if (count == 1) {
       head = null;
@@ -145,6 +148,7 @@ final class ProviderQueue {
     r.prev = null;
     r.next = null;
     count--;
+    return true;
   }
 
   /**

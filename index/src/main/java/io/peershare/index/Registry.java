@@ -102,17 +102,19 @@ public interface Registry {
 
   /**
    * Drops registrations whose lease ended at or before {@code now}, at most about {@code max} of
-   * them (a peer's due registrations may go together); returns how many. The server calls it
-   * between batches until it returns less than {@code max}, so a million leases ending at once
-   * never hold a request up for long.
+   * them (a peer's due registrations may go together); returns how many. The server sweeps in such
+   * slices between batches ({@link #sweep}), so a million leases ending at once never hold a
+   * request up for long.
    */
   int expire(long now, int max);
 
   /**
-   * What a server calls between batches, on its own thread: {@link #expire(long, int)} here. A
-   * remote store instead starts a sweep in the background (at most every so often) and returns 0 at
-   * once, so a batch never waits for it; its registrations may then outlive their lease by that
-   * interval, and every node of a shared store sweeps.
+   * What a server calls between batches, on its own thread, until it returns 0: {@link
+   * #expire(long, int)} here; an implementation may stop a slice short of {@code max} (after some
+   * time, or for another thread waiting on it) and go on in the next. A remote store instead starts
+   * a sweep in the background (at most every so often) and returns 0 at once, so a batch never
+   * waits for it; its registrations may then outlive their lease by that interval, and every node
+   * of a shared store sweeps.
    */
   default int sweep(long now, int max) {
     return expire(now, max);
