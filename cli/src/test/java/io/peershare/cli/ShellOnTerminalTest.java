@@ -50,9 +50,7 @@ class ShellOnTerminalTest {
         IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
       Process peer = startPeer(pty, List.of(), index, dir);
       try {
-        StringBuffer screen = new StringBuffer();
-        InputStream shown = pty.getMasterInput();
-        Thread.ofPlatform().daemon().start(() -> read(shown, screen));
+        StringBuffer screen = watch(pty);
         OutputStream keys = pty.getMasterOutput();
 
         await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
@@ -96,9 +94,7 @@ class ShellOnTerminalTest {
               "slow", index, data, ServeOptions.defaults().withUploadBytesPerSecond(512 << 10));
       Process peer = startPeer(pty, List.of("/usr/bin/setsid", "--ctty", "--wait"), index, dir);
       try {
-        StringBuffer screen = new StringBuffer();
-        InputStream shown = pty.getMasterInput();
-        Thread.ofPlatform().daemon().start(() -> read(shown, screen));
+        StringBuffer screen = watch(pty);
         OutputStream keys = pty.getMasterOutput();
 
         await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
@@ -212,6 +208,14 @@ class ShellOnTerminalTest {
   private static void type(OutputStream keys, String text) throws IOException {
     keys.write(text.getBytes(UTF_8));
     keys.flush();
+  }
+
+  /** What the terminal shows, kept as it comes. */
+  private static StringBuffer watch(Pty pty) throws IOException {
+    StringBuffer screen = new StringBuffer();
+    InputStream shown = pty.getMasterInput();
+    Thread.ofPlatform().daemon().start(() -> read(shown, screen));
+    return screen;
   }
 
   /** Keeps what the terminal shows (the shell blocks when nobody reads its screen). */
