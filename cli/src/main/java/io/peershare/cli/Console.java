@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /** Where the shell reads lines and writes answers: a terminal, or plain streams. */
 interface Console {
@@ -19,6 +20,20 @@ interface Console {
 
   /** Content names the index listed, offered by completion. */
   default void rememberIndexNames(List<String> names) {}
+
+  /**
+   * Runs one command line and returns what it returns. On a terminal, Ctrl-C while it runs
+   * interrupts the calling thread (the command stops, as the downloader and the hashing of a file
+   * do when interrupted) instead of ending the process; plain streams have no such key.
+   */
+  default boolean runCancellable(BooleanSupplier command) {
+    return command.getAsBoolean();
+  }
+
+  /** True when Ctrl-C cancelled the command {@link #runCancellable} runs now. */
+  default boolean cancelled() {
+    return false;
+  }
 
   /** Plain streams: no prompt echo, no progress, no completion. */
   static Console of(BufferedReader in, PrintWriter out) {

@@ -3,6 +3,7 @@ package io.peershare.cli;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.SharingException;
 import io.peershare.peer.download.DownloadException;
+import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.Addresses;
@@ -32,7 +33,9 @@ final class Shell {
     this.out = console.out();
   }
 
-  /** Runs until {@code Q}, end of input or Ctrl-C. */
+  /**
+   * Runs until {@code Q}, end of input or Ctrl-C at the prompt (Ctrl-C in a command cancels it).
+   */
   void run() {
     out.printf(
         "Peer '%s' is up, sharing from %s, index %s. Type help for the commands.%n",
@@ -45,7 +48,7 @@ final class Shell {
         quit();
         return;
       }
-      if (!execute(line)) {
+      if (!console.runCancellable(() -> execute(line))) {
         return;
       }
     }
@@ -94,10 +97,13 @@ final class Shell {
     } catch (InvalidNameException e) {
       out.println(e.getMessage() + "."); // a name typed here breaks the rules: nothing was sent
     } catch (IndexException | IOException | RuntimeException e) {
-      out.println(Failures.describe(e)); // one line, and the shell goes on
+      // one line, and the shell goes on; a command Ctrl-C stopped fails with whatever it was doing
+      out.println(console.cancelled() ? "Cancelled." : Failures.describe(e));
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.println("Interrupted.");
+      if (!console.cancelled()) {
+        Thread.currentThread().interrupt();
+      }
+      out.println("Cancelled.");
     } finally {
       out.flush();
     }
@@ -130,7 +136,7 @@ final class Shell {
     ContentName name = ContentName.of(text);
     SharedContent s;
     try {
-      s = node.register(name);
+      s = node.register(name); // hashes the file first: seconds for a large one
     } catch (IndexException | SharingException e) {
       out.printf("Could not register '%s': %s%n", name, e.getMessage());
       return;
@@ -139,6 +145,11 @@ final class Shell {
           "There is no file named '%s' in %s; nothing was registered.%n",
           name, node.config().dir());
       return;
+    } catch (IOException e) {
+      if (saidCancelled("Registering", name, "nothing was registered.")) {
+        return;
+      }
+      throw e;
     }
     out.printf(
         "Registered '%s' (%s), serving it on port %d.%n",
@@ -203,17 +214,52 @@ final class Shell {
       return;
     }
     ContentName name = ContentName.of(text);
+    ProgressListener bar = console.progress();
     SharedContent s;
     try {
-      s = node.download(name, console.progress());
+      s = node.download(name, bar);
     } catch (DownloadException | IndexException | SharingException e) {
-      out.printf("Could not download '%s': %s%n", name, e.getMessage());
+      // the node's listener does not pass failed() on: the bar's line ends here, and the sentence
+      // below starts one of its own
+      bar.failed(e);
+      if (!saidCancelled("Download of", name, DOWNLOAD_KEPT.formatted(name))) {
+        out.printf("Could not download '%s': %s%n", name, e.getMessage());
+      }
       return;
+    } catch (IOException | InterruptedException e) {
+      bar.failed(e);
+      if (saidCancelled("Download of", name, DOWNLOAD_KEPT.formatted(name))) {
+        return;
+      }
+      throw e;
     }
     out.printf(
         "Downloaded '%s' (%s) to %s and verified it (SHA-256 %s).%n",
         s.content(), Text.size(s.size()), s.file(), s.digest().shortHex());
     out.printf("You now share it too, on port %d.%n", s.port());
+  }
+
+  private static final String DOWNLOAD_KEPT =
+      "the pieces already verified are kept, and D %s resumes from them.";
+
+  /**
+   * When Ctrl-C stopped the command on {@code name}, says so in one line and returns true. Ctrl-C
+   * may come just as the index is being told, after the content is shared: then it stays shared,
+   * and the index hears of it again at the next keepalive.
+   */
+  private boolean saidCancelled(String what, ContentName name, String otherwise) {
+    if (!console.cancelled()) {
+      return false;
+    }
+    if (node.local().stream().anyMatch(s -> s.content().equals(name))) {
+      out.printf(
+          "Ctrl-C came as the index was being told: you share '%s', and the index hears of it"
+              + " at the next keepalive.%n",
+          name);
+    } else {
+      out.printf("%s '%s' cancelled; %s%n", what, name, otherwise);
+    }
+    return true;
   }
 
   private void help() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jline.reader.Candidate;
@@ -18,6 +19,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
+import org.jline.terminal.Terminal.Signal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp;
 
@@ -27,6 +29,9 @@ final class TerminalConsole implements Console, AutoCloseable {
   private final LineReader reader;
   private final PrintWriter out;
   private final List<String> indexNames = new CopyOnWriteArrayList<>();
+  private final Object cancelling = new Object();
+  private Thread command; // the thread running a command line, or null; guarded by cancelling
+  private boolean cancelled; // guarded by cancelling
 
   /**
    * The process's own terminal, made without starting a process: a fork of {@code test} or {@code
@@ -99,6 +104,45 @@ final class TerminalConsole implements Console, AutoCloseable {
             .variable(LineReader.HISTORY_FILE, history)
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
             .build();
+    // JLine's own handler for SIGINT is the operating system's default, which kills the process
+    // with no "Bye." and no deregistration; readLine puts its own in place while it reads (Ctrl-C
+    // at the prompt quits) and this one back after.
+    terminal.handle(Signal.INT, signal -> cancel());
+  }
+
+  /** Ctrl-C outside the prompt: interrupts the command running, if any; otherwise nothing. */
+  private void cancel() {
+    synchronized (cancelling) {
+      if (command != null) {
+        cancelled = true;
+        command.interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean runCancellable(BooleanSupplier line) {
+    synchronized (cancelling) {
+      command = Thread.currentThread();
+      cancelled = false;
+    }
+    try {
+      return line.getAsBoolean();
+    } finally {
+      synchronized (cancelling) {
+        command = null;
+      }
+      // a Ctrl-C the command did not see (it ended first) must not reach the prompt or the next
+      // command: an interrupted thread's next channel operation would close that channel
+      Thread.interrupted();
+    }
+  }
+
+  @Override
+  public boolean cancelled() {
+    synchronized (cancelling) {
+      return cancelled;
+    }
   }
 
   @Override

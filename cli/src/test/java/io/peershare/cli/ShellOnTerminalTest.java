@@ -6,7 +6,14 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.peershare.index.IndexServer;
+import io.peershare.peer.PeerConfig;
+import io.peershare.peer.PeerNode;
+import io.peershare.peer.download.DownloadOptions;
+import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.Addresses;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
+import io.peershare.testing.TestBytes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +21,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Size;
@@ -35,42 +43,14 @@ class ShellOnTerminalTest {
 
   @Test
   void showsItsPromptRunsCommandsAndQuitsOnCtrlD() throws Exception {
-    Pty pty;
-    try {
-      pty = new JniTerminalProvider().open(null, new Size(100, 24));
-    } catch (IOException | RuntimeException | LinkageError e) {
-      assumeThat(e).as("a pseudo-terminal through JLine's native library").isNull();
-      return;
-    }
+    Pty pty = openPty();
     Path dir = Files.createDirectories(tmp.resolve("mai"));
     Files.writeString(dir.resolve("notes.txt"), "hello");
     try (pty;
         IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
-      File tty = new File(((JniNativePty) pty).getName());
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName(),
-                  "peer",
-                  "--name",
-                  "mai",
-                  "--index",
-                  Addresses.format(index.localAddress()),
-                  "--dir",
-                  dir.toString())
-              .redirectInput(tty)
-              .redirectOutput(tty)
-              .redirectError(tty);
-      pb.environment().put("TERM", "xterm-256color");
-      pb.environment().put("PEERSHARE_CACHE", tmp.resolve("cache").toString());
-      Process peer = pb.start();
+      Process peer = startPeer(pty, List.of(), index, dir);
       try {
-        StringBuffer screen = new StringBuffer();
-        InputStream shown = pty.getMasterInput();
-        Thread.ofPlatform().daemon().start(() -> read(shown, screen));
+        StringBuffer screen = watch(pty);
         OutputStream keys = pty.getMasterOutput();
 
         await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
@@ -94,6 +74,73 @@ class ShellOnTerminalTest {
     }
   }
 
+  /**
+   * Ctrl-C while a download runs cancels the download, not the peer: the part file stays, the
+   * prompt comes back, and the next D resumes. The peer runs as a session of its own on the
+   * pseudo-terminal ({@code setsid --ctty}) so that the ^C typed there is a SIGINT to it, as at a
+   * person's terminal.
+   */
+  @Test
+  void ctrlCCancelsARunningDownloadAndTheNextOneResumesIt() throws Exception {
+    Pty pty = openPty();
+    assumeThat(Files.isExecutable(Path.of("/usr/bin/setsid"))).as("util-linux setsid").isTrue();
+    byte[] data = TestBytes.random(8 << 20, 16);
+    Path dir = Files.createDirectories(tmp.resolve("mai"));
+    try (pty;
+        IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
+      // 8 MiB at 512 KiB/s: sixteen seconds, time enough to see it under way and press Ctrl-C
+      PeerNode slow =
+          provider(
+              "slow", index, data, ServeOptions.defaults().withUploadBytesPerSecond(512 << 10));
+      Process peer = startPeer(pty, List.of("/usr/bin/setsid", "--ctty", "--wait"), index, dir);
+      try {
+        StringBuffer screen = watch(pty);
+        OutputStream keys = pty.getMasterOutput();
+
+        await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
+        type(keys, "D big\r");
+        // the progress bar, once a piece is verified (a piece is 1 MiB: one eighth)
+        await()
+            .atMost(PATIENCE)
+            .until(() -> screen.toString().matches("(?s).* (1[2-9]|[2-9]\\d)% .*"));
+        type(keys, "\u0003"); // Ctrl-C
+        await()
+            .atMost(PATIENCE)
+            .until(() -> screen.indexOf("Download of 'big' cancelled") >= 0 || !peer.isAlive());
+        assertThat(peer.isAlive()).as("the peer after Ctrl-C in a download").isTrue();
+        assertThat(dir.resolve(".big.part")).exists();
+        assertThat(dir.resolve("big")).doesNotExist();
+
+        int before = screen.length();
+        type(keys, "L\r");
+        await().atMost(PATIENCE).until(() -> screen.indexOf("You share nothing yet.", before) >= 0);
+
+        slow.close(); // a provider at full speed finishes what the slow one began
+        PeerNode fast = provider("fast", index, data, ServeOptions.defaults());
+        try {
+          type(keys, "D big\r");
+          await().atMost(PATIENCE).until(() -> screen.indexOf("Downloaded 'big'") >= 0);
+          assertThat(screen.substring(before)).contains("Resuming: ");
+          assertThat(Files.readAllBytes(dir.resolve("big"))).isEqualTo(data);
+
+          type(keys, "\u0003"); // Ctrl-C at the prompt: quit, as before
+          assertThat(peer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+          assertThat(peer.exitValue()).isZero();
+          await().atMost(PATIENCE).until(() -> screen.indexOf("Bye.") >= 0);
+        } finally {
+          fast.close();
+        }
+        assertThat(screen.toString())
+            .contains("Deregistered your one content")
+            .doesNotContain("Exception")
+            .doesNotContain("Could not download");
+      } finally {
+        peer.destroyForcibly().waitFor();
+        slow.close();
+      }
+    }
+  }
+
   @Test
   void takesJLinesOwnDescriptionOfCommonTerminalsInsteadOfAskingInfocmp() {
     // JLine keeps descriptions per JVM: one an earlier test had infocmp make stays
@@ -109,9 +156,66 @@ class ShellOnTerminalTest {
     assertThat(TerminalConsole.useBuiltInDescription(null)).isFalse();
   }
 
+  /** A pseudo-terminal of 100 columns, or the test is skipped where JLine's library is missing. */
+  private static Pty openPty() {
+    try {
+      return new JniTerminalProvider().open(null, new Size(100, 24));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      assumeThat(e).as("a pseudo-terminal through JLine's native library").isNull();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** {@code peershare peer --name mai} on {@code pty}, run through {@code launcher} (if any). */
+  private Process startPeer(Pty pty, List<String> launcher, IndexServer index, Path dir)
+      throws IOException {
+    File tty = new File(((JniNativePty) pty).getName());
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "peer",
+            "--name",
+            "mai",
+            "--index",
+            Addresses.format(index.localAddress()),
+            "--dir",
+            dir.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectInput(tty).redirectOutput(tty).redirectError(tty);
+    pb.environment().put("TERM", "xterm-256color");
+    pb.environment().put("PEERSHARE_CACHE", tmp.resolve("cache").toString());
+    return pb.start();
+  }
+
+  /** A peer in this JVM sharing {@code data} as {@code big}. */
+  private PeerNode provider(String name, IndexServer index, byte[] data, ServeOptions serve)
+      throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    Files.write(dir.resolve("big"), data);
+    PeerNode node =
+        PeerNode.start(
+            new PeerConfig(
+                PeerName.of(name), index.localAddress(), dir, serve, DownloadOptions.defaults()));
+    node.register(ContentName.of("big"));
+    return node;
+  }
+
   private static void type(OutputStream keys, String text) throws IOException {
     keys.write(text.getBytes(UTF_8));
     keys.flush();
+  }
+
+  /** What the terminal shows, kept as it comes. */
+  private static StringBuffer watch(Pty pty) throws IOException {
+    StringBuffer screen = new StringBuffer();
+    InputStream shown = pty.getMasterInput();
+    Thread.ofPlatform().daemon().start(() -> read(shown, screen));
+    return screen;
   }
 
   /** Keeps what the terminal shows (the shell blocks when nobody reads its screen). */
