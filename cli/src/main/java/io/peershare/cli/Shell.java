@@ -234,7 +234,7 @@ final class Shell {
       throw e;
     }
     out.printf(
-        "Downloaded '%s' (%s) to %s and verified it (SHA-256 %s).%n",
+        "Downloaded '%s' (%s) to %s; every piece verified by SHA-256 (content digest %s).%n",
         s.content(), Text.size(s.size()), s.file(), s.digest().shortHex());
     out.printf("You now share it too, on port %d.%n", s.port());
   }

@@ -7,6 +7,7 @@ import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.peer.serve.ServeOptions;
+import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
 import io.peershare.testing.TestBytes;
@@ -143,11 +144,13 @@ class ShellTest {
     PeerNode mai = node("mai");
     byte[] data = TestBytes.random(3 * 1024 * 1024 + 5, 7);
     Files.write(mai.config().dir().resolve("shrek"), data);
-    mai.register(ContentName.of("shrek"));
+    SharedContent shared = mai.register(ContentName.of("shrek"));
     PeerNode jeff = node("jeff");
     String out = session(jeff, "D shrek\nO\nd nothing\nQ\n");
     assertThat(out)
         .contains("Downloaded 'shrek' (3.0 MiB)")
+        // the content digest (of the piece hashes), named as such: it is not the file's SHA-256
+        .contains("every piece verified by SHA-256 (content digest " + shared.digest().shortHex())
         .contains("You now share it too, on port ")
         .containsPattern("(?m)^shrek\\s+3\\.0 MiB\\s+2$")
         .contains("Could not download 'nothing': nobody provides 'nothing'");
