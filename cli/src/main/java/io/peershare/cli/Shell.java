@@ -3,7 +3,6 @@ package io.peershare.cli;
 import io.peershare.peer.PeerNode;
 import io.peershare.peer.SharingException;
 import io.peershare.peer.download.DownloadException;
-import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexException;
 import io.peershare.peer.serve.SharedContent;
 import io.peershare.protocol.Addresses;
@@ -214,20 +213,16 @@ final class Shell {
       return;
     }
     ContentName name = ContentName.of(text);
-    ProgressListener bar = console.progress();
     SharedContent s;
     try {
-      s = node.download(name, bar);
+      // a failed download ends the bar's line (failed()), so the sentence below has its own
+      s = node.download(name, console.progress());
     } catch (DownloadException | IndexException | SharingException e) {
-      // the node's listener does not pass failed() on: the bar's line ends here, and the sentence
-      // below starts one of its own
-      bar.failed(e);
       if (!saidCancelled("Download of", name, DOWNLOAD_KEPT.formatted(name))) {
         out.printf("Could not download '%s': %s%n", name, e.getMessage());
       }
       return;
     } catch (IOException | InterruptedException e) {
-      bar.failed(e);
       if (saidCancelled("Download of", name, DOWNLOAD_KEPT.formatted(name))) {
         return;
       }

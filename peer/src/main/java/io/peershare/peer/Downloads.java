@@ -156,6 +156,11 @@ public final class Downloads {
       caller.finished(file);
     }
 
+    @Override
+    public void failed(Exception cause) {
+      caller.failed(cause);
+    }
+
     private long[] second() {
       Iterator<long[]> it = samples.iterator();
       it.next();

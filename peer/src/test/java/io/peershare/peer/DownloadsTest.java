@@ -6,6 +6,7 @@ import io.peershare.peer.download.ProgressListener;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexMessage.Provider;
 import io.peershare.protocol.PeerName;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ class DownloadsTest {
         public void finished(Path file) {
           told.add("finished");
         }
+
+        @Override
+        public void failed(Exception cause) {
+          told.add("failed " + cause.getMessage());
+        }
       };
 
   @Test
@@ -70,13 +76,14 @@ class DownloadsTest {
     l.started(ContentName.of("movie"), 10 << 20, 0);
     l.pieceRejected(3, BAD);
     l.pieceRejected(7, BAD);
+    l.failed(new IOException("disk full"));
     downloads.end(l, false);
     downloads.end(l, false); // once only
 
     assertThat(downloads.pieceFailures()).isEqualTo(2);
     assertThat(downloads.failed()).isEqualTo(1);
     assertThat(downloads.succeeded()).isZero();
-    assertThat(told).contains("piece 3", "piece 7");
+    assertThat(told).contains("piece 3", "piece 7", "failed disk full"); // the caller hears all
   }
 
   @Test
