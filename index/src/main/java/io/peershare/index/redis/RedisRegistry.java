@@ -363,7 +363,7 @@ public final class RedisRegistry implements Registry {
    * node answered or is still at fails the step with {@link AnsweredElsewhere}, having done
    * nothing.
    */
-  private CompletableFuture<List<Object>> firstStep(
+  CompletableFuture<List<Object>> firstStep(
       Script script, byte[][] keys, Object ticket, byte[]... args) {
     if (ticket == null) {
       return store.run(script, ScriptOutputType.MULTI, keys, args);
@@ -371,9 +371,10 @@ public final class RedisRegistry implements Registry {
     RedisReplies.Ticket t = (RedisReplies.Ticket) ticket;
     byte[][] k = Arrays.copyOf(keys, keys.length + 1);
     k[keys.length] = t.key();
-    byte[][] a = Arrays.copyOf(args, args.length + 2);
+    byte[][] a = Arrays.copyOf(args, args.length + 3);
     a[args.length] = t.hash();
-    a[args.length + 1] = RedisReplies.PENDING;
+    a[args.length + 1] = t.token();
+    a[args.length + 2] = RedisReplies.PENDING;
     return store
         .<List<Object>>run(script, ScriptOutputType.MULTI, k, a)
         .thenCompose(
@@ -386,7 +387,7 @@ public final class RedisRegistry implements Registry {
   }
 
   /** A first step's claim found its request answered by another node: that node's reply. */
-  private static final class AnsweredElsewhere extends RuntimeException {
+  static final class AnsweredElsewhere extends RuntimeException {
     @java.io.Serial private static final long serialVersionUID = 1L;
 
     final transient byte[] reply;

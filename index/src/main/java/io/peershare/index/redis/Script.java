@@ -24,6 +24,7 @@ enum Script {
   QUIT("once.lua", "peer.lua"),
   REGISTER,
   DEREGISTER("once.lua"),
+  RELEASE,
   DROP,
   LOCATE,
   LIST,
