@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,10 +43,46 @@ public final class RedisReplies implements SharedReplies {
   }
 
   /**
-   * Where a mutation's reply lives, the hash of its bytes, and the token that tells this claim from
-   * any other node's (or this node's other) claim of the same datagram.
+   * Where a mutation's reply lives, the hash of its bytes, the token that tells this claim from any
+   * other node's (or this node's other) claim of the same datagram, and the request's id. A step
+   * that acts may store the reply itself ({@link #stored}); then {@link #remember} has nothing left
+   * to send.
    */
-  record Ticket(byte[] key, byte[] hash, byte[] token) {
+  static final class Ticket {
+    private final byte[] key;
+    private final byte[] hash;
+    private final byte[] token;
+    private final int requestId;
+    private volatile byte[] stored;
+
+    Ticket(byte[] key, byte[] hash, byte[] token, int requestId) {
+      this.key = key;
+      this.hash = hash;
+      this.token = token;
+      this.requestId = requestId;
+    }
+
+    byte[] key() {
+      return key;
+    }
+
+    byte[] hash() {
+      return hash;
+    }
+
+    byte[] token() {
+      return token;
+    }
+
+    int requestId() {
+      return requestId;
+    }
+
+    /** The step that acted stored {@code reply} as this request's reply, in the same script. */
+    void stored(byte[] reply) {
+      this.stored = reply;
+    }
+
     /** The claim's value in the store while it is held: see {@code once.lua}. */
     byte[] claim() {
       byte[] v = new byte[1 + hash.length + token.length];
@@ -77,12 +114,17 @@ public final class RedisReplies implements SharedReplies {
     MessageDigest md = Digest.newSha256();
     md.update(bytes, offset, length);
     byte[] token = ByteBuffer.allocate(16).putLong(node).putLong(claims.incrementAndGet()).array();
-    return new Ticket(key, md.digest(), token);
+    return new Ticket(key, md.digest(), token, request.requestId());
   }
 
   @Override
   public void remember(Object ticket, byte[] reply, int replyOffset, int replyLength) {
     Ticket t = (Ticket) ticket;
+    byte[] stored = t.stored;
+    if (stored != null
+        && Arrays.equals(stored, 0, stored.length, reply, replyOffset, replyOffset + replyLength)) {
+      return; // the step that acted stored these very bytes
+    }
     byte[] v = new byte[1 + t.hash().length + replyLength];
     v[0] = 'D';
     System.arraycopy(t.hash(), 0, v, 1, t.hash().length);

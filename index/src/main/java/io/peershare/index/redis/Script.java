@@ -23,6 +23,7 @@ enum Script {
   DUE("peer.lua"),
   QUIT("once.lua", "peer.lua"),
   REGISTER,
+  REGISTER_ALL("once.lua", "peer.lua"),
   DEREGISTER("once.lua"),
   RELEASE,
   DROP,
