@@ -145,11 +145,67 @@ public final class RedisBench {
     IndexLoad.seed(at.getFirst());
     IndexLoad.locates(at, 1, sockets, window); // warm-up
     double[] cpu = cpu(store);
+    Map<String, long[]> stats = commandStats(store);
     double s = IndexLoad.locates(at, seconds, sockets, window);
     cpu = perReply("S", cpu, store, s * seconds);
+    stats = perCommand("S", stats, store, s * seconds);
     double r = IndexLoad.registers(at, seconds, sockets, window);
     perReply("R", cpu, store, r * seconds);
+    perCommand("R", stats, store, r * seconds);
     return new double[] {s, r};
+  }
+
+  /**
+   * INFO commandstats of the server (all masters of a cluster): calls and usec per command, the
+   * commands run inside scripts counted as well. Empty without a store.
+   */
+  private static Map<String, long[]> commandStats(RedisStore store) throws Exception {
+    Map<String, long[]> stats = new LinkedHashMap<>();
+    if (store == null) {
+      return stats;
+    }
+    for (String info : infos(store, "commandstats")) {
+      for (String line : info.split("\r?\n")) {
+        if (line.startsWith("cmdstat_")) {
+          String name = line.substring(8, line.indexOf(':'));
+          long[] v = stats.computeIfAbsent(name, k -> new long[2]);
+          for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+            if (field.startsWith("calls=")) {
+              v[0] += Long.parseLong(field.substring(6));
+            } else if (field.startsWith("usec=")) {
+              v[1] += Long.parseLong(field.substring(5));
+            }
+          }
+        }
+      }
+    }
+    return stats;
+  }
+
+  /**
+   * What Redis ran for each reply of a phase, by command (top level and inside scripts): calls per
+   * reply and usec per call. In an S or R phase one script runs (two on a cluster R), so EVALSHA's
+   * usec per call is that script's.
+   */
+  private static Map<String, long[]> perCommand(
+      String label, Map<String, long[]> before, RedisStore store, double replies) throws Exception {
+    Map<String, long[]> after = commandStats(store);
+    if (store == null) {
+      return after;
+    }
+    StringBuilder line = new StringBuilder(label + ": Redis commands per reply:");
+    after.forEach(
+        (name, v) -> {
+          long[] b = before.getOrDefault(name, new long[2]);
+          long calls = v[0] - b[0];
+          if (calls >= replies / 20) {
+            line.append(
+                String.format(
+                    " %s %.2f x %.2f us", name, calls / replies, (v[1] - b[1]) / (double) calls));
+          }
+        });
+    System.out.println(line);
+    return after;
   }
 
   /** This JVM's CPU seconds and Redis's (0 without a store). */

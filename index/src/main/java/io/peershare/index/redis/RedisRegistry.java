@@ -8,10 +8,12 @@ import io.peershare.index.Registry;
 import io.peershare.index.RegistryBatch;
 import io.peershare.index.RegistryException;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.ReplyCache;
 import io.peershare.index.SharedReplies;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
+import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.ListingEntry;
 import io.peershare.protocol.IndexMessage.Provider;
@@ -139,6 +141,9 @@ public final class RedisRegistry implements Registry {
     byte[] addr = ip.getAddress();
     byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
     digest.copyTo(meta, 8);
+    if (!store.isCluster() && roomForOne(now)) {
+      return inOneStep(p, addr, c, tcpPort, meta, now, ticket, true, peer, content);
+    }
     return claim(p, addr, c, now, true, ticket)
         .thenCompose(
             claimed ->
@@ -159,6 +164,98 @@ public final class RedisRegistry implements Registry {
                   ? conflictOr(c, meta, content, r)
                   : failed(t);
             });
+  }
+
+  /**
+   * Whether this node's count says a new registration fits without reading the store's: then a
+   * standalone store takes the R in one step. Otherwise the R goes in steps, whose check of the
+   * total reads the count again (at most every {@link #TOTAL_REFRESH_MILLIS}), so the count is as
+   * fresh as on a cluster.
+   */
+  private boolean roomForOne(long now) {
+    long read = totalReadAt.get();
+    return read != Long.MIN_VALUE
+        && now >= read
+        && now - read < TOTAL_REFRESH_MILLIS
+        && totalEstimate.get() < limits.total();
+  }
+
+  /**
+   * R on a standalone store: claim, content and listing in one script ({@code register_all.lua}),
+   * one command and one round trip instead of three commands in two round trips; it checks every
+   * rule before it writes, so a refusal needs no undo. Dead registrations of the name are reaped
+   * first, and the R looks again without the reply key (the claim is made).
+   */
+  private CompletableFuture<Void> inOneStep(
+      byte[] p,
+      byte[] addr,
+      byte[] c,
+      int tcpPort,
+      byte[] meta,
+      long now,
+      Object ticket,
+      boolean mayReap,
+      String peer,
+      String content) {
+    byte[][] pk = Keys.peerKeys(p);
+    byte[][] keys = {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES};
+    byte[] value = providerValue(addr, tcpPort, NO_STAMP);
+    byte[] ack = null;
+    byte[][] args;
+    if (ticket instanceof RedisReplies.Ticket t) {
+      // the A this R gets when it acts, stored by the script itself: no SET of its own
+      ack = IndexCodec.encode(new IndexMessage.Ack(t.requestId(), leaseMillis / 1000));
+      args = new byte[][] {p, addr, c, num(now), leaseArg, perPeerArg, value, meta, ack, KEEP};
+    } else {
+      args = new byte[][] {p, addr, c, num(now), leaseArg, perPeerArg, value, meta};
+    }
+    byte[] stored = ack;
+    return firstStep(Script.REGISTER_ALL, keys, ticket, args)
+        .thenCompose(
+            r -> {
+              String status = text(r.get(0));
+              return switch (status) {
+                case "NEW", "OLD" -> {
+                  if (status.equals("NEW")) {
+                    totalEstimate.incrementAndGet();
+                  }
+                  if (stored != null) {
+                    ((RedisReplies.Ticket) ticket).stored(stored);
+                  }
+                  yield done();
+                }
+                case "DEAD" ->
+                    mayReap
+                        ? reapPeer(p, now)
+                            .thenCompose(
+                                n ->
+                                    inOneStep(
+                                        p, addr, c, tcpPort, meta, now, null, false, peer, content))
+                        : failed(inFlux());
+                case "NAME_TAKEN" -> failed(nameTaken(p));
+                case "LIMIT" -> conflictOr(c, meta, content, peerLimit());
+                default -> failed(refusal(ErrorCode.valueOf(status), peer, content));
+              };
+            });
+  }
+
+  private static final byte[] NO_STAMP = {};
+
+  /** How long a stored reply is kept, as {@link RedisReplies#remember} keeps it. */
+  private static final byte[] KEEP = num(ReplyCache.LONG_KEEP_MILLIS);
+
+  private static RegistryException inFlux() {
+    return new RegistryException(ErrorCode.INTERNAL, "registration in flux");
+  }
+
+  private static RegistryException nameTaken(byte[] p) {
+    return new RegistryException(
+        ErrorCode.NAME_TAKEN, "peer name '" + str(p) + "' is in use from another address");
+  }
+
+  private RegistryException peerLimit() {
+    return new RegistryException(
+        ErrorCode.LIMIT, "a peer may hold " + limits.perPeer() + " registrations");
   }
 
   /** R, second step: the registration appears in its content; undone in the peer if refused. */
@@ -243,18 +340,9 @@ public final class RedisRegistry implements Registry {
                     mayReap
                         // the claim, if any, is made: the second look goes without it
                         ? reapPeer(p, now).thenCompose(n -> claim(p, addr, c, now, false, null))
-                        : CompletableFuture.failedFuture(
-                            new RegistryException(ErrorCode.INTERNAL, "registration in flux"));
-                case "NAME_TAKEN" ->
-                    CompletableFuture.failedFuture(
-                        new RegistryException(
-                            ErrorCode.NAME_TAKEN,
-                            "peer name '" + str(p) + "' is in use from another address"));
-                default ->
-                    CompletableFuture.failedFuture(
-                        new RegistryException(
-                            ErrorCode.LIMIT,
-                            "a peer may hold " + limits.perPeer() + " registrations"));
+                        : failed(inFlux());
+                case "NAME_TAKEN" -> failed(nameTaken(p));
+                default -> failed(peerLimit());
               };
             });
   }
@@ -363,7 +451,7 @@ public final class RedisRegistry implements Registry {
    * node answered or is still at fails the step with {@link AnsweredElsewhere}, having done
    * nothing.
    */
-  private CompletableFuture<List<Object>> firstStep(
+  CompletableFuture<List<Object>> firstStep(
       Script script, byte[][] keys, Object ticket, byte[]... args) {
     if (ticket == null) {
       return store.run(script, ScriptOutputType.MULTI, keys, args);
@@ -371,9 +459,10 @@ public final class RedisRegistry implements Registry {
     RedisReplies.Ticket t = (RedisReplies.Ticket) ticket;
     byte[][] k = Arrays.copyOf(keys, keys.length + 1);
     k[keys.length] = t.key();
-    byte[][] a = Arrays.copyOf(args, args.length + 2);
+    byte[][] a = Arrays.copyOf(args, args.length + 3);
     a[args.length] = t.hash();
-    a[args.length + 1] = RedisReplies.PENDING;
+    a[args.length + 1] = t.token();
+    a[args.length + 2] = RedisReplies.PENDING;
     return store
         .<List<Object>>run(script, ScriptOutputType.MULTI, k, a)
         .thenCompose(
@@ -386,7 +475,7 @@ public final class RedisRegistry implements Registry {
   }
 
   /** A first step's claim found its request answered by another node: that node's reply. */
-  private static final class AnsweredElsewhere extends RuntimeException {
+  static final class AnsweredElsewhere extends RuntimeException {
     @java.io.Serial private static final long serialVersionUID = 1L;
 
     final transient byte[] reply;

@@ -329,11 +329,6 @@ public final class RedisStore implements AutoCloseable {
         args().addKey(key).addValue(value).add("PX").add(millis));
   }
 
-  /** DEL key, sent with the others of this thread's batch. */
-  CompletableFuture<Long> del(byte[] key) {
-    return send(CommandType.DEL, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args().addKey(key));
-  }
-
   /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
   <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
     CompletableFuture<T> first =

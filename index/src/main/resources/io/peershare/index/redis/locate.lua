@@ -1,11 +1,15 @@
 -- S, in the content's slot: the first `max` providers of the rotation, each moved to the back
 -- in order (given the next counter values). KEYS: content hash, rotation zset. ARGV: max.
 -- Returns {'NOT_FOUND'} | {'OK', meta, peer1, value1, peer2, value2, ...}.
+-- Four calls when the content has providers (the meta is read with their values): each call
+-- from a script costs about as much as the command itself.
 local c, q = KEYS[1], KEYS[2]
-local m = redis.call('HGET', c, '\0m')
-if not m then return {'NOT_FOUND'} end
 local ps = redis.call('ZRANGE', q, 0, tonumber(ARGV[1]) - 1)
-if #ps == 0 then return {'OK', m} end
+if #ps == 0 then
+  local m = redis.call('HGET', c, '\0m')
+  if not m then return {'NOT_FOUND'} end
+  return {'OK', m}
+end
 local last = redis.call('HINCRBY', c, '\0s', #ps)
 local z = {}
 for i = 1, #ps do
@@ -13,10 +17,10 @@ for i = 1, #ps do
   z[#z + 1] = ps[i]
 end
 redis.call('ZADD', q, unpack(z))
-local vs = redis.call('HMGET', c, unpack(ps))
-local reply = {'OK', m}
+local vs = redis.call('HMGET', c, '\0m', unpack(ps))
+local reply = {'OK', vs[1]}
 for i = 1, #ps do
   reply[#reply + 1] = ps[i]
-  reply[#reply + 1] = vs[i]
+  reply[#reply + 1] = vs[i + 1]
 end
 return reply
