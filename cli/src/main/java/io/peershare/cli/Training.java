@@ -206,6 +206,7 @@ public final class Training {
                 cacheRun(
                     cache,
                     System.getProperty(CLIENT_PATH, System.getProperty("java.class.path")),
+                    List.of(),
                     Training.class.getName(),
                     CLIENT,
                     where,
@@ -240,6 +241,7 @@ public final class Training {
                   cacheRun(
                       cache,
                       System.getProperty("java.class.path"),
+                      NO_PROFILES,
                       Main.class.getName(),
                       "peer",
                       "--name",
@@ -284,10 +286,24 @@ public final class Training {
   }
 
   /**
-   * The command of a child JVM that runs {@code mainClassAndArgs} on {@code classPath} and writes
-   * its cache.
+   * The shell's cache keeps its classes but not the training run's method profiles: a run that
+   * starts with profiles compiles the methods they name at once, and the shell's are those of its
+   * own start (the run types a few commands), which then compete with that start for two cores
+   * (docs/benchmarks.md). Its downloads were not in the run either way. A JDK without the flag
+   * ignores it (and keeps the profiles).
    */
-  private static List<String> cacheRun(Path cache, String classPath, String... mainClassAndArgs) {
+  private static final List<String> NO_PROFILES =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "-XX:+UnlockDiagnosticVMOptions",
+          "-XX:-AOTRecordTraining");
+
+  /**
+   * The command of a child JVM that runs {@code mainClassAndArgs} on {@code classPath} with the
+   * JVM's {@code options} and writes its cache.
+   */
+  private static List<String> cacheRun(
+      Path cache, String classPath, List<String> options, String... mainClassAndArgs) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -298,6 +314,7 @@ public final class Training {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 classPath));
+    command.addAll(options);
     command.addAll(List.of(mainClassAndArgs));
     return command;
   }
