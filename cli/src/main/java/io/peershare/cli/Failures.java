@@ -1,6 +1,5 @@
 package io.peershare.cli;
 
-import io.peershare.index.redis.StoreException;
 import io.peershare.peer.SharingException;
 import io.peershare.peer.download.DownloadException;
 import io.peershare.peer.index.IndexException;
@@ -26,7 +25,6 @@ final class Failures {
       case SharingException x -> x.getMessage();
       case DownloadException x -> x.getMessage();
       case IndexUnreachableException x -> x.getMessage();
-      case StoreException x -> x.getMessage();
       case NoSuchFileException x -> "no such file or folder: " + x.getFile();
       case AccessDeniedException x -> "permission denied: " + x.getFile();
       case NotDirectoryException x -> "not a folder: " + x.getFile();

@@ -5,6 +5,7 @@ import io.peershare.index.IndexServer;
 import io.peershare.index.redis.RedisNode;
 import io.peershare.index.redis.RedisRegistry;
 import io.peershare.index.redis.RedisStore;
+import io.peershare.index.redis.StoreException;
 import io.peershare.index.redis.StoreUrl;
 import io.peershare.index.tracker.TrackerServer;
 import io.peershare.metrics.MetricsServer;
@@ -119,6 +120,15 @@ final class IndexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return serve();
+    } catch (StoreException e) {
+      // told here rather than in Failures: the short commands run without the index's jar
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private int serve() throws Exception {
     int port = this.port.getValue();
     InetAddress bind = this.bind.getValue();
     int leaseSeconds = this.lease.getValue();

@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import io.peershare.protocol.InvalidNameException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -37,7 +38,17 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // the shell's terminal, made while its command line is parsed and its peer starts
+    if (firstWord(args).equals("peer") && !helpOrVersion(args) && Terminals.interactive()) {
+      PendingTerminal.startEarly();
+    }
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    try {
+      PendingTerminal.closeUnclaimed();
+    } catch (IOException e) {
+      // the terminal as it was: nothing was changed on it
+    }
+    System.exit(code);
   }
 
   /** Runs one command line with the given output streams; returns the exit code. */
@@ -100,6 +111,11 @@ public final class Main implements Runnable {
     return (a.contains("-V") || a.contains("--version"))
         && !a.contains("-h")
         && !a.contains("--help");
+  }
+
+  private static boolean helpOrVersion(String[] args) {
+    List<String> a = List.of(args);
+    return a.contains("-V") || a.contains("--version") || a.contains("-h") || a.contains("--help");
   }
 
   /** The first argument that is not an option: Main's own options take no values. */

@@ -55,7 +55,7 @@ final class PeerCommand implements Callable<Integer> {
     Path folder = Folders.requireWritableDir(dir.getValue());
     PeerConfig config = new PeerConfig(name.getValue(), index.nodes(), folder, serve, download);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    try (PendingTerminal terminal = Terminals.interactive() ? PendingTerminal.open() : null;
+    try (PendingTerminal terminal = Terminals.interactive() ? PendingTerminal.claim() : null;
         PeerNode node = PeerNode.start(config);
         MetricsServer metricsServer = metrics.start(new PeerStatus(node), out)) {
       Runtime.getRuntime()

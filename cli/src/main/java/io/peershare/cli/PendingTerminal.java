@@ -7,12 +7,16 @@ import org.jline.terminal.Terminal;
 
 /**
  * The process's own terminal ({@link TerminalConsole#systemTerminal()}), made on a thread of its
- * own while the peer starts (its name lock, the index's answer): on two cores the two overlap, and
- * the prompt shows sooner. Closing it closes the terminal unless {@link #take()} handed it over.
+ * own while the command line is parsed and the peer starts (its name lock, the index's answer): on
+ * two cores they overlap, and the prompt shows sooner. Closing it closes the terminal unless {@link
+ * #take()} handed it over.
  */
 final class PendingTerminal implements AutoCloseable {
   private final FutureTask<Terminal> making = new FutureTask<>(TerminalConsole::systemTerminal);
   private boolean taken;
+
+  /** The one {@link #startEarly()} began and no command has claimed yet; guarded by the class. */
+  private static PendingTerminal early;
 
   private PendingTerminal() {}
 
@@ -21,6 +25,35 @@ final class PendingTerminal implements AutoCloseable {
     PendingTerminal t = new PendingTerminal();
     Thread.ofPlatform().name("peershare-terminal").daemon().start(t.making);
     return t;
+  }
+
+  /**
+   * Starts making the terminal before the command line is parsed, for a command that will want it
+   * ({@link #claim()}); parsing {@code peer}'s options takes about as long as making the terminal.
+   */
+  static synchronized void startEarly() {
+    if (early == null) {
+      early = open();
+    }
+  }
+
+  /** The terminal {@link #startEarly()} began, or else a new one. */
+  static synchronized PendingTerminal claim() {
+    PendingTerminal t = early;
+    early = null;
+    return t != null ? t : open();
+  }
+
+  /** Closes the terminal {@link #startEarly()} began if no command claimed it (help, bad usage). */
+  static void closeUnclaimed() throws IOException {
+    PendingTerminal t;
+    synchronized (PendingTerminal.class) {
+      t = early;
+      early = null;
+    }
+    if (t != null) {
+      t.close();
+    }
   }
 
   /** The terminal, once made; the caller closes it from now on. */

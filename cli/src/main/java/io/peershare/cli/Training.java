@@ -54,12 +54,15 @@ import org.jline.terminal.spi.Pty;
  * under a temporary folder, which it removes. Exit code 0 when every step worked.
  *
  * <p>With {@code -Dpeershare.training.client=FILE} it also makes a second, smaller cache for the
- * short commands ({@code --version}, help, {@code list}, {@code get}): a child JVM runs only those
- * against this process's index and peer and writes its own cache to FILE. JDK 25 loads every class
- * of a cache at start-up, and the full one (the index server, Netty, the Redis client, JLine: about
- * 4,000 classes against 2,400) cost each short command about 0.1 s of CPU before its first line.
- * With {@code -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from
- * a run of it on a pseudo-terminal.
+ * short commands ({@code --version}, {@code list}, {@code get} and their help): a child JVM runs
+ * only those against this process's index and peer and writes its own cache to FILE. JDK 25 loads
+ * every class of a cache at start-up, and the full one (the index server, Netty, the Redis client,
+ * JLine: about 4,000 classes against 2,400) cost each short command about 0.1 s of CPU before its
+ * first line. The child runs on the class path {@code -Dpeershare.training.client.path} names, the
+ * launcher's smaller one for those commands, without the index server's and metrics' jars: so not
+ * the general help, which builds every command's model. With {@code
+ * -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from a run of it
+ * on a pseudo-terminal.
  */
 public final class Training {
   private Training() {}
@@ -69,6 +72,12 @@ public final class Training {
 
   /** The system property naming the short commands' cache to make, if any. */
   static final String CLIENT_CACHE = "peershare.training.client";
+
+  /**
+   * The system property giving the class path the short commands run on, and so their cache is made
+   * on (the launcher's smaller one); this process's class path when it is not set.
+   */
+  static final String CLIENT_PATH = "peershare.training.client.path";
 
   /** The system property naming the shell's cache to make, if any. */
   static final String PEER_CACHE = "peershare.training.peer";
@@ -193,7 +202,15 @@ public final class Training {
   private static void clientCache(Path cache, String where, Path dir)
       throws IOException, InterruptedException {
     Process child =
-        new ProcessBuilder(cacheRun(cache, Training.class.getName(), CLIENT, where, dir.toString()))
+        new ProcessBuilder(
+                cacheRun(
+                    cache,
+                    System.getProperty(CLIENT_PATH, System.getProperty("java.class.path")),
+                    List.of(),
+                    Training.class.getName(),
+                    CLIENT,
+                    where,
+                    dir.toString()))
             .inheritIO()
             .start();
     finish(child, cache, "the short commands' run");
@@ -223,6 +240,8 @@ public final class Training {
           new ProcessBuilder(
                   cacheRun(
                       cache,
+                      System.getProperty("java.class.path"),
+                      NO_PROFILES,
                       Main.class.getName(),
                       "peer",
                       "--name",
@@ -266,8 +285,25 @@ public final class Training {
     }
   }
 
-  /** The command of a child JVM that runs {@code mainClassAndArgs} and writes its cache. */
-  private static List<String> cacheRun(Path cache, String... mainClassAndArgs) {
+  /**
+   * The shell's cache keeps its classes but not the training run's method profiles: a run that
+   * starts with profiles compiles the methods they name at once, and the shell's are those of its
+   * own start (the run types a few commands), which then compete with that start for two cores
+   * (docs/benchmarks.md). Its downloads were not in the run either way. A JDK without the flag
+   * ignores it (and keeps the profiles).
+   */
+  private static final List<String> NO_PROFILES =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "-XX:+UnlockDiagnosticVMOptions",
+          "-XX:-AOTRecordTraining");
+
+  /**
+   * The command of a child JVM that runs {@code mainClassAndArgs} on {@code classPath} with the
+   * JVM's {@code options} and writes its cache.
+   */
+  private static List<String> cacheRun(
+      Path cache, String classPath, List<String> options, String... mainClassAndArgs) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -277,7 +313,8 @@ public final class Training {
                 "-Xlog:cds*=off",
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
-                System.getProperty("java.class.path")));
+                classPath));
+    command.addAll(options);
     command.addAll(List.of(mainClassAndArgs));
     return command;
   }
@@ -309,7 +346,6 @@ public final class Training {
     List<String[]> commands =
         List.of(
             new String[] {"--version"},
-            new String[] {"--help"},
             new String[] {"list", "--index", where},
             new String[] {
               "get", "training.bin", "--index", where, "--dir", into, "--sources", "1", "--stats"

@@ -151,6 +151,32 @@ class ShellOnTerminalTest {
     }
   }
 
+  /**
+   * The shell's terminal is made from the start, before the command line is parsed: a peer that
+   * does not start (a bad option, a missing folder) still says why in one line and exits.
+   */
+  @Test
+  void aShellThatCannotStartSaysWhyInOneLineAndExits() throws Exception {
+    for (var c :
+        List.of(
+            List.of("1", "peershare: the folder ", "peer", "--name", "mai", "--dir", "nowhere"),
+            List.of("2", "peershare: Missing required option: '--name=<name>'", "peer"))) {
+      Pty pty = openPty();
+      try (pty) {
+        StringBuffer screen = watch(pty);
+        Process peer = start(pty, List.of(), c.subList(2, c.size()).toArray(String[]::new));
+        try {
+          assertThat(peer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+          assertThat(peer.exitValue()).as(c.toString()).isEqualTo(Integer.parseInt(c.get(0)));
+          await().atMost(PATIENCE).until(() -> screen.indexOf(c.get(1)) >= 0);
+          assertThat(screen.toString()).doesNotContain("Exception").doesNotContain("mai> ");
+        } finally {
+          peer.destroyForcibly().waitFor();
+        }
+      }
+    }
+  }
+
   @Test
   void takesJLinesOwnDescriptionOfCommonTerminalsInsteadOfAskingInfocmp() {
     // JLine keeps descriptions per JVM: one an earlier test had infocmp make stays
@@ -188,6 +214,20 @@ class ShellOnTerminalTest {
 
   private Process startPeer(Pty pty, List<String> launcher, IndexServer index, Path dir)
       throws IOException {
+    return start(
+        pty,
+        launcher,
+        "peer",
+        "--name",
+        "mai",
+        "--index",
+        Addresses.format(index.localAddress()),
+        "--dir",
+        dir.toString());
+  }
+
+  /** {@code peershare args...} on {@code pty}, run through {@code launcher} (if any). */
+  private Process start(Pty pty, List<String> launcher, String... args) throws IOException {
     File tty = new File(((JniNativePty) pty).getName());
     List<String> command = new ArrayList<>(launcher);
     command.addAll(
@@ -196,14 +236,8 @@ class ShellOnTerminalTest {
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "peer",
-            "--name",
-            "mai",
-            "--index",
-            Addresses.format(index.localAddress()),
-            "--dir",
-            dir.toString()));
+            Main.class.getName()));
+    command.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectInput(tty).redirectOutput(tty).redirectError(tty);
     pb.environment().put("TERM", "xterm-256color");

@@ -66,8 +66,10 @@ class LauncherTest {
         .satisfies(
             c -> {
               assertThat(c).contains("-XX:SharedArchiveFile=" + target.resolve("peershare.jsa"));
+              // one archive, remade whenever the class path changes: the full path for all
               assertThat(c)
                   .doesNotContain("AOTCache")
+                  .contains("/lib/*:" + target.resolve("lib/more") + "/*|")
                   .endsWith("io.peershare.cli.Main|list|--index|a b");
             });
   }
@@ -141,30 +143,60 @@ class LauncherTest {
     Path client = target.resolve("peershare-client.aot");
     Path shell = target.resolve("peershare-peer.aot");
 
+    String small = target.resolve("peershare-cli.jar") + ":" + target.resolve("lib") + "/*";
+    String smallPath = "|-cp|" + small + "|";
+    String fullPath = "|-cp|" + small + ":" + target.resolve("lib/more") + "/*|";
+
     launch(env, "--version");
     assertThat(calls(jdk25).get(0))
         .contains("-Dpeershare.training.client=" + client + ".tmp")
+        .contains("-Dpeershare.training.client.path=" + small + "|")
         .contains("-Dpeershare.training.peer=" + shell + ".tmp")
-        .contains("-XX:AOTCacheOutput=" + full + ".tmp");
+        .contains("-XX:AOTCacheOutput=" + full + ".tmp")
+        .contains(fullPath);
     assertThat(List.of(client, shell, full)).allSatisfy(c -> assertThat(c).exists());
     assertThat(target.resolve("peershare-client.aot.tmp")).doesNotExist();
     assertThat(target.resolve("peershare-peer.aot.tmp")).doesNotExist();
+    assertThat(calls(jdk25).get(1)).contains("-XX:AOTCache=" + client + "|").contains(smallPath);
 
+    // the short commands on the class path their cache was made on
     for (List<String> args :
         List.of(
             List.of("list"),
             List.of("get", "x"),
-            List.of("--help"),
+            List.of("-V"),
             List.of("-h", "get"),
-            List.of("help", "index"))) {
+            List.of("list", "--help"))) {
       launch(env, args.toArray(String[]::new));
-      assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + client + "|");
+      assertThat(calls(jdk25))
+          .last()
+          .asString()
+          .contains("-XX:AOTCache=" + client + "|")
+          .contains(smallPath);
+    }
+    // the general help builds every command: on the full path, which starts with the small one
+    for (List<String> args :
+        List.of(List.of("--help"), List.of("help", "index"), List.of("--version", "--help"))) {
+      launch(env, args.toArray(String[]::new));
+      assertThat(calls(jdk25))
+          .last()
+          .asString()
+          .contains("-XX:AOTCache=" + client + "|")
+          .contains(fullPath);
     }
     launch(env, "peer", "--name", "a");
-    assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + shell + "|");
+    assertThat(calls(jdk25))
+        .last()
+        .asString()
+        .contains("-XX:AOTCache=" + shell + "|")
+        .contains(fullPath);
     for (List<String> args : List.of(List.of("index"), List.of("-h", "share", "f"))) {
       launch(env, args.toArray(String[]::new));
-      assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
+      assertThat(calls(jdk25))
+          .last()
+          .asString()
+          .contains("-XX:AOTCache=" + full + "|")
+          .contains(fullPath);
     }
     assertThat(trainings(jdk25)).isEqualTo(1);
 
@@ -174,7 +206,12 @@ class LauncherTest {
     launch(env, "list");
     assertThat(trainings(jdk25)).isEqualTo(2);
     assertThat(client).as("no short commands' cache from this training").doesNotExist();
-    assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
+    assertThat(calls(jdk25))
+        .last()
+        .asString()
+        .contains("-XX:AOTCache=" + full + "|")
+        .as("the full cache's class path")
+        .contains(fullPath);
     launch(env, "peer", "--name", "a");
     assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
   }
@@ -309,9 +346,15 @@ class LauncherTest {
     Path jar = cli.resolve("peershare-cli.jar");
     assumeThat(jar).as("the cli module's jar, built before this module").exists();
     Files.copy(jar, target.resolve("peershare-cli.jar"), StandardCopyOption.REPLACE_EXISTING);
-    try (var libs = Files.list(cli.resolve("lib"))) {
-      for (Path lib : libs.toList()) {
-        Files.copy(lib, target.resolve("lib").resolve(lib.getFileName()));
+    Path libs = cli.resolve("lib");
+    try (var files = Files.walk(libs)) {
+      for (Path f : files.toList()) {
+        Path copy = target.resolve("lib").resolve(libs.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(f, copy);
+        }
       }
     }
     built();

@@ -1,0 +1,211 @@
+package io.peershare.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ./peershare} launcher's short commands ({@code --version}, {@code list}, {@code
+ * get}), which run on a smaller class path than the others (the cli jar and {@code lib/}, without
+ * {@code lib/more/}) with a start-up cache made on that path: on a copy of the reactor's build with
+ * no cache yet, so the first command prepares the caches, and again after the jar is rebuilt. A
+ * class one of them needs from a jar left out fails only there, and often only on an error path, so
+ * each command runs its error path too; and the JVM refuses in silence a cache made on another
+ * class path (the full one, say), which costs only time, so the test checks the command's classes
+ * come from its cache.
+ */
+class ShortCommandsTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  @TempDir Path tmp;
+  private Path checkout;
+  private Path target;
+  private String indexAddress;
+  private final List<PeershareProcess> started = new ArrayList<>();
+
+  @BeforeEach
+  void copyTheBuildAndStartAProvider() throws Exception {
+    assumeThat(Runtime.version().feature()).as("a JDK with AOT caches").isGreaterThanOrEqualTo(25);
+    Path built = ROOT.resolve("cli/target");
+    assumeThat(built.resolve("peershare-cli.jar")).as("the cli module's jar").exists();
+    checkout = Files.createDirectories(tmp.resolve("checkout"));
+    Files.copy(ROOT.resolve("peershare"), checkout.resolve("peershare"));
+    Files.createDirectories(checkout.resolve(".mvn"));
+    Files.copy(ROOT.resolve(".mvn/jdk.sh"), checkout.resolve(".mvn/jdk.sh"));
+    target = Files.createDirectories(checkout.resolve("cli/target"));
+    Files.copy(built.resolve("peershare-cli.jar"), target.resolve("peershare-cli.jar"));
+    copyTree(built.resolve("lib"), target.resolve("lib"));
+    Files.writeString(target.resolve(".peershare-built"), "");
+
+    int port = Loopback.freeUdpPort();
+    indexAddress = "127.0.0.1:" + port;
+    PeershareProcess index = PeershareProcess.startIndex(tmp, port, 60);
+    started.add(index);
+    index.awaitErr("index server listening");
+    Path shared = Loopback.randomFile(tmp.resolve("provider/data.bin"), 300_000, 16);
+    PeershareProcess provider =
+        PeershareProcess.start(
+            "provider",
+            shared.getParent(),
+            "share",
+            shared.toString(),
+            "--name",
+            "provider",
+            "--index",
+            indexAddress);
+    started.add(provider);
+    provider.awaitRegistered("data.bin");
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (PeershareProcess p : started) {
+      p.close();
+    }
+  }
+
+  @Test
+  void runFromAFreshBuildAndAgainAfterARebuild() throws Exception {
+    Launch first = launch("--version");
+    assertThat(first.err).singleElement().asString().contains("preparing the start-up cache");
+    assertThat(first.out).singleElement().asString().startsWith("peershare ");
+    assertThat(first.code).isZero();
+    Path client = target.resolve("peershare-client.aot");
+    assertThat(
+            List.of(client, target.resolve("peershare.aot"), target.resolve("peershare-peer.aot")))
+        .allSatisfy(c -> assertThat(c).isNotEmptyFile());
+    shortCommandsWork("get1");
+
+    // the jar rebuilt: newer than the caches, which the next command makes again
+    FileTime before = FileTime.from(Instant.now().minusSeconds(600));
+    try (Stream<Path> caches = Files.list(target)) {
+      for (Path c : caches.filter(p -> p.toString().endsWith(".aot")).toList()) {
+        Files.setLastModifiedTime(c, before);
+      }
+    }
+    Launch list = launch("list", "--index", indexAddress);
+    assertThat(list.err).singleElement().asString().contains("preparing the start-up cache");
+    assertThat(list.out).contains("data.bin\t300000\t1");
+    assertThat(Files.getLastModifiedTime(client)).isGreaterThan(before);
+    shortCommandsWork("get2");
+  }
+
+  private void shortCommandsWork(String folder) throws Exception {
+    Launch version = launch("--version");
+    assertThat(version.out).singleElement().asString().startsWith("peershare ");
+    assertThat(version.err).isEmpty();
+    assertThat(version.code).isZero();
+
+    Launch list = launch("list", "--index", indexAddress);
+    assertThat(list.out).containsExactly("data.bin\t300000\t1");
+    assertThat(list.err).isEmpty();
+    assertThat(list.code).isZero();
+
+    Path into = Files.createDirectories(tmp.resolve(folder));
+    Launch get = launch("get", "data.bin", "--index", indexAddress, "--dir", into.toString());
+    assertThat(get.err).isEmpty();
+    assertThat(get.code).isZero();
+    assertThat(into.resolve("data.bin")).hasSameBinaryContentAs(tmp.resolve("provider/data.bin"));
+
+    // the error paths: one line each, as on the full class path
+    Launch missing = launch("get", "nosuch", "--index", indexAddress, "--dir", into.toString());
+    assertThat(missing.err).containsExactly("peershare: nobody provides 'nosuch'");
+    assertThat(missing.code).isEqualTo(1);
+    Launch noFolder =
+        launch("get", "data.bin", "--index", indexAddress, "--dir", tmp.resolve("no").toString());
+    assertThat(noFolder.err).singleElement().asString().startsWith("peershare: the folder ");
+    assertThat(noFolder.code).isEqualTo(1);
+    Launch badIndex = launch("list", "--index", "127.0.0.1:0");
+    assertThat(badIndex.err).singleElement().asString().startsWith("peershare: ");
+    assertThat(badIndex.code).isEqualTo(2);
+
+    // the general help builds every command's model: the full class path, the same cache
+    Launch help = launch("--help");
+    assertThat(help.out).anySatisfy(l -> assertThat(l).contains("index"));
+    assertThat(help.err).isEmpty();
+    assertThat(help.code).isZero();
+
+    for (List<String> args :
+        List.of(
+            List.of("--version"),
+            List.of("list", "--index", indexAddress),
+            List.of("get", "nosuch", "--index", indexAddress))) {
+      Path log = tmp.resolve("class-load.log");
+      Files.deleteIfExists(log);
+      Launch r =
+          launch(
+              Map.of("PEERSHARE_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
+              args.toArray(String[]::new));
+      assertThat(r.err).doesNotContain("Exception");
+      assertThat(Files.readAllLines(log))
+          .as("%s starts from its cache", args)
+          .anySatisfy(
+              l -> assertThat(l).contains("io.peershare.cli.Main source: shared objects file"));
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path copy = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(f, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private record Launch(int code, List<String> out, List<String> err) {}
+
+  private Launch launch(String... args) throws Exception {
+    return launch(Map.of(), args);
+  }
+
+  /** Runs the launcher's copy on this JVM's JDK, as a user would, with {@code env} added. */
+  private Launch launch(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(checkout.resolve("peershare").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+    Map<String, String> e = new HashMap<>(env);
+    e.putIfAbsent("PEERSHARE_JAVA_OPTS", "");
+    pb.environment().remove("PEERSHARE_NO_AOT");
+    pb.environment().remove("PEERSHARE_INDEX");
+    pb.environment().remove("PEERSHARE_LOG");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("TMPDIR", tmp.toString());
+    pb.environment().put("PEERSHARE_CACHE", tmp.resolve(".cache").toString());
+    pb.environment().putAll(e);
+    pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    // the first command of a build also runs the training
+    if (!p.waitFor(5 * PeershareProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the launcher did not end: " + Files.readString(tmp.resolve("err")));
+    }
+    return new Launch(
+        p.exitValue(),
+        Files.readAllLines(tmp.resolve("out"), UTF_8),
+        Files.readAllLines(tmp.resolve("err"), UTF_8));
+  }
+}
