@@ -113,8 +113,8 @@ get() {
   sync   # start each run with no write-back of the previous one pending
   s0=$(cpu_of "${servers[@]}")
   t0=$(now)
-  { time ps get "$content" --index "$index" --dir "$dir" --sources "$sources" --stats "$@" 2>"$dir.err" >/dev/null \
-    || { echo "get failed: $(cat "$dir.err")" >&2; exit 1; }; } 2>"$dir.cpu"
+  { time ps get "$content" --index "$index" --dir "$dir" --sources "$sources" --stats "$@" 2>"$dir.err" >/dev/null; } \
+    2>"$dir.cpu" || { echo "get failed: $(cat "$dir.err")" >&2; exit 1; }
   t1=$(now)
   s1=$(cpu_of "${servers[@]}")
   cmp -s "$dir/$content" "$work/src/$content" || { echo "get produced a different file" >&2; exit 1; }
