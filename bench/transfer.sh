@@ -22,7 +22,10 @@
 #   resume                          a download SIGKILLed half way, then run again
 #   start-up                        `peershare get` of a 1-byte content, whole process
 # and, for curl, 1 source and 3 sources, the seconds each whole process spends outside its
-# transfer phase (launcher, JVM start-up, index, manifest, exit; for curl: connect and exit)
+# transfer phase (launcher, JVM start-up, index, manifest, exit; for curl: connect and exit), and
+# the CPU seconds of each run on both sides: the client's process (bash's `time`) and the
+# server's, providers or nginx's worker (from /proc/PID/stat): on two shared cores the CPU a
+# download needs per byte bounds its speed, and varies less with the load than the wall clock
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -84,30 +87,53 @@ mbps() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN{ printf "%.1f", n / 1e6 / (b -
 # seconds outside the transfer phase: SIZE bytes, T0 to T1 in all, at RATE MB/s while transferring
 outside() { awk -v n="$1" -v a="$2" -v b="$3" -v r="$4" 'BEGIN{ printf "%.3f", (b - a) - (r > 0 ? n / 1e6 / r : 0) }'; }
 
-# get CONTENT SOURCES [extra]: prints "WHOLE TRANSFER OUTSIDE": MB/s of the whole process, timed
-# from outside, and of the transfer phase from --stats, then the seconds of the whole process
-# spent outside the transfer phase (launcher, JVM start-up, index, manifest, exit)
+# CPU seconds (user + system) the processes PID... have used so far; their threads included
+ticks=$(getconf CLK_TCK)
+cpu_of() {
+  local sum=0 p f a
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    read -r f <"/proc/$p/stat"
+    read -ra a <<<"${f##*) }"   # from the state field on: utime and stime are the 12th and 13th
+    sum=$(( sum + a[11] + a[12] ))
+  done
+  awk -v t="$sum" -v hz="$ticks" 'BEGIN{ printf "%.2f", t / hz }'
+}
+servers=()   # the providers (or nginx's worker) whose CPU a run counts
+# seconds of CPU the command's own process tree uses (bash's `time` counts every process it reaps)
+TIMEFORMAT='%U %S'
+
+# get CONTENT SOURCES [extra]: prints "WHOLE TRANSFER OUTSIDE CPU SERVERCPU": MB/s of the whole
+# process, timed from outside, and of the transfer phase from --stats, then the seconds of the whole
+# process spent outside the transfer phase (launcher, JVM start-up, index, manifest, exit), the CPU
+# seconds the downloader used (launcher and JVM, user + system) and those the providers used meanwhile
 get() {
   local content=$1 sources=$2; shift 2
-  local dir t0 t1 transfer; dir=$(mktemp -d "$work/get.XXXX")
+  local dir t0 t1 transfer s0 s1 u k; dir=$(mktemp -d "$work/get.XXXX")
   sync   # start each run with no write-back of the previous one pending
+  s0=$(cpu_of "${servers[@]}")
   t0=$(now)
-  ps get "$content" --index "$index" --dir "$dir" --sources "$sources" --stats "$@" 2>"$dir.err" >/dev/null \
-    || { echo "get failed: $(cat "$dir.err")" >&2; exit 1; }
+  { time ps get "$content" --index "$index" --dir "$dir" --sources "$sources" --stats "$@" 2>"$dir.err" >/dev/null; } \
+    2>"$dir.cpu" || { echo "get failed: $(cat "$dir.err")" >&2; exit 1; }
   t1=$(now)
+  s1=$(cpu_of "${servers[@]}")
   cmp -s "$dir/$content" "$work/src/$content" || { echo "get produced a different file" >&2; exit 1; }
   if grep -q 'transfer_mb_s=' "$dir.err"; then
     transfer=$(sed -n 's/.*transfer_mb_s=\([0-9.]*\).*/\1/p' "$dir.err")
   else
     transfer=$(sed -n 's/.* rate_mb_s=\([0-9.]*\).*/\1/p' "$dir.err")
   fi
+  read -r u k <"$dir.cpu"
   local size; size=$(stat -c %s "$dir/$content")
-  echo "$(mbps "$size" "$t0" "$t1") $transfer $(outside "$size" "$t0" "$t1" "$transfer")"
-  rm -rf "$dir"
+  echo "$(mbps "$size" "$t0" "$t1") $transfer $(outside "$size" "$t0" "$t1" "$transfer")" \
+    "$(awk -v u="$u" -v k="$k" 'BEGIN{ printf "%.2f", u + k }')" "$(awk -v a="$s0" -v b="$s1" 'BEGIN{ printf "%.2f", b - a }')"
+  rm -rf "$dir" "$dir.err" "$dir.cpu"
 }
 whole() { local a; read -r a _ <<<"$1"; echo "$a"; }
 phase() { local _a b; read -r _a b _ <<<"$1"; echo "$b"; }
 overhead() { local _a _b c; read -r _a _b c <<<"$1"; echo "$c"; }
+own_cpu() { local _a _b _c d; read -r _a _b _c d _ <<<"$1"; echo "$d"; }
+server_cpu() { local _a _b _c _d e; read -r _a _b _c _d e <<<"$1"; echo "$e"; }
 
 cat "$work/src/big.bin" > /dev/null   # every run reads from the page cache
 sync
@@ -136,32 +162,41 @@ events {} http { sendfile on; access_log off;
 CONF
   nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >/dev/null 2>&1 & pids+=($!)
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/tiny" && break; sleep 0.1; done
+  nginx_worker=$(cat "/proc/$!/task/$!/children" 2>/dev/null || true)   # the one worker serves; the master waits
+  nginx_worker=${nginx_worker%% *}
   have_curl=1
 fi
-# curl_get [sync]: one download of big.bin into a fresh folder; prints "WHOLE OWN OUTSIDE": MB/s of
-# the curl process timed from outside (with sync: until the file is on the disk) and curl's own
-# speed_download, then the seconds outside its transfer
+# curl_get [sync]: one download of big.bin into a fresh folder; prints "WHOLE OWN OUTSIDE CPU
+# SERVERCPU": MB/s of the curl process timed from outside (with sync: until the file is on the disk)
+# and curl's own speed_download, then the seconds outside its transfer, the CPU seconds of curl and
+# those of nginx's worker meanwhile
 curl_get() {
-  local durable=${1:-} dir t0 t1 code bps
+  local durable=${1:-} dir t0 t1 code bps s0 s1 u k
   dir=$(mktemp -d "$work/curl.XXXX")
   sync
+  s0=$(cpu_of "$nginx_worker")
   t0=$(now)
-  read -r code bps < <(curl -s -o "$dir/big.bin" -w '%{http_code} %{speed_download}\n' "http://127.0.0.1:$hport/big.bin")
+  { time curl -s -o "$dir/big.bin" -w '%{http_code} %{speed_download}\n' "http://127.0.0.1:$hport/big.bin" >"$dir.out"; } 2>"$dir.cpu"
   [ -n "$durable" ] && sync "$dir/big.bin"
   t1=$(now)
+  s1=$(cpu_of "$nginx_worker")
+  read -r code bps <"$dir.out"
+  read -r u k <"$dir.cpu"
   if [ "$code" != 200 ] || ! cmp -s "$dir/big.bin" "$work/src/big.bin"; then
     echo "curl baseline failed (HTTP $code)" >&2; rm -rf "$dir"; exit 1
   fi
   local size own; size=$(stat -c %s "$dir/big.bin"); own=$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')
-  echo "$(mbps "$size" "$t0" "$t1") $own $(outside "$size" "$t0" "$t1" "$own")"
-  rm -rf "$dir"
+  echo "$(mbps "$size" "$t0" "$t1") $own $(outside "$size" "$t0" "$t1" "$own")" \
+    "$(awk -v u="$u" -v k="$k" 'BEGIN{ printf "%.2f", u + k }')" "$(awk -v a="$s0" -v b="$s1" 'BEGIN{ printf "%.2f", b - a }')"
+  rm -rf "$dir" "$dir.out" "$dir.cpu"
 }
 
 # the index and providers start after the raw baseline, so their JVM start-up does not
 # share the two cores with it
 bg index --bind 127.0.0.1 --port "$port" --lease 60 >"$work/index.log" 2>&1 &
 pids+=($!)
-sleep 1
+# a provider that registers before the index listens gives up: wait for the index's first line
+for _ in $(seq 1 300); do grep -q 'listening' "$work/index.log" 2>/dev/null && break; sleep 0.1; done
 share p1 "$work/src/big.bin"; share p2 "$work/src/big.bin"; share p3 "$work/src/big.bin"
 get big.bin 1 >/dev/null; get big.bin 3 >/dev/null   # warms up the providers' JIT
 
@@ -169,14 +204,22 @@ ROUNDS=${ROUNDS:-5}
 # whole-process and transfer-phase figures of each kind of run, one entry per round
 cw=(); cp=(); csw=(); ow=(); op=(); tw=(); tp=(); fw=(); fp=()
 co=(); oo=(); to=()   # seconds outside the transfer phase: curl, 1 source, 3 sources
+cc=(); cs=(); oc=(); os=(); tc=(); ts=()   # CPU seconds: the client's process, the server(s) meanwhile
+servers=("$pid_p1" "$pid_p2" "$pid_p3")
 for r in $(seq 1 "$ROUNDS"); do
-  if [ -n "$have_curl" ]; then x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); co+=("$(overhead "$x")"); fi
+  if [ -n "$have_curl" ]; then
+    x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); co+=("$(overhead "$x")")
+    cc+=("$(own_cpu "$x")"); cs+=("$(server_cpu "$x")")
+  fi
   x=$(get big.bin 1); ow+=("$(whole "$x")"); op+=("$(phase "$x")"); oo+=("$(overhead "$x")")
+  oc+=("$(own_cpu "$x")"); os+=("$(server_cpu "$x")")
   x=$(get big.bin 3); tw+=("$(whole "$x")"); tp+=("$(phase "$x")"); to+=("$(overhead "$x")")
+  tc+=("$(own_cpu "$x")"); ts+=("$(server_cpu "$x")")
   if [ -n "$have_curl" ]; then x=$(curl_get sync); csw+=("$(whole "$x")"); fi
   x=$(get big.bin 1 --fsync); fw+=("$(whole "$x")"); fp+=("$(phase "$x")")
-  printf '  round %d, MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s)\n' \
-    "$r" "${cw[-1]:--}" "${cp[-1]:--}" "${ow[-1]}" "${op[-1]}" "${tw[-1]}" "${tp[-1]}" "${csw[-1]:--}" "${fw[-1]}" "${fp[-1]}"
+  printf '  round %d, MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s); CPU s client+server: curl %s+%s, 1 source %s+%s, 3 sources %s+%s\n' \
+    "$r" "${cw[-1]:--}" "${cp[-1]:--}" "${ow[-1]}" "${op[-1]}" "${tw[-1]}" "${tp[-1]}" "${csw[-1]:--}" "${fw[-1]}" "${fp[-1]}" \
+    "${cc[-1]:--}" "${cs[-1]:--}" "${oc[-1]}" "${os[-1]}" "${tc[-1]}" "${ts[-1]}"
 done
 # median and range of the arguments: "median (min-max)"
 summary() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.0f (%.0f-%.0f)", m, v[1], v[NR] }'; }
@@ -204,6 +247,7 @@ cmp -s "$dir/big.bin" "$work/src/big.bin" || { echo "resumed file differs" >&2; 
 resumed=$(sed -n 's/.*resumed=\([0-9]*\).*/\1/p' "$work/resume.err")
 fetched=$(sed -n 's/.*fetched=\([0-9]*\).*/\1/p' "$work/resume.err")
 stop p1; stop p2; stop p3
+servers=()
 
 share c1 "$work/src/capped.bin" --upload-limit "$RATE"
 share c2 "$work/src/capped.bin" --upload-limit "$RATE"
@@ -244,6 +288,17 @@ echo "(the durable rows' ratios are to curl then sync, whole process)"
 secs() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.3f (%.3f-%.3f)", m, v[1], v[NR] }'; }
 printf 'seconds outside the transfer phase (start-up, index, manifest, exit), medians: %s1 source %s, 3 sources %s\n' \
   "$([ -n "$have_curl" ] && echo "curl $(secs "${co[@]}"), ")" "$(secs "${oo[@]}")" "$(secs "${to[@]}")"
+# CPU seconds per run: what the whole machine spent on one download, client and server side
+printf 'CPU seconds per run, medians (user + system; server: the providers, or nginx'"'"'s worker):\n'
+cpu_row() { # label, client runs name, server runs name
+  local -n c=$2 v=$3
+  local sums=() i
+  for i in "${!c[@]}"; do sums+=("$(awk -v a="${c[$i]}" -v b="${v[$i]}" 'BEGIN{ printf "%.2f", a + b }')"); done
+  printf '  %-30s client %-18s server %-18s together %s\n' "$1" "$(secs "${c[@]}")" "$(secs "${v[@]}")" "$(secs "${sums[@]}")"
+}
+[ -n "$have_curl" ] && cpu_row "curl <- nginx" cc cs
+cpu_row "peershare get, 1 source" oc os
+cpu_row "peershare get, 3 sources" tc ts
 echo
 printf '%-34s %10s %10s\n' "capped at $RATE per provider" "MB/s" "vs 1 source"
 printf '%-34s %10s %10s\n' "1 source" "$capped1" "1.00"
