@@ -15,19 +15,7 @@ local f = redis.call('HMGET', p, '\0i', '\0k', '\0d', content)
 local owner = f[1]
 if owner then
   local k = tonumber(f[2])
-  if owner ~= ip then
-    -- the name is taken while it has a live registration; tombstones (a Q or an expiry under
-    -- way) do not hold it, and dead ones are reaped by the caller before it asks again
-    local live
-    if k + lease > now then
-      live = redis.call('HLEN', p) - RESERVED - tonumber(f[3])
-    else
-      local _, l = reap(p, now, lease)
-      live = l
-    end
-    if live > 0 then return {'NAME_TAKEN'} end
-    return {'DEAD'}
-  end
+  if owner ~= ip then return other_host(p, f, now, lease) end
   local v = f[4]
   if v then
     if deadline(v, k, lease) <= now then return {'DEAD'} end

@@ -42,3 +42,18 @@ local function reap(p, now, lease)
   if marked > 0 then redis.call('HINCRBY', p, '\0d', marked) end
   return tombs, live, first
 end
+
+-- The answer to a host other than the name's owner (f: the HMGET of "\0i", "\0k", "\0d"): the
+-- name is taken while it has a live registration; tombstones (a Q or an expiry under way) do not
+-- hold it, and dead ones are reaped by the caller before it asks again.
+local function other_host(p, f, now, lease)
+  local live
+  if tonumber(f[2]) + lease > now then
+    live = redis.call('HLEN', p) - RESERVED - tonumber(f[3])
+  else
+    local _, l = reap(p, now, lease)
+    live = l
+  end
+  if live > 0 then return {'NAME_TAKEN'} end
+  return {'DEAD'}
+end

@@ -18,18 +18,7 @@ local f = redis.call('HMGET', p, '\0i', '\0k', '\0d', content)
 local owner, stamp = f[1], f[4]
 if owner then
   local k = tonumber(f[2])
-  if owner ~= ip then
-    -- as in claim.lua: tombstones do not hold the name, dead registrations are reaped first
-    local live
-    if k + lease > now then
-      live = redis.call('HLEN', p) - RESERVED - tonumber(f[3])
-    else
-      local _, l = reap(p, now, lease)
-      live = l
-    end
-    if live > 0 then return {'NAME_TAKEN'} end
-    return {'DEAD'}
-  end
+  if owner ~= ip then return other_host(p, f, now, lease) end
   if stamp then
     if deadline(stamp, k, lease) <= now then return {'DEAD'} end
   elseif redis.call('HLEN', p) - RESERVED >= tonumber(ARGV[6]) then
