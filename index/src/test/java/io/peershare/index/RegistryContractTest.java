@@ -359,9 +359,9 @@ public abstract class RegistryContractTest {
     b.add(new IndexMessage.Locate(6, 0, mai, ContentName.of("zzz"), 4), IP1);
     b.add(new IndexMessage.ListRequest(7, 0, "", ""), IP1);
     reg.apply(b, 0).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(RegistryBatch.isDone(b.outcome(0))).isTrue();
-    assertThat(RegistryBatch.isDone(b.outcome(1))).isTrue();
-    assertThat(RegistryBatch.isDone(b.outcome(2))).isTrue();
+    assertThat(RegistryBatch.isDone(b.outcome(0))).as("outcome 0: %s", b.outcome(0)).isTrue();
+    assertThat(RegistryBatch.isDone(b.outcome(1))).as("outcome 1: %s", b.outcome(1)).isTrue();
+    assertThat(RegistryBatch.isDone(b.outcome(2))).as("outcome 2: %s", b.outcome(2)).isTrue();
     assertThat(b.outcome(3)).isInstanceOf(RegistryException.class);
     assertThat(((RegistryException) b.outcome(3)).code()).isEqualTo(ErrorCode.CONFLICT);
     assertThat(((RegistryException) b.outcome(4)).code()).isEqualTo(ErrorCode.NOT_FOUND);
