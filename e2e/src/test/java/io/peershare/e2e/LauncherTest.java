@@ -1,6 +1,5 @@
 package io.peershare.e2e;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +56,8 @@ class LauncherTest {
     fakeJdk("25.0.1");
     Launch r = launch(Map.of("JAVA_HOME", jdk21.toString()), "list", "--index", "a b");
 
-    assertThat(r.code).isZero();
-    assertThat(r.err).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).isEmpty();
     // JDK 21 has no AOT cache: the AppCDS archive, the arguments passed on as they came
     assertThat(calls(jdk21))
         .singleElement()
@@ -78,7 +76,7 @@ class LauncherTest {
   void passesTheCommandsExitCodeOn() throws Exception {
     Path jdk21 = fakeJdk("21.0.5");
     Launch r = launch(Map.of("JAVA_HOME", jdk21.toString()), "exit-with", "7");
-    assertThat(r.code).isEqualTo(7);
+    assertThat(r.code()).isEqualTo(7);
   }
 
   @Test
@@ -88,7 +86,7 @@ class LauncherTest {
     Path jdk25 = fakeJdk("25.0.1");
     Launch r = launch(Map.of("JAVA_HOME", jdk17.toString(), "PEERSHARE_NO_AOT", "1"), "--version");
 
-    assertThat(r.code).isZero();
+    assertThat(r.code()).isZero();
     assertThat(calls(jdk17)).isEmpty();
     assertThat(calls(jdk25)).singleElement().asString().endsWith("io.peershare.cli.Main|--version");
   }
@@ -99,9 +97,9 @@ class LauncherTest {
     Files.writeString(jdks.resolve("not-a-jdk"), "");
     Launch r = launch(Map.of("JAVA_HOME", jdk17.toString()), "--version");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.out).isEmpty();
-    assertThat(r.err)
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
         .singleElement()
         .asString()
         .startsWith(
@@ -117,8 +115,8 @@ class LauncherTest {
     Path aot = target.resolve("peershare.aot");
 
     Launch first = launch(env, "--version");
-    assertThat(first.code).isZero();
-    assertThat(first.err).singleElement().asString().contains("preparing the start-up cache");
+    assertThat(first.code()).isZero();
+    assertThat(first.err()).singleElement().asString().contains("preparing the start-up cache");
     assertThat(calls(jdk25))
         .hasSize(2)
         .satisfies(
@@ -130,7 +128,7 @@ class LauncherTest {
             });
 
     Launch second = launch(env, "--version");
-    assertThat(second.err).isEmpty();
+    assertThat(second.err()).isEmpty();
     assertThat(calls(jdk25)).hasSize(3).last().asString().contains("-XX:AOTCache=" + aot);
   }
 
@@ -241,7 +239,7 @@ class LauncherTest {
     Files.setLastModifiedTime(jdk26.resolve("lib/modules"), FileTime.from(Instant.now()));
     Launch after = launch(Map.of("JAVA_HOME", jdk26.toString()), "--version");
     assertThat(trainings(jdk26)).isEqualTo(2);
-    assertThat(after.code).isZero();
+    assertThat(after.code()).isZero();
   }
 
   @Test
@@ -251,8 +249,8 @@ class LauncherTest {
     Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
 
     Launch first = launch(env, "--version");
-    assertThat(first.code).isZero();
-    assertThat(first.err)
+    assertThat(first.code()).isZero();
+    assertThat(first.err())
         .hasSize(2)
         .last()
         .asString()
@@ -268,7 +266,7 @@ class LauncherTest {
 
     // not tried again at every start: once per build
     Launch second = launch(env, "--version");
-    assertThat(second.err).isEmpty();
+    assertThat(second.err()).isEmpty();
     assertThat(trainings(jdk25)).isEqualTo(1);
   }
 
@@ -276,7 +274,7 @@ class LauncherTest {
   void noAotSkipsTheTraining() throws Exception {
     Path jdk25 = fakeJdk("25.0.1");
     Launch r = launch(Map.of("JAVA_HOME", jdk25.toString(), "PEERSHARE_NO_AOT", "1"), "--version");
-    assertThat(r.err).isEmpty();
+    assertThat(r.err()).isEmpty();
     assertThat(calls(jdk25)).singleElement().asString().contains("-XX:SharedArchiveFile=");
   }
 
@@ -311,9 +309,9 @@ class LauncherTest {
 
     Launch r = launch(Map.of("JAVA_HOME", home.toString()), "--version");
 
-    assertThat(r.err).isEmpty();
-    assertThat(r.out).singleElement().asString().startsWith("peershare ");
-    assertThat(r.code).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).singleElement().asString().startsWith("peershare ");
+    assertThat(r.code()).isZero();
   }
 
   /**
@@ -332,9 +330,9 @@ class LauncherTest {
 
     for (int i = 0; i < 2; i++) {
       Launch r = launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
-      assertThat(r.err).isEmpty();
-      assertThat(r.out).singleElement().asString().startsWith("peershare ");
-      assertThat(r.code).isZero();
+      assertThat(r.err()).isEmpty();
+      assertThat(r.out()).singleElement().asString().startsWith("peershare ");
+      assertThat(r.code()).isZero();
     }
     assertThat(target.resolve("peershare.jsa")).as("the AppCDS archive").isNotEmptyFile();
     assertThat(target.resolve("peershare.aot")).doesNotExist();
@@ -416,8 +414,6 @@ class LauncherTest {
     return calls(jdk).stream().filter(c -> c.contains("AOTCacheOutput")).count();
   }
 
-  private record Launch(int code, List<String> out, List<String> err) {}
-
   /**
    * Runs the launcher copy with {@code env} on top of a bare environment: no JAVA_HOME of its own,
    * JDKs looked for only under {@code jdks}, and a PATH of system tools (its javac, if any, is
@@ -436,16 +432,6 @@ class LauncherTest {
     pb.environment().put("TMPDIR", tmp.toString());
     pb.environment().put("PEERSHARE_JDK_DIRS", jdks.toString());
     pb.environment().putAll(env);
-    pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    if (!p.waitFor(PeershareProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("the launcher did not end: " + Files.readString(tmp.resolve("err")));
-    }
-    return new Launch(
-        p.exitValue(),
-        Files.readAllLines(tmp.resolve("out"), UTF_8),
-        Files.readAllLines(tmp.resolve("err"), UTF_8));
+    return Launch.run(pb, tmp, PeershareProcess.PATIENCE);
   }
 }

@@ -1,6 +1,5 @@
 package io.peershare.e2e;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,9 +82,9 @@ class ShortCommandsTest {
   @Test
   void runFromAFreshBuildAndAgainAfterARebuild() throws Exception {
     Launch first = launch("--version");
-    assertThat(first.err).singleElement().asString().contains("preparing the start-up cache");
-    assertThat(first.out).singleElement().asString().startsWith("peershare ");
-    assertThat(first.code).isZero();
+    assertThat(first.err()).singleElement().asString().contains("preparing the start-up cache");
+    assertThat(first.out()).singleElement().asString().startsWith("peershare ");
+    assertThat(first.code()).isZero();
     Path client = target.resolve("peershare-client.aot");
     assertThat(
             List.of(client, target.resolve("peershare.aot"), target.resolve("peershare-peer.aot")))
@@ -101,46 +99,46 @@ class ShortCommandsTest {
       }
     }
     Launch list = launch("list", "--index", indexAddress);
-    assertThat(list.err).singleElement().asString().contains("preparing the start-up cache");
-    assertThat(list.out).contains("data.bin\t300000\t1");
+    assertThat(list.err()).singleElement().asString().contains("preparing the start-up cache");
+    assertThat(list.out()).contains("data.bin\t300000\t1");
     assertThat(Files.getLastModifiedTime(client)).isGreaterThan(before);
     shortCommandsWork("get2");
   }
 
   private void shortCommandsWork(String folder) throws Exception {
     Launch version = launch("--version");
-    assertThat(version.out).singleElement().asString().startsWith("peershare ");
-    assertThat(version.err).isEmpty();
-    assertThat(version.code).isZero();
+    assertThat(version.out()).singleElement().asString().startsWith("peershare ");
+    assertThat(version.err()).isEmpty();
+    assertThat(version.code()).isZero();
 
     Launch list = launch("list", "--index", indexAddress);
-    assertThat(list.out).containsExactly("data.bin\t300000\t1");
-    assertThat(list.err).isEmpty();
-    assertThat(list.code).isZero();
+    assertThat(list.out()).containsExactly("data.bin\t300000\t1");
+    assertThat(list.err()).isEmpty();
+    assertThat(list.code()).isZero();
 
     Path into = Files.createDirectories(tmp.resolve(folder));
     Launch get = launch("get", "data.bin", "--index", indexAddress, "--dir", into.toString());
-    assertThat(get.err).isEmpty();
-    assertThat(get.code).isZero();
+    assertThat(get.err()).isEmpty();
+    assertThat(get.code()).isZero();
     assertThat(into.resolve("data.bin")).hasSameBinaryContentAs(tmp.resolve("provider/data.bin"));
 
     // the error paths: one line each, as on the full class path
     Launch missing = launch("get", "nosuch", "--index", indexAddress, "--dir", into.toString());
-    assertThat(missing.err).containsExactly("peershare: nobody provides 'nosuch'");
-    assertThat(missing.code).isEqualTo(1);
+    assertThat(missing.err()).containsExactly("peershare: nobody provides 'nosuch'");
+    assertThat(missing.code()).isEqualTo(1);
     Launch noFolder =
         launch("get", "data.bin", "--index", indexAddress, "--dir", tmp.resolve("no").toString());
-    assertThat(noFolder.err).singleElement().asString().startsWith("peershare: the folder ");
-    assertThat(noFolder.code).isEqualTo(1);
+    assertThat(noFolder.err()).singleElement().asString().startsWith("peershare: the folder ");
+    assertThat(noFolder.code()).isEqualTo(1);
     Launch badIndex = launch("list", "--index", "127.0.0.1:0");
-    assertThat(badIndex.err).singleElement().asString().startsWith("peershare: ");
-    assertThat(badIndex.code).isEqualTo(2);
+    assertThat(badIndex.err()).singleElement().asString().startsWith("peershare: ");
+    assertThat(badIndex.code()).isEqualTo(2);
 
     // the general help builds every command's model: the full class path, the same cache
     Launch help = launch("--help");
-    assertThat(help.out).anySatisfy(l -> assertThat(l).contains("index"));
-    assertThat(help.err).isEmpty();
-    assertThat(help.code).isZero();
+    assertThat(help.out()).anySatisfy(l -> assertThat(l).contains("index"));
+    assertThat(help.err()).isEmpty();
+    assertThat(help.code()).isZero();
 
     for (List<String> args :
         List.of(
@@ -153,7 +151,7 @@ class ShortCommandsTest {
           launch(
               Map.of("PEERSHARE_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
               args.toArray(String[]::new));
-      assertThat(r.err).doesNotContain("Exception");
+      assertThat(r.err()).doesNotContain("Exception");
       assertThat(Files.readAllLines(log))
           .as("%s starts from its cache", args)
           .anySatisfy(
@@ -174,8 +172,6 @@ class ShortCommandsTest {
     }
   }
 
-  private record Launch(int code, List<String> out, List<String> err) {}
-
   private Launch launch(String... args) throws Exception {
     return launch(Map.of(), args);
   }
@@ -195,17 +191,7 @@ class ShortCommandsTest {
     pb.environment().put("TMPDIR", tmp.toString());
     pb.environment().put("PEERSHARE_CACHE", tmp.resolve(".cache").toString());
     pb.environment().putAll(e);
-    pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
     // the first command of a build also runs the training
-    if (!p.waitFor(5 * PeershareProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("the launcher did not end: " + Files.readString(tmp.resolve("err")));
-    }
-    return new Launch(
-        p.exitValue(),
-        Files.readAllLines(tmp.resolve("out"), UTF_8),
-        Files.readAllLines(tmp.resolve("err"), UTF_8));
+    return Launch.run(pb, tmp, PeershareProcess.PATIENCE.multipliedBy(5));
   }
 }
