@@ -166,28 +166,16 @@ class LauncherTest {
             List.of("-h", "get"),
             List.of("list", "--help"))) {
       launch(env, args.toArray(String[]::new));
-      assertThat(calls(jdk25))
-          .last()
-          .asString()
-          .contains("-XX:AOTCache=" + client + "|")
-          .contains(smallPath);
+      assertLastRanWith(jdk25, client, smallPath);
     }
     // the general help builds every command: on the full path, which starts with the small one
     for (List<String> args :
         List.of(List.of("--help"), List.of("help", "index"), List.of("--version", "--help"))) {
       launch(env, args.toArray(String[]::new));
-      assertThat(calls(jdk25))
-          .last()
-          .asString()
-          .contains("-XX:AOTCache=" + client + "|")
-          .contains(fullPath);
+      assertLastRanWith(jdk25, client, fullPath);
     }
     launch(env, "peer", "--name", "a");
-    assertThat(calls(jdk25))
-        .last()
-        .asString()
-        .contains("-XX:AOTCache=" + shell + "|")
-        .contains(fullPath);
+    assertLastRanWith(jdk25, shell, fullPath);
     for (List<String> args : List.of(List.of("index"), List.of("-h", "share", "f"))) {
       launch(env, args.toArray(String[]::new));
       assertThat(calls(jdk25))
@@ -412,6 +400,13 @@ class LauncherTest {
 
   private static long trainings(Path jdk) throws IOException {
     return calls(jdk).stream().filter(c -> c.contains("AOTCacheOutput")).count();
+  }
+
+  /**
+   * The last java command line the launcher ran on {@code jdk} used {@code cache} and {@code path}.
+   */
+  private void assertLastRanWith(Path jdk, Path cache, String path) throws IOException {
+    assertThat(calls(jdk)).last().asString().contains("-XX:AOTCache=" + cache + "|").contains(path);
   }
 
   /**
