@@ -4,9 +4,11 @@
 local seen = once(2)
 if seen then return seen end
 local c, q = KEYS[1], KEYS[2]
-if redis.call('EXISTS', c) == 0 then return {'NOT_FOUND'} end
 local v = redis.call('HGET', c, ARGV[1])
-if not v then return {'NOT_OWNER'} end
+if not v then
+  if redis.call('EXISTS', c) == 0 then return {'NOT_FOUND'} end
+  return {'NOT_OWNER'}
+end
 local len = string.byte(v, 3)
 if string.sub(v, 4, 3 + len) ~= ARGV[2] then return {'NOT_OWNER'} end
 redis.call('HDEL', c, ARGV[1])

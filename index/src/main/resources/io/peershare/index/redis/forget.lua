@@ -13,7 +13,8 @@ for i = 2, #ARGV, 2 do
   end
 end
 if gone > 0 then redis.call('DECRBY', n, gone) end
-if redis.call('EXISTS', p) == 1 and redis.call('HLEN', p) <= RESERVED then
+local len = redis.call('HLEN', p) -- 0: no record (gone before, and its entry with it)
+if len > 0 and len <= RESERVED then
   redis.call('DEL', p)
   redis.call('ZREM', l, ARGV[1])
 end

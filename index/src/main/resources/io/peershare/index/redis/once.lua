@@ -23,3 +23,31 @@ local function once(n)
   redis.call('SET', key, claim, 'PX', ARGV[#ARGV])
   return nil
 end
+
+-- once_done(n, reply, keep): once(n) for a step that knows the reply it gets when it acts (R in
+-- one step: its A). The claim is written as that reply, done and kept `keep` ms, by the same
+-- call that looks, so the step that acts stores its reply with no call of its own; the script is
+-- atomic, so nobody sees the value before the step has acted. A step that then does not act
+-- (a refusal, whose reply the node stores, or a DEAD look) turns it into a plain claim with
+-- pending(n) before it returns.
+local function once_done(n, reply, keep)
+  local key = KEYS[n + 1]
+  if not key then return nil end
+  local hash = ARGV[#ARGV - 2]
+  local done = 'D' .. hash .. reply
+  local v = redis.call('SET', key, done, 'NX', 'PX', keep, 'GET')
+  if not v then return nil end
+  if string.sub(v, 2, 33) == hash then
+    if string.sub(v, 1, 1) == 'D' then return {'DONE', string.sub(v, 34)} end
+    return {'WAIT'}
+  end
+  redis.call('SET', key, done, 'PX', keep)
+  return nil
+end
+
+local function pending(n)
+  local key = KEYS[n + 1]
+  if key then
+    redis.call('SET', key, 'P' .. ARGV[#ARGV - 2] .. ARGV[#ARGV - 1], 'PX', ARGV[#ARGV])
+  end
+end

@@ -8,15 +8,16 @@
 -- counter value of its last turn: the lowest score is the front of the queue.
 local c, q = KEYS[1], KEYS[2]
 if KEYS[3] then redis.call('ZADD', KEYS[3], 0, ARGV[4]) end
-local f = redis.call('HMGET', c, ARGV[1], '\0m')
+local f = redis.call('HMGET', c, ARGV[1], '\0m', '\0s')
 if f[1] then return {'ALREADY_REGISTERED'} end
 local m = f[2]
 if m and m ~= ARGV[3] then return {'CONFLICT'} end
-local seq = redis.call('HINCRBY', c, '\0s', 1)
+-- the counter read above and written back with the provider (the script is atomic): one call
+local seq = (tonumber(f[3]) or 0) + 1
 if m then
-  redis.call('HSET', c, ARGV[1], ARGV[2])
+  redis.call('HSET', c, '\0s', seq, ARGV[1], ARGV[2])
 else
-  redis.call('HSET', c, '\0m', ARGV[3], ARGV[1], ARGV[2])
+  redis.call('HSET', c, '\0m', ARGV[3], '\0s', seq, ARGV[1], ARGV[2])
 end
 redis.call('ZADD', q, seq, ARGV[1])
 return {'OK'}

@@ -232,6 +232,53 @@ class SharedIndexTest {
 
   @ParameterizedTest
   @EnumSource(names = {"REDIS", "REDIS_CLUSTER"})
+  void aRefusedRegisterRetransmittedToAnotherNodeGetsTheSameErrorAndChangesNothing(TestServers kind)
+      throws Exception {
+    // on a standalone store an R's claim is written as its A up front and turned back into a
+    // plain claim when the R is refused: a resend must get the refusal, never that A
+    startNodes(kind, Duration.ofSeconds(90));
+    Peer mai = peer("127.0.0.1");
+    long cookie = mai.cookie(node(0));
+    assertThat(
+            mai.call(
+                node(0),
+                new Register(
+                    mai.id++, cookie, PeerName.of("mai"), ContentName.of("a"), 4000, 1, D)))
+        .isInstanceOf(Ack.class);
+    byte[] conflict =
+        IndexCodec.encode(
+            new Register(mai.id++, cookie, PeerName.of("mai"), ContentName.of("b"), 4000, 1, D));
+    assertThat(
+            mai.call(
+                node(0),
+                new Register(
+                    mai.id++, cookie, PeerName.of("ana"), ContentName.of("b"), 4000, 9, D)))
+        .isInstanceOf(Ack.class);
+    byte[] first = mai.exchange(node(0), conflict);
+    assertThat(code(IndexCodec.decode(first))).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(mai.exchange(node(1), conflict)).isEqualTo(first);
+    assertThat(mai.exchange(node(2), conflict)).isEqualTo(first);
+
+    Peer thief = peer("127.0.0.5");
+    long tc = thief.cookie(node(1));
+    byte[] taken =
+        IndexCodec.encode(
+            new Register(thief.id++, tc, PeerName.of("mai"), ContentName.of("c"), 4000, 1, D));
+    byte[] refused = thief.exchange(node(1), taken);
+    assertThat(code(IndexCodec.decode(refused))).isEqualTo(ErrorCode.NAME_TAKEN);
+    assertThat(thief.exchange(node(2), taken)).isEqualTo(refused);
+    assertThat(thief.exchange(node(0), taken)).isEqualTo(refused);
+
+    // nothing was written by either refusal: mai provides "a" alone, "b" is ana's, no "c"
+    Listing l = (Listing) mai.call(node(2), new ListRequest(mai.id++, cookie, "", ""));
+    assertThat(l.entries())
+        .containsExactly(
+            new ListingEntry(ContentName.of("a"), 1, 1),
+            new ListingEntry(ContentName.of("b"), 1, 9));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"REDIS", "REDIS_CLUSTER"})
   void keepaliveDeregisterAndQuitRetransmittedToAnotherNodeGetTheSameBytesAndActOnce(
       TestServers kind) throws Exception {
     startNodes(kind, Duration.ofSeconds(90));

@@ -1,16 +1,23 @@
 package io.peershare.index.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peershare.index.RegistryException;
 import io.peershare.index.RegistryLimits;
 import io.peershare.index.SharedReplies;
 import io.peershare.index.TestServers;
 import io.peershare.protocol.ContentName;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.ErrorCode;
 import io.peershare.protocol.IndexCodec;
+import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.IndexMessage.Deregister;
+import io.peershare.protocol.IndexMessage.Register;
 import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,6 +54,62 @@ class SharedReplyClaimTest {
     // B gives up: now the datagram is free again
     store.await(b.releaseAsync(tb));
     assertThat(acts(registry, ticket(c))).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"REDIS", "REDIS_CLUSTER"})
+  void anRThatActsLeavesItsAAndARefusedOneAClaimItsNodeCanGiveUp(TestServers kind)
+      throws Exception {
+    // On a standalone store the R's one script writes its claim as the A it will get and turns it
+    // back into a plain claim when the R is refused: a node that then fails must be able to give
+    // it up, and no resend may ever get an A for an R that did nothing.
+    RedisStore store = kind.emptyStore();
+    RedisRegistry registry = new RedisRegistry(store, 90_000, RegistryLimits.defaults());
+    RedisReplies node = new RedisReplies(store);
+    InetAddress ip = InetAddress.getLoopbackAddress();
+    Digest d = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
+    long now = System.currentTimeMillis();
+    // the first R goes in steps and reads the store's count; the next ones, within its second,
+    // in one script on a standalone store
+    store.await(
+        registry.registerAsync(PeerName.of("ana"), ip, ContentName.of("a"), 4000, 9, d, now));
+
+    Register refused = new Register(1, 0, PeerName.of("mai"), ContentName.of("a"), 4000, 1, d);
+    RedisReplies.Ticket t1 = registerTicket(node, refused);
+    assertThatThrownBy(() -> register(registry, refused, t1, now).join())
+        .cause()
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+    assertThat(store.await(store.commands().get(t1.key()).toCompletableFuture()))
+        .isEqualTo(t1.claim());
+    store.await(node.releaseAsync(t1));
+    assertThat(store.await(store.commands().exists(t1.key()).toCompletableFuture())).isZero();
+
+    Register acts = new Register(2, 0, PeerName.of("mai"), ContentName.of("b"), 4000, 1, d);
+    RedisReplies.Ticket t2 = registerTicket(node, acts);
+    store.await(register(registry, acts, t2, now + 1));
+    byte[] stored = store.await(store.commands().get(t2.key()).toCompletableFuture());
+    assertThat(stored[0]).isEqualTo((byte) (kind == TestServers.REDIS ? 'D' : 'P'));
+    if (kind == TestServers.REDIS) {
+      byte[] a = IndexCodec.encode(new IndexMessage.Ack(2, 90));
+      assertThat(java.util.Arrays.copyOfRange(stored, 1 + t2.hash().length, stored.length))
+          .isEqualTo(a);
+      // a failing node's release leaves a reply it did not claim as a plain claim
+      store.await(node.releaseAsync(t2));
+      assertThat(store.await(store.commands().get(t2.key()).toCompletableFuture()))
+          .isEqualTo(stored);
+    }
+  }
+
+  private static RedisReplies.Ticket registerTicket(RedisReplies node, Register r) {
+    byte[] bytes = IndexCodec.encode(r);
+    return (RedisReplies.Ticket) node.ticket(FROM, r, bytes, 0, bytes.length);
+  }
+
+  private static java.util.concurrent.CompletableFuture<Void> register(
+      RedisRegistry registry, Register r, RedisReplies.Ticket t, long now) {
+    return registry.registerAsync(
+        r.peer(), FROM.getAddress(), r.content(), r.tcpPort(), r.size(), r.digest(), now, t);
   }
 
   private static RedisReplies.Ticket ticket(RedisReplies node) {

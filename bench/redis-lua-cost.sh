@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# What an R costs inside Redis, counted in instructions (valgrind's callgrind), which unlike
+# CPU time does not move with the machine's load. Replays N R commands shaped like IndexLoad's
+# (6 load sockets, a new peer name every 5,000, every R a new content; each with its shared-reply
+# key) into a fresh redis-server running under callgrind, through one pipelined connection
+# (redis-cli --pipe), and prints the instructions per R beside those of an empty script given
+# the same 20 arguments (the floor of any EVALSHA) and of starting Redis alone.
+#   bench/redis-lua-cost.sh [N (20000)] [REV ...]   REV: git revisions to count too (e.g. main)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-20000}; shift || true
+command -v valgrind >/dev/null || { echo "redis-lua-cost.sh: needs valgrind" >&2; exit 1; }
+command -v redis-server >/dev/null || "$here/scripts/redis.sh" install
+dir=$(mktemp -d /tmp/peershare-lua-cost.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+lua=index/src/main/resources/io/peershare/index/redis
+
+# gen SCRIPTDIR MAIN N OUT: the RESP stream (SCRIPT LOAD, then N EVALSHA) for once.lua + peer.lua
+# + MAIN, or for an empty script when MAIN is "empty"
+gen() {
+  python3 - "$@" <<'PY'
+import sys, zlib, hashlib, os, struct
+d, main, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+def read(x): return open(os.path.join(d, x), 'rb').read()
+def resp(args):
+    b = [b'*%d\r\n' % len(args)]
+    for a in args:
+        a = a.encode() if isinstance(a, str) else a
+        b.append(b'$%d\r\n%s\r\n' % (len(a), a))
+    return b''.join(b)
+src = b"return {'NEW'}" if main == 'empty' else read('once.lua') + b'\n' + read('peer.lua') + b'\n' + read(main)
+sha = hashlib.sha1(src).hexdigest()
+now = 1765000000000
+with open(out, 'wb') as f:
+    f.write(resp(['SCRIPT', 'LOAD', src]))
+    for i in range(n):
+        sock, m = i % 6, i // 6
+        peer = ('load%d-%d' % (sock, m // 5000)).encode()
+        content = ('f%d-%d' % (sock, m)).encode()
+        b = zlib.crc32(peer) % 64
+        source = b'\x7f\x00\x00\x01' + struct.pack('>HI', 40000 + sock, m)
+        keys = [b'ps:p{b%d}' % b + peer, b'ps:l{b%d}' % b, b'ps:n{b%d}' % b,
+                b'ps:c{' + content + b'}', b'ps:q{' + content + b'}', b'ps:names',
+                b'ps:r{b%d}' % b + source]
+        args = [peer, b'\x7f\x00\x00\x01', content, str(now + m // 100), '90000', '10000',
+                struct.pack('>HB', 5000, 4) + b'\x7f\x00\x00\x01', struct.pack('>Q', 4000) + b'D' * 32,
+                b'A' + struct.pack('>IH', m, 90), '30000', hashlib.sha256(content).digest(),
+                b'token' + struct.pack('>Q', i), '3000']
+        f.write(resp(['EVALSHA', sha, str(len(keys))] + keys + args))
+PY
+}
+
+# count FILE: instructions of a redis-server that started, took FILE and stopped
+count() {
+  local d port vp
+  d=$(mktemp -d "$dir/cg.XXXXXX")
+  port=$((21000 + RANDOM % 5000))
+  valgrind --tool=callgrind --callgrind-out-file="$d/cg.out" redis-server --port "$port" \
+    --bind 127.0.0.1 --save '' --appendonly no --dir "$d" >"$d/log" 2>&1 &
+  vp=$!
+  for _ in $(seq 1 200); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.2; done
+  redis-cli -p "$port" --pipe <"$1" >"$d/pipe.out"
+  grep -q 'errors: 0' "$d/pipe.out" || { cat "$d/pipe.out" >&2; exit 1; }
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  wait "$vp" || true
+  grep -E '^(summary|totals):' "$d/cg.out" | head -1 | awk '{print $2}'
+}
+
+mkdir -p "$dir/tree"; cp "$here/$lua"/*.lua "$dir/tree/"
+gen "$dir/tree" empty 0 "$dir/zero.resp"
+gen "$dir/tree" empty "$n" "$dir/empty.resp"
+gen "$dir/tree" register_all.lua "$n" "$dir/tree.resp"
+base=$(count "$dir/zero.resp")
+per() { echo $(( ($(count "$1") - base) / n )); }
+echo "instructions per command in redis-server ($n commands, Redis $(redis-server --version | cut -d' ' -f3)):"
+echo "  EVALSHA of an empty script, same 20 arguments: $(per "$dir/empty.resp")"
+echo "  R (register_all.lua), working tree:            $(per "$dir/tree.resp")"
+for rev in "$@"; do
+  mkdir -p "$dir/$rev"
+  for f in once.lua peer.lua register_all.lua; do git -C "$here" show "$rev:$lua/$f" >"$dir/$rev/$f"; done
+  gen "$dir/$rev" register_all.lua "$n" "$dir/$rev.resp"
+  printf '  R (register_all.lua), %-24s %s\n' "$rev:" "$(per "$dir/$rev.resp")"
+done
