@@ -47,7 +47,10 @@ public final class ReplyCache {
 
   private static final int HEADER = 8 + 4 + 2 + 2 + 1;
 
-  /** Slots a lookup tries: two 64-byte cache lines, aligned. */
+  /**
+   * Slots a lookup tries: one aligned run of 16 (two 64-byte cache lines), from a place in it the
+   * hash chooses, round to the start of the run.
+   */
   private static final int PROBES = 16;
 
   private static final int POSITION_BITS = 47;
@@ -124,9 +127,9 @@ public final class ReplyCache {
   public boolean find(
       int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
     long tag = tag(hash);
-    int first = start(hash);
+    int run = hash & mask & -PROBES;
     for (int k = 0; k < PROBES; k++) {
-      int s = (first + k) & mask;
+      int s = run | (hash + k) & (PROBES - 1);
       long slot = slots[s];
       if (slot == 0) {
         return false; // slots fill in probe order and never empty again: nothing further on
@@ -289,22 +292,29 @@ public final class ReplyCache {
    */
   private int slotFor(
       int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
-    int oldest = -1;
-    long oldestWritten = Long.MAX_VALUE;
     long tag = tag(hash);
-    int first = start(hash);
+    int run = hash & mask & -PROBES;
+    // first without reading the rings: an empty slot, one whose entry its ring has overwritten (at
+    // line rate most are), or this request's own
     for (int k = 0; k < PROBES; k++) {
-      int s = (first + k) & mask;
+      int s = run | (hash + k) & (PROBES - 1);
       long slot = slots[s];
-      if (slot == 0) {
-        return s;
-      }
-      Ring ring = ringOf(slot);
-      long position = positionOf(slot);
-      if (!ring.holds(position)
-          || expiresAt(ring, position) <= now
+      if (slot == 0
+          || !ringOf(slot).holds(positionOf(slot))
           || (slot & TAG_MASK) == tag
               && live(slot, hash, from, request, offset, length, now) >= 0) {
+        return s;
+      }
+    }
+    // all 16 hold entries their rings still have: an expired one, else the oldest
+    int oldest = -1;
+    long oldestWritten = Long.MAX_VALUE;
+    for (int k = 0; k < PROBES; k++) {
+      int s = run | (hash + k) & (PROBES - 1);
+      long slot = slots[s];
+      Ring ring = ringOf(slot);
+      long position = positionOf(slot);
+      if (expiresAt(ring, position) <= now) {
         return s;
       }
       long written = position - ring.head; // how far back in its own ring
@@ -337,11 +347,6 @@ public final class ReplyCache {
   /** The last position at or before {@code head} whose low 47 bits are {@code low}. */
   static long unwrap(long head, long low) {
     return head - ((head - low) & POSITION_MASK);
-  }
-
-  /** The first slot of the hash's probes: a 128-byte aligned run of 16. */
-  private int start(int hash) {
-    return hash & mask & -PROBES;
   }
 
   /** 16 bits of the hash, other than those that chose its slots. */
