@@ -20,9 +20,10 @@
 # sleeps (voluntary switches) per 1,000 replies and the kernel's share of its CPU time; how often
 # it sat on the load generator's CPU when sampled; the JVM's huge pages; the load average; the
 # machine's idle and steal time in the window; and, measured just before the run by
-# bench/c/memlat.c, how long one dependent load from a 64 MB random cycle takes (the machine's
-# memory latency at that moment: the reply cache table and the registry live that far from the
-# CPU). Run it alone, under the quiet lock.
+# bench/c/memlat.c, how long one dependent load from a random cycle of MEMLAT_MB (64) takes (the
+# machine's memory latency at that moment: the reply cache table and the registry live that far
+# from the CPU; 4 MB probes the last-level cache instead). WARMUP (3) seconds of load come before
+# the measured 3. Run it alone, under the quiet lock.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -85,7 +86,9 @@ for r in $(seq 1 "$RUNS"); do
     if [ "${PRINTCOMP:-0}" = 1 ]; then
       opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:+PrintCompilation -XX:+LogVMOutput -XX:LogFile=$keep/$n-$v.comp -XX:-DisplayVMOutput"
     fi
-    mem=$("$out/memlat" 64 200 | sed 's/memlat_ns=//')
+    wu=WARMUP_$v
+    wu=${!wu:-${WARMUP:-3}} # a variant's own warm-up, e.g. WARMUP_long=10 VARIANTS="default long"
+    mem=$("$out/memlat" "${MEMLAT_MB:-64}" 200 | sed 's/memlat_ns=//')
     mode=index
     if [ "$v" = echo ]; then
       # the C echo server, for what the machine gives at this moment (its one thread is the "loop")
@@ -106,10 +109,10 @@ for r in $(seq 1 "$RUNS"); do
     # other defaults: the serial collector, fewer compiler threads)
     [ -z "$spin" ] || taskset -p -c "$spin" "$(loop_tid "$server")" >/dev/null
     $lspin "$out/loadgen" --target "127.0.0.1:$port" --mode "$mode" --sockets 64 --inflight 2 \
-      --warmup 3 --seconds 3 --contents 1000 --providers 4 --max 4 --server-pid "$server" \
+      --warmup "$wu" --seconds 3 --contents 1000 --providers 4 --max 4 --server-pid "$server" \
       >"$work/load" &
     load=$!
-    sleep 3.5
+    sleep "$(awk -v w="$wu" 'BEGIN { print w + 0.5 }')"
     lt=$(loop_tid "$server")
     lg=$load
     a=$(threads_cpu "$server")
