@@ -25,10 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * requests (5 every millisecond from 4 sockets); after 8 s (the first 6 warm the JIT up and are not
  * counted) its clock jumps past every lease, so the whole registry is due at once, and the stream
  * goes on for 3 s more. Prints the round-trip times of the 2 s before and the 3 s after the jump
- * (p50, p99, max), the GC pauses in each of those windows (count, total, longest), what the
- * server's thread saw in them ({@link TimedRegistry}: expiry slices, the longest gap between two
- * batches) and how long the registry took to empty. Add {@code -XX:+UseZGC} or {@code
- * -XX:MaxGCPauseMillis=N} to compare collectors.
+ * (p50, p99, p99.9, max, and how many took over 5 ms), the GC pauses in each of those windows
+ * (count, total, longest), what the server's thread saw in them ({@link TimedRegistry}: expiry
+ * slices, the longest gap between two batches) and how long the registry took to empty. Add {@code
+ * -XX:+UseZGC} or {@code -XX:MaxGCPauseMillis=N} to compare collectors.
  *
  * <p>Run: {@code java -Xmx3g --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * io.peershare.bench.ExpiryStall}
@@ -229,7 +229,7 @@ public final class ExpiryStall {
     }
     System.out.printf(
         "%s: %,d requests, %d unanswered (%,d P, %,d E); round trip p50 %.3f ms, p99 %.3f ms,"
-            + " max %.3f ms%n",
+            + " p99.9 %.3f ms, max %.3f ms; over 5 ms: %d%n",
         what,
         to - from,
         lost,
@@ -237,6 +237,8 @@ public final class ExpiryStall {
         replies['E'],
         got[got.length / 2] / 1e6,
         got[(int) (got.length * 0.99)] / 1e6,
-        got[got.length - 1] / 1e6);
+        got[(int) (got.length * 0.999)] / 1e6,
+        got[got.length - 1] / 1e6,
+        Arrays.stream(got).filter(x -> x > 5_000_000).count());
   }
 }

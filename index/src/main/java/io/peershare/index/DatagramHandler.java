@@ -186,12 +186,13 @@ public final class DatagramHandler implements BatchHandler {
       error(batch, i, ErrorCode.BAD_COOKIE, "send H for a new cookie", maxReply);
       return;
     }
-    if (cache.find(from, buf, off, length, now)) {
+    int hash = cache.hash(from, buf, off, length);
+    hashes[i] = hash; // the cache's put and the twin check below use it too
+    if (cache.find(hash, from, buf, off, length, now)) {
       batch.reply(i, cache.foundArray(), cache.foundOffset(), cache.foundLength());
       cached[i] = true;
       return;
     }
-    hashes[i] = cache.hash(from, buf, off, length);
     int twin = earlierTwin(batch, i, buf, off, length);
     if (twin >= 0) {
       slot[i] = -2 - twin; // a retransmission within the batch: it gets its twin's reply
@@ -369,9 +370,10 @@ public final class DatagramHandler implements BatchHandler {
     remember(batch, i, reply, length, now);
   }
 
-  /** Caches the reply to i and sets it. */
+  /** Caches the reply to i and sets it (i got past the cache lookup: its hash is known). */
   private void remember(DatagramBatch batch, int i, byte[] reply, int length, long now) {
     cache.put(
+        hashes[i],
         batch.sender(i),
         batch.data(),
         batch.offset(i),

@@ -2,6 +2,8 @@ package io.peershare.index;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -25,6 +27,16 @@ import java.util.SplittableRandom;
  * addressLength | address | u16 port | request | reply}. Not thread-safe: each server thread has
  * its own, which is enough because every datagram of one source address and port reaches the same
  * thread.
+ *
+ * <p>The table is one {@code long} per slot: which ring, where in it, and 16 bits of the hash, so a
+ * lookup reads one array, and its probes are one aligned 128-byte run of slots (two cache lines,
+ * one page) rather than two arrays each in a page of its own: at line rate every lookup of a new
+ * request misses the CPU's caches, and this is the hottest code of the index. A slot holds the low
+ * 47 bits of the entry's position; the full one is rebuilt from its ring's head, exact while the
+ * entry is less than 128 TiB of writes old (over a month of the ring written at line rate). An
+ * older slot can point at a live-looking place in the ring; what is there is then checked like any
+ * entry (the full hash, the lengths, within the ring's bounds, the source, every byte of the
+ * request), so at worst it costs a comparison, never a wrong reply.
  */
 public final class ReplyCache {
   /** How long replies to requests that change state are kept. */
@@ -34,7 +46,17 @@ public final class ReplyCache {
   public static final long SHORT_KEEP_MILLIS = 4_000;
 
   private static final int HEADER = 8 + 4 + 2 + 2 + 1;
+
+  /**
+   * Slots a lookup tries: one aligned run of 16 (two 64-byte cache lines), from a place in it the
+   * hash chooses, round to the start of the run.
+   */
   private static final int PROBES = 16;
+
+  private static final int POSITION_BITS = 47;
+  private static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
+  private static final int TAG_BITS = 16;
+  private static final long TAG_MASK = (1L << TAG_BITS) - 1;
 
   /** One ring of entries; positions count bytes written since the start, never wrapping. */
   private static final class Ring {
@@ -62,10 +84,12 @@ public final class ReplyCache {
   private final Ring longLived;
   private final Ring shortLived;
 
-  /** Per slot: 0 when empty, else 1 + position, with the top bit set for the long ring. */
+  /**
+   * Per slot: 0 when empty, else the top bit set for the long ring, then the low 47 bits of 1 +
+   * position, then a 16-bit tag of the hash ({@link #tag}). A slot never becomes 0 again.
+   */
   private final long[] slots;
 
-  private final int[] slotHashes;
   private final int mask;
 
   /** Where the last {@link #find} put its hit. */
@@ -88,7 +112,6 @@ public final class ReplyCache {
     int entries = (int) Math.min(1 << 26, ((long) longBytes + shortBytes) / 48 * 2);
     int size = Integer.highestOneBit(Math.max(1024, entries - 1)) << 1;
     slots = new long[size];
-    slotHashes = new int[size];
     mask = size - 1;
   }
 
@@ -97,14 +120,29 @@ public final class ReplyCache {
    * #foundLength()} say where the reply is (valid until the next {@code put}). Allocates nothing.
    */
   public boolean find(InetSocketAddress from, byte[] request, int offset, int length, long now) {
-    int hash = hash(from, request, offset, length);
-    for (int k = 0, s = hash & mask; k < PROBES; k++, s = (s + 1) & mask) {
-      int requestAt = live(s, hash, from, request, offset, length, now);
-      if (requestAt >= 0) {
-        Ring ring = ringOf(slots[s]);
+    return find(hash(from, request, offset, length), from, request, offset, length, now);
+  }
+
+  /** {@link #find(InetSocketAddress, byte[], int, int, long)} with its {@link #hash} known. */
+  public boolean find(
+      int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
+    long tag = tag(hash);
+    int run = hash & mask & -PROBES;
+    for (int k = 0; k < PROBES; k++) {
+      int s = run | (hash + k) & (PROBES - 1);
+      long slot = slots[s];
+      if (slot == 0) {
+        return false; // slots fill in probe order and never empty again: nothing further on
+      }
+      if ((slot & TAG_MASK) != tag) {
+        continue;
+      }
+      int at = live(slot, hash, from, request, offset, length, now);
+      if (at >= 0) {
+        Ring ring = ringOf(slot);
         foundArray = ring.bytes;
-        foundOffset = requestAt + length;
-        foundLength = getU16(ring.bytes, ring.at(positionOf(slots[s])) + 14);
+        foundOffset = at + length;
+        foundLength = getU16(ring.bytes, ring.at(positionOf(slot)) + 14);
         return true;
       }
     }
@@ -112,15 +150,17 @@ public final class ReplyCache {
   }
 
   /**
-   * Where the request bytes of slot {@code s} start when it holds a live entry for exactly this
+   * Where the request bytes of {@code slot}'s entry start when it is live and for exactly this
    * request from this source, else -1.
    */
   private int live(
-      int s, int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
-    long slot = slots[s];
-    if (slot == 0 || slotHashes[s] != hash) {
-      return -1;
-    }
+      long slot,
+      int hash,
+      InetSocketAddress from,
+      byte[] request,
+      int offset,
+      int length,
+      long now) {
     Ring ring = ringOf(slot);
     long position = positionOf(slot);
     if (!ring.holds(position)) {
@@ -128,7 +168,14 @@ public final class ReplyCache {
     }
     int at = ring.at(position);
     byte[] b = ring.bytes;
-    if (getLong(b, at) <= now || getU16(b, at + 12) != length) {
+    if (expiresAt(ring, position) <= now
+        || getInt(b, at + 8) != hash
+        || getU16(b, at + 12) != length) {
+      return -1;
+    }
+    int n = b[at + 16];
+    // only a slot older than 2^47 bytes of its ring (see above) can fail this
+    if (n != 4 && n != 16 || at + HEADER + n + 2 + length + getU16(b, at + 14) > b.length) {
       return -1;
     }
     int requestAt = matchSource(b, at + HEADER, from);
@@ -162,11 +209,25 @@ public final class ReplyCache {
   /** Remembers {@code reply} to {@code request} for {@code keepMillis}. */
   public void put(
       InetSocketAddress from, byte[] request, int length, byte[] reply, long keepMillis, long now) {
-    put(from, request, 0, length, reply, 0, reply.length, keepMillis, now);
+    put(
+        hash(from, request, 0, length),
+        from,
+        request,
+        0,
+        length,
+        reply,
+        0,
+        reply.length,
+        keepMillis,
+        now);
   }
 
-  /** Remembers the reply at {@code replyOffset} to the request at {@code offset}. */
+  /**
+   * Remembers the reply at {@code replyOffset} to the request at {@code offset}, whose {@link
+   * #hash} is {@code hash}.
+   */
   public void put(
+      int hash,
       InetSocketAddress from,
       byte[] request,
       int offset,
@@ -178,12 +239,12 @@ public final class ReplyCache {
       long now) {
     boolean isLong = keepMillis >= LONG_KEEP_MILLIS;
     Ring ring = isLong ? longLived : shortLived;
-    byte[] address = from.getAddress().getAddress();
-    int size = HEADER + address.length + 2 + length + replyLength;
+    InetAddress source = from.getAddress();
+    int addressLength = source instanceof Inet4Address ? 4 : 16;
+    int size = HEADER + addressLength + 2 + length + replyLength;
     if (size > ring.bytes.length / 4) {
       return; // never for datagrams of at most 1200 bytes in rings of the sizes used
     }
-    int hash = hash(from, request, offset, length);
     if (ring.at(ring.head) + size > ring.bytes.length) {
       ring.head += ring.bytes.length - ring.at(ring.head); // no entry straddles the end
     }
@@ -194,16 +255,20 @@ public final class ReplyCache {
     putInt(b, at + 8, hash);
     putU16(b, at + 12, length);
     putU16(b, at + 14, replyLength);
-    b[at + 16] = (byte) address.length;
-    System.arraycopy(address, 0, b, at + HEADER, address.length);
-    int p = at + HEADER + address.length;
+    b[at + 16] = (byte) addressLength;
+    if (source instanceof Inet4Address) {
+      putInt(b, at + HEADER, source.hashCode()); // an IPv4 address's hash is the address itself
+    } else {
+      System.arraycopy(source.getAddress(), 0, b, at + HEADER, addressLength);
+    }
+    int p = at + HEADER + addressLength;
     putU16(b, p, from.getPort());
     System.arraycopy(request, offset, b, p + 2, length);
     System.arraycopy(reply, replyOffset, b, p + 2 + length, replyLength);
     int s = slotFor(hash, from, request, offset, length, now); // before the head moves on
     ring.head += size;
-    slots[s] = (isLong ? Long.MIN_VALUE : 0) | (position + 1);
-    slotHashes[s] = hash;
+    slots[s] =
+        (isLong ? Long.MIN_VALUE : 0) | ((position + 1) & POSITION_MASK) << TAG_BITS | tag(hash);
   }
 
   /** Registered entries whose ring still holds them (for tests; a scan of the table). */
@@ -211,9 +276,9 @@ public final class ReplyCache {
     int n = 0;
     for (int s = 0; s <= mask; s++) {
       long slot = slots[s];
-      if (slot != 0 && ringOf(slot).holds(positionOf(slot))) {
+      if (slot != 0 && ringOf(slot).holds(positionOf(slot))) { // (an entry 2^47 bytes old aside)
         Ring ring = ringOf(slot);
-        if (getLong(ring.bytes, ring.at(positionOf(slot))) > now) {
+        if (expiresAt(ring, positionOf(slot)) > now) {
           n++;
         }
       }
@@ -227,19 +292,29 @@ public final class ReplyCache {
    */
   private int slotFor(
       int hash, InetSocketAddress from, byte[] request, int offset, int length, long now) {
-    int oldest = -1;
-    long oldestWritten = Long.MAX_VALUE;
-    int s = hash & mask;
-    for (int k = 0; k < PROBES; k++, s = (s + 1) & mask) {
+    long tag = tag(hash);
+    int run = hash & mask & -PROBES;
+    // first without reading the rings: an empty slot, one whose entry its ring has overwritten (at
+    // line rate most are), or this request's own
+    for (int k = 0; k < PROBES; k++) {
+      int s = run | (hash + k) & (PROBES - 1);
       long slot = slots[s];
-      if (slot == 0) {
+      if (slot == 0
+          || !ringOf(slot).holds(positionOf(slot))
+          || (slot & TAG_MASK) == tag
+              && live(slot, hash, from, request, offset, length, now) >= 0) {
         return s;
       }
+    }
+    // all 16 hold entries their rings still have: an expired one, else the oldest
+    int oldest = -1;
+    long oldestWritten = Long.MAX_VALUE;
+    for (int k = 0; k < PROBES; k++) {
+      int s = run | (hash + k) & (PROBES - 1);
+      long slot = slots[s];
       Ring ring = ringOf(slot);
       long position = positionOf(slot);
-      if (!ring.holds(position)
-          || getLong(ring.bytes, ring.at(position)) <= now
-          || live(s, hash, from, request, offset, length, now) >= 0) {
+      if (expiresAt(ring, position) <= now) {
         return s;
       }
       long written = position - ring.head; // how far back in its own ring
@@ -251,24 +326,46 @@ public final class ReplyCache {
     return oldest;
   }
 
+  /** When the entry at {@code position} expires (already, for no place an entry could start). */
+  private static long expiresAt(Ring ring, long position) {
+    int at = ring.at(position);
+    return at > ring.bytes.length - HEADER ? Long.MIN_VALUE : getLong(ring.bytes, at);
+  }
+
   private Ring ringOf(long slot) {
     return slot < 0 ? longLived : shortLived;
   }
 
-  private static long positionOf(long slot) {
-    return (slot & Long.MAX_VALUE) - 1;
+  /**
+   * The position of the slot's entry: the one with its low 47 bits at or before its ring's head (a
+   * slot can only point backwards from the head).
+   */
+  private long positionOf(long slot) {
+    return unwrap(ringOf(slot).head, ((slot >>> TAG_BITS) - 1) & POSITION_MASK);
+  }
+
+  /** The last position at or before {@code head} whose low 47 bits are {@code low}. */
+  static long unwrap(long head, long low) {
+    return head - ((head - low) & POSITION_MASK);
+  }
+
+  /** 16 bits of the hash, other than those that chose its slots. */
+  private static long tag(int hash) {
+    return ((hash * 0x9E3779B9) >>> 16) & TAG_MASK;
   }
 
   /** Where the request starts when the entry's source is {@code from}, else -1. */
   private static int matchSource(byte[] b, int addressAt, InetSocketAddress from) {
-    byte[] address = from.getAddress().getAddress();
+    InetAddress source = from.getAddress();
     int n = b[addressAt - 1];
-    if (n != address.length
-        || !Arrays.equals(b, addressAt, addressAt + n, address, 0, n)
-        || getU16(b, addressAt + n) != from.getPort()) {
+    if (source instanceof Inet4Address) {
+      if (n != 4 || getInt(b, addressAt) != source.hashCode()) {
+        return -1;
+      }
+    } else if (n != 16 || !Arrays.equals(b, addressAt, addressAt + n, source.getAddress(), 0, n)) {
       return -1;
     }
-    return addressAt + n + 2;
+    return getU16(b, addressAt + n) == from.getPort() ? addressAt + n + 2 : -1;
   }
 
   /**
@@ -305,6 +402,13 @@ public final class ReplyCache {
     for (int i = 7; i >= 0; i--, v >>>= 8) {
       b[at + i] = (byte) v;
     }
+  }
+
+  private static int getInt(byte[] b, int at) {
+    return (b[at] & 0xff) << 24
+        | (b[at + 1] & 0xff) << 16
+        | (b[at + 2] & 0xff) << 8
+        | b[at + 3] & 0xff;
   }
 
   private static void putInt(byte[] b, int at, int v) {

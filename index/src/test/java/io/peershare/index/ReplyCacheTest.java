@@ -38,7 +38,9 @@ class ReplyCacheTest {
   void onlyTheGivenRangeOfTheBufferCounts() {
     byte[] buf = new byte[1200];
     System.arraycopy(REQ, 0, buf, 100, REQ.length);
-    cache.put(A, buf, 100, REQ.length, REPLY, 0, REPLY.length, ReplyCache.SHORT_KEEP_MILLIS, 0);
+    int hash = cache.hash(A, buf, 100, REQ.length);
+    cache.put(
+        hash, A, buf, 100, REQ.length, REPLY, 0, REPLY.length, ReplyCache.SHORT_KEEP_MILLIS, 0);
     assertThat(cache.get(A, REQ, REQ.length, 0)).isEqualTo(REPLY);
     assertThat(cache.find(A, buf, 100, REQ.length, 0)).isTrue();
     assertThat(cache.foundLength()).isEqualTo(REPLY.length);
@@ -90,5 +92,34 @@ class ReplyCacheTest {
       InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1000 + i % 64);
       assertThat(big.get(from, req, req.length, 1)).as("entry %d", i).isEqualTo(req);
     }
+  }
+
+  @Test
+  void moreEntriesForOneRunOfSlotsThanItHoldsEvictTheOldestOnly() {
+    // 1,000 entries in a table of 4,096 slots: runs of 16 fill up now and then; whatever is lost
+    // is among the oldest, and the newest entries are all found
+    for (int i = 0; i < 1_000; i++) {
+      byte[] req = {'S', 1, 0, 0, (byte) (i >> 8), (byte) i};
+      cache.put(A, req, req.length, req, ReplyCache.SHORT_KEEP_MILLIS, 0);
+    }
+    for (int i = 900; i < 1_000; i++) {
+      byte[] req = {'S', 1, 0, 0, (byte) (i >> 8), (byte) i};
+      assertThat(cache.get(A, req, req.length, 1)).as("entry %d", i).isEqualTo(req);
+    }
+  }
+
+  @Test
+  void aPositionIsRebuiltFromItsLow47BitsAndTheRingsHead() {
+    long window = 1L << 47;
+    for (long head : new long[] {1, 5_000, window - 1, window, window + 17, 3 * window + 5}) {
+      for (long back = 1; back <= Math.min(head, 1L << 30); back <<= 3) {
+        long position = head - back;
+        assertThat(ReplyCache.unwrap(head, position & (window - 1)))
+            .as("head %d, position %d", head, position)
+            .isEqualTo(position);
+      }
+    }
+    // a slot older than the window comes back as a place within it, never after the head
+    assertThat(ReplyCache.unwrap(3 * window + 5, 7)).isEqualTo(3 * window + 7 - window);
   }
 }
