@@ -158,7 +158,9 @@ final class PieceBoard {
       verified.set(piece);
       verifiedCount++;
       verifiedBytes += manifest.pieceLength(piece);
-      changed.signalAll();
+      if (isDoneLocked()) {
+        changed.signalAll(); // a piece less in flight gives no waiter anything new to do
+      }
       return verifiedBytes;
     } finally {
       lock.unlock();
