@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashSet;
@@ -37,13 +38,15 @@ import org.slf4j.LoggerFactory;
  *   <li><b>The threads</b>, platform threads of one executor. The caller's own thread coordinates:
  *       it fetches the manifest, starts a worker per provider (up to {@code maxSources} at once),
  *       asks the index again when every provider it knows has failed, and waits for the end. Each
- *       worker reads runs of pieces from its provider ({@link RangeFetcher}); {@value
- *       PieceVerifier#THREADS} hashing threads, shared by the workers, verify each piece and write
- *       it ({@link PieceVerifier}, then {@link #verified}); one thread watches every read for
- *       stalls ({@link Connections#watch}); one writes the resume record ({@link StateJournal}).
+ *       worker reads runs of pieces from its provider ({@link RangeFetcher}) and verifies and
+ *       writes each piece on its own thread ({@link PieceVerifier}, then {@link #verified}); a lone
+ *       provider of a content of {@value #LANES_MIN_PIECES} pieces or more gets {@value
+ *       #LONE_PROVIDER_LANES} workers, over a connection each, so that both cores hash. One thread
+ *       watches every read for stalls ({@link Connections#watch}); one writes the resume record
+ *       ({@link StateJournal}).
  *   <li><b>The connections</b> ({@link Connections}): one per request, closed by their reader at
- *       the end of its run, by the stall watch, by the hashing on a wrong hash, and by the session
- *       when the pieces are all in (endgame duplicates) or the download stops.
+ *       the end of its run, by the stall watch, on a wrong hash, and by the session when the pieces
+ *       are all in (endgame duplicates) or the download stops.
  *   <li><b>The one failure.</b> A provider's failure ({@link ProviderFailure}) only drops that
  *       provider, and another takes its place. Anything else ends the download: the disk failing,
  *       the providers running out, an interrupt of the caller, a bug. The first such failure is
@@ -51,16 +54,29 @@ import org.slf4j.LoggerFactory;
  *       failure, unwrapped. The part file and its state stay for a later resume.
  * </ul>
  *
- * <p>Memory: {@value RangeFetcher#BUFFERS} piece buffers per worker, reused by the worker that
+ * <p>Memory: {@value RangeFetcher#BUFFERS} piece buffer per worker, reused by the worker that
  * replaces a dropped one, whatever the size of the file.
  *
  * <p>Platform threads, not virtual ones: a blocking read on a platform thread costs one system
  * call, where a virtual thread parks and unparks through the poller each time the socket runs dry,
- * and a hashing virtual thread would hold its carrier for a whole piece while the reader waits
- * (measured in docs/benchmarks.md, "Transfers").
+ * and a hashing virtual thread would hold its carrier for a whole piece (measured in
+ * docs/benchmarks.md, "Transfers").
  */
 final class DownloadSession implements PieceVerifier.Sink {
   private static final Logger log = LoggerFactory.getLogger(DownloadSession.class);
+
+  /**
+   * Workers for a provider that is the only one in use, each over its own connection: each worker
+   * hashes what it reads, so one alone would leave the second core to the sender (measured in
+   * docs/benchmarks.md, "Transfers", sixth look).
+   */
+  static final int LONE_PROVIDER_LANES = 2;
+
+  /**
+   * Pieces a content needs for a lone provider to get a second worker: two of the longest runs, so
+   * that each has at least a run of its own to fetch.
+   */
+  static final int LANES_MIN_PIECES = 2 * PieceBoard.MAX_RUN;
 
   private final DownloadOptions options;
   private final Clock clock;
@@ -130,7 +146,6 @@ final class DownloadSession implements PieceVerifier.Sink {
       part = PartFile.open(target.part(), size, !resumed.isEmpty());
       journal.write();
       reporter.started(content, board.verifiedBytes());
-      verifier.start(threads);
       fetchMissing();
       if (!resumed.isEmpty()) {
         recheck();
@@ -211,8 +226,19 @@ final class DownloadSession implements PieceVerifier.Sink {
     int seenEnded = 0;
     while (!board.isDone()) {
       throwIfFailed();
-      while (board.activeWorkers() < options.maxSources() && providers.hasCandidate()) {
-        startWorker(providers.next());
+      List<Provider> starting = new ArrayList<>();
+      while (board.activeWorkers() + starting.size() < options.maxSources()
+          && providers.hasCandidate()) {
+        starting.add(providers.next());
+      }
+      int lanes =
+          board.activeWorkers() == 0
+                  && starting.size() == 1
+                  && manifest.pieceCount() >= LANES_MIN_PIECES
+              ? LONE_PROVIDER_LANES
+              : 1;
+      for (Provider p : starting) {
+        startWorkers(p, lanes);
       }
       if (board.activeWorkers() == 0) {
         providers.relocate(); // throws when nobody new is left
@@ -239,19 +265,60 @@ final class DownloadSession implements PieceVerifier.Sink {
     }
   }
 
-  private void startWorker(Provider p) {
-    board.workerStarted();
-    try {
-      threads.execute(() -> work(p));
-    } catch (RuntimeException | Error e) {
-      board.workerEnded(); // no thread: nobody else would count it as ended
-      throw e;
+  /**
+   * Starts {@code lanes} workers for {@code p}, each over its own connection; the last of them to
+   * end puts the provider back in the pool, or drops it when one of them found it failing.
+   */
+  private void startWorkers(Provider p, int lanes) {
+    Lanes shared = new Lanes(lanes);
+    for (int i = 0; i < lanes; i++) {
+      board.workerStarted();
+      try {
+        threads.execute(() -> work(p, shared));
+      } catch (RuntimeException | Error e) {
+        board.workerEnded(); // no thread: nobody else would count it as ended
+        for (int k = i; k < lanes; k++) {
+          endLane(p, shared, null);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** The workers of one provider: how many are still running, and the first failure among them. */
+  private static final class Lanes {
+    final int total;
+    private int running;
+    private String failure;
+
+    Lanes(int total) {
+      this.total = total;
+      this.running = total;
+    }
+  }
+
+  /** One worker for {@code p} ended, having found it failing for {@code why}, or not (null). */
+  private void endLane(Provider p, Lanes lanes, String why) {
+    String dropFor;
+    synchronized (lanes) {
+      if (why != null && lanes.failure == null) {
+        lanes.failure = why;
+      }
+      if (--lanes.running > 0) {
+        return;
+      }
+      dropFor = lanes.failure;
+    }
+    if (dropFor != null) {
+      providers.drop(p, dropFor);
+    } else {
+      providers.putBack(p); // still good for a later pass
     }
   }
 
   /** A worker: fetches runs from {@code p} until none is left, the provider fails, or a stop. */
-  private void work(Provider p) {
-    boolean dropped = false;
+  private void work(Provider p, Lanes lanes) {
+    String failing = null;
     BlockingQueue<ByteBuffer> buffers = null;
     try {
       if (!enlist()) {
@@ -262,7 +329,7 @@ final class DownloadSession implements PieceVerifier.Sink {
           new RangeFetcher(
               content, manifest, connections, board, verifier, limiter, received, buffers);
       PieceRun run;
-      while ((run = board.take()) != null) {
+      while ((run = board.take(lanes.total == 1)) != null) {
         try {
           fetcher.fetch(p, run);
         } finally {
@@ -271,8 +338,7 @@ final class DownloadSession implements PieceVerifier.Sink {
       }
     } catch (ProviderFailure f) {
       if (!board.isDone() && !failed()) {
-        dropped = true;
-        providers.drop(p, f.getMessage());
+        failing = f.getMessage();
       }
     } catch (InterruptedException e) {
       // the download is stopping
@@ -280,9 +346,7 @@ final class DownloadSession implements PieceVerifier.Sink {
       log.error("download worker for {} failed", ProviderConnection.describe(p), e);
       fail(e);
     } finally {
-      if (!dropped) {
-        providers.putBack(p); // still good for a later pass
-      }
+      endLane(p, lanes, failing);
       discharge(buffers);
       board.workerEnded();
     }
@@ -386,15 +450,12 @@ final class DownloadSession implements PieceVerifier.Sink {
   }
 
   /**
-   * Ends the workers, then the hashing, then the state writer: from here on only the caller's
-   * thread touches the part file and the state. Safe to call twice.
+   * Ends the workers (each settles the pieces it read before it ends), then the state writer: from
+   * here on only the caller's thread touches the part file and the state. Safe to call twice.
    */
   private void endWork() {
     if (board != null) {
       board.awaitNoWorkers();
-    }
-    if (verifier != null) {
-      verifier.stop();
     }
     if (journal != null) {
       journal.close();

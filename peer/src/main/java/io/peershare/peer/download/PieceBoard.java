@@ -75,6 +75,15 @@ final class PieceBoard {
    * remaining piece is already fetched by as many workers as allowed.
    */
   PieceRun take() throws InterruptedException {
+    return take(true);
+  }
+
+  /**
+   * Like {@link #take()}; with {@code duplicates} false, never a piece another worker is fetching
+   * (the endgame): for workers of one provider, whose second copy of a piece would come from the
+   * same place as the first. Such a worker waits instead, until pieces come back or all are in.
+   */
+  PieceRun take(boolean duplicates) throws InterruptedException {
     lock.lock();
     try {
       while (!isDoneLocked() && !stopped) {
@@ -93,7 +102,9 @@ final class PieceBoard {
           }
           return new PieceRun(first, end - first);
         }
-        for (int i = inFlight.nextSetBit(0); i >= 0; i = inFlight.nextSetBit(i + 1)) {
+        for (int i = duplicates ? inFlight.nextSetBit(0) : -1;
+            i >= 0;
+            i = inFlight.nextSetBit(i + 1)) {
           if (holders[i] < MAX_HOLDERS && !verified.get(i) && !committing.get(i)) {
             hold(i);
             return new PieceRun(i, 1);
@@ -147,7 +158,9 @@ final class PieceBoard {
       verified.set(piece);
       verifiedCount++;
       verifiedBytes += manifest.pieceLength(piece);
-      changed.signalAll();
+      if (isDoneLocked()) {
+        changed.signalAll(); // a piece less in flight gives no waiter anything new to do
+      }
       return verifiedBytes;
     } finally {
       lock.unlock();

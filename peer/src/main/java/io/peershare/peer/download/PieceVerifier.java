@@ -6,37 +6,28 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * The hashing stage of one download: {@value #THREADS} threads, shared by all its connections, hash
- * each piece a reader filled while the reader fills the next, and hand it to the {@link Sink} only
- * when it matches the manifest, so unverified bytes never reach the disk.
+ * The hashing stage of one download, shared by all its readers: each reader hands it every full
+ * piece it read and it hashes the piece <b>on the reader's own thread</b>, handing it to the {@link
+ * Sink} only when it matches the manifest, so unverified bytes never reach the disk. The download
+ * gets its parallelism from several readers (two connections to a lone provider), each of which
+ * reads, hashes and writes its own pieces while the bytes are still in its core's cache; a separate
+ * pool of hashing threads fed by the readers cost more in hand-offs and idle cores than it gained
+ * (measured in docs/benchmarks.md, "Transfers", sixth look).
  *
  * <p>Every piece is settled, whatever happens: its buffer goes back to the reader's pool and its
- * connection counts it as {@link ProviderConnection#hashed}, so a reader can wait for the pieces of
- * its run. A wrong hash {@link ProviderConnection#reject rejects} the connection, which stops its
- * reader at once; the other pieces of that connection are still checked, each on its own. A failing
+ * connection counts it as {@link ProviderConnection#hashed}. A wrong hash {@link
+ * ProviderConnection#reject rejects} the connection, which ends its reader's next read. A failing
  * sink (the local disk) is the end of the download: it goes to {@code fatal}, and from then on, as
  * after {@link #skipRest}, pieces are settled without being hashed.
- *
- * <p>The threads are never interrupted: an interrupt would close the part file under a write.
  */
 final class PieceVerifier {
-  /**
-   * Hashing threads. Two keep two cores busy: SHA-256 is the receiver's main cost, and a reader
-   * mostly waits for the socket (docs/benchmarks.md, "Transfers").
-   */
-  static final int THREADS = 2;
-
   /** The digest reads arrays: pieces are copied out of their direct buffer 64 KiB at a time. */
   private static final int SCRATCH = 64 << 10;
 
-  /** Where a hashed piece goes; called on the hashing threads. */
+  /** Where a hashed piece goes; called on the readers' threads. */
   interface Sink {
     /**
      * Whether the piece still needs this copy; false when another provider's copy is in already, so
@@ -51,18 +42,20 @@ final class PieceVerifier {
     void rejected(int piece, ProviderConnection from);
   }
 
+  /** One reader's digest and copy buffer. */
+  private static final class Hasher {
+    final MessageDigest md = Digest.newSha256();
+    final byte[] scratch = new byte[SCRATCH];
+  }
+
   private record Job(
       int piece, ByteBuffer data, ProviderConnection from, Queue<ByteBuffer> bufferHome) {}
-
-  private static final Job END = new Job(-1, null, null, null);
 
   private final Manifest manifest;
   private final Sink sink;
   private final Consumer<Throwable> fatal;
-  private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>(); // bounded by the buffers
-  private final CountDownLatch ended = new CountDownLatch(THREADS);
+  private final ThreadLocal<Hasher> hashers = ThreadLocal.withInitial(Hasher::new);
   private volatile boolean skipping;
-  private boolean started;
 
   PieceVerifier(Manifest manifest, Sink sink, Consumer<Throwable> fatal) {
     this.manifest = manifest;
@@ -70,75 +63,23 @@ final class PieceVerifier {
     this.fatal = fatal;
   }
 
-  /** Starts the hashing threads on {@code threads}. */
-  void start(Executor threads) {
-    started = true;
-    for (int i = 0; i < THREADS; i++) {
-      threads.execute(this::hashLoop);
-    }
-  }
-
   /**
-   * Queues a full piece, {@code data} from 0 to its limit, read over {@code from}; the buffer goes
-   * back to {@code bufferHome} once the piece is settled.
+   * Hashes a full piece, {@code data} from 0 to its limit, read over {@code from}, on the calling
+   * thread, and settles it: written if it matches, its connection rejected if not; then the buffer
+   * goes back to {@code bufferHome}.
    */
-  void submit(int piece, ByteBuffer data, ProviderConnection from, Queue<ByteBuffer> bufferHome) {
+  void settle(int piece, ByteBuffer data, ProviderConnection from, Queue<ByteBuffer> bufferHome) {
     from.hashing();
-    jobs.add(new Job(piece, data, from, bufferHome));
+    Hasher h = hashers.get();
+    settleJob(new Job(piece, data, from, bufferHome), h.md, h.scratch);
   }
 
-  /** The download is stopping: the pieces still queued are settled without hashing. */
+  /** The download is stopping: pieces from now on are settled without hashing. */
   void skipRest() {
     skipping = true;
   }
 
-  /**
-   * Ends the threads once the queue is empty and waits for them. Call it when no reader can submit
-   * any more.
-   */
-  void stop() {
-    if (!started) {
-      return;
-    }
-    for (int i = 0; i < THREADS; i++) {
-      jobs.add(END);
-    }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        ended.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // a few queued pieces take moments; the caller's interrupt is kept
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void hashLoop() {
-    MessageDigest md = Digest.newSha256();
-    byte[] scratch = new byte[SCRATCH];
-    try {
-      while (true) {
-        Job job;
-        try {
-          job = jobs.take();
-        } catch (InterruptedException e) {
-          continue; // nobody interrupts these threads; a stray interrupt must not strand a piece
-        }
-        if (job == END) {
-          return;
-        }
-        settle(job, md, scratch);
-      }
-    } finally {
-      ended.countDown();
-    }
-  }
-
-  private void settle(Job job, MessageDigest md, byte[] scratch) {
+  private void settleJob(Job job, MessageDigest md, byte[] scratch) {
     try {
       if (!skipping && sink.wanted(job.piece())) {
         verify(job, md, scratch);

@@ -17,15 +17,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The reader of one download worker: fetches runs of pieces from a provider, one connection per run
- * ({@code D}, then {@code C} frames). The socket is read straight into the worker's {@value
- * #BUFFERS} direct piece buffers; each full piece goes to the {@link PieceVerifier} and its buffer
- * comes back once the piece is settled. Those buffers are the worker's whole memory, whatever the
- * file's size.
+ * One reader of a download worker: fetches runs of pieces from a provider, one connection per run
+ * ({@code D}, then {@code C} frames). The socket is read straight into a direct piece buffer; each
+ * full piece is hashed and written on this same thread ({@link PieceVerifier#settle}) before the
+ * next is read, while the provider fills the socket's buffer. That one buffer is the reader's whole
+ * memory, whatever the file's size.
  */
 final class RangeFetcher {
-  /** Piece buffers per worker: one being read while the others are hashed and written. */
-  static final int BUFFERS = 4;
+  /**
+   * Piece buffers per reader: one, as a piece is settled before the next is read (the kernel's
+   * socket buffer keeps the bytes coming meanwhile).
+   */
+  static final int BUFFERS = 1;
 
   private final ContentName content;
   private final Manifest manifest;
@@ -62,7 +65,7 @@ final class RangeFetcher {
     this.free = buffers;
   }
 
-  /** {@value #BUFFERS} new piece buffers, for a worker's fetcher. */
+  /** {@value #BUFFERS} new piece buffers, for a reader. */
   static BlockingQueue<ByteBuffer> newBuffers() {
     BlockingQueue<ByteBuffer> b = new ArrayBlockingQueue<>(BUFFERS);
     for (int i = 0; i < BUFFERS; i++) {
@@ -146,7 +149,7 @@ final class RangeFetcher {
           arrived.add(k);
           limiter.acquire(k);
           if (!piece.hasRemaining()) {
-            verifier.submit(index, piece.flip(), c, free);
+            verifier.settle(index, piece.flip(), c, free);
             piece = null;
             index++;
             if (index < run.end() && board.allVerified(index, run.end())) {

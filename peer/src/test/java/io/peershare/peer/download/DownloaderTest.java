@@ -55,6 +55,20 @@ class DownloaderTest {
   }
 
   @Test
+  void aLoneProviderOfALargeContentServesTwoConnectionsAtOnceAndNoByteTwice() throws Exception {
+    byte[] data = random(DownloadSession.LANES_MIN_PIECES * MIB + 3, 5);
+    CountDownLatch bothAsked = new CountDownLatch(2); // a D waits until a second one is asked
+    try (FakeContentServer a = server(data).holdDownloads(bothAsked, bothAsked)) {
+      Path file = fetch(options(1), dir, data, a);
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(data);
+      assertThat(a.downloads).hasSizeGreaterThanOrEqualTo(2);
+      // the two workers share one provider: no endgame copy of a piece from the same place
+      await().untilAsserted(() -> assertThat(a.bytesServed).hasValue(data.length));
+    }
+  }
+
+  @Test
   void usesThreeSourcesAtOnce() throws Exception {
     byte[] data = random(12 * MIB, 2);
     CountDownLatch allAsked = new CountDownLatch(3);

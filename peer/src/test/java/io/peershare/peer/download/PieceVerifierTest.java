@@ -17,21 +17,20 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The hashing stage: what reaches the sink, what is rejected, and that every piece settles. */
+/**
+ * The hashing stage, on the reader's thread: what reaches the sink, what is rejected, and that
+ * every piece settles.
+ */
 class PieceVerifierTest {
   private final byte[] data = random(3 * MIB + 5, 31);
   private final Manifest manifest = Manifest.of(data);
   private final FakeContentServer server = new FakeContentServer("f", data);
   private final Connections connections =
       new Connections(Duration.ofSeconds(5), Duration.ofHours(1));
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final BlockingQueue<ByteBuffer> home = new ArrayBlockingQueue<>(RangeFetcher.BUFFERS);
+  private final BlockingQueue<ByteBuffer> home = new ArrayBlockingQueue<>(4);
   private final Sink sink = new Sink();
   private final List<Throwable> fatal = new CopyOnWriteArrayList<>();
   private final PieceVerifier verifier = new PieceVerifier(manifest, sink, fatal::add);
@@ -40,9 +39,6 @@ class PieceVerifierTest {
 
   @AfterEach
   void close() throws Exception {
-    verifier.stop();
-    threads.shutdown();
-    assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).as("hashing threads end").isTrue();
     connections.close();
     server.close();
   }
@@ -89,11 +85,10 @@ class PieceVerifierTest {
 
   @Test
   void matchingPiecesReachTheSinkWholeAndEveryBufferComesBack() throws Exception {
-    verifier.start(threads);
     ProviderConnection c = connections.open(server.provider("p"));
 
     for (int i = 0; i < 4; i++) {
-      verifier.submit(i, piece(i), c, home);
+      verifier.settle(i, piece(i), c, home);
     }
 
     assertThat(c.awaitHashed()).isNull();
@@ -107,14 +102,13 @@ class PieceVerifierTest {
 
   @Test
   void aWrongHashRejectsTheConnectionWhileItsOtherPiecesStillCount() throws Exception {
-    verifier.start(threads);
     ProviderConnection c = connections.open(server.provider("p"));
     ByteBuffer bad = piece(1);
     bad.put(7, (byte) (bad.get(7) ^ 0x5a));
 
-    verifier.submit(0, piece(0), c, home);
-    verifier.submit(1, bad, c, home);
-    verifier.submit(2, piece(2), c, home);
+    verifier.settle(0, piece(0), c, home);
+    verifier.settle(1, bad, c, home);
+    verifier.settle(2, piece(2), c, home);
 
     ProviderFailure rejection = c.awaitHashed();
     assertThat(rejection.getMessage()).endsWith(") sent piece 1 with a wrong hash");
@@ -130,13 +124,12 @@ class PieceVerifierTest {
 
   @Test
   void aFailingSinkEndsTheDownloadAndLaterPiecesSettleUnhashed() throws Exception {
-    verifier.start(threads);
     ProviderConnection c = connections.open(server.provider("p"));
     sink.failOn.add(0);
 
-    verifier.submit(0, piece(0), c, home);
+    verifier.settle(0, piece(0), c, home);
     assertThat(c.awaitHashed()).isNull(); // the disk failed, not the provider
-    verifier.submit(1, piece(1), c, home);
+    verifier.settle(1, piece(1), c, home);
     assertThat(c.awaitHashed()).isNull();
 
     assertThat(fatal)
@@ -148,11 +141,10 @@ class PieceVerifierTest {
 
   @Test
   void afterSkipRestPiecesSettleWithoutReachingTheSink() throws Exception {
-    verifier.start(threads);
     ProviderConnection c = connections.open(server.provider("p"));
 
     verifier.skipRest();
-    verifier.submit(0, piece(0), c, home);
+    verifier.settle(0, piece(0), c, home);
 
     assertThat(c.awaitHashed()).isNull();
     assertThat(sink.written).isEmpty();
@@ -161,13 +153,12 @@ class PieceVerifierTest {
 
   @Test
   void aPieceNoLongerWantedIsNotEvenHashed() throws Exception {
-    verifier.start(threads);
     ProviderConnection c = connections.open(server.provider("p"));
     sink.unwanted.add(0);
     ByteBuffer bad = piece(0);
     bad.put(7, (byte) (bad.get(7) ^ 0x5a));
 
-    verifier.submit(0, bad, c, home);
+    verifier.settle(0, bad, c, home);
 
     assertThat(c.awaitHashed()).isNull(); // another provider's copy is in: this one is not judged
     assertThat(sink.written).isEmpty();

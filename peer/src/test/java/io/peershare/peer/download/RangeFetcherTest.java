@@ -75,13 +75,11 @@ class RangeFetcherTest {
 
   RangeFetcherTest() {
     threads.execute(connections::watch);
-    verifier.start(threads);
   }
 
   @AfterEach
   void close() throws IOException {
     assertThat(fatal).as("the sink never fails here").isEmpty();
-    verifier.stop();
     connections.close();
     threads.shutdown();
     if (server != null) {
