@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -47,7 +48,8 @@ final class TerminalConsole implements Console, AutoCloseable {
    * <p>For the common terminal types JLine carries a description of ({@link #BUILT_IN_TYPES}), that
    * description instead of {@code infocmp}'s. They differ from ncurses' entries only in what the
    * line editor does not use or binds either way (Backspace sends ^? or ^H, mouse, alternate
-   * screen, dim). Any other type still goes to {@code infocmp}.
+   * screen, dim). tmux's own types ({@link #LIKE_BUILT_IN}) take the description of the screen type
+   * they extend. Any other type still goes to {@code infocmp}.
    */
   static Terminal systemTerminal() throws IOException {
     useBuiltInDescription(TerminalBuilder.builder().computeType());
@@ -74,15 +76,29 @@ final class TerminalConsole implements Console, AutoCloseable {
       Set.of("xterm", "xterm-256color", "screen", "screen-256color");
 
   /**
+   * Types JLine carries no description of whose ncurses entry is a built-in one plus capabilities
+   * JLine never reads: tmux's (its default {@code TERM}) add to {@code screen}'s a status line,
+   * italics, reverse video for standout, {@code invis} and the shifted and higher function keys
+   * ({@code infocmp -d screen-256color tmux-256color}; docs/benchmarks.md). Without this, every
+   * shell started in tmux forked {@code infocmp}.
+   */
+  static final Map<String, String> LIKE_BUILT_IN =
+      Map.of("tmux-256color", "screen-256color", "tmux", "screen");
+
+  /**
    * Makes JLine use its own description of {@code type}, when it carries one, instead of asking
    * {@code infocmp}; true when it does.
    */
   static boolean useBuiltInDescription(String type) {
-    if (type == null || !BUILT_IN_TYPES.contains(type)) {
+    if (type == null) {
+      return false;
+    }
+    String builtIn = BUILT_IN_TYPES.contains(type) ? type : LIKE_BUILT_IN.get(type);
+    if (builtIn == null) {
       return false;
     }
     if (InfoCmp.getLoadedInfoCmp(type) == null) {
-      String caps = InfoCmp.getDefaultInfoCmp(type);
+      String caps = InfoCmp.getDefaultInfoCmp(builtIn);
       if (caps == null) {
         return false;
       }

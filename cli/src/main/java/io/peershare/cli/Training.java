@@ -62,7 +62,9 @@ import org.jline.terminal.spi.Pty;
  * launcher's smaller one for those commands, without the index server's and metrics' jars: so not
  * the general help, which builds every command's model. With {@code
  * -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from a run of it
- * on a pseudo-terminal.
+ * on a pseudo-terminal, on the class path {@code -Dpeershare.training.peer.path} names (the
+ * launcher's for the shell: the short commands' and the metrics module, without Micrometer, the
+ * index server, the Redis client and Netty).
  */
 public final class Training {
   private Training() {}
@@ -81,6 +83,12 @@ public final class Training {
 
   /** The system property naming the shell's cache to make, if any. */
   static final String PEER_CACHE = "peershare.training.peer";
+
+  /**
+   * The system property giving the class path the shell runs on, and so its cache is made on; this
+   * process's class path when it is not set.
+   */
+  static final String PEER_PATH = "peershare.training.peer.path";
 
   /** The first argument of the child JVM that runs the short commands alone. */
   private static final String CLIENT = "client";
@@ -240,7 +248,7 @@ public final class Training {
           new ProcessBuilder(
                   cacheRun(
                       cache,
-                      System.getProperty("java.class.path"),
+                      System.getProperty(PEER_PATH, System.getProperty("java.class.path")),
                       NO_PROFILES,
                       Main.class.getName(),
                       "peer",

@@ -186,7 +186,14 @@ class ShellOnTerminalTest {
         .isEqualTo(before != null ? before : InfoCmp.getDefaultInfoCmp("screen-256color"))
         .contains("kcuu1=");
 
-    for (String other : List.of("tmux-256color", "vt100", "")) {
+    // tmux's types: the screen type they extend, under their own name
+    String tmuxBefore = InfoCmp.getLoadedInfoCmp("tmux-256color");
+    assertThat(TerminalConsole.useBuiltInDescription("tmux-256color")).isTrue();
+    assertThat(InfoCmp.getLoadedInfoCmp("tmux-256color"))
+        .isEqualTo(tmuxBefore != null ? tmuxBefore : InfoCmp.getDefaultInfoCmp("screen-256color"))
+        .contains("kcuu1=");
+
+    for (String other : List.of("vt100", "tmux-direct", "")) {
       assertThat(TerminalConsole.useBuiltInDescription(other)).as(other).isFalse();
     }
     assertThat(TerminalConsole.useBuiltInDescription(null)).isFalse();

@@ -67,7 +67,12 @@ class LauncherTest {
               // one archive, remade whenever the class path changes: the full path for all
               assertThat(c)
                   .doesNotContain("AOTCache")
-                  .contains("/lib/*:" + target.resolve("lib/more") + "/*|")
+                  .contains(
+                      "/lib/*:"
+                          + target.resolve("lib/peer")
+                          + "/*:"
+                          + target.resolve("lib/more")
+                          + "/*|")
                   .endsWith("io.peershare.cli.Main|list|--index|a b");
             });
   }
@@ -143,13 +148,16 @@ class LauncherTest {
 
     String small = target.resolve("peershare-cli.jar") + ":" + target.resolve("lib") + "/*";
     String smallPath = "|-cp|" + small + "|";
-    String fullPath = "|-cp|" + small + ":" + target.resolve("lib/more") + "/*|";
+    String shellCp = small + ":" + target.resolve("lib/peer") + "/*";
+    String shellPath = "|-cp|" + shellCp + "|";
+    String fullPath = "|-cp|" + shellCp + ":" + target.resolve("lib/more") + "/*|";
 
     launch(env, "--version");
     assertThat(calls(jdk25).get(0))
         .contains("-Dpeershare.training.client=" + client + ".tmp")
         .contains("-Dpeershare.training.client.path=" + small + "|")
         .contains("-Dpeershare.training.peer=" + shell + ".tmp")
+        .contains("-Dpeershare.training.peer.path=" + shellCp + "|")
         .contains("-XX:AOTCacheOutput=" + full + ".tmp")
         .contains(fullPath);
     assertThat(List.of(client, shell, full)).allSatisfy(c -> assertThat(c).exists());
@@ -174,7 +182,12 @@ class LauncherTest {
       launch(env, args.toArray(String[]::new));
       assertLastRanWith(jdk25, client, fullPath);
     }
+    // the shell on the path its cache was made on; with --metrics, Micrometer's jars after it
     launch(env, "peer", "--name", "a");
+    assertLastRanWith(jdk25, shell, shellPath);
+    launch(env, "peer", "--name", "a", "--metrics", "127.0.0.1:0");
+    assertLastRanWith(jdk25, shell, fullPath);
+    launch(env, "peer", "--metrics=127.0.0.1:0", "--name", "a");
     assertLastRanWith(jdk25, shell, fullPath);
     for (List<String> args : List.of(List.of("index"), List.of("-h", "share", "f"))) {
       launch(env, args.toArray(String[]::new));
@@ -199,7 +212,12 @@ class LauncherTest {
         .as("the full cache's class path")
         .contains(fullPath);
     launch(env, "peer", "--name", "a");
-    assertThat(calls(jdk25)).last().asString().contains("-XX:AOTCache=" + full + "|");
+    assertThat(calls(jdk25))
+        .last()
+        .asString()
+        .contains("-XX:AOTCache=" + full + "|")
+        .as("without its own cache, the shell on the full path")
+        .contains(fullPath);
   }
 
   @Test

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real {@code ./peershare} launcher's short commands ({@code --version}, {@code list}, {@code
  * get}), which run on a smaller class path than the others (the cli jar and {@code lib/}, without
- * {@code lib/more/}) with a start-up cache made on that path: on a copy of the reactor's build with
- * no cache yet, so the first command prepares the caches, and again after the jar is rebuilt. A
- * class one of them needs from a jar left out fails only there, and often only on an error path, so
- * each command runs its error path too; and the JVM refuses in silence a cache made on another
- * class path (the full one, say), which costs only time, so the test checks the command's classes
- * come from its cache.
+ * {@code lib/more/}) with a start-up cache made on that path, and the shell ({@code peer}, on that
+ * path and {@code lib/peer/}, with its own cache): on a copy of the reactor's build with no cache
+ * yet, so the first command prepares the caches, and again after the jar is rebuilt. A class one of
+ * them needs from a jar left out fails only there, and often only on an error path, so each command
+ * runs its error path too; and the JVM refuses in silence a cache made on another class path (the
+ * full one, say), which costs only time, so the test checks the command's classes come from its
+ * cache.
  */
 class ShortCommandsTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -134,6 +135,23 @@ class ShortCommandsTest {
     assertThat(badIndex.err()).singleElement().asString().startsWith("peershare: ");
     assertThat(badIndex.code()).isEqualTo(2);
 
+    // the shell on its own path (the short commands' and the metrics module), from its cache: at
+    // the end of its input it quits; with --metrics, Micrometer's jars come after that path
+    Path shellDir = Files.createDirectories(tmp.resolve(folder + "-shell"));
+    Launch shell = launchShell("shell-" + folder, shellDir);
+    assertThat(shell.out()).first().asString().startsWith("Peer 'shell-" + folder + "' is up");
+    assertThat(shell.out()).last().isEqualTo("Bye.");
+    assertThat(shell.err()).isEmpty();
+    assertThat(shell.code()).isZero();
+    Launch metrics = launchShell("metrics-" + folder, shellDir, "--metrics", "127.0.0.1:0");
+    assertThat(metrics.out()).first().asString().startsWith("metrics on http://127.0.0.1:");
+    assertThat(metrics.out()).last().isEqualTo("Bye.");
+    assertThat(metrics.err()).isEmpty();
+    assertThat(metrics.code()).isZero();
+    Launch shellNoFolder = launchShell("nofolder-" + folder, tmp.resolve("no"));
+    assertThat(shellNoFolder.err()).singleElement().asString().startsWith("peershare: the folder ");
+    assertThat(shellNoFolder.code()).isEqualTo(1);
+
     // the general help builds every command's model: the full class path, the same cache
     Launch help = launch("--help");
     assertThat(help.out()).anySatisfy(l -> assertThat(l).contains("index"));
@@ -144,7 +162,15 @@ class ShortCommandsTest {
         List.of(
             List.of("--version"),
             List.of("list", "--index", indexAddress),
-            List.of("get", "nosuch", "--index", indexAddress))) {
+            List.of("get", "nosuch", "--index", indexAddress),
+            List.of(
+                "peer",
+                "--name",
+                "cached-" + folder,
+                "--index",
+                indexAddress,
+                "--dir",
+                shellDir.toString()))) {
       Path log = tmp.resolve("class-load.log");
       Files.deleteIfExists(log);
       Launch r =
@@ -170,6 +196,15 @@ class ShortCommandsTest {
         }
       }
     }
+  }
+
+  /** {@code peer} on no input: the shell starts, reads the end of its input and quits. */
+  private Launch launchShell(String name, Path dir, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of("peer", "--name", name, "--index", indexAddress, "--dir", dir.toString()));
+    args.addAll(List.of(more));
+    return launch(args.toArray(String[]::new));
   }
 
   private Launch launch(String... args) throws Exception {
