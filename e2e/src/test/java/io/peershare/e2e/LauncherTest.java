@@ -189,6 +189,9 @@ class LauncherTest {
     assertLastRanWith(jdk25, shell, fullPath);
     launch(env, "peer", "--metrics=127.0.0.1:0", "--name", "a");
     assertLastRanWith(jdk25, shell, fullPath);
+    // an option is told by the whole argument, not by a part of another one's value
+    launch(env, "peer", "--name", "a", "--dir", "/tmp/x --metrics");
+    assertLastRanWith(jdk25, shell, shellPath);
     for (List<String> args : List.of(List.of("index"), List.of("-h", "share", "f"))) {
       launch(env, args.toArray(String[]::new));
       assertThat(calls(jdk25))
