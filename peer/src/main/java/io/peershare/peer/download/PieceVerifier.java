@@ -17,11 +17,10 @@ import java.util.function.Consumer;
  * pool of hashing threads fed by the readers cost more in hand-offs and idle cores than it gained
  * (measured in docs/benchmarks.md, "Transfers", sixth look).
  *
- * <p>Every piece is settled, whatever happens: its buffer goes back to the reader's pool and its
- * connection counts it as {@link ProviderConnection#hashed}. A wrong hash {@link
- * ProviderConnection#reject rejects} the connection, which ends its reader's next read. A failing
- * sink (the local disk) is the end of the download: it goes to {@code fatal}, and from then on, as
- * after {@link #skipRest}, pieces are settled without being hashed.
+ * <p>Every piece is settled, whatever happens: its buffer goes back to the reader's pool. A wrong
+ * hash {@link ProviderConnection#reject rejects} the connection, which ends its reader's next read.
+ * A failing sink (the local disk) is the end of the download: it goes to {@code fatal}, and from
+ * then on, as after {@link #skipRest}, pieces are settled without being hashed.
  */
 final class PieceVerifier {
   /** The digest reads arrays: pieces are copied out of their direct buffer 64 KiB at a time. */
@@ -48,9 +47,6 @@ final class PieceVerifier {
     final byte[] scratch = new byte[SCRATCH];
   }
 
-  private record Job(
-      int piece, ByteBuffer data, ProviderConnection from, Queue<ByteBuffer> bufferHome) {}
-
   private final Manifest manifest;
   private final Sink sink;
   private final Consumer<Throwable> fatal;
@@ -69,9 +65,16 @@ final class PieceVerifier {
    * goes back to {@code bufferHome}.
    */
   void settle(int piece, ByteBuffer data, ProviderConnection from, Queue<ByteBuffer> bufferHome) {
-    from.hashing();
-    Hasher h = hashers.get();
-    settleJob(new Job(piece, data, from, bufferHome), h.md, h.scratch);
+    try {
+      if (!skipping && sink.wanted(piece)) {
+        verify(piece, data, from);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      skipping = true; // the disk failed: no use hashing more
+      fatal.accept(e);
+    } finally {
+      bufferHome.add(data);
+    }
   }
 
   /** The download is stopping: pieces from now on are settled without hashing. */
@@ -79,37 +82,21 @@ final class PieceVerifier {
     skipping = true;
   }
 
-  private void settleJob(Job job, MessageDigest md, byte[] scratch) {
-    try {
-      if (!skipping && sink.wanted(job.piece())) {
-        verify(job, md, scratch);
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      skipping = true; // the disk failed: no use hashing more
-      fatal.accept(e);
-    } finally {
-      job.bufferHome().add(job.data());
-      job.from().hashed();
-    }
-  }
-
-  private void verify(Job job, MessageDigest md, byte[] scratch) throws IOException {
-    ByteBuffer data = job.data();
+  private void verify(int piece, ByteBuffer data, ProviderConnection from) throws IOException {
+    Hasher h = hashers.get();
+    MessageDigest md = h.md;
     int length = data.limit();
     md.reset();
     for (int at = 0; at < length; at += SCRATCH) {
       int k = Math.min(SCRATCH, length - at);
-      data.get(at, scratch, 0, k);
-      md.update(scratch, 0, k);
+      data.get(at, h.scratch, 0, k);
+      md.update(h.scratch, 0, k);
     }
-    if (manifest.pieceHash(job.piece()).equals(Digest.of(md.digest()))) {
-      sink.verified(job.piece(), data);
+    if (manifest.pieceHash(piece).equals(Digest.of(md.digest()))) {
+      sink.verified(piece, data);
     } else {
-      job.from()
-          .reject(
-              new ProviderFailure(
-                  job.from().who() + " sent piece " + job.piece() + " with a wrong hash"));
-      sink.rejected(job.piece(), job.from());
+      from.reject(new ProviderFailure(from.who() + " sent piece " + piece + " with a wrong hash"));
+      sink.rejected(piece, from);
     }
   }
 }

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,10 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Channel reads have no timeout, so every read is marked while it waits: {@link Connections}
  * closes a connection whose read has waited longer than the stall timeout for a byte, and the
- * reader then learns it {@link #stalled}. The pieces read over the connection are hashed on other
- * threads; the connection counts them until they are settled ({@link #awaitHashed}) and keeps what
- * the hashing found wrong, so that a reader whose connection was closed under it throws the real
- * reason (a wrong hash), not "connection closed".
+ * reader then learns it {@link #stalled}. The connection keeps the first wrong hash found in a
+ * piece read over it ({@link #reject}, {@link #rejection}), so that its reader throws the real
+ * reason, not "connection closed".
  */
 final class ProviderConnection implements AutoCloseable {
   /** Receive buffer: large, so the sender rarely waits for window. */
@@ -34,8 +32,6 @@ final class ProviderConnection implements AutoCloseable {
   private volatile long readingSince; // System.nanoTime() when the current read began; 0: none
   private volatile boolean stalled;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition settled = lock.newCondition();
-  private int hashing; // pieces read over this connection and not yet verified or rejected
   private ProviderFailure rejected; // the first wrong hash
 
   private ProviderConnection(Provider provider, SocketChannel channel) {
@@ -169,28 +165,6 @@ final class ProviderConnection implements AutoCloseable {
     return true;
   }
 
-  /** A piece read over this connection goes to be hashed. */
-  void hashing() {
-    lock.lock();
-    try {
-      hashing++;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** One piece read over this connection is settled: written, dropped or rejected. */
-  void hashed() {
-    lock.lock();
-    try {
-      if (--hashing == 0) {
-        settled.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * A piece read over this connection failed its hash: the provider is not to be trusted with the
    * rest, so the connection is closed, which stops its reader at once.
@@ -207,24 +181,8 @@ final class ProviderConnection implements AutoCloseable {
     close();
   }
 
-  /**
-   * Waits until every piece read over this connection is settled, then returns the first wrong
-   * hash, or null. Waits through interrupts (the hashing settles a few pieces quickly and never
-   * waits for the reader) and keeps the interrupt for the caller.
-   */
-  ProviderFailure awaitHashed() {
-    lock.lock();
-    try {
-      while (hashing > 0) {
-        settled.awaitUninterruptibly();
-      }
-    } finally {
-      lock.unlock();
-    }
-    return rejection();
-  }
-
-  private ProviderFailure rejection() {
+  /** The first wrong hash found in a piece read over this connection, or null. */
+  ProviderFailure rejection() {
     lock.lock();
     try {
       return rejected;

@@ -99,7 +99,7 @@ final class RangeFetcher {
       failure = e;
     } finally {
       connections.close(c); // an endgame duplicate stops here, if it has not ended yet
-      ProviderFailure rejected = c.awaitHashed();
+      ProviderFailure rejected = c.rejection();
       if (rejected != null) {
         failure = rejected; // the wrong hash, which closed the connection under the reader
       }

@@ -91,7 +91,7 @@ class PieceVerifierTest {
       verifier.settle(i, piece(i), c, home);
     }
 
-    assertThat(c.awaitHashed()).isNull();
+    assertThat(c.rejection()).isNull();
     assertThat(home).hasSize(4);
     assertThat(sink.written).containsOnlyKeys(0, 1, 2, 3);
     for (int i = 0; i < 4; i++) {
@@ -110,7 +110,7 @@ class PieceVerifierTest {
     verifier.settle(1, bad, c, home);
     verifier.settle(2, piece(2), c, home);
 
-    ProviderFailure rejection = c.awaitHashed();
+    ProviderFailure rejection = c.rejection();
     assertThat(rejection.getMessage()).endsWith(") sent piece 1 with a wrong hash");
     assertThat(sink.written).containsOnlyKeys(0, 2);
     assertThat(sink.rejected).containsExactly(1);
@@ -128,9 +128,9 @@ class PieceVerifierTest {
     sink.failOn.add(0);
 
     verifier.settle(0, piece(0), c, home);
-    assertThat(c.awaitHashed()).isNull(); // the disk failed, not the provider
+    assertThat(c.rejection()).isNull(); // the disk failed, not the provider
     verifier.settle(1, piece(1), c, home);
-    assertThat(c.awaitHashed()).isNull();
+    assertThat(c.rejection()).isNull();
 
     assertThat(fatal)
         .singleElement()
@@ -146,7 +146,7 @@ class PieceVerifierTest {
     verifier.skipRest();
     verifier.settle(0, piece(0), c, home);
 
-    assertThat(c.awaitHashed()).isNull();
+    assertThat(c.rejection()).isNull();
     assertThat(sink.written).isEmpty();
     assertThat(home).hasSize(1);
   }
@@ -160,7 +160,7 @@ class PieceVerifierTest {
 
     verifier.settle(0, bad, c, home);
 
-    assertThat(c.awaitHashed()).isNull(); // another provider's copy is in: this one is not judged
+    assertThat(c.rejection()).isNull(); // another provider's copy is in: this one is not judged
     assertThat(sink.written).isEmpty();
     assertThat(sink.rejected).isEmpty();
     assertThat(home).hasSize(1);
