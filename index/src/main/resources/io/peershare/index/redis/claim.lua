@@ -24,9 +24,9 @@ if owner then
   local fields = redis.call('HLEN', p) - RESERVED
   if fields >= perPeer then return {'LIMIT'} end
   redis.call('HSET', p, content, ARGV[4])
-  -- a field that is not a tombstone holds the entry at or before its deadline, which is at or
-  -- before this one's (see register_all.lua): the entry needs no move
-  if k > now or fields <= tonumber(f[3]) then redis.call('ZADD', l, 'LT', now + lease, peer) end
+  if not entry_covers(k, now, fields, tonumber(f[3])) then
+    redis.call('ZADD', l, 'LT', now + lease, peer)
+  end
 else
   redis.call('HSET', p, '\0i', ip, '\0k', ARGV[4], '\0d', 0, content, ARGV[4])
   redis.call('ZADD', l, 'LT', now + lease, peer)

@@ -7,21 +7,31 @@
 -- its own: see release.lua) and how long a claim holds (ms).
 -- The value: 'P' (claimed) or 'D' (done), the request hash, then the token (when 'P') or the
 -- reply bytes (when 'D').
--- once(n), n the step's own key count: nil (act) | {'DONE', reply} | {'WAIT'}.
-local function once(n)
-  local key = KEYS[n + 1]
-  if not key then return nil end
+-- look(key, value, px): nil (act; the key now holds value for px ms) | {'DONE', reply} |
+-- {'WAIT'}.
+local function look(key, value, px)
   local hash = ARGV[#ARGV - 2]
-  local claim = 'P' .. hash .. ARGV[#ARGV - 1]
   -- one call for the common case, a datagram nobody has claimed (NX and GET together: 7.0)
-  local v = redis.call('SET', key, claim, 'NX', 'PX', ARGV[#ARGV], 'GET')
+  local v = redis.call('SET', key, value, 'NX', 'PX', px, 'GET')
   if not v then return nil end
   if string.sub(v, 2, 33) == hash then
     if string.sub(v, 1, 1) == 'D' then return {'DONE', string.sub(v, 34)} end
     return {'WAIT'}
   end
-  redis.call('SET', key, claim, 'PX', ARGV[#ARGV])
+  redis.call('SET', key, value, 'PX', px)
   return nil
+end
+
+-- The claim's value: 'P', the request hash, the token.
+local function claim_value()
+  return 'P' .. ARGV[#ARGV - 2] .. ARGV[#ARGV - 1]
+end
+
+-- once(n), n the step's own key count: nil (act) | {'DONE', reply} | {'WAIT'}.
+local function once(n)
+  local key = KEYS[n + 1]
+  if not key then return nil end
+  return look(key, claim_value(), ARGV[#ARGV])
 end
 
 -- once_done(n, reply, keep): once(n) for a step that knows the reply it gets when it acts (R in
@@ -33,21 +43,10 @@ end
 local function once_done(n, reply, keep)
   local key = KEYS[n + 1]
   if not key then return nil end
-  local hash = ARGV[#ARGV - 2]
-  local done = 'D' .. hash .. reply
-  local v = redis.call('SET', key, done, 'NX', 'PX', keep, 'GET')
-  if not v then return nil end
-  if string.sub(v, 2, 33) == hash then
-    if string.sub(v, 1, 1) == 'D' then return {'DONE', string.sub(v, 34)} end
-    return {'WAIT'}
-  end
-  redis.call('SET', key, done, 'PX', keep)
-  return nil
+  return look(key, 'D' .. ARGV[#ARGV - 2] .. reply, keep)
 end
 
 local function pending(n)
   local key = KEYS[n + 1]
-  if key then
-    redis.call('SET', key, 'P' .. ARGV[#ARGV - 2] .. ARGV[#ARGV - 1], 'PX', ARGV[#ARGV])
-  end
+  if key then redis.call('SET', key, claim_value(), 'PX', ARGV[#ARGV]) end
 end

@@ -57,3 +57,12 @@ local function other_host(p, f, now, lease)
   if live > 0 then return {'NAME_TAKEN'} end
   return {'DEAD'}
 end
+
+-- Whether a peer's lease entry already stands at or before now + lease, the deadline of a
+-- registration made now (k: its renewal, fields: its registrations and tombstones, tombs: the
+-- tombstones). A record with a field that is not a tombstone has its entry at or before that
+-- field's deadline, max(stamp, k) + lease, which is at or before now + lease (stamps and k are at
+-- or before now, up to the clock difference of two nodes): then the entry needs no move.
+local function entry_covers(k, now, fields, tombs)
+  return k <= now and fields > tombs
+end

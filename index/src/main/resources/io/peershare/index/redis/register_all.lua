@@ -33,10 +33,7 @@ if owner then
   else
     local fields = redis.call('HLEN', p) - RESERVED
     if fields >= tonumber(ARGV[6]) then return refuse({'LIMIT'}) end
-    -- A record with a field that is not a tombstone has its entry at or before that field's
-    -- deadline, max(stamp, k) + lease, which is at or before now + lease, this one's deadline
-    -- (stamps and k are at or before now, up to the clock difference of two nodes)
-    covered = k <= now and fields > tonumber(f[3])
+    covered = entry_covers(k, now, fields, tonumber(f[3]))
   end
 end
 local g = redis.call('HMGET', c, peer, '\0m', '\0s')
