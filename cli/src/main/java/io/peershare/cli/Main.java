@@ -107,15 +107,17 @@ public final class Main implements Runnable {
   }
 
   private static boolean versionOnly(String[] args) {
-    List<String> a = List.of(args);
-    return (a.contains("-V") || a.contains("--version"))
-        && !a.contains("-h")
-        && !a.contains("--help");
+    return has(args, "-V", "--version") && !has(args, "-h", "--help");
   }
 
   private static boolean helpOrVersion(String[] args) {
+    return has(args, "-V", "--version") || has(args, "-h", "--help");
+  }
+
+  /** Whether {@code args} holds the option {@code shortName} or {@code longName}. */
+  private static boolean has(String[] args, String shortName, String longName) {
     List<String> a = List.of(args);
-    return a.contains("-V") || a.contains("--version") || a.contains("-h") || a.contains("--help");
+    return a.contains(shortName) || a.contains(longName);
   }
 
   /** The first argument that is not an option: Main's own options take no values. */
