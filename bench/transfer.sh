@@ -100,6 +100,9 @@ cpu_of() {
   awk -v t="$sum" -v hz="$ticks" 'BEGIN{ printf "%.2f", t / hz }'
 }
 servers=()   # the providers (or nginx's worker) whose CPU a run counts
+# cpu_columns USER SYS SERVER_BEFORE SERVER_AFTER: "CPU SERVERCPU", the client's CPU seconds (user +
+# system) and the server's meanwhile
+cpu_columns() { awk -v u="$1" -v k="$2" -v a="$3" -v b="$4" 'BEGIN{ printf "%.2f %.2f", u + k, b - a }'; }
 # seconds of CPU the command's own process tree uses (bash's `time` counts every process it reaps)
 TIMEFORMAT='%U %S'
 
@@ -126,7 +129,7 @@ get() {
   read -r u k <"$dir.cpu"
   local size; size=$(stat -c %s "$dir/$content")
   echo "$(mbps "$size" "$t0" "$t1") $transfer $(outside "$size" "$t0" "$t1" "$transfer")" \
-    "$(awk -v u="$u" -v k="$k" 'BEGIN{ printf "%.2f", u + k }')" "$(awk -v a="$s0" -v b="$s1" 'BEGIN{ printf "%.2f", b - a }')"
+    "$(cpu_columns "$u" "$k" "$s0" "$s1")"
   rm -rf "$dir" "$dir.err" "$dir.cpu"
 }
 whole() { local a; read -r a _ <<<"$1"; echo "$a"; }
@@ -187,7 +190,7 @@ curl_get() {
   fi
   local size own; size=$(stat -c %s "$dir/big.bin"); own=$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')
   echo "$(mbps "$size" "$t0" "$t1") $own $(outside "$size" "$t0" "$t1" "$own")" \
-    "$(awk -v u="$u" -v k="$k" 'BEGIN{ printf "%.2f", u + k }')" "$(awk -v a="$s0" -v b="$s1" 'BEGIN{ printf "%.2f", b - a }')"
+    "$(cpu_columns "$u" "$k" "$s0" "$s1")"
   rm -rf "$dir" "$dir.out" "$dir.cpu"
 }
 
