@@ -27,8 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * goes on for 3 s more. Prints the round-trip times of the 2 s before and the 3 s after the jump
  * (p50, p99, p99.9, max, and how many took over 5 ms), the GC pauses in each of those windows
  * (count, total, longest), what the server's thread saw in them ({@link TimedRegistry}: expiry
- * slices, the longest gap between two batches) and how long the registry took to empty. Add {@code
- * -XX:+UseZGC} or {@code -XX:MaxGCPauseMillis=N} to compare collectors.
+ * slices, the longest gap between two batches, the gaps over 5 ms split into the thread's time on a
+ * CPU, waiting for one and asleep) and how long the registry took to empty. Each round trip is also
+ * split ({@link Timing}): the sender's own delay, the server's part (from the datagram being in the
+ * socket to the end of the registry step of the first batch read after that) and the rest (the
+ * reply's way back to a reader thread of this JVM, on the same 2 cores), with how many expiry
+ * slices ran while a request waited. Add {@code -XX:+UseZGC} or {@code -XX:MaxGCPauseMillis=N} to
+ * compare collectors; {@code bench/index-expiry.sh} runs it several times, or two builds in turns.
  *
  * <p>Run: {@code java -Xmx3g --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * io.peershare.bench.ExpiryStall}
@@ -68,11 +73,11 @@ public final class ExpiryStall {
   public static void main(String[] args) throws Exception {
     boolean cold = Arrays.asList(args).contains("--cold");
     SetClock clock = new SetClock();
-    // the million registered at 1 ms end together at LEASE + 1; unless cold, a smaller cohort
-    // registered at 0 ends 1 ms before them, in the warm-up (see WARM_COHORT)
+    // the million registered at 1 ms end together at LEASE + 1; unless cold, COHORTS smaller
+    // cohorts end one after the other before them, in the warm-up (see fillCohorts)
     MemoryRegistry registry = RegistryBenchmark.filled(1);
     if (!cold) {
-      fillCohort(registry);
+      fillCohorts(registry);
     }
     System.out.printf(
         "registry: %,d registrations%s%n",
@@ -94,7 +99,8 @@ public final class ExpiryStall {
       InetSocketAddress at = server.localAddress();
       DatagramSocket[] sockets = new DatagramSocket[SOCKETS];
       byte[][] locate = new byte[SOCKETS][];
-      byte[][] gone = new byte[SOCKETS][]; // a name of the early cohort: not found once it ends
+      // names of each early cohort: not found once it ends (or providers met due, then not found)
+      byte[][][] gone = new byte[SOCKETS][COHORTS * GONE_NAMES][];
       for (int s = 0; s < SOCKETS; s++) {
         sockets[s] = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         sockets[s].connect(at);
@@ -108,14 +114,21 @@ public final class ExpiryStall {
             IndexCodec.encode(
                 new IndexMessage.Locate(
                     0, cookie, PeerName.of("asker"), ContentName.of("content-7"), 4));
-        gone[s] =
-            IndexCodec.encode(
-                new IndexMessage.Locate(
-                    0, cookie, PeerName.of("asker"), ContentName.of("early-7"), 4));
+        for (int g = 0; g < COHORTS * GONE_NAMES; g++) {
+          gone[s][g] =
+              IndexCodec.encode(
+                  new IndexMessage.Locate(
+                      0,
+                      cookie,
+                      PeerName.of("asker"),
+                      ContentName.of(cohortName(g / GONE_NAMES, g % GONE_NAMES)),
+                      4));
+        }
       }
       int warm = (int) (WARM_NANOS / GAP_NANOS);
       int total = warm + (int) (5_000_000_000L / GAP_NANOS);
       long[] sentAt = new long[total];
+      long[] sentAfter = new long[total]; // send() returned: the datagram was in the socket
       long[] rtt = new long[total];
       byte[] type = new byte[total];
       Arrays.fill(rtt, -1);
@@ -144,15 +157,18 @@ public final class ExpiryStall {
       long start = System.nanoTime();
       int jumpAt = warm + (int) (2_000_000_000L / GAP_NANOS);
       long jumpedAt = 0;
-      String serverBefore = "";
+      Object[] serverBefore = null;
+      int endedBefore = 0;
       for (int i = 0; i < total; i++) {
         long due = start + i * GAP_NANOS;
         long wait = due - System.nanoTime();
         if (wait > 0 && i % 5 == 0) {
           LockSupport.parkNanos(wait); // in bursts of 5: a spinning sender would take a core
         }
-        if (i == warm / 2 && !cold) {
-          clock.millis.set(RegistryBenchmark.LEASE); // the early cohort's leases end
+        int ended = cold ? 0 : (int) Math.min(COHORTS, (long) i * (COHORTS + 2) / warm);
+        if (ended > endedBefore) {
+          clock.millis.set(cohortEnd(ended - 1)); // the next early cohort's leases end
+          endedBefore = ended;
         }
         if (i == warm) {
           pauses.mark();
@@ -160,19 +176,23 @@ public final class ExpiryStall {
         }
         if (i == jumpAt) {
           pauses.mark();
-          serverBefore = timed.summary();
+          serverBefore = timed.figures();
           timed.count();
           clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
           jumpedAt = System.nanoTime();
         }
         int s = i % SOCKETS;
-        byte[] d = i % 8 == 7 ? gone[s] : locate[s];
+        byte[] d =
+            i % 8 == 7
+                ? gone[s][Math.max(0, ended - 1) * GONE_NAMES + (i / 8) % GONE_NAMES]
+                : locate[s];
         ByteBuffer.wrap(d).putInt(2, i);
         sentAt[i] = System.nanoTime();
         sockets[s].send(new DatagramPacket(d, d.length));
+        sentAfter[i] = System.nanoTime();
       }
       pauses.mark();
-      String serverAfter = timed.summary();
+      Object[] serverAfter = timed.figures();
       // not registry.size() from this thread while it runs: that takes the registry's lock, so
       // the sender would stall exactly when the server does and send nothing that could show it
       long emptyAt = timed.lastSliceEnd();
@@ -183,12 +203,15 @@ public final class ExpiryStall {
       for (Thread t : readers) {
         t.join();
       }
+      Timing t = new Timing(rtt, sentAt, sentAfter, timed);
       report("before the jump", rtt, type, warm, jumpAt);
+      t.split(warm, jumpAt);
       System.out.println("  GC pauses: " + pauses.between(0, 1));
-      System.out.println("  server: " + serverBefore);
+      System.out.println("  server: " + TimedRegistry.describe(serverBefore));
       report("after the jump (JVM uptime " + pauses.at(1) + " ms)", rtt, type, jumpAt, total);
       System.out.println("  GC pauses: " + pauses.between(1, 2));
-      System.out.println("  server: " + serverAfter);
+      t.split(jumpAt, total);
+      System.out.println("  server: " + TimedRegistry.describe(serverAfter));
       System.out.printf(
           "registry emptied %.1f ms after the jump (%,d left)%n",
           emptyAt == 0 ? Double.NaN : (emptyAt - jumpedAt) / 1e6, registry.size());
@@ -196,27 +219,101 @@ public final class ExpiryStall {
   }
 
   /**
-   * Leases end all the time in a server that has run for a while, and some S ask for names that are
-   * gone: the code that expires and answers NOT_FOUND is compiled. Without this cohort the jump is
-   * the first expiry the JVM ever sees, and what it measures is mostly the JIT deoptimising the
-   * request path (run with {@code --cold} to see that).
+   * Leases end all the time in a server that has run for a while, some S ask for names whose
+   * providers have just gone (met due, or already swept) and the sweep runs now and then: the code
+   * that expires, unlinks and answers NOT_FOUND is compiled with both ways of each branch taken.
+   * So, unless cold, {@code COHORTS} cohorts of {@code COHORT_PEERS} peers x 100 registrations (4
+   * providers per name, as in the big registry) end one after the other through the warm-up, the
+   * last 2/12 of it before the counting starts, and one S in 8 asks for a name of the cohort that
+   * ended last. With a single early cohort, compiled code saw its leases end only once, was
+   * recompiled later with profiles where nothing was ever due, and the jump made it deoptimise
+   * (PrintCompilation, -Xlog:deoptimization): {@code isDue}, {@code ProviderQueue.remove}, the
+   * sweep. Without any cohort ({@code --cold}) the jump is the first expiry the JVM ever sees.
    */
-  private static final int WARM_COHORT_PEERS = 500;
+  private static final int COHORTS = 10;
 
-  private static void fillCohort(MemoryRegistry registry) throws Exception {
-    for (int p = 0; p < WARM_COHORT_PEERS; p++) {
-      InetAddress ip =
-          InetAddress.getByAddress(new byte[] {10, (byte) 200, (byte) (p >> 8), (byte) p});
-      for (int j = 0; j < 100; j++) {
-        registry.register(
-            PeerName.of("early" + p),
-            ip,
-            ContentName.of("early-" + (p * 100 + j)),
-            4000,
-            1,
-            RegistryBenchmark.DIGEST,
-            0);
+  private static final int COHORT_PEERS = 100;
+
+  /** Names of each cohort that the S stream asks for. */
+  private static final int GONE_NAMES = 64;
+
+  /** Cohort {@code c} ends at this time, before the big registry (at LEASE + 1). */
+  private static long cohortEnd(int c) {
+    return RegistryBenchmark.LEASE - (COHORTS - 1) + c;
+  }
+
+  private static String cohortName(int c, int k) {
+    return "early-" + c + "-" + k;
+  }
+
+  private static void fillCohorts(MemoryRegistry registry) throws Exception {
+    for (int c = 0; c < COHORTS; c++) {
+      for (int p = 0; p < COHORT_PEERS; p++) {
+        InetAddress ip =
+            InetAddress.getByAddress(new byte[] {10, (byte) (200 + c), (byte) (p >> 8), (byte) p});
+        for (int j = 0; j < 100; j++) {
+          registry.register(
+              PeerName.of("early" + c + "-" + p),
+              ip,
+              ContentName.of(cohortName(c, (p * 25 + j) % (COHORT_PEERS * 25))),
+              4000,
+              1,
+              RegistryBenchmark.DIGEST,
+              cohortEnd(c) - RegistryBenchmark.LEASE);
+        }
       }
+    }
+  }
+
+  /**
+   * Where each round trip went: the sender's own delay (from taking the time to {@code send}
+   * returning), the server's (from then to the end of the registry step of the first batch that
+   * started after it: the request was answered by then at the latest), and the rest (the reply's
+   * way back to a reader thread, which shares the 2 cores with everything else).
+   */
+  private record Timing(long[] rtt, long[] sentAt, long[] sentAfter, TimedRegistry timed) {
+    void split(int from, int to) {
+      long worstServer = 0;
+      int serverOver = 0;
+      int over = 0;
+      int mostSlices = 0;
+      int twoOrMore = 0;
+      StringBuilder slow = new StringBuilder();
+      for (int i = from; i < to; i++) {
+        long end = timed.firstBatchEndAfter(sentAfter[i]);
+        if (rtt[i] < 0 || end == 0) {
+          continue;
+        }
+        long send = sentAfter[i] - sentAt[i];
+        long server = Math.min(end, sentAt[i] + rtt[i]) - sentAfter[i];
+        long rest = rtt[i] - send - server;
+        worstServer = Math.max(worstServer, server);
+        int slices = timed.slicesWhileWaiting(sentAfter[i]);
+        mostSlices = Math.max(mostSlices, slices);
+        if (slices >= 2) {
+          twoOrMore++;
+        }
+        if (server > 5_000_000) {
+          serverOver++;
+        }
+        if (rtt[i] > 5_000_000) {
+          over++;
+          if (slow.length() < 400) {
+            slow.append(
+                String.format(
+                    " %.1f=%.1f+%.1f+%.1f", rtt[i] / 1e6, send / 1e6, server / 1e6, rest / 1e6));
+          }
+        }
+      }
+      System.out.printf(
+          "  server's part (send returned to its batch done): worst %.3f ms, over 5 ms: %d;"
+              + " slices run while a request waited: at most %d, 2 or more for %d requests;"
+              + " round trips over 5 ms (total=send+server+rest, ms):%s%n",
+          worstServer / 1e6,
+          serverOver,
+          mostSlices,
+          twoOrMore,
+          over == 0 ? " none" : slow.toString());
     }
   }
 

@@ -298,7 +298,7 @@ public final class UdpTransport implements AutoCloseable {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       this.ctx = ctx;
-      ctx.executor().scheduleAtFixedRate(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+      ctx.executor().scheduleAtFixedRate(this::afterBatch, 1, 1, TimeUnit.SECONDS);
       ctx.fireChannelActive();
     }
 
@@ -385,9 +385,14 @@ public final class UdpTransport implements AutoCloseable {
       }
     }
 
+    /**
+     * Housekeeping after a batch, and once a second: only when no slice is queued. (The
+     * once-a-second call used to run it regardless, and in a sweep longer than a second queued a
+     * second chain of slices beside the first.)
+     */
     private void afterBatch() {
-      if (!housekeepingQueued && handler.housekeeping()) {
-        later();
+      if (!housekeepingQueued) {
+        housekeeping();
       }
     }
 

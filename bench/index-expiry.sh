@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# 1,000,000 leases ending at once, end to end: runs ExpiryStall (real UDP on loopback, an index
+# over a registry of 1,000,000 registrations, 5 S per ms, the clock jumped past every lease) RUNS
+# times, each in a fresh JVM, and prints each run's figures with the load average beside them.
+#
+#   bench/index-expiry.sh [RUNS] [OTHER_CHECKOUT]
+#
+# With OTHER_CHECKOUT (another working tree of this repository, built, e.g. `git worktree add
+# --detach DIR COMMIT`), the two builds take turns (this/other, other/this, ...) and each line
+# says which ran. Extra JVM options go in JAVA_OPTS (e.g. JAVA_OPTS=-XX:+UseZGC), ExpiryStall's
+# arguments in EXPIRY_ARGS (e.g. --cold). Run it under the quiet lock (flock -x), alone: the
+# figures it gives are tails of a few milliseconds.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/.mvn/jdk.sh" # JAVA_HOME: a JDK 21+, as the launcher picks it
+RUNS=${1:-3}
+other=${2:-}
+builds=(this)
+[ -z "$other" ] || builds=(this other)
+dir() { if [ "$1" = this ]; then echo "$here"; else (cd "$other" && pwd); fi; }
+for b in "${builds[@]}"; do
+  [ -f "$(dir "$b")/bench/target/benchmarks.jar" ] || {
+    echo "no bench/target/benchmarks.jar in $(dir "$b"): build it first" >&2
+    exit 2
+  }
+done
+for r in $(seq 1 "$RUNS"); do
+  order=("${builds[@]}")
+  [ $((r % 2)) = 1 ] || [ ${#builds[@]} = 1 ] || order=(other this)
+  for b in "${order[@]}"; do
+    echo "== $b, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    # shellcheck disable=SC2086
+    "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
+      -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall ${EXPIRY_ARGS:-} 2>&1 |
+      grep -v '^SLF4J'
+  done
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
