@@ -6,7 +6,8 @@
 # (redis-cli --pipe), and prints the instructions per R beside those of an empty script given
 # the same 20 arguments (the floor of any EVALSHA) and of starting Redis alone; then the same R
 # taken BATCH at a time (default 8 and 32) by register_many.lua, as a node on a standalone store
-# sends a receive batch's R.
+# sends a receive batch's R, both with the six load sockets' R interleaved and with each batch
+# from one peer (SHAPE=one in gen).
 #   bench/redis-lua-cost.sh [N (20000)] [REV ...]   REV: git revisions to count too (e.g. main)
 #   BATCH="8 32" bench/redis-lua-cost.sh
 set -euo pipefail
@@ -26,6 +27,9 @@ gen() {
 import sys, zlib, hashlib, os, struct
 d, main, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 batch = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+# with SHAPE=one, each batch's R come from one peer (a node's socket reading one sharer's burst);
+# (RUN of them in a row without batches); otherwise the six load sockets' R interleave
+one = os.environ.get('SHAPE') == 'one'
 def read(x): return open(os.path.join(d, x), 'rb').read()
 def resp(args):
     b = [b'*%d\r\n' % len(args)]
@@ -40,7 +44,8 @@ with open(out, 'wb') as f:
     f.write(resp(['SCRIPT', 'LOAD', src]))
     group_keys, group_args = [b'ps:names'], [str(now), '90000', '10000', '30000', '3000']
     for i in range(n):
-        sock, m = i % 6, i // 6
+        run = int(os.environ.get('RUN') or batch or 1)
+        sock, m = ((i // run) % 6, i) if one else (i % 6, i // 6)
         peer = ('load%d-%d' % (sock, m // 5000)).encode()
         content = ('f%d-%d' % (sock, m)).encode()
         b = zlib.crc32(peer) % 64
@@ -92,8 +97,13 @@ echo "  EVALSHA of an empty script, same 20 arguments: $(per "$dir/empty.resp")"
 echo "  R (register_all.lua), working tree:            $(per "$dir/tree.resp")"
 for b in ${BATCH:-8 32}; do
   gen "$dir/tree" register_many.lua "$n" "$dir/many$b.resp" "$b"
-  printf '  R in batches of %-3s (register_many.lua):     %s\n' "$b" "$(per "$dir/many$b.resp")"
+  printf '  R in batches of %-3s (register_many.lua), 6 peers interleaved: %s\n' "$b" "$(per "$dir/many$b.resp")"
+  SHAPE=one gen "$dir/tree" register_many.lua "$n" "$dir/one$b.resp" "$b"
+  printf '  R in batches of %-3s (register_many.lua), one peer per batch:  %s\n' "$b" "$(per "$dir/one$b.resp")"
 done
+# the same one-peer batches taken one R per script, for comparison
+SHAPE=one RUN=32 gen "$dir/tree" register_all.lua "$n" "$dir/tree-one.resp"
+echo "  R (register_all.lua), one peer's 32 R in a row: $(per "$dir/tree-one.resp")"
 for rev in "$@"; do
   mkdir -p "$dir/$rev"
   for f in once.lua peer.lua register_all.lua; do git -C "$here" show "$rev:$lua/$f" >"$dir/$rev/$f"; done
