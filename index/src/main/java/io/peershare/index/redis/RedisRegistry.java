@@ -304,6 +304,26 @@ public final class RedisRegistry implements Registry {
    * (as {@link #roomForOne}) or there is only one.
    */
   private void registerMany(List<Many> group, long now) {
+    long read = totalReadAt.get();
+    if (group.size() >= 2
+        && (read == Long.MIN_VALUE || now < read || now - read >= TOTAL_REFRESH_MILLIS)) {
+      // the node's count is stale: read it first (one round trip, at most once a second), rather
+      // than send the batch one by one
+      readTotal()
+          .whenComplete(
+              (t, e) -> {
+                if (e == null) {
+                  totalEstimate.set(t);
+                  totalReadAt.set(now);
+                }
+                registerManyCounted(group, now);
+              });
+      return;
+    }
+    registerManyCounted(group, now);
+  }
+
+  private void registerManyCounted(List<Many> group, long now) {
     if (group.size() < 2 || !roomFor(now, group.size())) {
       // one by one, each peer's in the batch's order
       Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();

@@ -47,8 +47,9 @@ local function peer_of(i)
   local f = redis.call('HMGET', p, unpack(want))
   local has = {}
   for c, k in pairs(at) do has[c] = f[k] end
+  -- every field in the constructor (one allocation, no rehash as fields are set later)
   rec = {p = p, name = ARGV[6 + 8 * i], owner = f[1], k = f[2], d = f[3], has = has, add = {},
-    lease = KEYS[3 + 6 * i], count = KEYS[4 + 6 * i], entry = false}
+    lease = KEYS[3 + 6 * i], count = KEYS[4 + 6 * i], entry = false, fields = false}
   peers[p] = rec
   peerOrder[#peerOrder + 1] = rec
   return rec
@@ -60,11 +61,11 @@ local function content_of(i, peer)
   local c = KEYS[5 + 6 * i]
   local rec = contents[c]
   if not rec then
-    rec = {c = c, q = KEYS[6 + 6 * i], add = {}, queue = {}}
+    local g = redis.call('HMGET', c, peer, '\0m', '\0s')
+    rec = {c = c, q = KEYS[6 + 6 * i], add = {}, queue = {}, m = g[2], s = tonumber(g[3]) or 0,
+      has = {[peer] = g[1]}}
     contents[c] = rec
     contentOrder[#contentOrder + 1] = rec
-    local g = redis.call('HMGET', c, peer, '\0m', '\0s')
-    rec.m, rec.s, rec.has = g[2], tonumber(g[3]) or 0, {[peer] = g[1]}
     return rec, g[1]
   end
   local had = rec.has[peer]
