@@ -4,8 +4,12 @@
 # (6 load sockets, a new peer name every 5,000, every R a new content; each with its shared-reply
 # key) into a fresh redis-server running under callgrind, through one pipelined connection
 # (redis-cli --pipe), and prints the instructions per R beside those of an empty script given
-# the same 20 arguments (the floor of any EVALSHA) and of starting Redis alone.
+# the same 20 arguments (the floor of any EVALSHA) and of starting Redis alone; then the same R
+# taken BATCH at a time (default 8 and 32) by register_many.lua, as a node on a standalone store
+# sends a receive batch's R, both with the six load sockets' R interleaved and with each batch
+# from one peer (SHAPE=one in gen).
 #   bench/redis-lua-cost.sh [N (20000)] [REV ...]   REV: git revisions to count too (e.g. main)
+#   BATCH="8 32" bench/redis-lua-cost.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-20000}; shift || true
@@ -15,12 +19,17 @@ dir=$(mktemp -d /tmp/peershare-lua-cost.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 lua=index/src/main/resources/io/peershare/index/redis
 
-# gen SCRIPTDIR MAIN N OUT: the RESP stream (SCRIPT LOAD, then N EVALSHA) for once.lua + peer.lua
-# + MAIN, or for an empty script when MAIN is "empty"
+# gen SCRIPTDIR MAIN N OUT [B]: the RESP stream (SCRIPT LOAD, then N EVALSHA) for once.lua +
+# peer.lua + MAIN, or for an empty script when MAIN is "empty"; with B, N R in N/B EVALSHA of
+# register_many.lua
 gen() {
   python3 - "$@" <<'PY'
 import sys, zlib, hashlib, os, struct
 d, main, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+batch = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+# with SHAPE=one, each batch's R come from one peer (a node's socket reading one sharer's burst);
+# (RUN of them in a row without batches); otherwise the six load sockets' R interleave
+one = os.environ.get('SHAPE') == 'one'
 def read(x): return open(os.path.join(d, x), 'rb').read()
 def resp(args):
     b = [b'*%d\r\n' % len(args)]
@@ -33,8 +42,10 @@ sha = hashlib.sha1(src).hexdigest()
 now = 1765000000000
 with open(out, 'wb') as f:
     f.write(resp(['SCRIPT', 'LOAD', src]))
+    group_keys, group_args = [b'ps:names'], [str(now), '90000', '10000', '30000', '3000']
     for i in range(n):
-        sock, m = i % 6, i // 6
+        run = int(os.environ.get('RUN') or batch or 1)
+        sock, m = ((i // run) % 6, i) if one else (i % 6, i // 6)
         peer = ('load%d-%d' % (sock, m // 5000)).encode()
         content = ('f%d-%d' % (sock, m)).encode()
         b = zlib.crc32(peer) % 64
@@ -46,7 +57,16 @@ with open(out, 'wb') as f:
                 struct.pack('>HB', 5000, 4) + b'\x7f\x00\x00\x01', struct.pack('>Q', 4000) + b'D' * 32,
                 b'A' + struct.pack('>IH', m, 90), '30000', hashlib.sha256(content).digest(),
                 b'token' + struct.pack('>Q', i), '3000']
-        f.write(resp(['EVALSHA', sha, str(len(keys))] + keys + args))
+        if batch:
+            if len(group_keys) == 1:
+                group_args[0] = args[3]  # one time for the batch: its first R's
+            group_keys += keys[:5] + keys[6:]
+            group_args += [args[0], args[1], args[2], args[6] , args[7], args[8], args[10], args[11]]
+            if (i + 1) % batch == 0 or i == n - 1:
+                f.write(resp(['EVALSHA', sha, str(len(group_keys))] + group_keys + group_args))
+                group_keys, group_args = [b'ps:names'], group_args[:5]
+        else:
+            f.write(resp(['EVALSHA', sha, str(len(keys))] + keys + args))
 PY
 }
 
@@ -75,6 +95,15 @@ per() { echo $(( ($(count "$1") - base) / n )); }
 echo "instructions per command in redis-server ($n commands, Redis $(redis-server --version | cut -d' ' -f3)):"
 echo "  EVALSHA of an empty script, same 20 arguments: $(per "$dir/empty.resp")"
 echo "  R (register_all.lua), working tree:            $(per "$dir/tree.resp")"
+for b in ${BATCH:-8 32}; do
+  gen "$dir/tree" register_many.lua "$n" "$dir/many$b.resp" "$b"
+  printf '  R in batches of %-3s (register_many.lua), 6 peers interleaved: %s\n' "$b" "$(per "$dir/many$b.resp")"
+  SHAPE=one gen "$dir/tree" register_many.lua "$n" "$dir/one$b.resp" "$b"
+  printf '  R in batches of %-3s (register_many.lua), one peer per batch:  %s\n' "$b" "$(per "$dir/one$b.resp")"
+done
+# the same one-peer batches taken one R per script, for comparison
+SHAPE=one RUN=32 gen "$dir/tree" register_all.lua "$n" "$dir/tree-one.resp"
+echo "  R (register_all.lua), one peer's 32 R in a row: $(per "$dir/tree-one.resp")"
 for rev in "$@"; do
   mkdir -p "$dir/$rev"
   for f in once.lua peer.lua register_all.lua; do git -C "$here" show "$rev:$lua/$f" >"$dir/$rev/$f"; done

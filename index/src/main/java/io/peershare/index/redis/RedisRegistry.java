@@ -153,8 +153,7 @@ public final class RedisRegistry implements Registry {
     byte[] p = utf8(peer);
     byte[] c = utf8(content);
     byte[] addr = ip.getAddress();
-    byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
-    digest.copyTo(meta, 8);
+    byte[] meta = meta(size, digest);
     if (!store.isCluster() && roomForOne(now)) {
       return inOneStep(p, addr, c, tcpPort, meta, now, ticket, true, peer, content);
     }
@@ -187,11 +186,16 @@ public final class RedisRegistry implements Registry {
    * fresh as on a cluster.
    */
   private boolean roomForOne(long now) {
+    return roomFor(now, 1);
+  }
+
+  /** {@link #roomForOne} for {@code n} new registrations at once. */
+  private boolean roomFor(long now, int n) {
     long read = totalReadAt.get();
     return read != Long.MIN_VALUE
         && now >= read
         && now - read < TOTAL_REFRESH_MILLIS
-        && totalEstimate.get() < limits.total();
+        && totalEstimate.get() + n <= limits.total();
   }
 
   /**
@@ -226,31 +230,226 @@ public final class RedisRegistry implements Registry {
     byte[] stored = ack;
     return firstStep(Script.REGISTER_ALL, keys, ticket, args)
         .thenCompose(
-            r -> {
-              String status = text(r.get(0));
-              return switch (status) {
-                case "NEW", "OLD" -> {
-                  if (status.equals("NEW")) {
-                    totalEstimate.incrementAndGet();
-                  }
-                  if (stored != null) {
-                    ((RedisReplies.Ticket) ticket).stored(stored);
-                  }
-                  yield done();
+            r ->
+                settle(
+                    text(r.get(0)),
+                    p,
+                    addr,
+                    c,
+                    tcpPort,
+                    meta,
+                    now,
+                    ticket,
+                    stored,
+                    mayReap,
+                    peer,
+                    content));
+  }
+
+  /**
+   * What an R taken in one step ({@code register_all.lua} or {@code register_many.lua}) does with
+   * the script's answer {@code status}: NEW and OLD acted (and stored {@code stored}, its A, as the
+   * ticket's reply, when there is one); DEAD reaps the peer and takes the R again without the reply
+   * key (the claim is made); the rest are refusals.
+   */
+  private CompletableFuture<Void> settle(
+      String status,
+      byte[] p,
+      byte[] addr,
+      byte[] c,
+      int tcpPort,
+      byte[] meta,
+      long now,
+      Object ticket,
+      byte[] stored,
+      boolean mayReap,
+      String peer,
+      String content) {
+    return switch (status) {
+      case "NEW", "OLD" -> {
+        if (status.equals("NEW")) {
+          totalEstimate.incrementAndGet();
+        }
+        if (stored != null) {
+          ((RedisReplies.Ticket) ticket).stored(stored);
+        }
+        yield done();
+      }
+      case "DEAD" ->
+          mayReap
+              ? reapPeer(p, now)
+                  .thenCompose(
+                      n -> inOneStep(p, addr, c, tcpPort, meta, now, null, false, peer, content))
+              : failed(inFlux());
+      case "NAME_TAKEN" -> failed(nameTaken(p));
+      case "LIMIT" -> conflictOr(c, meta, content, peerLimit());
+      default -> failed(refusal(ErrorCode.valueOf(status), peer, content));
+    };
+  }
+
+  /** An R of a batch, kept for {@link #registerMany}; {@code op} completes with its outcome. */
+  private record Many(
+      IndexMessage.Register request,
+      InetAddress ip,
+      RedisReplies.Ticket ticket,
+      CompletableFuture<Object> op) {}
+
+  /**
+   * The R of a receive batch that need wait for nothing before them, on a standalone store: all in
+   * one script call ({@code register_many.lua}), each taken exactly as {@code register_all.lua}
+   * would take it alone, in the batch's order. One EVALSHA and one round trip for the batch: the
+   * script call's fixed cost in Redis (about as much as four calls from Lua) and this node's cost
+   * per command are paid once, and each peer and content record is read and written once however
+   * many of the batch's R it has. Taken one by one when the node's count does not say they all fit
+   * (as {@link #roomForOne}) or there is only one.
+   */
+  private void registerMany(List<Many> group, long now) {
+    long read = totalReadAt.get();
+    if (group.size() >= 2
+        && (read == Long.MIN_VALUE || now < read || now - read >= TOTAL_REFRESH_MILLIS)) {
+      // the node's count is stale: read it first (one round trip, at most once a second), rather
+      // than send the batch one by one
+      readTotal()
+          .whenComplete(
+              (t, e) -> {
+                if (e == null) {
+                  totalEstimate.set(t);
+                  totalReadAt.set(now);
                 }
-                case "DEAD" ->
-                    mayReap
-                        ? reapPeer(p, now)
-                            .thenCompose(
-                                n ->
-                                    inOneStep(
-                                        p, addr, c, tcpPort, meta, now, null, false, peer, content))
-                        : failed(inFlux());
-                case "NAME_TAKEN" -> failed(nameTaken(p));
-                case "LIMIT" -> conflictOr(c, meta, content, peerLimit());
-                default -> failed(refusal(ErrorCode.valueOf(status), peer, content));
-              };
-            });
+                registerManyCounted(group, now);
+              });
+      return;
+    }
+    registerManyCounted(group, now);
+  }
+
+  private void registerManyCounted(List<Many> group, long now) {
+    if (group.size() < 2 || !roomFor(now, group.size())) {
+      // one by one, each peer's in the batch's order
+      Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();
+      for (Many m : group) {
+        CompletableFuture<Object> before = behind.get(m.request().peer());
+        CompletableFuture<Object> op =
+            before == null
+                ? startCaught(m.request(), m.ip(), now, m.ticket())
+                : before
+                    .handle((x, e) -> null)
+                    .thenCompose(x -> startCaught(m.request(), m.ip(), now, m.ticket()));
+        behind.put(m.request().peer(), op);
+        pipe(op, m.op());
+      }
+      return;
+    }
+    int n = group.size();
+    byte[][] keys = new byte[1 + 6 * n][];
+    byte[][] args = new byte[5 + 8 * n][];
+    keys[0] = Keys.NAMES;
+    args[0] = num(now);
+    args[1] = leaseArg;
+    args[2] = perPeerArg;
+    args[3] = KEEP;
+    args[4] = RedisReplies.PENDING;
+    byte[][] acks = new byte[n][];
+    byte[][] metas = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Many m = group.get(i);
+      IndexMessage.Register r = m.request();
+      byte[] p = utf8(r.peer().toString());
+      byte[] c = utf8(r.content().toString());
+      byte[] addr = m.ip().getAddress();
+      byte[][] pk = Keys.peerKeys(p);
+      int k = 1 + 6 * i;
+      keys[k] = pk[0];
+      keys[k + 1] = pk[1];
+      keys[k + 2] = pk[2];
+      keys[k + 3] = Keys.contentHash(c);
+      keys[k + 4] = Keys.queue(c);
+      keys[k + 5] = m.ticket().key();
+      metas[i] = meta(r.size(), r.digest());
+      acks[i] = IndexCodec.encode(new IndexMessage.Ack(r.requestId(), leaseMillis / 1000));
+      int a = 5 + 8 * i;
+      args[a] = p;
+      args[a + 1] = addr;
+      args[a + 2] = c;
+      args[a + 3] = providerValue(addr, r.tcpPort(), NO_STAMP);
+      args[a + 4] = metas[i];
+      args[a + 5] = acks[i];
+      args[a + 6] = m.ticket().hash();
+      args[a + 7] = m.ticket().token();
+    }
+    CompletableFuture<List<Object>> call;
+    try {
+      call = store.run(Script.REGISTER_MANY, ScriptOutputType.MULTI, keys, args);
+    } catch (RuntimeException e) {
+      call = failed(e); // Lettuce refuses a command at once while it has no connection
+    }
+    call.whenComplete(
+        (r, e) -> {
+          // per peer, its R answered DEAD (being reaped and taken again) or LATER after it
+          Map<PeerName, CompletableFuture<?>> behind = new HashMap<>();
+          for (int i = 0; i < n; i++) {
+            Many m = group.get(i);
+            if (e != null) {
+              m.op().completeExceptionally(e);
+              continue;
+            }
+            String status = text(r.get(2 * i));
+            CompletableFuture<Void> outcome =
+                switch (status) {
+                  case "DONE" -> failed(new AnsweredElsewhere((byte[]) r.get(2 * i + 1)));
+                  case "WAIT" -> failed(new AnsweredElsewhere(SharedReplies.IN_PROGRESS));
+                  // the script looked for a CONFLICT first, at the R's turn
+                  case "LIMIT" -> failed(peerLimit());
+                  case "LATER" -> {
+                    // an earlier R of the peer was DEAD: this one goes alone, after that one
+                    CompletableFuture<Object> later =
+                        behind
+                            .get(m.request().peer())
+                            .handle((x, f) -> null)
+                            .thenCompose(x -> startCaught(m.request(), m.ip(), now, m.ticket()));
+                    behind.put(m.request().peer(), later);
+                    yield later.thenApply(x -> null);
+                  }
+                  default -> {
+                    IndexMessage.Register q = m.request();
+                    yield settle(
+                        status,
+                        args[5 + 8 * i],
+                        args[6 + 8 * i],
+                        args[7 + 8 * i],
+                        q.tcpPort(),
+                        metas[i],
+                        now,
+                        m.ticket(),
+                        acks[i],
+                        true,
+                        q.peer().toString(),
+                        q.content().toString());
+                  }
+                };
+            if (status.equals("DEAD")) {
+              behind.put(m.request().peer(), outcome);
+            }
+            pipe(outcome.thenApply(x -> null), m.op());
+          }
+        });
+  }
+
+  private static void pipe(CompletableFuture<?> from, CompletableFuture<Object> to) {
+    from.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            to.completeExceptionally(e);
+          } else {
+            to.complete(v);
+          }
+        });
+  }
+
+  private static byte[] meta(long size, Digest digest) {
+    byte[] meta = ByteBuffer.allocate(8 + Digest.LENGTH).putLong(size).array();
+    digest.copyTo(meta, 8);
+    return meta;
   }
 
   private static final byte[] NO_STAMP = {};
@@ -438,14 +637,31 @@ public final class RedisRegistry implements Registry {
         .thenCompose(tombs -> removeTombstones(p, tombs, 1));
   }
 
+  /** K with a shared-reply ticket, as a batch starts it (tests look at the claim it leaves). */
+  CompletableFuture<Void> keepaliveAsync(PeerName peer, InetAddress ip, long now, Object ticket) {
+    return keepaliveStep(peer.toString(), ip, now, ticket);
+  }
+
   private CompletableFuture<Void> keepaliveStep(
       String peer, InetAddress ip, long now, Object ticket) {
     byte[] p = utf8(peer);
-    return firstStep(
-            Script.KEEPALIVE, Keys.peerKeys(p), ticket, p, ip.getAddress(), num(now), leaseArg)
+    byte[] ack = null;
+    byte[][] args;
+    if (ticket instanceof RedisReplies.Ticket t) {
+      // the A this K gets when it renews, stored by the script itself (see keepalive.lua)
+      ack = IndexCodec.encode(new IndexMessage.Ack(t.requestId(), leaseMillis / 1000));
+      args = new byte[][] {p, ip.getAddress(), num(now), leaseArg, ack, KEEP};
+    } else {
+      args = new byte[][] {p, ip.getAddress(), num(now), leaseArg};
+    }
+    byte[] stored = ack;
+    return firstStep(Script.KEEPALIVE, Keys.peerKeys(p), ticket, args)
         .thenCompose(
             r -> {
               boolean found = text(r.get(0)).equals("OK");
+              if (found && r.size() == 1 && stored != null) {
+                ((RedisReplies.Ticket) ticket).stored(stored);
+              }
               return removeTombstones(p, r, 1)
                   .thenCompose(
                       n ->
@@ -786,9 +1002,17 @@ public final class RedisRegistry implements Registry {
     Map<PeerName, CompletableFuture<?>> everything = new HashMap<>();
     Map<PeerName, CompletableFuture<?>> lastWide = new HashMap<>();
     Map<List<Object>, CompletableFuture<?>> lastOnContent = new HashMap<>();
+    List<Many> group = store.isCluster() ? null : new ArrayList<>();
     store.gather();
     try {
-      startAll(batch, now, results, all, swept, everything, lastWide, lastOnContent);
+      startAll(batch, now, results, all, swept, everything, lastWide, lastOnContent, group);
+      if (group != null && !group.isEmpty()) {
+        if (swept.isDone()) {
+          registerMany(group, now);
+        } else {
+          swept.handle((x, e) -> null).thenRun(() -> registerMany(group, now));
+        }
+      }
     } finally {
       store.sendGathered();
     }
@@ -805,7 +1029,8 @@ public final class RedisRegistry implements Registry {
       CompletableFuture<?> swept,
       Map<PeerName, CompletableFuture<?>> everything,
       Map<PeerName, CompletableFuture<?>> lastWide,
-      Map<List<Object>, CompletableFuture<?>> lastOnContent) {
+      Map<List<Object>, CompletableFuture<?>> lastOnContent,
+      List<Many> group) {
     int n = batch.size();
     for (int i = 0; i < n; i++) {
       IndexMessage.Request request = batch.request(i);
@@ -841,12 +1066,23 @@ public final class RedisRegistry implements Registry {
                 : both(both(after, lastWide.get(peer)), lastOnContent.get(onContent));
       }
       int at = i;
-      CompletableFuture<Object> op =
-          after.isDone() && !after.isCompletedExceptionally()
-              ? startCaught(request, ip, now, ticket)
-              : after
-                  .handle((x, e) -> null)
-                  .thenCompose(x -> startCaught(request, ip, now, ticket));
+      CompletableFuture<Object> op;
+      if (group != null
+          && request instanceof IndexMessage.Register r
+          && ticket instanceof RedisReplies.Ticket t
+          && lastWide.get(peer) == null
+          && lastOnContent.get(onContent) == null) {
+        // waits for nothing of this batch (but the sweep): goes with the batch's other such R
+        op = new CompletableFuture<>();
+        group.add(new Many(r, ip, t, op));
+      } else {
+        op =
+            after.isDone() && !after.isCompletedExceptionally()
+                ? startCaught(request, ip, now, ticket)
+                : after
+                    .handle((x, e) -> null)
+                    .thenCompose(x -> startCaught(request, ip, now, ticket));
+      }
       CompletableFuture<Void> recorded =
           op.handle(
               (v, e) -> {

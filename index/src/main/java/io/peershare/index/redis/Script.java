@@ -24,6 +24,7 @@ enum Script {
   QUIT("once.lua", "peer.lua"),
   REGISTER,
   REGISTER_ALL("once.lua", "peer.lua"),
+  REGISTER_MANY("once.lua", "peer.lua"),
   DEREGISTER("once.lua"),
   RELEASE,
   DROP,

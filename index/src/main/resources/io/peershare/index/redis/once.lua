@@ -7,10 +7,11 @@
 -- its own: see release.lua) and how long a claim holds (ms).
 -- The value: 'P' (claimed) or 'D' (done), the request hash, then the token (when 'P') or the
 -- reply bytes (when 'D').
--- look(key, value, px): nil (act; the key now holds value for px ms) | {'DONE', reply} |
--- {'WAIT'}.
-local function look(key, value, px)
-  local hash = ARGV[#ARGV - 2]
+-- look(key, value, px, hash): nil (act; the key now holds value for px ms) | {'DONE', reply} |
+-- {'WAIT'}. hash: the request's (ARGV's third last when not given; a step of many requests,
+-- register_many.lua, gives each its own).
+local function look(key, value, px, hash)
+  hash = hash or ARGV[#ARGV - 2]
   -- one call for the common case, a datagram nobody has claimed (NX and GET together: 7.0)
   local v = redis.call('SET', key, value, 'NX', 'PX', px, 'GET')
   if not v then return nil end

@@ -101,6 +101,54 @@ class SharedReplyClaimTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(names = {"REDIS", "REDIS_CLUSTER"})
+  void aKThatRenewsLeavesItsAAndARefusedOneAClaimItsNodeCanGiveUp(TestServers kind)
+      throws Exception {
+    // K stores its A in its own claim, as R in one step does: a refused K must leave a plain claim
+    // its node can give up, so no resend ever gets an A for a K that renewed nothing
+    RedisStore store = kind.emptyStore();
+    RedisRegistry registry = new RedisRegistry(store, 90_000, RegistryLimits.defaults());
+    RedisReplies node = new RedisReplies(store);
+    long now = System.currentTimeMillis();
+
+    IndexMessage.Keepalive refused = new IndexMessage.Keepalive(1, 0, PeerName.of("mai"));
+    RedisReplies.Ticket t1 = keepaliveTicket(node, refused);
+    assertThatThrownBy(() -> keepalive(registry, t1, now).join())
+        .cause()
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(store.await(store.commands().get(t1.key()).toCompletableFuture()))
+        .isEqualTo(t1.claim());
+    store.await(node.releaseAsync(t1));
+    assertThat(store.await(store.commands().exists(t1.key()).toCompletableFuture())).isZero();
+
+    Digest d = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
+    store.await(
+        registry.registerAsync(
+            PeerName.of("mai"), FROM.getAddress(), ContentName.of("a"), 4000, 1, d, now));
+    IndexMessage.Keepalive renews = new IndexMessage.Keepalive(2, 0, PeerName.of("mai"));
+    RedisReplies.Ticket t2 = keepaliveTicket(node, renews);
+    store.await(keepalive(registry, t2, now + 1));
+    byte[] stored = store.await(store.commands().get(t2.key()).toCompletableFuture());
+    assertThat(stored[0]).isEqualTo((byte) 'D');
+    assertThat(java.util.Arrays.copyOfRange(stored, 1 + t2.hash().length, stored.length))
+        .isEqualTo(IndexCodec.encode(new IndexMessage.Ack(2, 90)));
+    // the reply the node then sends is the one stored: nothing more to write
+    store.await(node.releaseAsync(t2));
+    assertThat(store.await(store.commands().get(t2.key()).toCompletableFuture())).isEqualTo(stored);
+  }
+
+  private static RedisReplies.Ticket keepaliveTicket(RedisReplies node, IndexMessage.Keepalive k) {
+    byte[] bytes = IndexCodec.encode(k);
+    return (RedisReplies.Ticket) node.ticket(FROM, k, bytes, 0, bytes.length);
+  }
+
+  private static java.util.concurrent.CompletableFuture<Void> keepalive(
+      RedisRegistry registry, RedisReplies.Ticket t, long now) {
+    return registry.keepaliveAsync(PeerName.of("mai"), FROM.getAddress(), now, t);
+  }
+
   private static RedisReplies.Ticket registerTicket(RedisReplies node, Register r) {
     byte[] bytes = IndexCodec.encode(r);
     return (RedisReplies.Ticket) node.ticket(FROM, r, bytes, 0, bytes.length);

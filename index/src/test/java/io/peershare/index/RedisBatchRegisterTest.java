@@ -1,0 +1,229 @@
+package io.peershare.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peershare.index.redis.RedisRegistry;
+import io.peershare.index.redis.RedisReplies;
+import io.peershare.index.redis.RedisStore;
+import io.peershare.protocol.ContentName;
+import io.peershare.protocol.Digest;
+import io.peershare.protocol.IndexCodec;
+import io.peershare.protocol.IndexMessage;
+import io.peershare.protocol.IndexMessage.Register;
+import io.peershare.protocol.PeerName;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a standalone store a node takes the R of a receive batch in one script call ({@code
+ * register_many.lua}). Each must come out exactly as it would alone, in the batch's order: the same
+ * outcomes, the same stored replies, the same registry after, as the same R sent one per batch.
+ */
+class RedisBatchRegisterTest {
+  private static final long LEASE = 90_000;
+  private static final Digest D1 = Digest.sha256("one".getBytes(StandardCharsets.UTF_8));
+  private static final Digest D2 = Digest.sha256("two".getBytes(StandardCharsets.UTF_8));
+  private static final String[] PEERS = {"mai", "bo", "ana", "li"};
+  private static final String[] CONTENTS = {"a", "b", "c", "d", "e", "f"};
+  private static final InetSocketAddress[] FROM = {
+    new InetSocketAddress("10.0.0.1", 5000), new InetSocketAddress("10.0.0.2", 5001)
+  };
+
+  /** One R as a client sends it: the request and where from. */
+  private record Sent(Register request, InetSocketAddress from) {}
+
+  @Test
+  void aBatchOfRActsAsTheSameROneAtATime() throws Exception {
+    for (long seed = 1; seed <= 12; seed++) {
+      List<List<Sent>> batches = script(new Random(seed));
+      List<String> together = run(batches, false);
+      List<String> alone = run(batches, true);
+      assertThat(together).as("seed %d", seed).isEqualTo(alone);
+      // the runs saw refusals, retransmissions and successes alike
+      String all = String.join(" ", together);
+      assertThat(all).contains("done", "elsewhere", "NAME_TAKEN", "ALREADY_REGISTERED");
+    }
+  }
+
+  @Test
+  void aBatchOfRIsOneScriptCall() throws Exception {
+    RedisStore store = TestServers.REDIS.emptyStore();
+    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
+    RedisReplies replies = new RedisReplies(store);
+    long now = System.currentTimeMillis();
+    // the node's first R reads the store's count (so the next ones know there is room)
+    apply(reg, replies, List.of(register(1, "mai", "a", D1, FROM[0])), now);
+    // and a first batch has the store learn the script (EVALSHA, then EVAL)
+    apply(
+        reg,
+        replies,
+        List.of(register(2, "mai", "b", D1, FROM[0]), register(3, "mai", "c", D1, FROM[0])),
+        now);
+    long before = evalshaCalls(store);
+    List<Sent> batch = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      batch.add(register(10 + i, PEERS[i % 2], "x" + i, D1, FROM[i % 2]));
+    }
+    RegistryBatch b = apply(reg, replies, batch, now + 1);
+    for (int i = 0; i < 8; i++) {
+      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
+    }
+    assertThat(evalshaCalls(store) - before).isEqualTo(1);
+    assertThat(reg.size()).isEqualTo(11);
+    assertThat(reg.locate(ContentName.of("x3"), 4, now + 1).providers())
+        .extracting(p -> p.peer().toString())
+        .containsExactly("bo");
+  }
+
+  private static long evalshaCalls(RedisStore store) {
+    String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
+    return stats
+        .lines()
+        .filter(l -> l.startsWith("cmdstat_evalsha:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_evalsha:calls=(\\d+),.*", "$1")))
+        .sum();
+  }
+
+  /**
+   * Batches of R from a few peers and two addresses: sizes and digests that conflict, names taken
+   * from another address, the per-peer limit, time moving on past leases, and datagrams sent again
+   * (the same bytes, from the same source) in a later batch.
+   */
+  private static List<List<Sent>> script(Random rnd) {
+    List<List<Sent>> batches = new ArrayList<>();
+    List<Sent> sent = new ArrayList<>();
+    int id = 1;
+    for (int b = 0; b < 8; b++) {
+      List<Sent> batch = new ArrayList<>();
+      Set<String> inBatch = new HashSet<>();
+      int n = 1 + rnd.nextInt(12);
+      for (int tries = 0; batch.size() < n && tries < 100; tries++) {
+        Sent s;
+        if (!sent.isEmpty() && rnd.nextInt(4) == 0) {
+          s = sent.get(rnd.nextInt(sent.size()));
+        } else {
+          s =
+              register(
+                  id++,
+                  PEERS[rnd.nextInt(PEERS.length)],
+                  CONTENTS[rnd.nextInt(CONTENTS.length)],
+                  rnd.nextInt(3) == 0 ? D2 : D1,
+                  FROM[rnd.nextInt(4) == 0 ? 1 : 0]);
+        }
+        String key = s.request().peer() + "/" + s.request().content();
+        if (inBatch.add(key + "/" + s.request().requestId()) && !inBatch.contains(key)) {
+          inBatch.add(key);
+          batch.add(s);
+        }
+      }
+      sent.addAll(batch);
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  private static Sent register(
+      int id, String peer, String content, Digest digest, InetSocketAddress from) {
+    return new Sent(
+        new Register(id, 0, PeerName.of(peer), ContentName.of(content), from.getPort(), 10, digest),
+        from);
+  }
+
+  /**
+   * The batches through a fresh registry, each in one {@code apply} (or each R in one of its own
+   * when {@code alone}); the outcomes in order, then every content's providers and the listing.
+   */
+  private static List<String> run(List<List<Sent>> batches, boolean alone) throws Exception {
+    RedisStore store = TestServers.REDIS.emptyStore();
+    // a per-peer limit of 3, so LIMIT comes up; exact expiry
+    RedisRegistry reg = new RedisRegistry(store, LEASE, new RegistryLimits(3, 1_000), 0);
+    RedisReplies replies = new RedisReplies(store);
+    List<String> out = new ArrayList<>();
+    long now = 1_000_000;
+    long[] steps = {1, 1_000, 60_000, 100_000};
+    for (int b = 0; b < batches.size(); b++) {
+      now += steps[b % steps.length];
+      // a node reads the store's count at most once a second, and takes a batch's R in one call
+      // only while its count is fresh: a first R of another peer reads it
+      apply(reg, replies, List.of(register(90_000 + b, "zed" + b, "z", D1, FROM[0])), now);
+      List<List<Sent>> parts = new ArrayList<>();
+      if (alone) {
+        batches.get(b).forEach(s -> parts.add(List.of(s)));
+      } else {
+        parts.add(batches.get(b));
+      }
+      for (List<Sent> part : parts) {
+        RegistryBatch done = apply(reg, replies, part, now);
+        for (int i = 0; i < part.size(); i++) {
+          out.add(describe(done.outcome(i)));
+        }
+      }
+    }
+    TreeMap<String, String> state = new TreeMap<>();
+    for (String c : CONTENTS) {
+      try {
+        state.put(c, reg.locate(ContentName.of(c), 16, now).providers().toString());
+      } catch (RegistryException e) {
+        state.put(c, e.code().toString());
+      }
+    }
+    out.add(state.toString());
+    out.add(reg.list("", "", 1_000, 100, now).entries().toString());
+    out.add("size " + reg.size());
+    return out;
+  }
+
+  private static RegistryBatch apply(
+      RedisRegistry reg, RedisReplies replies, List<Sent> part, long now) throws Exception {
+    RegistryBatch batch = new RegistryBatch(part.size());
+    List<Object> tickets = new ArrayList<>();
+    for (Sent s : part) {
+      byte[] bytes = IndexCodec.encode(s.request());
+      Object ticket = replies.ticket(s.from(), s.request(), bytes, 0, bytes.length);
+      tickets.add(ticket);
+      batch.add(s.request(), s.from().getAddress(), ticket);
+    }
+    reg.apply(batch, now).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // as the server does: a refusal's reply is stored, so a resend gets it
+    for (int i = 0; i < part.size(); i++) {
+      Object o = batch.outcome(i);
+      if (o instanceof RegistryException e) {
+        byte[] reply =
+            IndexCodec.encode(
+                new IndexMessage.ErrorReply(part.get(i).request().requestId(), e.code(), ""));
+        replies.remember(tickets.get(i), reply, 0, reply.length);
+      } else if (RegistryBatch.isDone(o)) {
+        byte[] reply =
+            IndexCodec.encode(
+                new IndexMessage.Ack(part.get(i).request().requestId(), LEASE / 1000));
+        replies.remember(tickets.get(i), reply, 0, reply.length);
+      }
+    }
+    // the stored replies are sent without waiting: wait here, so the next batch sees them
+    reg.store().await(reg.store().commands().ping().toCompletableFuture());
+    return batch;
+  }
+
+  private static String describe(Object outcome) {
+    if (RegistryBatch.isDone(outcome)) {
+      return "done";
+    }
+    if (outcome instanceof RegistryException e) {
+      return e.code().toString();
+    }
+    byte[] elsewhere = RegistryBatch.elsewhere(outcome);
+    if (elsewhere != null) {
+      return "elsewhere " + Arrays.toString(elsewhere);
+    }
+    return String.valueOf(outcome);
+  }
+}
