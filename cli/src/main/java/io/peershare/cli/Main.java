@@ -38,9 +38,14 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // the shell's terminal, made while its command line is parsed and its peer starts
-    if (firstWord(args).equals("peer") && !helpOrVersion(args) && Terminals.interactive()) {
-      PendingTerminal.startEarly();
+    String word = firstWord(args);
+    if (COMMANDS.contains(word) && !word.equals("help") && !helpOrVersion(args)) {
+      // logging, set up while the command line is parsed: every command but help logs
+      EarlyLogging.start();
+      // the shell's terminal, made while its command line is parsed and its peer starts
+      if (word.equals("peer") && Terminals.interactive()) {
+        PendingTerminal.startEarly();
+      }
     }
     int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     try {
@@ -67,6 +72,13 @@ public final class Main implements Runnable {
         });
     cmd.setParameterExceptionHandler(
         (ex, args2) -> usage(ex.getCommandLine(), parameterMessage(ex)));
+    // a command runs once logging is set up (EarlyLogging): no logger is asked for while it is
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    cmd.setExecutionStrategy(
+        parseResult -> {
+          EarlyLogging.ready();
+          return run.execute(parseResult);
+        });
     return cmd.execute(args);
   }
 

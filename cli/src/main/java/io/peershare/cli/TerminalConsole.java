@@ -46,13 +46,19 @@ final class TerminalConsole implements Console, AutoCloseable {
    * provider ({@code stty}).
    *
    * <p>For the common terminal types JLine carries a description of ({@link #BUILT_IN_TYPES}), that
-   * description instead of {@code infocmp}'s. They differ from ncurses' entries only in what the
-   * line editor does not use or binds either way (Backspace sends ^? or ^H, mouse, alternate
-   * screen, dim). tmux's own types ({@link #LIKE_BUILT_IN}) take the description of the screen type
-   * they extend. Any other type still goes to {@code infocmp}.
+   * description instead of {@code infocmp}'s, held in our code ({@link DescribedTerminal}: neither
+   * it nor the JNI provider is read from JLine's jar). They differ from ncurses' entries only in
+   * what the line editor does not use or binds either way (Backspace sends ^? or ^H, mouse,
+   * alternate screen, dim). tmux's own types ({@link #LIKE_BUILT_IN}) take the description of the
+   * screen type they extend. Any other type still goes to {@code infocmp}.
    */
   static Terminal systemTerminal() throws IOException {
-    useBuiltInDescription(TerminalBuilder.builder().computeType());
+    String type = TerminalBuilder.builder().computeType();
+    Terminal described = DescribedTerminal.open(type);
+    if (described != null) {
+      return described;
+    }
+    useBuiltInDescription(type);
     try {
       return TerminalBuilder.builder()
           .system(true)

@@ -244,7 +244,7 @@ public final class Training {
     }
     try (pty) {
       File tty = new File(device);
-      Process child =
+      ProcessBuilder run =
           new ProcessBuilder(
                   cacheRun(
                       cache,
@@ -260,8 +260,11 @@ public final class Training {
                       dir.toString()))
               .redirectInput(tty)
               .redirectOutput(tty)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+              .redirectError(ProcessBuilder.Redirect.INHERIT);
+      // a terminal type of the kind people have (the build's may be none, or dumb), so the cache
+      // holds the classes of the shell's usual start (DescribedTerminal)
+      run.environment().put("TERM", "xterm-256color");
+      Process child = run.start();
       Thread.ofPlatform().daemon().start(() -> type(pty, "training-tty> ", "help\rL\rO\rQ\r"));
       finish(child, cache, "the shell's run");
     }
