@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,8 +53,8 @@ import org.slf4j.LoggerFactory;
  *       failure, unwrapped. The part file and its state stay for a later resume.
  * </ul>
  *
- * <p>Memory: {@value RangeFetcher#BUFFERS} piece buffer per worker, reused by the worker that
- * replaces a dropped one, whatever the size of the file.
+ * <p>Memory: one piece buffer per worker ({@link RangeFetcher}), kept for the worker that replaces
+ * a dropped one, whatever the size of the file.
  *
  * <p>Platform threads, not virtual ones: a blocking read on a platform thread costs one system
  * call, where a virtual thread parks and unparks through the poller each time the socket runs dry,
@@ -92,8 +91,7 @@ final class DownloadSession implements PieceVerifier.Sink {
   private final ExecutorService threads =
       Executors.newThreadPerTaskExecutor(
           Thread.ofPlatform().daemon().name("peershare-download-", 0).factory());
-  private final Deque<BlockingQueue<ByteBuffer>> spareBuffers =
-      new ArrayDeque<>(); // guarded by this
+  private final Deque<ByteBuffer> spareBuffers = new ArrayDeque<>(); // guarded by this
   private final Set<Thread> workerThreads = new HashSet<>(); // guarded by this
   private Throwable failure; // guarded by this
 
@@ -319,15 +317,15 @@ final class DownloadSession implements PieceVerifier.Sink {
   /** A worker: fetches runs from {@code p} until none is left, the provider fails, or a stop. */
   private void work(Provider p, Lanes lanes) {
     String failing = null;
-    BlockingQueue<ByteBuffer> buffers = null;
+    ByteBuffer buffer = null;
     try {
       if (!enlist()) {
         return; // the download is stopping
       }
-      buffers = takeBuffers();
+      buffer = takeBuffer();
       RangeFetcher fetcher =
           new RangeFetcher(
-              content, manifest, connections, board, verifier, limiter, received, buffers);
+              content, manifest, connections, board, verifier, limiter, received, buffer);
       PieceRun run;
       while ((run = board.take(lanes.total == 1)) != null) {
         try {
@@ -347,7 +345,7 @@ final class DownloadSession implements PieceVerifier.Sink {
       fail(e);
     } finally {
       endLane(p, lanes, failing);
-      discharge(buffers);
+      discharge(buffer);
       board.workerEnded();
     }
   }
@@ -361,22 +359,23 @@ final class DownloadSession implements PieceVerifier.Sink {
     return true;
   }
 
-  private void discharge(BlockingQueue<ByteBuffer> buffers) {
-    synchronized (this) {
-      workerThreads.remove(Thread.currentThread());
-      if (buffers != null && buffers.size() == RangeFetcher.BUFFERS) {
-        spareBuffers.push(buffers); // all back home: the next worker reads into them
-      }
+  /** Counts the calling worker out; its piece buffer, if it got one, is kept for the next. */
+  private synchronized void discharge(ByteBuffer buffer) {
+    workerThreads.remove(Thread.currentThread());
+    if (buffer != null) {
+      spareBuffers.push(
+          buffer); // every piece read into it is settled: the next worker reads into it
     }
   }
 
-  private BlockingQueue<ByteBuffer> takeBuffers() {
+  /** A piece buffer for a worker: a dropped worker's, or a new one. */
+  private ByteBuffer takeBuffer() {
     synchronized (this) {
       if (!spareBuffers.isEmpty()) {
         return spareBuffers.pop();
       }
     }
-    return RangeFetcher.newBuffers();
+    return RangeFetcher.newPieceBuffer();
   }
 
   @Override

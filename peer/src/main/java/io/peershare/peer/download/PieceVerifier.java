@@ -5,7 +5,6 @@ import io.peershare.protocol.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.util.Queue;
 import java.util.function.Consumer;
 
 /**
@@ -17,10 +16,11 @@ import java.util.function.Consumer;
  * pool of hashing threads fed by the readers cost more in hand-offs and idle cores than it gained
  * (measured in docs/benchmarks.md, "Transfers", sixth look).
  *
- * <p>Every piece is settled, whatever happens: its buffer goes back to the reader's pool. A wrong
- * hash {@link ProviderConnection#reject rejects} the connection, which ends its reader's next read.
- * A failing sink (the local disk) is the end of the download: it goes to {@code fatal}, and from
- * then on, as after {@link #skipRest}, pieces are settled without being hashed.
+ * <p>Every piece is settled before {@link #settle} returns, whatever happens, so the reader reads
+ * the next piece into the same buffer. A wrong hash {@link ProviderConnection#reject rejects} the
+ * connection, which ends its reader's next read. A failing sink (the local disk) is the end of the
+ * download: it goes to {@code fatal}, and from then on, as after {@link #skipRest}, pieces are
+ * settled without being hashed.
  */
 final class PieceVerifier {
   /** The digest reads arrays: pieces are copied out of their direct buffer 64 KiB at a time. */
@@ -61,10 +61,10 @@ final class PieceVerifier {
 
   /**
    * Hashes a full piece, {@code data} from 0 to its limit, read over {@code from}, on the calling
-   * thread, and settles it: written if it matches, its connection rejected if not; then the buffer
-   * goes back to {@code bufferHome}.
+   * thread, and settles it: written if it matches, its connection rejected if not. The caller may
+   * reuse {@code data} once this returns.
    */
-  void settle(int piece, ByteBuffer data, ProviderConnection from, Queue<ByteBuffer> bufferHome) {
+  void settle(int piece, ByteBuffer data, ProviderConnection from) {
     try {
       if (!skipping && sink.wanted(piece)) {
         verify(piece, data, from);
@@ -72,8 +72,6 @@ final class PieceVerifier {
     } catch (IOException | RuntimeException | Error e) {
       skipping = true; // the disk failed: no use hashing more
       fatal.accept(e);
-    } finally {
-      bufferHome.add(data);
     }
   }
 

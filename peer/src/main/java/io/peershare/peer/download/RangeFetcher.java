@@ -12,24 +12,16 @@ import io.peershare.protocol.TransferMessage.TransferError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One reader of a download worker: fetches runs of pieces from a provider, one connection per run
- * ({@code D}, then {@code C} frames). The socket is read straight into a direct piece buffer; each
- * full piece is hashed and written on this same thread ({@link PieceVerifier#settle}) before the
- * next is read, while the provider fills the socket's buffer. That one buffer is the reader's whole
- * memory, whatever the file's size.
+ * ({@code D}, then {@code C} frames). The socket is read straight into one direct piece buffer;
+ * each full piece is hashed and written on this same thread ({@link PieceVerifier#settle}) before
+ * the next is read into the same buffer, while the provider fills the socket's buffer. That buffer
+ * is the reader's whole memory, whatever the file's size.
  */
 final class RangeFetcher {
-  /**
-   * Piece buffers per reader: one, as a piece is settled before the next is read (the kernel's
-   * socket buffer keeps the bytes coming meanwhile).
-   */
-  static final int BUFFERS = 1;
-
   private final ContentName content;
   private final Manifest manifest;
   private final Connections connections;
@@ -43,7 +35,7 @@ final class RangeFetcher {
   private final ByteRateLimiter limiter;
 
   private final LongAdder arrived; // every byte off the wire, for all workers
-  private final BlockingQueue<ByteBuffer> free;
+  private final ByteBuffer piece; // direct, PIECE_SIZE bytes; one piece at a time
   private final ByteBuffer head = ByteBuffer.allocate(259); // the longest header: an E answer
 
   RangeFetcher(
@@ -54,7 +46,7 @@ final class RangeFetcher {
       PieceVerifier verifier,
       ByteRateLimiter limiter,
       LongAdder arrived,
-      BlockingQueue<ByteBuffer> buffers) {
+      ByteBuffer piece) {
     this.content = content;
     this.manifest = manifest;
     this.connections = connections;
@@ -62,21 +54,17 @@ final class RangeFetcher {
     this.verifier = verifier;
     this.limiter = limiter;
     this.arrived = arrived;
-    this.free = buffers;
+    this.piece = piece;
   }
 
-  /** {@value #BUFFERS} new piece buffers, for a reader. */
-  static BlockingQueue<ByteBuffer> newBuffers() {
-    BlockingQueue<ByteBuffer> b = new ArrayBlockingQueue<>(BUFFERS);
-    for (int i = 0; i < BUFFERS; i++) {
-      b.add(ByteBuffer.allocateDirect(Manifest.PIECE_SIZE));
-    }
-    return b;
+  /** A piece buffer for a reader: direct, so the socket is read into it without a copy. */
+  static ByteBuffer newPieceBuffer() {
+    return ByteBuffer.allocateDirect(Manifest.PIECE_SIZE);
   }
 
   /**
    * Fetches the run, handing each full piece to the verifier, and returns once every piece it read
-   * is settled (all its buffers are back).
+   * is settled.
    *
    * @throws ProviderFailure when the provider misbehaves (a wrong hash first among its misdeeds);
    *     the pieces verified so far are kept
@@ -120,49 +108,41 @@ final class RangeFetcher {
     }
     long received = 0;
     int index = run.first();
-    ByteBuffer piece = null;
-    try {
-      while (true) {
-        if (type != TransferCodec.FRAME) {
-          throw new ProviderFailure(who + " answered a download with something else than bytes");
+    piece.clear().limit(manifest.pieceLength(index));
+    while (true) {
+      if (type != TransferCodec.FRAME) {
+        throw new ProviderFailure(who + " answered a download with something else than bytes");
+      }
+      int n = frameLength(c);
+      if (n == 0) {
+        break;
+      }
+      if (n > length - received) {
+        throw new ProviderFailure(who + " sent more bytes than were asked for");
+      }
+      while (n > 0) {
+        int room = piece.remaining();
+        if (n < room) {
+          piece.limit(piece.position() + n);
         }
-        int n = frameLength(c);
-        if (n == 0) {
-          break;
-        }
-        if (n > length - received) {
-          throw new ProviderFailure(who + " sent more bytes than were asked for");
-        }
-        while (n > 0) {
-          if (piece == null) {
-            piece = free.take();
+        int k = c.read(piece);
+        piece.limit(piece.position() + room - k); // back to the piece's end
+        n -= k;
+        received += k;
+        arrived.add(k);
+        limiter.acquire(k);
+        if (!piece.hasRemaining()) {
+          verifier.settle(index, piece.flip(), c); // settled on return: the buffer is free again
+          index++;
+          if (index < run.end() && board.allVerified(index, run.end())) {
+            return; // another provider was faster with the rest (endgame)
+          }
+          if (index < run.end()) {
             piece.clear().limit(manifest.pieceLength(index));
           }
-          int room = piece.remaining();
-          if (n < room) {
-            piece.limit(piece.position() + n);
-          }
-          int k = c.read(piece);
-          piece.limit(piece.position() + room - k); // back to the piece's end
-          n -= k;
-          received += k;
-          arrived.add(k);
-          limiter.acquire(k);
-          if (!piece.hasRemaining()) {
-            verifier.settle(index, piece.flip(), c, free);
-            piece = null;
-            index++;
-            if (index < run.end() && board.allVerified(index, run.end())) {
-              return; // another provider was faster with the rest (endgame)
-            }
-          }
         }
-        type = answerType(c);
       }
-    } finally {
-      if (piece != null) {
-        free.add(piece);
-      }
+      type = answerType(c);
     }
     if (received < length) {
       throw new ProviderFailure(
