@@ -155,7 +155,7 @@ public final class RedisRegistry implements Registry {
     byte[] addr = ip.getAddress();
     byte[] meta = meta(size, digest);
     if (!store.isCluster() && roomForOne(now)) {
-      return inOneStep(p, addr, c, tcpPort, meta, now, ticket, true, peer, content);
+      return inOneStep(new OneR(peer, content, p, addr, c, tcpPort, meta), now, ticket, true);
     }
     return claim(p, addr, c, now, true, ticket)
         .thenCompose(
@@ -204,20 +204,14 @@ public final class RedisRegistry implements Registry {
    * rule before it writes, so a refusal needs no undo. Dead registrations of the name are reaped
    * first, and the R looks again without the reply key (the claim is made).
    */
-  private CompletableFuture<Void> inOneStep(
-      byte[] p,
-      byte[] addr,
-      byte[] c,
-      int tcpPort,
-      byte[] meta,
-      long now,
-      Object ticket,
-      boolean mayReap,
-      String peer,
-      String content) {
+  private CompletableFuture<Void> inOneStep(OneR r, long now, Object ticket, boolean mayReap) {
+    byte[] p = r.p();
+    byte[] addr = r.addr();
+    byte[] c = r.c();
+    byte[] meta = r.meta();
     byte[][] pk = Keys.peerKeys(p);
     byte[][] keys = {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES};
-    byte[] value = providerValue(addr, tcpPort, NO_STAMP);
+    byte[] value = providerValue(addr, r.tcpPort(), NO_STAMP);
     byte[] ack = null;
     byte[][] args;
     if (ticket instanceof RedisReplies.Ticket t) {
@@ -229,22 +223,15 @@ public final class RedisRegistry implements Registry {
     }
     byte[] stored = ack;
     return firstStep(Script.REGISTER_ALL, keys, ticket, args)
-        .thenCompose(
-            r ->
-                settle(
-                    text(r.get(0)),
-                    p,
-                    addr,
-                    c,
-                    tcpPort,
-                    meta,
-                    now,
-                    ticket,
-                    stored,
-                    mayReap,
-                    peer,
-                    content));
+        .thenCompose(answer -> settle(text(answer.get(0)), r, now, ticket, stored, mayReap));
   }
+
+  /**
+   * An R as the one-step scripts take it: the peer's and the content's names, as text and as UTF-8,
+   * the peer's address and TCP port, and the content's meta (its size and digest).
+   */
+  private record OneR(
+      String peer, String content, byte[] p, byte[] addr, byte[] c, int tcpPort, byte[] meta) {}
 
   /**
    * What an R taken in one step ({@code register_all.lua} or {@code register_many.lua}) does with
@@ -253,18 +240,7 @@ public final class RedisRegistry implements Registry {
    * key (the claim is made); the rest are refusals.
    */
   private CompletableFuture<Void> settle(
-      String status,
-      byte[] p,
-      byte[] addr,
-      byte[] c,
-      int tcpPort,
-      byte[] meta,
-      long now,
-      Object ticket,
-      byte[] stored,
-      boolean mayReap,
-      String peer,
-      String content) {
+      String status, OneR r, long now, Object ticket, byte[] stored, boolean mayReap) {
     return switch (status) {
       case "NEW", "OLD" -> {
         if (status.equals("NEW")) {
@@ -277,13 +253,11 @@ public final class RedisRegistry implements Registry {
       }
       case "DEAD" ->
           mayReap
-              ? reapPeer(p, now)
-                  .thenCompose(
-                      n -> inOneStep(p, addr, c, tcpPort, meta, now, null, false, peer, content))
+              ? reapPeer(r.p(), now).thenCompose(n -> inOneStep(r, now, null, false))
               : failed(inFlux());
-      case "NAME_TAKEN" -> failed(nameTaken(p));
-      case "LIMIT" -> conflictOr(c, meta, content, peerLimit());
-      default -> failed(refusal(ErrorCode.valueOf(status), peer, content));
+      case "NAME_TAKEN" -> failed(nameTaken(r.p()));
+      case "LIMIT" -> conflictOr(r.c(), r.meta(), r.content(), peerLimit());
+      default -> failed(refusal(ErrorCode.valueOf(status), r.peer(), r.content()));
     };
   }
 
@@ -412,19 +386,16 @@ public final class RedisRegistry implements Registry {
                   }
                   default -> {
                     IndexMessage.Register q = m.request();
-                    yield settle(
-                        status,
-                        args[5 + 8 * i],
-                        args[6 + 8 * i],
-                        args[7 + 8 * i],
-                        q.tcpPort(),
-                        metas[i],
-                        now,
-                        m.ticket(),
-                        acks[i],
-                        true,
-                        q.peer().toString(),
-                        q.content().toString());
+                    OneR one =
+                        new OneR(
+                            q.peer().toString(),
+                            q.content().toString(),
+                            args[5 + 8 * i],
+                            args[6 + 8 * i],
+                            args[7 + 8 * i],
+                            q.tcpPort(),
+                            metas[i]);
+                    yield settle(status, one, now, m.ticket(), acks[i], true);
                   }
                 };
             if (status.equals("DEAD")) {
