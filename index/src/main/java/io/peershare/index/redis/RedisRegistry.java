@@ -302,13 +302,8 @@ public final class RedisRegistry implements Registry {
       // one by one, each peer's in the batch's order
       Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();
       for (Many m : group) {
-        CompletableFuture<Object> before = behind.get(m.request().peer());
         CompletableFuture<Object> op =
-            before == null
-                ? startCaught(m.request(), m.ip(), now, m.ticket())
-                : before
-                    .handle((x, e) -> null)
-                    .thenCompose(x -> startCaught(m.request(), m.ip(), now, m.ticket()));
+            startAfter(behind.get(m.request().peer()), m.request(), m.ip(), now, m.ticket());
         behind.put(m.request().peer(), op);
         pipe(op, m.op());
       }
@@ -377,10 +372,8 @@ public final class RedisRegistry implements Registry {
                   case "LATER" -> {
                     // an earlier R of the peer was DEAD: this one goes alone, after that one
                     CompletableFuture<Object> later =
-                        behind
-                            .get(m.request().peer())
-                            .handle((x, f) -> null)
-                            .thenCompose(x -> startCaught(m.request(), m.ip(), now, m.ticket()));
+                        startAfter(
+                            behind.get(m.request().peer()), m.request(), m.ip(), now, m.ticket());
                     behind.put(m.request().peer(), later);
                     yield later.thenApply(x -> null);
                   }
@@ -1047,12 +1040,7 @@ public final class RedisRegistry implements Registry {
         op = new CompletableFuture<>();
         group.add(new Many(r, ip, t, op));
       } else {
-        op =
-            after.isDone() && !after.isCompletedExceptionally()
-                ? startCaught(request, ip, now, ticket)
-                : after
-                    .handle((x, e) -> null)
-                    .thenCompose(x -> startCaught(request, ip, now, ticket));
+        op = startAfter(after, request, ip, now, ticket);
       }
       CompletableFuture<Void> recorded =
           op.handle(
@@ -1070,6 +1058,22 @@ public final class RedisRegistry implements Registry {
         }
       }
     }
+  }
+
+  /**
+   * Starts {@code request} once {@code before} (null: nothing) is over, however it ended; at once
+   * when it is already over without a failure.
+   */
+  private CompletableFuture<Object> startAfter(
+      CompletableFuture<?> before,
+      IndexMessage.Request request,
+      InetAddress ip,
+      long now,
+      Object ticket) {
+    if (before == null || before.isDone() && !before.isCompletedExceptionally()) {
+      return startCaught(request, ip, now, ticket);
+    }
+    return before.handle((x, e) -> null).thenCompose(x -> startCaught(request, ip, now, ticket));
   }
 
   private CompletableFuture<Object> startCaught(
