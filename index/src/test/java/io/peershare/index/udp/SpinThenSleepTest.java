@@ -58,6 +58,36 @@ class SpinThenSleepTest {
   }
 
   @Test
+  void spinsThatFindNothingGrowShortUntilPollsFindDatagramsAgain() throws Exception {
+    SpinThenSleep strategy = spinning(200_000);
+    // a light load: each spin ends with nothing; after five the score is under BUSY
+    for (int i = 0; i < 5; i++) {
+      polls.set(0);
+      assertThat(strategy.calculateStrategy(socketsReadyOn(-1, 0), false))
+          .isEqualTo(SelectStrategy.SELECT);
+      assertThat(polls).as("spin %d", i).hasValue(20);
+    }
+    assertThat(strategy.busy()).isFalse();
+    polls.set(0);
+    assertThat(strategy.calculateStrategy(socketsReadyOn(-1, 0), false))
+        .isEqualTo(SelectStrategy.SELECT);
+    assertThat(polls).as("a short spin: one poll of 10 µs passes 5 µs").hasValue(1);
+    // a steady stream again: polls find datagrams, and after enough of them the spins are full
+    int found = 0;
+    while (!strategy.busy()) {
+      polls.set(0);
+      assertThat(strategy.calculateStrategy(socketsReadyOn(1, 1), false)).isEqualTo(1);
+      found++;
+    }
+    assertThat(found)
+        .isEqualTo(SpinThenSleep.BUSY - (SpinThenSleep.MAX_SCORE - 6 * SpinThenSleep.MISS));
+    polls.set(0);
+    assertThat(strategy.calculateStrategy(socketsReadyOn(-1, 0), false))
+        .isEqualTo(SelectStrategy.SELECT);
+    assertThat(polls).hasValue(20);
+  }
+
+  @Test
   void noSpinSleepsAtOnce() throws Exception {
     assertThat(spinning(0).calculateStrategy(socketsReadyOn(1, 5), false))
         .isEqualTo(SelectStrategy.SELECT);
