@@ -3,7 +3,8 @@
 # scheduler counts it: for each thread count in THREADS (default "1 2"), runs
 # `peershare index --threads N` under the C load generator and, between 4 s and 6 s into the load,
 # reads /proc/PID/task/TID/schedstat of each server thread (time on CPU, time runnable but waiting
-# for a CPU, times scheduled in) and prints them per second, beside the load's rate, p99 and the
+# for a CPU, times scheduled in) and its context switches (voluntary: it slept; involuntary: it was
+# preempted, or yielded to another thread) and prints them per second, beside the load's rate, p99 and the
 # server's CPU per reply. On a machine whose cores the load generator shares, it tells a server
 # thread waiting for a core from one waiting for a lock (which it spends parked, off the run queue).
 #
@@ -26,7 +27,8 @@ port=$((20000 + RANDOM % 20000))
 snap() { # PID: "tid on-cpu-ns waiting-ns slices" per server thread
   for t in /proc/"$1"/task/*; do
     case "$(cat "$t/comm" 2>/dev/null)" in
-      index-udp*) echo "$(basename "$t") $(cat "$t/schedstat")" ;;
+      index-udp*) echo "$(basename "$t") $(cat "$t/schedstat")" \
+        "$(awk '/^(non)?voluntary_ctxt_switches/ { printf "%s ", $2 }' "$t/status")" ;;
     esac
   done
 }
@@ -51,8 +53,8 @@ for n in $THREADS; do
   wait "$load"
   echo "threads $n: $(tr ' ' '\n' <"$work/load" | grep -E '^(rate|p99_us|server_cpu_us_per_reply)=' | tr '\n' ' ')"
   join <(sort <<<"$a") <(sort <<<"$b") | awk -v s="$(((t1 - t0) / 1000))" '{
-    printf "  thread %s: on CPU %5.1f %%, waiting for a CPU %5.1f %%, scheduled in %6.0f/s\n",
-      $1, ($5 - $2) / s / 10, ($6 - $3) / s / 10, ($7 - $4) * 1e6 / s }'
+    printf "  thread %s: on CPU %5.1f %%, waiting for a CPU %5.1f %%, scheduled in %6.0f/s, slept %6.0f/s, preempted or yielded %6.0f/s\n",
+      $1, ($7 - $2) / s / 10, ($8 - $3) / s / 10, ($9 - $4) * 1e6 / s, ($10 - $5) * 1e6 / s, ($11 - $6) * 1e6 / s }'
   kill "$server"
   wait "$server" 2>/dev/null || true
   server=""

@@ -15,9 +15,14 @@
 # and prints both rates and CPU per reply, and at the end, per thread count, the ratios (with /
 # without) over all rounds: geometric mean and range.
 #
+# With VARIANTS, each round runs the index once per variant after the same echo run, in an order
+# that rotates from round to round, each with the JVM options in $OPTS_NAME (none if unset), and
+# prints per thread count and variant the median ratio and range: settings' A/B beside the same
+# baseline, e.g. `VARIANTS="off default" OPTS_off=-Dpeershare.udp.spinMicros=0`.
 # Environment: ROUNDS (or $1, default 3), THREADS, SOCKETS (64), INFLIGHT (2), WARMUP (3),
 # MEASURE (3), CONTENTS (1000), PROVIDERS (4: each S asks for 4 and gets 4), PACED (20000),
-# PACED_SECONDS (10). Run it alone: `flock /tmp/peershare-bench.lock bench/index-vs-echo.sh`.
+# PACED_SECONDS (10); the paced line also gives the server's CPU time over its counted seconds,
+# in cores. Run it alone: `flock -x /tmp/peershare-quiet.lock bench/index-vs-echo.sh`.
 # Besides the rates, each line gives the server's CPU time per reply (user + system, all its
 # threads, read from /proc over the measured window) and echo's / index's: on a machine other
 # work shares, that ratio moves much less than the ratio of rates.
@@ -35,6 +40,7 @@ PROVIDERS=${PROVIDERS:-4}
 PACED=${PACED:-20000}
 PACED_SECONDS=${PACED_SECONDS:-10}
 METRICS=${METRICS:-0}
+VARIANTS=${VARIANTS:-}
 
 out=bench/target/c
 mkdir -p "$out"
@@ -76,7 +82,7 @@ start_index() { # THREADS [more index options]
   local threads=$1
   shift
   # exec: $! is the JVM itself, so stop_server reaches it
-  (exec ./peershare index --bind 127.0.0.1 --port "$port" --threads "$threads" "$@") \
+  (exec env PEERSHARE_JAVA_OPTS="${variant_opts:-${PEERSHARE_JAVA_OPTS:-}}" ./peershare index --bind 127.0.0.1 --port "$port" --threads "$threads" "$@") \
     >"$work/index.out" 2>"$work/index.err" &
   server=$!
   for _ in $(seq 1 100); do
@@ -109,16 +115,25 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ "$METRICS" = 1 ] && [ $((round % 2)) = 0 ]; then
       m=$(with_metrics "$t") # even rounds: the index with --metrics first
     fi
-    start_index "$t"
-    i=$(load index)
-    grep -i 'transport' "$work/index.out" "$work/index.err" 2>/dev/null | head -1 >"$work/transport" || true
-    stop_server
-    er=$(field rate "$e") ir=$(field rate "$i") ep=$(field p99_us "$e") ip=$(field p99_us "$i")
-    ec=$(field server_cpu_us_per_reply "$e") ic=$(field server_cpu_us_per_reply "$i")
-    printf '%-5s %-7s %9s %9s %6s %7s us %7s us %7s us   %5s us %5s us %5s%s\n' "$round" "$t" \
-      "$er" "$ir" "$(awk -v a="$ir" -v b="$er" 'BEGIN{printf "%.2f", a/b}')" "$ep" "$ip" \
-      "$((2 * ep + 1000))" "$ec" "$ic" "$(awk -v a="$ic" -v b="$ec" 'BEGIN{printf "%.2f", b/a}')" \
-      "$( [ "$(field lost "$i")$(field errors "$i")$(field bad "$i")" = 000 ] || echo "  (index: $i)")"
+    vs=("")
+    [ -z "$VARIANTS" ] || read -r -a vs <<<"$VARIANTS"
+    for ((k = 0; k < ${#vs[@]}; k++)); do
+      v=${vs[$(((k + round - 1) % ${#vs[@]}))]}
+      o="OPTS_${v:-none}"
+      variant_opts=${!o:-}
+      start_index "$t"
+      i=$(load index)
+      grep -i 'transport' "$work/index.out" "$work/index.err" 2>/dev/null | head -1 >"$work/transport" || true
+      stop_server
+      variant_opts=""
+      er=$(field rate "$e") ir=$(field rate "$i") ep=$(field p99_us "$e") ip=$(field p99_us "$i")
+      ec=$(field server_cpu_us_per_reply "$e") ic=$(field server_cpu_us_per_reply "$i")
+      printf '%-5s %-7s %9s %9s %6s %7s us %7s us %7s us   %5s us %5s us %5s%s\n' "$round" "$t" \
+        "$er" "$ir" "$(awk -v a="$ir" -v b="$er" 'BEGIN{printf "%.2f", a/b}')" "$ep" "$ip" \
+        "$((2 * ep + 1000))" "$ec" "$ic" "$(awk -v a="$ic" -v b="$ec" 'BEGIN{printf "%.2f", b/a}')" \
+        "$( [ "$(field lost "$i")$(field errors "$i")$(field bad "$i")" = 000 ] || echo "  (index: $i)")${v:+  $v}"
+      [ -z "$v" ] || echo "$t $v $(awk -v a="$ir" -v b="$er" 'BEGIN{printf "%.3f", a/b}') $ip $((2 * ep + 1000)) $ic $ec $(cut -d' ' -f1 /proc/loadavg)" >>"$work/variants"
+    done
     if [ "$METRICS" = 1 ]; then
       [ -n "$m" ] || m=$(with_metrics "$t")
       mr=$(field rate "$m") mc=$(field server_cpu_us_per_reply "$m")
@@ -130,7 +145,18 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
   done
 done
-sed 's/^[^:]*://' "$work/transport" | sed 's/^/index: /'
+[ ! -f "$work/transport" ] || sed 's/^[^:]*://' "$work/transport" | sed 's/^/index: /'
+if [ -n "$VARIANTS" ] && [ -f "$work/variants" ]; then
+  for t in $THREADS; do
+    for v in $VARIANTS; do
+      # fields: threads variant ratio index-p99 goal index-cpu echo-cpu load
+      sort -n -k3 "$work/variants" | awk -v t="$t" -v v="$v" '$1 == t && $2 == v {
+          n++; r[n] = $3; list = list " " $3; if ($4 <= $5) ok++; cpu = cpu " " $6
+        }
+        END { if (n) printf "%s thread(s), %-10s ratio median %.2f (%.2f-%.2f; sorted:%s), p99 within goal in %d of %d, index CPU/reply:%s us\n", t, v, n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2, r[1], r[n], list, ok, n, cpu }'
+    done
+  done
+fi
 if [ "$METRICS" = 1 ]; then
   for t in $THREADS; do
     awk -v t="$t" '$1 == t {
@@ -148,5 +174,6 @@ p=$(load index --rate "$PACED" --seconds "$PACED_SECONDS")
 stop_server
 echo "paced $PACED S/s for $PACED_SECONDS s, ${THREADS##* } thread(s): $(field answered "$p") of" \
   "$(field sent "$p") answered correctly = $(field answered_pct "$p") %," \
-  "p99 $(field p99_us "$p") us, errors $(field errors "$p"), wrong $(field bad "$p")"
+  "p99 $(field p99_us "$p") us, errors $(field errors "$p"), wrong $(field bad "$p"), server CPU" \
+  "$(field server_cores "$p") cores"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

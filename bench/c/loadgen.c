@@ -347,9 +347,20 @@ static void paced(void) {
   int64_t start = now_ns(), stop_sending = start + (int64_t)((warmup + seconds) * 1e9);
   int64_t stop = stop_sending + 1000000000LL;
   struct epoll_event evs[256];
+  int64_t counted_from = start + (int64_t)(warmup * 1e9);
+  double cpu_from = -1, cpu_until = 0;
+  int64_t cpu_from_ns = 0, cpu_until_ns = 0;
   for (;;) {
     int64_t now = now_ns();
     if (now >= stop) break;
+    if (cpu_from < 0 && now >= counted_from) {
+      cpu_from = server_cpu_us();
+      cpu_from_ns = now;
+    }
+    if (cpu_from >= 0 && cpu_until_ns == 0 && now >= stop_sending) {
+      cpu_until = server_cpu_us();
+      cpu_until_ns = now;
+    }
     long due = now >= stop_sending ? total : (long)((now - start) / 1e9 * rate);
     for (; sent < due && sent < total; sent++) {
       int s = (int)(sent % nsock);
@@ -381,10 +392,12 @@ static void paced(void) {
   }
   sent -= warm;
   printf("mode=%s paced=%ld sent=%ld answered=%ld answered_pct=%.3f p50_us=%ld p99_us=%ld "
-         "p999_us=%ld errors=%ld bad=%ld\n",
+         "p999_us=%ld errors=%ld bad=%ld server_cores=%.3f\n",
          index_mode ? "index" : "echo", rate, sent, answered, 100.0 * answered / sent,
          percentile(answered, 0.5), percentile(answered, 0.99), percentile(answered, 0.999),
-         errors, bad);
+         errors, bad,
+         cpu_until_ns > cpu_from_ns ? (cpu_until - cpu_from) * 1e3 / (cpu_until_ns - cpu_from_ns)
+                                    : 0.0);
 }
 
 int main(int argc, char **argv) {

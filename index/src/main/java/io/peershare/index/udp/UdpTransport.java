@@ -14,7 +14,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -46,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * port with {@code SO_REUSEPORT} (the kernel spreads sources over them by a hash of address and
  * port, so one source always reaches the same socket and thread), each read with {@code recvmmsg}
  * into one buffer and answered with one {@code sendmmsg} per batch (replies are written, then
- * flushed once). Where the native transport cannot load, it falls back to Java NIO with one socket
- * and one thread, and says so in one log line.
+ * flushed once). A thread that runs out of datagrams polls its socket, yielding the core between
+ * polls, for {@link Options#spinMicros()} (default 200 µs) before it sleeps ({@code
+ * SpinThenSleep}): with two threads on two busy cores that keeps batches large and saves a wake-up
+ * per batch. Where the native transport cannot load, it falls back to Java NIO with one socket and
+ * one thread, and says so in one log line.
  *
  * <p>An IPv6 wildcard ({@code ::}) listens on both IPv6 and IPv4 where the OS allows: IPv4 senders
  * then appear as IPv4 addresses, not as {@code ::ffff:} mapped ones.
@@ -75,21 +77,58 @@ public final class UdpTransport implements AutoCloseable {
    *     maxDatagram + 1} bytes, so it can tell and drop them
    * @param allowNative false forces the NIO fallback (tests of that path)
    * @param name thread name prefix, e.g. {@code index}
+   * @param spinMicros with the native transport, how long a thread that has run out of datagrams
+   *     polls its socket, yielding the core between polls, before it sleeps ({@code
+   *     SpinThenSleep}); 0 sleeps at once
    */
   public record Options(
-      InetAddress bind, int port, int threads, int maxDatagram, boolean allowNative, String name) {
+      InetAddress bind,
+      int port,
+      int threads,
+      int maxDatagram,
+      boolean allowNative,
+      String name,
+      int spinMicros) {
     public Options {
       Objects.requireNonNull(bind);
       Objects.requireNonNull(name);
-      if (port < 0 || port > 0xffff || threads < 1 || maxDatagram < 1 || maxDatagram > 65_507) {
+      if (port < 0
+          || port > 0xffff
+          || threads < 1
+          || maxDatagram < 1
+          || maxDatagram > 65_507
+          || spinMicros < 0
+          || spinMicros > 1_000_000) {
         throw new IllegalArgumentException("bad transport options");
       }
     }
 
+    /** Options with the default spin ({@link #DEFAULT_SPIN_MICROS}). */
+    public Options(
+        InetAddress bind,
+        int port,
+        int threads,
+        int maxDatagram,
+        boolean allowNative,
+        String name) {
+      this(bind, port, threads, maxDatagram, allowNative, name, DEFAULT_SPIN_MICROS);
+    }
+
     public Options withBind(InetAddress b) {
-      return new Options(b, port, threads, maxDatagram, allowNative, name);
+      return new Options(b, port, threads, maxDatagram, allowNative, name, spinMicros);
+    }
+
+    public Options withSpinMicros(int micros) {
+      return new Options(bind, port, threads, maxDatagram, allowNative, name, micros);
     }
   }
+
+  /**
+   * How long a thread polls before it sleeps, by default: {@code -Dpeershare.udp.spinMicros=N} sets
+   * it (0 turns the spin off). Measured in {@code docs/benchmarks.md}.
+   */
+  public static final int DEFAULT_SPIN_MICROS =
+      Math.clamp(Integer.getInteger("peershare.udp.spinMicros", 200), 0, 1_000_000);
 
   /** Receive buffer asked of each socket. */
   static final int RECEIVE_BUFFER = 4 << 20;
@@ -98,13 +137,19 @@ public final class UdpTransport implements AutoCloseable {
   private final List<Channel> channels;
   private final boolean nativeTransport;
   private final InetSocketAddress localAddress;
+  private final int spinMicros;
 
   private UdpTransport(
-      EventLoopGroup group, List<Channel> channels, boolean nativeTransport, InetSocketAddress at) {
+      EventLoopGroup group,
+      List<Channel> channels,
+      boolean nativeTransport,
+      InetSocketAddress at,
+      int spinMicros) {
     this.group = group;
     this.channels = channels;
     this.nativeTransport = nativeTransport;
     this.localAddress = at;
+    this.spinMicros = spinMicros;
   }
 
   /** True when the native epoll transport could be loaded here. */
@@ -148,7 +193,10 @@ public final class UdpTransport implements AutoCloseable {
     if (useNative && options.port() != 0) {
       refuseAPortInUse(options);
     }
-    IoHandlerFactory io = useNative ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    IoHandlerFactory io =
+        useNative
+            ? SpinThenSleep.epoll(TimeUnit.MICROSECONDS.toNanos(options.spinMicros()))
+            : NioIoHandler.newFactory();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             threads, new DefaultThreadFactory(options.name() + "-udp", false), io);
@@ -177,7 +225,7 @@ public final class UdpTransport implements AutoCloseable {
       throw new IOException("could not listen on UDP " + options.bind() + ":" + options.port(), e);
     }
     InetSocketAddress at = (InetSocketAddress) channels.get(0).localAddress();
-    return new UdpTransport(group, List.copyOf(channels), useNative, at);
+    return new UdpTransport(group, List.copyOf(channels), useNative, at, options.spinMicros());
   }
 
   /**
@@ -264,7 +312,10 @@ public final class UdpTransport implements AutoCloseable {
   /** A one-line description for the log. */
   public String describe() {
     return nativeTransport
-        ? "epoll, " + channels.size() + " socket(s) with SO_REUSEPORT, recvmmsg/sendmmsg"
+        ? "epoll, "
+            + channels.size()
+            + " socket(s) with SO_REUSEPORT, recvmmsg/sendmmsg"
+            + (spinMicros > 0 ? ", polls " + spinMicros + " us before sleeping" : "")
         : "Java NIO, 1 socket";
   }
 

@@ -2,14 +2,19 @@ package io.peershare.index.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -126,6 +131,75 @@ class UdpTransportTest {
         assertThat(new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8))
             .isEqualTo("n" + i);
       }
+    }
+  }
+
+  @Test
+  void anAnswerFromAnotherThreadEndsTheSpin() throws Exception {
+    assumeTrue(UdpTransport.nativeAvailable());
+    // a loop that polled for the whole second before it took the answer's task would miss the
+    // client's 900 ms timeout on every batch
+    BatchHandler later =
+        batch -> {
+          byte[][] replies = new byte[batch.size()][];
+          for (int i = 0; i < batch.size(); i++) {
+            replies[i] =
+                Arrays.copyOfRange(
+                    batch.data(), batch.offset(i), batch.offset(i) + batch.length(i));
+          }
+          return CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < replies.length; i++) {
+                  batch.reply(i, replies[i]);
+                }
+              },
+              elsewhere);
+        };
+    UdpTransport.Options longSpin =
+        new UdpTransport.Options(InetAddress.getLoopbackAddress(), 0, 1, 1200, true, "spin")
+            .withSpinMicros(1_000_000);
+    try (UdpTransport t = UdpTransport.start(longSpin, i -> later);
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(900);
+      for (int i = 0; i < 5; i++) {
+        byte[] out = ("n" + i).getBytes(StandardCharsets.UTF_8);
+        s.send(new DatagramPacket(out, out.length, t.localAddress()));
+        DatagramPacket in = new DatagramPacket(new byte[64], 64);
+        s.receive(in);
+        assertThat(new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8))
+            .isEqualTo("n" + i);
+      }
+    }
+  }
+
+  @Test
+  void anIdleServerSleeps() throws Exception {
+    assumeTrue(UdpTransport.nativeAvailable());
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    assumeTrue(cpu.isThreadCpuTimeSupported());
+    try (UdpTransport t = start(true, 2, i -> new Shout())) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(exchange(t.localAddress(), "127.0.0.1", "x" + i)).isEqualTo("X" + i);
+      }
+      List<Thread> loops =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(th -> th.getName().startsWith("test-udp"))
+              .toList();
+      assertThat(loops).hasSize(2);
+      // polling without end would keep each loop on a CPU (or queued for one) all the time;
+      // asleep, a loop uses next to nothing over a tenth of a second
+      long[] last = {-1};
+      await()
+          .pollInterval(Duration.ofMillis(100))
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                long now =
+                    loops.stream().mapToLong(th -> cpu.getThreadCpuTime(th.threadId())).sum();
+                boolean quiet = last[0] >= 0 && now - last[0] < 10_000_000; // of 2 x 100 ms
+                last[0] = now;
+                return quiet;
+              });
     }
   }
 
