@@ -445,13 +445,9 @@ public final class UdpTransport implements AutoCloseable {
      * a datagram that came in during the first would wait for both.
      */
     private void afterBatch() {
-      if (!housekeepingQueued) {
+      if (!housekeepingQueued && handler.housekeeping()) {
         housekeepingQueued = true;
-        if (handler.housekeeping()) {
-          ctx.executor().execute(later); // runs with this turn's tasks and queues the slice
-        } else {
-          housekeepingQueued = false;
-        }
+        ctx.executor().execute(later); // runs with this turn's tasks and queues the slice
       }
     }
 
