@@ -2,6 +2,11 @@
 # 1,000,000 leases ending at once, end to end: runs ExpiryStall (real UDP on loopback, an index
 # over a registry of 1,000,000 registrations, 5 S per ms, the clock jumped past every lease) RUNS
 # times, each in a fresh JVM, and prints each run's figures with the load average beside them.
+# The client is bench/c/loadgen (--requests: one thread in a process of its own, timing every
+# request), and in every run the same client sends the same stream to bench/c/echo.c, the C echo
+# server, as the baseline for what the machine allows (before the index in even runs, after it in
+# odd ones). EXPIRY_CLIENT=java uses the client of earlier sessions instead (a sender and 4 reader
+# threads in the index's JVM), without the echo.
 #
 #   bench/index-expiry.sh [RUNS] [OTHER_CHECKOUT]
 #
@@ -24,14 +29,27 @@ for b in "${builds[@]}"; do
     exit 2
   }
 done
+cbin=$here/bench/target/c
+mkdir -p "$cbin"
+for prog in echo loadgen; do
+  if [ ! -x "$cbin/$prog" ] || [ "$here/bench/c/$prog.c" -nt "$cbin/$prog" ]; then
+    gcc -O2 -Wall -Wextra -o "$cbin/$prog" "$here/bench/c/$prog.c" -lpthread
+  fi
+done
 for r in $(seq 1 "$RUNS"); do
+  client=()
+  if [ "${EXPIRY_CLIENT:-c}" != java ]; then
+    client=(--client "$cbin/loadgen" --echo "$cbin/echo")
+    [ $((r % 2)) = 1 ] || client+=(--echo-first)
+  fi
   order=("${builds[@]}")
   [ $((r % 2)) = 1 ] || [ ${#builds[@]} = 1 ] || order=(other this)
   for b in "${order[@]}"; do
     echo "== $b, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     # shellcheck disable=SC2086
     "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
-      -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall ${EXPIRY_ARGS:-} 2>&1 |
+      -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall "${client[@]}" \
+      ${EXPIRY_ARGS:-} 2>&1 |
       grep -v '^SLF4J'
   done
 done

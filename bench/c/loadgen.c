@@ -11,6 +11,17 @@
  * --warmup seconds of them are not counted, then --seconds are; after that, one more second for
  * late replies; prints how many of the counted ones were answered correctly.
  *
+ * Scripted (--requests FILE --rate N): request i asks for the name on line i of FILE (an S for up
+ * to --max providers), N requests a second in all, spread over the sockets, whatever the replies;
+ * then one more second for late replies. It registers nothing (the server's registry is what it
+ * is) and takes any P or E with the request's id as its answer. Just before the first request it
+ * prints start_ns=T (CLOCK_MONOTONIC, the clock of Java's System.nanoTime on Linux), so a process
+ * that watches can time its own events to the stream; with --record OUT it writes one line per
+ * request: index, when it was sent, when send returned (both CLOCK_MONOTONIC ns), round trip (ns,
+ * -1 for none), the reply's type, and how long the reply lay in the socket before this thread read
+ * it (ns; from the kernel's arrival time, SO_TIMESTAMPNS, to the read). One thread, sleeping in epoll_wait between bursts: the
+ * lightest client that can time each request (ExpiryStall reads OUT).
+ *
  * In --mode index it first registers --contents names with --providers providers each (from
  * 127.2.0.x) and takes a cookie (H) for every socket; in --mode echo it sends the same datagrams
  * with a cookie of 0 to the echo server, which only mirrors the header.
@@ -51,6 +62,9 @@ static uint64_t cookies[MAX_SOCKETS];
 static uint32_t hist[HIST_US + 1];
 static long errors, bad, lost;
 static int server_pid;
+static char **names; /* --requests: the name each request asks for */
+static long nnames;
+static const char *record_to;
 
 /* This process's CPU time so far, in microseconds. */
 static double own_cpu_us(void) {
@@ -196,6 +210,18 @@ static int locate(unsigned char *p, int s, uint32_t id) {
   char peer[16], name[32];
   snprintf(peer, sizeof peer, "l%03d", s);
   snprintf(name, sizeof name, "content-%05u", (id * 2654435761u) % (unsigned)contents);
+  int n = header(p, 'S', id);
+  put64(p + n, cookies[s]), n += 8;
+  n += put_str(p + n, peer);
+  n += put_str(p + n, name);
+  p[n++] = (unsigned char)max_req;
+  return n;
+}
+
+/* The S datagram for request id of socket s, asking for name. */
+static int locate_name(unsigned char *p, int s, uint32_t id, const char *name) {
+  char peer[16];
+  snprintf(peer, sizeof peer, "l%03d", s);
   int n = header(p, 'S', id);
   put64(p + n, cookies[s]), n += 8;
   n += put_str(p + n, peer);
@@ -400,6 +426,123 @@ static void paced(void) {
                                     : 0.0);
 }
 
+static void read_requests(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) die(path);
+  long cap = 1024;
+  names = malloc(cap * sizeof *names);
+  char line[512];
+  while (names && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = 0;
+    if (strlen(line) < 1 || strlen(line) > 255) {
+      fprintf(stderr, "loadgen: %s, line %ld: a name of 1-255 bytes\n", path, nnames + 1);
+      exit(2);
+    }
+    if (nnames == cap) names = realloc(names, (cap *= 2) * sizeof *names);
+    if (names) names[nnames++] = strdup(line);
+  }
+  fclose(f);
+  if (!names || nnames == 0) {
+    fprintf(stderr, "loadgen: no requests in %s\n", path);
+    exit(2);
+  }
+}
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void scripted(void) {
+  long total = nnames;
+  int64_t *sent_at = calloc(total, sizeof *sent_at), *sent_after = calloc(total, sizeof *sent_at);
+  int64_t *rtt = malloc(total * sizeof *rtt), *sorted = malloc(total * sizeof *sorted);
+  int64_t *late = calloc(total, sizeof *late); /* reply in the socket until read (kernel time) */
+  char *type = calloc(total, 1);
+  if (!sent_at || !sent_after || !rtt || !sorted || !type || !late) die("malloc");
+  for (long i = 0; i < total; i++) rtt[i] = -1;
+  int ep = epoll_create1(0);
+  for (int s = 0; s < nsock; s++) {
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = s};
+    epoll_ctl(ep, EPOLL_CTL_ADD, fds[s], &ev);
+    int on = 1; /* the kernel's time of each reply's arrival in the socket */
+    setsockopt(fds[s], SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  }
+  unsigned char out[300], in[1500];
+  char control[256];
+  struct iovec iov = {.iov_base = in, .iov_len = sizeof in};
+  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+  long sent = 0;
+  int64_t start = now_ns(), stop = 0;
+  printf("start_ns=%lld\n", (long long)start);
+  fflush(stdout);
+  struct epoll_event evs[256];
+  for (;;) {
+    int64_t now = now_ns();
+    if (stop && now >= stop) break;
+    long due = (long)((now - start) / 1e9 * rate);
+    for (; sent < due && sent < total; sent++) {
+      int s = (int)(sent % nsock);
+      int len = locate_name(out, s, (uint32_t)sent, names[sent]);
+      sent_at[sent] = now_ns();
+      send(fds[s], out, len, 0);
+      sent_after[sent] = now_ns();
+    }
+    if (sent == total && !stop) stop = now_ns() + 1000000000LL; /* late replies */
+    int n = epoll_wait(ep, evs, 256, 1);
+    for (int e = 0; e < n; e++) {
+      int s = evs[e].data.u32;
+      for (;;) {
+        mh.msg_control = control, mh.msg_controllen = sizeof control;
+        ssize_t got = recvmsg(fds[s], &mh, MSG_DONTWAIT);
+        if (got < 0) break;
+        int64_t at = now_ns();
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        if (got < 6) continue;
+        uint32_t id = get32(in + 2);
+        if (id >= (uint32_t)total || rtt[id] >= 0 || in[1] != 1) continue;
+        if (in[0] != 'P' && in[0] != 'E') {
+          bad++;
+          continue;
+        }
+        rtt[id] = at - sent_at[id];
+        type[id] = (char)in[0];
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec k;
+            memcpy(&k, CMSG_DATA(c), sizeof k);
+            late[id] = (wall.tv_sec - k.tv_sec) * 1000000000LL + (wall.tv_nsec - k.tv_nsec);
+          }
+        }
+      }
+    }
+  }
+  long answered = 0, p = 0, over = 0;
+  for (long i = 0; i < total; i++) {
+    if (rtt[i] < 0) continue;
+    sorted[answered++] = rtt[i];
+    p += type[i] == 'P';
+    over += rtt[i] > 5000000;
+  }
+  qsort(sorted, answered, sizeof *sorted, cmp_i64);
+#define AT(q) (answered ? sorted[(long)(answered * (q)) < answered ? (long)(answered * (q)) : answered - 1] / 1000 : 0)
+  printf("mode=%s requests=%ld answered=%ld P=%ld E=%ld bad=%ld p50_us=%lld p99_us=%lld "
+         "p999_us=%lld max_us=%lld over_5ms=%ld\n",
+         index_mode ? "index" : "echo", total, answered, p, answered - p, bad, (long long)AT(0.5),
+         (long long)AT(0.99), (long long)AT(0.999), (long long)AT(1.0), over);
+#undef AT
+  if (record_to) {
+    FILE *f = fopen(record_to, "w");
+    if (!f) die(record_to);
+    for (long i = 0; i < total; i++)
+      fprintf(f, "%ld %lld %lld %lld %c %lld\n", i, (long long)sent_at[i],
+              (long long)sent_after[i], (long long)rtt[i], rtt[i] < 0 ? '-' : type[i],
+              (long long)late[i]);
+    if (fclose(f) != 0) die(record_to);
+  }
+}
+
 int main(int argc, char **argv) {
   static struct option opts[] = {
       {"target", required_argument, 0, 't'},   {"mode", required_argument, 0, 'm'},
@@ -407,7 +550,8 @@ int main(int argc, char **argv) {
       {"warmup", required_argument, 0, 'w'},   {"seconds", required_argument, 0, 'd'},
       {"rate", required_argument, 0, 'r'},     {"contents", required_argument, 0, 'c'},
       {"providers", required_argument, 0, 'p'}, {"max", required_argument, 0, 'x'},
-      {"server-pid", required_argument, 0, 'P'},
+      {"server-pid", required_argument, 0, 'P'}, {"requests", required_argument, 0, 'q'},
+      {"record", required_argument, 0, 'o'},
       {0, 0, 0, 0}};
   char host[64] = "127.0.0.1";
   int port = 0, o;
@@ -430,15 +574,18 @@ int main(int argc, char **argv) {
       case 'p': providers = atoi(optarg); break;
       case 'x': max_req = atoi(optarg); break;
       case 'P': server_pid = atoi(optarg); break;
+      case 'q': read_requests(optarg); break;
+      case 'o': record_to = optarg; break;
       default: goto usage;
     }
   }
   if (port <= 0 || nsock < 1 || nsock > MAX_SOCKETS || inflight < 1 || inflight > MAX_INFLIGHT ||
-      contents < 1 || providers < 1 || providers > 16 || max_req < 1 || max_req > 16)
+      contents < 1 || providers < 1 || providers > 16 || max_req < 1 || max_req > 16 ||
+      (nnames > 0 && rate <= 0) || (record_to && nnames == 0))
     goto usage;
   target = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(port)};
   if (inet_pton(AF_INET, host, &target.sin_addr) != 1) goto usage;
-  if (index_mode) register_contents();
+  if (index_mode && nnames == 0) register_contents();
   for (int s = 0; s < nsock; s++) {
     char ip[32];
     snprintf(ip, sizeof ip, "127.1.%d.%d", s / 250, s % 250 + 1);
@@ -446,12 +593,14 @@ int main(int argc, char **argv) {
     cookies[s] = index_mode ? hello(fds[s], 0x7fffffff) : 0; /* bound to this address and port */
     fcntl(fds[s], F_SETFL, fcntl(fds[s], F_GETFL) | O_NONBLOCK);
   }
-  if (rate > 0) paced(); else closed_loop();
+  if (nnames > 0) scripted(); else if (rate > 0) paced(); else closed_loop();
   return 0;
 usage:
   fprintf(stderr,
           "usage: loadgen --target IP:PORT [--mode index|echo] [--sockets 64] [--inflight 2]\n"
           "               [--warmup 2] [--seconds 3] [--rate N] [--contents 1000]\n"
-          "               [--providers 4] [--max 4] [--server-pid PID]\n");
+          "               [--providers 4] [--max 4] [--server-pid PID]\n"
+          "       loadgen --target IP:PORT [--mode index|echo] --requests FILE --rate N\n"
+          "               [--record OUT] [--sockets 64] [--max 4]\n");
   return 2;
 }

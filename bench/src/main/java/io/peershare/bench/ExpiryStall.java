@@ -6,16 +6,23 @@ import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexCodec;
 import io.peershare.protocol.IndexMessage;
 import io.peershare.protocol.PeerName;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -71,7 +78,11 @@ public final class ExpiryStall {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean cold = Arrays.asList(args).contains("--cold");
+    List<String> a = Arrays.asList(args);
+    boolean cold = a.contains("--cold");
+    String client = option(a, "--client"); // bench/c's loadgen, or null: threads of this JVM
+    String echo = option(a, "--echo"); // bench/c's echo server: the same client against it too
+    boolean echoFirst = a.contains("--echo-first");
     SetClock clock = new SetClock();
     // the million registered at 1 ms end together at LEASE + 1; unless cold, COHORTS smaller
     // cohorts end one after the other before them, in the warm-up (see fillCohorts)
@@ -80,13 +91,18 @@ public final class ExpiryStall {
       fillCohorts(registry);
     }
     System.out.printf(
-        "registry: %,d registrations%s%n",
-        registry.size(), cold ? " (cold: no expiry in the warm-up)" : "");
+        "registry: %,d registrations%s; client: %s%n",
+        registry.size(),
+        cold ? " (cold: no expiry in the warm-up)" : "",
+        client == null
+            ? "threads of this JVM (1 sender, " + SOCKETS + " readers)"
+            : "bench/c/loadgen, one thread in a process of its own");
     // a long-running server's registry sits in the old generation, not in survivor spaces that the
     // next young collection would copy: settle it there, as time would
     System.gc();
     GcPauses pauses = GcPauses.listen();
     TimedRegistry timed = new TimedRegistry(registry);
+    Path work = Files.createTempDirectory("expiry-stall");
     try (IndexServer server =
         new IndexServer(
                 IndexServer.Config.defaults()
@@ -96,126 +112,403 @@ public final class ExpiryStall {
                     .withClock(clock),
                 timed)
             .start()) {
-      InetSocketAddress at = server.localAddress();
-      DatagramSocket[] sockets = new DatagramSocket[SOCKETS];
-      byte[][] locate = new byte[SOCKETS][];
-      // names of each early cohort: not found once it ends (or providers met due, then not found)
-      byte[][][] gone = new byte[SOCKETS][COHORTS * GONE_NAMES][];
-      for (int s = 0; s < SOCKETS; s++) {
-        sockets[s] = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        sockets[s].connect(at);
-        sockets[s].setSoTimeout(5_000);
-        byte[] h = IndexCodec.encode(new IndexMessage.Hello(1));
-        sockets[s].send(new DatagramPacket(h, h.length));
-        DatagramPacket y = new DatagramPacket(new byte[64], 64);
-        sockets[s].receive(y);
-        long cookie = ByteBuffer.wrap(y.getData()).getLong(6);
-        locate[s] =
-            IndexCodec.encode(
-                new IndexMessage.Locate(
-                    0, cookie, PeerName.of("asker"), ContentName.of("content-7"), 4));
-        for (int g = 0; g < COHORTS * GONE_NAMES; g++) {
-          gone[s][g] =
-              IndexCodec.encode(
-                  new IndexMessage.Locate(
-                      0,
-                      cookie,
-                      PeerName.of("asker"),
-                      ContentName.of(cohortName(g / GONE_NAMES, g % GONE_NAMES)),
-                      4));
-        }
+      Schedule schedule = new Schedule(cold, clock, pauses, timed);
+      if (echo != null && echoFirst) {
+        echoBaseline(client, echo, schedule, work);
       }
-      int warm = (int) (WARM_NANOS / GAP_NANOS);
-      int total = warm + (int) (5_000_000_000L / GAP_NANOS);
-      long[] sentAt = new long[total];
-      long[] sentAfter = new long[total]; // send() returned: the datagram was in the socket
-      long[] rtt = new long[total];
-      byte[] type = new byte[total];
-      Arrays.fill(rtt, -1);
-      Thread[] readers = new Thread[SOCKETS];
-      for (int s = 0; s < SOCKETS; s++) {
-        DatagramSocket socket = sockets[s];
-        readers[s] =
-            Thread.ofPlatform()
-                .start(
-                    () -> {
-                      DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
-                      try {
-                        while (true) {
-                          socket.receive(in);
-                          int id = ByteBuffer.wrap(in.getData()).getInt(2);
-                          if (id >= 0 && id < total) {
-                            rtt[id] = System.nanoTime() - sentAt[id];
-                            type[id] = in.getData()[0];
-                          }
-                        }
-                      } catch (Exception e) {
-                        // closed or quiet for 5 s: done
-                      }
-                    });
+      Stream run =
+          client == null
+              ? javaClient(server.localAddress(), schedule)
+              : cClient(client, server.localAddress(), schedule, work);
+      int warm = schedule.warm;
+      int total = schedule.total;
+      Timing t = new Timing(run.rtt, run.sentAt, run.sentAfter, run.late, timed, schedule.jumpedAt);
+      // the requests sent once the clock had jumped are the ones after it
+      int jumpAt = schedule.jumpAt;
+      while (jumpAt > warm && run.sentAt[jumpAt - 1] >= schedule.jumpedAt) {
+        jumpAt--;
       }
-      long start = System.nanoTime();
-      int jumpAt = warm + (int) (2_000_000_000L / GAP_NANOS);
-      long jumpedAt = 0;
-      Object[] serverBefore = null;
-      int endedBefore = 0;
-      for (int i = 0; i < total; i++) {
-        long due = start + i * GAP_NANOS;
-        long wait = due - System.nanoTime();
-        if (wait > 0 && i % 5 == 0) {
-          LockSupport.parkNanos(wait); // in bursts of 5: a spinning sender would take a core
-        }
-        int ended = cold ? 0 : (int) Math.min(COHORTS, (long) i * (COHORTS + 2) / warm);
-        if (ended > endedBefore) {
-          clock.millis.set(cohortEnd(ended - 1)); // the next early cohort's leases end
-          endedBefore = ended;
-        }
-        if (i == warm) {
-          pauses.mark();
-          timed.count();
-        }
-        if (i == jumpAt) {
-          pauses.mark();
-          serverBefore = timed.figures();
-          timed.count();
-          clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
-          jumpedAt = System.nanoTime();
-        }
-        int s = i % SOCKETS;
-        byte[] d =
-            i % 8 == 7
-                ? gone[s][Math.max(0, ended - 1) * GONE_NAMES + (i / 8) % GONE_NAMES]
-                : locate[s];
-        ByteBuffer.wrap(d).putInt(2, i);
-        sentAt[i] = System.nanoTime();
-        sockets[s].send(new DatagramPacket(d, d.length));
-        sentAfter[i] = System.nanoTime();
+      while (jumpAt < total && run.sentAt[jumpAt] < schedule.jumpedAt) {
+        jumpAt++;
       }
-      pauses.mark();
-      Object[] serverAfter = timed.figures();
-      // not registry.size() from this thread while it runs: that takes the registry's lock, so
-      // the sender would stall exactly when the server does and send nothing that could show it
-      long emptyAt = timed.lastSliceEnd();
-      Thread.sleep(500);
-      for (DatagramSocket s : sockets) {
-        s.close();
-      }
-      for (Thread t : readers) {
-        t.join();
-      }
-      Timing t = new Timing(rtt, sentAt, sentAfter, timed);
-      report("before the jump", rtt, type, warm, jumpAt);
+      String before = report("before the jump", run.rtt, run.type, warm, jumpAt);
       t.split(warm, jumpAt);
       System.out.println("  GC pauses: " + pauses.between(0, 1));
-      System.out.println("  server: " + TimedRegistry.describe(serverBefore));
-      report("after the jump (JVM uptime " + pauses.at(1) + " ms)", rtt, type, jumpAt, total);
+      System.out.println("  server: " + TimedRegistry.describe(schedule.serverBefore));
+      String after =
+          report(
+              "after the jump (JVM uptime " + pauses.at(1) + " ms)",
+              run.rtt,
+              run.type,
+              jumpAt,
+              total);
       System.out.println("  GC pauses: " + pauses.between(1, 2));
-      t.split(jumpAt, total);
-      System.out.println("  server: " + TimedRegistry.describe(serverAfter));
+      long[] worst = t.split(jumpAt, total);
+      System.out.println("  server: " + TimedRegistry.describe(run.serverAfter));
       System.out.printf(
           "registry emptied %.1f ms after the jump (%,d left)%n",
-          emptyAt == 0 ? Double.NaN : (emptyAt - jumpedAt) / 1e6, registry.size());
+          run.emptyAt == 0 ? Double.NaN : (run.emptyAt - schedule.jumpedAt) / 1e6, registry.size());
+      String baseline = null;
+      if (echo != null) {
+        baseline = echoFirst ? schedule.echoAfter : echoBaseline(client, echo, schedule, work);
+      }
+      System.out.printf(
+          "summary: index after the jump: %s; server's part worst %.3f ms; until the reply was in"
+              + " the client's socket worst %.3f ms, over 5 ms %d%s; index before: %s%n",
+          after,
+          worst[0] / 1e6,
+          worst[1] / 1e6,
+          worst[2],
+          baseline == null ? "" : "; echo, same client, same windows, after: " + baseline,
+          before);
+    } finally {
+      try (var files = Files.list(work)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(work);
     }
+  }
+
+  private static String option(List<String> args, String name) {
+    int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+  }
+
+  /** One run's requests: when each was sent, when send returned, its round trip and reply type. */
+  private record Stream(
+      long[] sentAt,
+      long[] sentAfter,
+      long[] rtt,
+      byte[] type,
+      long[] late,
+      Object[] serverAfter,
+      long emptyAt) {}
+
+  /**
+   * What happens at which request of the stream: the early cohorts ending in the warm-up, the
+   * counting starting, the jump; and which name each request asks for (one in 8 a name of the
+   * cohort that ended last).
+   */
+  private static final class Schedule {
+    final int warm = (int) (WARM_NANOS / GAP_NANOS);
+    final int total = warm + (int) (5_000_000_000L / GAP_NANOS);
+    final int jumpAt = warm + (int) (2_000_000_000L / GAP_NANOS);
+    private final boolean cold;
+    private final SetClock clock;
+    private final GcPauses pauses;
+    private final TimedRegistry timed;
+    private int endedBefore;
+    Object[] serverBefore;
+    long jumpedAt;
+    String echoAfter;
+
+    Schedule(boolean cold, SetClock clock, GcPauses pauses, TimedRegistry timed) {
+      this.cold = cold;
+      this.clock = clock;
+      this.pauses = pauses;
+      this.timed = timed;
+    }
+
+    int ended(int i) {
+      return cold ? 0 : (int) Math.min(COHORTS, (long) i * (COHORTS + 2) / warm);
+    }
+
+    /** Whether {@link #at} does anything at request {@code i}. */
+    boolean eventAt(int i) {
+      return i == warm || i == jumpAt || (i > 0 && ended(i) != ended(i - 1));
+    }
+
+    /** Runs what is due when request {@code i} is sent (called for increasing {@code i}). */
+    void at(int i) {
+      int ended = ended(i);
+      if (ended > endedBefore) {
+        clock.millis.set(cohortEnd(ended - 1)); // the next early cohort's leases end
+        endedBefore = ended;
+      }
+      if (i == warm) {
+        pauses.mark();
+        timed.count();
+      }
+      if (i == jumpAt) {
+        pauses.mark();
+        serverBefore = timed.figures();
+        timed.count();
+        clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
+        jumpedAt = System.nanoTime();
+      }
+    }
+
+    /** The name request {@code i} asks for. */
+    String name(int i) {
+      return i % 8 == 7 ? cohortName(Math.max(0, ended(i) - 1), (i / 8) % GONE_NAMES) : "content-7";
+    }
+  }
+
+  /**
+   * The stream from threads of this JVM: one sender (in bursts of 5, parked in between) and one
+   * reader per socket, on the same 2 cores as the server.
+   */
+  private static Stream javaClient(InetSocketAddress at, Schedule schedule) throws Exception {
+    DatagramSocket[] sockets = new DatagramSocket[SOCKETS];
+    long[] cookies = new long[SOCKETS];
+    for (int s = 0; s < SOCKETS; s++) {
+      sockets[s] = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      sockets[s].connect(at);
+      sockets[s].setSoTimeout(5_000);
+      byte[] h = IndexCodec.encode(new IndexMessage.Hello(1));
+      sockets[s].send(new DatagramPacket(h, h.length));
+      DatagramPacket y = new DatagramPacket(new byte[64], 64);
+      sockets[s].receive(y);
+      cookies[s] = ByteBuffer.wrap(y.getData()).getLong(6);
+    }
+    int total = schedule.total;
+    long[] sentAt = new long[total];
+    long[] sentAfter = new long[total]; // send() returned: the datagram was in the socket
+    long[] rtt = new long[total];
+    byte[] type = new byte[total];
+    Arrays.fill(rtt, -1);
+    byte[][] requests = new byte[total][];
+    for (int i = 0; i < total; i++) {
+      int s = i % SOCKETS;
+      requests[i] =
+          IndexCodec.encode(
+              new IndexMessage.Locate(
+                  i, cookies[s], PeerName.of("asker"), ContentName.of(schedule.name(i)), 4));
+    }
+    Thread[] readers = new Thread[SOCKETS];
+    for (int s = 0; s < SOCKETS; s++) {
+      DatagramSocket socket = sockets[s];
+      readers[s] =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+                    try {
+                      while (true) {
+                        socket.receive(in);
+                        int id = ByteBuffer.wrap(in.getData()).getInt(2);
+                        if (id >= 0 && id < total) {
+                          rtt[id] = System.nanoTime() - sentAt[id];
+                          type[id] = in.getData()[0];
+                        }
+                      }
+                    } catch (Exception e) {
+                      // closed or quiet for 5 s: done
+                    }
+                  });
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      long due = start + i * GAP_NANOS;
+      long wait = due - System.nanoTime();
+      if (wait > 0 && i % 5 == 0) {
+        LockSupport.parkNanos(wait); // in bursts of 5: a spinning sender would take a core
+      }
+      schedule.at(i);
+      byte[] d = requests[i];
+      sentAt[i] = System.nanoTime();
+      sockets[i % SOCKETS].send(new DatagramPacket(d, d.length));
+      sentAfter[i] = System.nanoTime();
+    }
+    schedule.pauses.mark();
+    Object[] serverAfter = schedule.timed.figures();
+    // not registry.size() from this thread while it runs: that takes the registry's lock, so
+    // the sender would stall exactly when the server does and send nothing that could show it
+    long emptyAt = schedule.timed.lastSliceEnd();
+    Thread.sleep(500);
+    for (DatagramSocket s : sockets) {
+      s.close();
+    }
+    for (Thread t : readers) {
+      t.join();
+    }
+    return new Stream(sentAt, sentAfter, rtt, type, new long[total], serverAfter, emptyAt);
+  }
+
+  /**
+   * The stream from bench/c's loadgen, a process of its own with one thread that sleeps in {@code
+   * epoll_wait} between bursts: it sends request {@code i} (the name on line {@code i} of a file
+   * written here) at {@code i} x 0.2 ms after its start, which it prints first (CLOCK_MONOTONIC,
+   * the clock of {@code System.nanoTime}); this thread runs the schedule's events at the same
+   * offsets from it. Its record of every request is read back when it exits.
+   */
+  private static Stream cClient(String loadgen, InetSocketAddress at, Schedule schedule, Path work)
+      throws Exception {
+    Path names = writeNames(schedule, work);
+    Path record = work.resolve("index.rec");
+    Process p =
+        new ProcessBuilder(
+                loadgen,
+                "--target",
+                "127.0.0.1:" + at.getPort(),
+                "--mode",
+                "index",
+                "--requests",
+                names.toString(),
+                "--rate",
+                Long.toString(1_000_000_000L / GAP_NANOS),
+                "--sockets",
+                Integer.toString(SOCKETS),
+                "--max",
+                "4",
+                "--record",
+                record.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+    long start = startOf(out, p);
+    for (int i = 0; i < schedule.total; i++) {
+      if (schedule.eventAt(i)) {
+        untilNanos(start + i * GAP_NANOS);
+        schedule.at(i);
+      }
+    }
+    untilNanos(start + schedule.total * GAP_NANOS);
+    schedule.pauses.mark();
+    Object[] serverAfter = schedule.timed.figures();
+    long emptyAt = schedule.timed.lastSliceEnd();
+    String summary = rest(out, p);
+    System.out.println("loadgen: " + summary);
+    return read(record, schedule.total, serverAfter, emptyAt);
+  }
+
+  /**
+   * The same client and stream (names, rate, sockets) against bench/c's echo server, which answers
+   * every datagram with a reply of a P's size at once: what this machine allows the round trip, in
+   * the same run. Returns its figures for the window after the jump.
+   */
+  private static String echoBaseline(String loadgen, String echo, Schedule schedule, Path work)
+      throws Exception {
+    int port;
+    try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Process server =
+        new ProcessBuilder(echo, "127.0.0.1", Integer.toString(port), "95", "1")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader banner =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+      String line = banner.readLine(); // "echo listening on ..." once it is bound
+      if (line == null || !line.contains("listening")) {
+        throw new IllegalStateException("echo did not start: " + line);
+      }
+      Path names = writeNames(schedule, work);
+      Path record = work.resolve("echo.rec");
+      Process p =
+          new ProcessBuilder(
+                  loadgen,
+                  "--target",
+                  "127.0.0.1:" + port,
+                  "--mode",
+                  "echo",
+                  "--requests",
+                  names.toString(),
+                  "--rate",
+                  Long.toString(1_000_000_000L / GAP_NANOS),
+                  "--sockets",
+                  Integer.toString(SOCKETS),
+                  "--record",
+                  record.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+      startOf(out, p);
+      rest(out, p);
+      Stream e = read(record, schedule.total, null, 0);
+      String before =
+          report("echo, the same windows: before", e.rtt, e.type, schedule.warm, schedule.jumpAt);
+      String after =
+          report("echo, the same windows: after", e.rtt, e.type, schedule.jumpAt, schedule.total);
+      long inSocket = 0;
+      int inSocketOver = 0;
+      for (int i = schedule.jumpAt; i < schedule.total; i++) {
+        if (e.rtt[i] >= 0) {
+          inSocket = Math.max(inSocket, e.rtt[i] - e.late[i]);
+          inSocketOver += e.rtt[i] - e.late[i] > 5_000_000 ? 1 : 0;
+        }
+      }
+      schedule.echoAfter =
+          String.format(
+              "%s, until the reply was in the client's socket worst %.3f ms, over 5 ms %d"
+                  + " (before: %s)",
+              after, inSocket / 1e6, inSocketOver, before);
+      return schedule.echoAfter;
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  private static Path writeNames(Schedule schedule, Path work) throws IOException {
+    Path names = work.resolve("names");
+    if (!Files.exists(names)) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < schedule.total; i++) {
+        b.append(schedule.name(i)).append('\n');
+      }
+      Files.writeString(names, b, StandardCharsets.US_ASCII);
+    }
+    return names;
+  }
+
+  /** The loadgen's start_ns line: when it sent its first request. */
+  private static long startOf(BufferedReader out, Process p) throws Exception {
+    String line = out.readLine();
+    if (line == null || !line.startsWith("start_ns=")) {
+      p.waitFor();
+      throw new IllegalStateException("loadgen did not start (" + line + ")");
+    }
+    long start = Long.parseLong(line.substring("start_ns=".length()).trim());
+    System.out.printf(
+        "loadgen started %.3f ms before this JVM read its line (one clock)%n",
+        (System.nanoTime() - start) / 1e6);
+    return start;
+  }
+
+  /** The loadgen's last line, once it has exited. */
+  private static String rest(BufferedReader out, Process p) throws Exception {
+    String last = null;
+    for (String line; (line = out.readLine()) != null; ) {
+      last = line;
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("loadgen failed: exit " + p.exitValue());
+    }
+    return last;
+  }
+
+  private static void untilNanos(long t) {
+    for (long wait; (wait = t - System.nanoTime()) > 0; ) {
+      LockSupport.parkNanos(wait);
+    }
+  }
+
+  private static Stream read(Path record, int total, Object[] serverAfter, long emptyAt)
+      throws IOException {
+    long[] sentAt = new long[total];
+    long[] sentAfter = new long[total];
+    long[] rtt = new long[total];
+    byte[] type = new byte[total];
+    long[] late = new long[total];
+    try (BufferedReader in = Files.newBufferedReader(record, StandardCharsets.US_ASCII)) {
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] f = line.split(" ");
+        int i = Integer.parseInt(f[0]);
+        sentAt[i] = Long.parseLong(f[1]);
+        sentAfter[i] = Long.parseLong(f[2]);
+        rtt[i] = Long.parseLong(f[3]);
+        type[i] = (byte) f[4].charAt(0);
+        late[i] = Long.parseLong(f[5]);
+      }
+    }
+    return new Stream(sentAt, sentAfter, rtt, type, late, serverAfter, emptyAt);
   }
 
   /**
@@ -271,9 +564,18 @@ public final class ExpiryStall {
    * started after it: the request was answered by then at the latest), and the rest (the reply's
    * way back to a reader thread, which shares the 2 cores with everything else).
    */
-  private record Timing(long[] rtt, long[] sentAt, long[] sentAfter, TimedRegistry timed) {
-    void split(int from, int to) {
+  private record Timing(
+      long[] rtt,
+      long[] sentAt,
+      long[] sentAfter,
+      long[] late,
+      TimedRegistry timed,
+      long jumpedAt) {
+    long[] split(int from, int to) {
       long worstServer = 0;
+      long worstInSocket = 0;
+      long worstLate = 0;
+      int inSocketOver = 0;
       int serverOver = 0;
       int over = 0;
       int mostSlices = 0;
@@ -286,7 +588,12 @@ public final class ExpiryStall {
         }
         long send = sentAfter[i] - sentAt[i];
         long server = Math.min(end, sentAt[i] + rtt[i]) - sentAfter[i];
-        long rest = rtt[i] - send - server;
+        long rest = rtt[i] - send - server - late[i];
+        worstInSocket = Math.max(worstInSocket, rtt[i] - late[i]);
+        worstLate = Math.max(worstLate, late[i]);
+        if (rtt[i] - late[i] > 5_000_000) {
+          inSocketOver++;
+        }
         worstServer = Math.max(worstServer, server);
         int slices = timed.slicesWhileWaiting(sentAfter[i]);
         mostSlices = Math.max(mostSlices, slices);
@@ -298,26 +605,39 @@ public final class ExpiryStall {
         }
         if (rtt[i] > 5_000_000) {
           over++;
-          if (slow.length() < 400) {
+          if (slow.length() < 600) {
             slow.append(
                 String.format(
-                    " %.1f=%.1f+%.1f+%.1f", rtt[i] / 1e6, send / 1e6, server / 1e6, rest / 1e6));
+                    " %.1f=%.1f+%.1f+%.1f+%.1f@%+.0f",
+                    rtt[i] / 1e6,
+                    send / 1e6,
+                    server / 1e6,
+                    rest / 1e6,
+                    late[i] / 1e6,
+                    (sentAt[i] - jumpedAt) / 1e6));
           }
         }
       }
       System.out.printf(
           "  server's part (send returned to its batch done): worst %.3f ms, over 5 ms: %d;"
               + " slices run while a request waited: at most %d, 2 or more for %d requests;"
-              + " round trips over 5 ms (total=send+server+rest, ms):%s%n",
+              + " until the reply was in the client's socket: worst %.3f ms, over 5 ms: %d;"
+              + " the reply in that socket until the client read it: worst %.3f ms;"
+              + " round trips over 5 ms (total=send+server+rest+in the client's socket"
+              + "@sent since the jump, ms):%s%n",
           worstServer / 1e6,
           serverOver,
           mostSlices,
           twoOrMore,
+          worstInSocket / 1e6,
+          inSocketOver,
+          worstLate / 1e6,
           over == 0 ? " none" : slow.toString());
+      return new long[] {worstServer, worstInSocket, inSocketOver};
     }
   }
 
-  private static void report(String what, long[] rtt, byte[] type, int from, int to) {
+  private static String report(String what, long[] rtt, byte[] type, int from, int to) {
     long[] got = Arrays.stream(rtt, from, to).filter(x -> x >= 0).sorted().toArray();
     int lost = (to - from) - got.length;
     int[] replies = new int[128];
@@ -337,5 +657,13 @@ public final class ExpiryStall {
         got[(int) (got.length * 0.999)] / 1e6,
         got[got.length - 1] / 1e6,
         Arrays.stream(got).filter(x -> x > 5_000_000).count());
+    return String.format(
+        "max %.3f ms, p99.9 %.3f ms, p99 %.3f ms, over 5 ms %d of %d (%d unanswered)",
+        got[got.length - 1] / 1e6,
+        got[(int) (got.length * 0.999)] / 1e6,
+        got[(int) (got.length * 0.99)] / 1e6,
+        Arrays.stream(got).filter(x -> x > 5_000_000).count(),
+        to - from,
+        lost);
   }
 }

@@ -139,7 +139,9 @@ public final class DatagramHandler implements BatchHandler {
 
   private CompletionStage<Void> handle(DatagramBatch batch, long now) {
     batchNow = now;
-    expireSlice(now); // a backlog of due leases shrinks before each batch
+    // no expiry slice here: the transport runs them between batches (housekeeping), one per turn
+    // of its loop; a slice here as well ran right after the one the loop had just run, while the
+    // datagrams that came in during it waited for both
     pending.clear();
     byte[] buf = batch.data();
     for (int i = 0; i < batch.size(); i++) {

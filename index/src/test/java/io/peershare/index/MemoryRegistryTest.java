@@ -92,9 +92,38 @@ class MemoryRegistryTest extends RegistryContractTest {
     assertThat(r.size()).isEqualTo(5_000);
     assertThat(r.counts().contents()).isZero();
     assertThat(listed(r)).isEmpty();
+    // the listing swept one slice before it answered (at most 1,024; it may stop sooner on time)
+    int left = r.size();
+    assertThat(left).isBetween(5_000 - 1_024, 5_000 - 1);
     assertThat(refusal(applyOne(r, locate(4), LEASE))).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(inSlices(() -> r.expire(LEASE, 1_024))).isEqualTo(5_000);
+    assertThat(inSlices(() -> r.expire(LEASE, 1_024))).isEqualTo(left);
     assertThat(r.counts()).isEqualTo(new Registry.Counts(0, 0, 0));
+  }
+
+  @Test
+  void aListingInABatchRightAfterASmallExpiryShowsNoneOfIt() throws Exception {
+    MemoryRegistry r = new MemoryRegistry(LEASE, RegistryLimits.defaults());
+    // 30 peers: fewer steps than a slice takes between two looks at the clock, so all go
+    for (int i = 0; i < 30; i++) {
+      r.register(peer(i), ip(i), ContentName.of("c" + i), 4000, 7, D, 0);
+    }
+    r.register(peer(1_000), ip(1_000), HOT, 4000, 7, D, 1);
+    // the server sweeps between batches, not before each: the listing catches up itself
+    assertThat(listed(r)).containsExactly(new ListingEntry(HOT, 1, 7));
+    assertThat(r.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aRegistrationIsRefusedAsFullOnlyForLiveOnes() throws Exception {
+    MemoryRegistry r = new MemoryRegistry(LEASE, new RegistryLimits(10, 100));
+    for (int i = 0; i < 100; i++) {
+      r.register(peer(i), ip(i), ContentName.of("c" + i), 4000, 7, D, 0);
+    }
+    IndexMessage.Register more =
+        new IndexMessage.Register(1, 0, PeerName.of("new"), HOT, 4001, 8, OTHER);
+    assertThat(refusal(applyOne(r, more, LEASE - 1))).isEqualTo(ErrorCode.LIMIT);
+    // at LEASE all 100 are due, none swept yet: the index is not full
+    assertThat(RegistryBatch.isDone(applyOne(r, more, LEASE))).isTrue();
   }
 
   @Test
@@ -137,8 +166,10 @@ class MemoryRegistryTest extends RegistryContractTest {
     }
     assertThat(turns).containsExactly("p0", "p3", "p6", "p9", "p0", "p3");
     assertThat(located(applyOne(r, locate(16), LEASE))).containsExactly("p6", "p9", "p0", "p3");
+    assertThat(r.size()).isEqualTo(12);
     assertThat(listed(r)).containsExactly(new ListingEntry(HOT, 4, 7));
-    assertThat(r.expire(LEASE)).isEqualTo(8);
+    assertThat(r.size()).as("the listing swept the 8 due first").isEqualTo(4);
+    assertThat(r.expire(LEASE)).isZero();
     assertThat(located(applyOne(r, locate(2), LEASE))).containsExactly("p6", "p9");
   }
 

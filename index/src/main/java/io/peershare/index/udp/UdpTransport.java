@@ -337,6 +337,7 @@ public final class UdpTransport implements AutoCloseable {
     private final BatchHandler handler;
     private final DatagramBatch batch;
     private final Runnable housekeeping = this::housekeeping;
+    private final Runnable later = this::later;
     private ChannelHandlerContext ctx;
     private boolean housekeepingQueued;
     private boolean waiting;
@@ -439,11 +440,14 @@ public final class UdpTransport implements AutoCloseable {
     /**
      * Housekeeping after a batch, and once a second: only when no slice is queued. (The
      * once-a-second call used to run it regardless, and in a sweep longer than a second queued a
-     * second chain of slices beside the first.)
+     * second chain of slices beside the first.) After a batch, a slice that leaves work queues the
+     * next one for the loop's next turn, not this one's: this turn's tasks run right after it, and
+     * a datagram that came in during the first would wait for both.
      */
     private void afterBatch() {
-      if (!housekeepingQueued) {
-        housekeeping();
+      if (!housekeepingQueued && handler.housekeeping()) {
+        housekeepingQueued = true;
+        ctx.executor().execute(later); // runs with this turn's tasks and queues the slice
       }
     }
 
@@ -458,7 +462,8 @@ public final class UdpTransport implements AutoCloseable {
      * Runs housekeeping again after the I/O that is ready by then. Scheduled, not executed: the
      * loop runs every queued task (for up to a second) before it polls the sockets again, but takes
      * scheduled tasks in only once per turn, so a slice that schedules the next one leaves room for
-     * a batch in between.
+     * a batch in between. Called from a task (a slice, or the hop after a batch's slice), so the
+     * slice it schedules runs in the next turn.
      */
     private void later() {
       housekeepingQueued = true;
