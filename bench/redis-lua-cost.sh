@@ -37,12 +37,14 @@ def resp(args):
         a = a.encode() if isinstance(a, str) else a
         b.append(b'$%d\r\n%s\r\n' % (len(a), a))
     return b''.join(b)
+packed = main != 'empty' and b'struct.unpack' in read(main)
 src = b"return {'NEW'}" if main == 'empty' else read('once.lua') + b'\n' + read('peer.lua') + b'\n' + read(main)
 sha = hashlib.sha1(src).hexdigest()
 now = 1765000000000
 with open(out, 'wb') as f:
     f.write(resp(['SCRIPT', 'LOAD', src]))
     group_keys, group_args = [b'ps:names'], [str(now), '90000', '10000', '30000', '3000']
+    group = []
     for i in range(n):
         run = int(os.environ.get('RUN') or batch or 1)
         sock, m = ((i // run) % 6, i) if one else (i % 6, i // 6)
@@ -57,7 +59,41 @@ with open(out, 'wb') as f:
                 struct.pack('>HB', 5000, 4) + b'\x7f\x00\x00\x01', struct.pack('>Q', 4000) + b'D' * 32,
                 b'A' + struct.pack('>IH', m, 90), '30000', hashlib.sha256(content).digest(),
                 b'token' + struct.pack('>Q', i), '3000']
-        if batch:
+        if packed and not batch:
+            # register_all.lua taking its arguments as one string (struct.unpack's formats)
+            def s8(x): return struct.pack('>B', len(x)) + x
+            def s16(x): return struct.pack('>H', len(x)) + x
+            t = now + m // 100
+            blob = (s16(peer) + s8(b'\x7f\x00\x00\x01') + s16(content)
+                    + struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode())
+                    + s8(str(t + 90000).encode()) + s8(args[6]) + args[7]
+                    + s8(args[8]) + s8(b'30000') + s8(b'3000') + args[10] + s8(args[11]))
+            f.write(resp(['EVALSHA', sha, str(len(keys))] + keys + [blob]))
+        elif packed and batch:
+            # register_many.lua taking one string: the call's peers once, then each R
+            def s8(x): return struct.pack('>B', len(x)) + x
+            group.append((peer, content, args, b, source))
+            if (i + 1) % batch == 0 or i == n - 1:
+                t = int(group[0][2][3])  # one time for the batch: its first R's
+                order = []
+                for g in group:
+                    if g[0] not in order: order.append(g[0])
+                ks = [b'ps:names']
+                blob = struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode()) \
+                    + s8(str(t + 90000).encode()) + s8(b'30000') + s8(b'3000') \
+                    + struct.pack('>H', len(order))
+                for pn in order:
+                    pb = zlib.crc32(pn) % 64
+                    ks += [b'ps:p{b%d}' % pb + pn, b'ps:l{b%d}' % pb, b'ps:n{b%d}' % pb]
+                    blob += struct.pack('>H', len(pn)) + pn
+                for (pn, cn, a, pb, src) in group:
+                    ks += [b'ps:c{' + cn + b'}', b'ps:q{' + cn + b'}',
+                           b'ps:r{b%d}' % pb + src]
+                    blob += struct.pack('>H', order.index(pn)) + s8(a[1]) \
+                        + struct.pack('>H', len(cn)) + cn + s8(a[6]) + a[7] + s8(a[8]) + a[10] + s8(a[11])
+                f.write(resp(['EVALSHA', sha, str(len(ks))] + ks + [blob]))
+                group = []
+        elif batch:
             if len(group_keys) == 1:
                 group_args[0] = args[3]  # one time for the batch: its first R's
             group_keys += keys[:5] + keys[6:]

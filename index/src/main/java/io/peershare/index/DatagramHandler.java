@@ -72,6 +72,13 @@ public final class DatagramHandler implements BatchHandler {
 
   private final IndexType[] types = new IndexType[DatagramBatch.CAPACITY];
   private final int[] hashes = new int[DatagramBatch.CAPACITY];
+
+  /**
+   * The current batch's datagrams by hash, for {@link #earlierTwin}: open addressing, linear
+   * probing, index + 1 per used slot (0: empty); at most half full, cleared per batch.
+   */
+  private final int[] byHash = new int[2 * DatagramBatch.CAPACITY];
+
   private final WireWriter out = new WireWriter(IndexMessage.MAX_DATAGRAM);
   private DatagramBatch single;
   private long batchNow;
@@ -143,6 +150,7 @@ public final class DatagramHandler implements BatchHandler {
     // of its loop; a slice here as well ran right after the one the loop had just run, while the
     // datagrams that came in during it waited for both
     pending.clear();
+    Arrays.fill(byHash, 0);
     byte[] buf = batch.data();
     for (int i = 0; i < batch.size(); i++) {
       slot[i] = ANSWERED;
@@ -193,9 +201,11 @@ public final class DatagramHandler implements BatchHandler {
     if (cache.find(hash, from, buf, off, length, now)) {
       batch.reply(i, cache.foundArray(), cache.foundOffset(), cache.foundLength());
       cached[i] = true;
+      hashed(i, hash);
       return;
     }
     int twin = earlierTwin(batch, i, buf, off, length);
+    hashed(i, hash);
     if (twin >= 0) {
       slot[i] = -2 - twin; // a retransmission within the batch: it gets its twin's reply
       return;
@@ -226,10 +236,18 @@ public final class DatagramHandler implements BatchHandler {
     slot[i] = pending.add(request, from.getAddress(), ticket);
   }
 
-  /** An earlier datagram of this batch with the same source and bytes, or -1. */
+  /**
+   * An earlier datagram of this batch with the same source and bytes, or -1: the first of them
+   * (datagrams of one hash lie along its probe in the order they came). Looks only at the earlier
+   * datagrams of the same hash, not at every earlier one (that loop had 7-10 % of all samples in
+   * JFR profiles of three Redis nodes under R load: docs/benchmarks.md).
+   */
   private int earlierTwin(DatagramBatch batch, int i, byte[] buf, int off, int length) {
-    for (int j = 0; j < i; j++) {
-      if (hashes[j] == hashes[i]
+    int h = hashes[i];
+    int mask = byHash.length - 1;
+    for (int at = h & mask; byHash[at] != 0; at = (at + 1) & mask) {
+      int j = byHash[at] - 1;
+      if (hashes[j] == h
           && (slot[j] >= 0 || batch.hasReply(j))
           && batch.length(j) == length
           && batch.sender(j).equals(batch.sender(i))
@@ -239,6 +257,16 @@ public final class DatagramHandler implements BatchHandler {
       }
     }
     return -1;
+  }
+
+  /** Datagram {@code i} of this batch, of hash {@code hash}, for {@link #earlierTwin}. */
+  private void hashed(int i, int hash) {
+    int mask = byHash.length - 1;
+    int at = hash & mask;
+    while (byHash[at] != 0) {
+      at = (at + 1) & mask;
+    }
+    byHash[at] = i + 1;
   }
 
   /** Encodes the registry's outcomes, caches the replies, and answers the twins. */

@@ -115,6 +115,35 @@ class DatagramHandlerEventsTest {
   }
 
   @Test
+  void aFullBatchFindsTheTwinOfEveryResendAndOnlyOfResends() throws Exception {
+    long cookie = cookie(FROM);
+    DatagramBatch batch = new DatagramBatch(IndexMessage.MAX_DATAGRAM + 1);
+    List<byte[]> firsts = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      firsts.add(
+          IndexCodec.encode(
+              new IndexMessage.Locate(100 + i, cookie, MAI, ContentName.of("m" + i), 4)));
+    }
+    firsts.forEach(d -> add(batch, FROM, d));
+    // each sent again, in reverse order, but one whose bytes differ by its request id
+    for (int i = 31; i >= 1; i--) {
+      add(batch, FROM, firsts.get(i));
+    }
+    add(
+        batch,
+        FROM,
+        IndexCodec.encode(new IndexMessage.Locate(99, cookie, MAI, ContentName.of("m0"), 4)));
+    assertThat(batch.size()).isEqualTo(DatagramBatch.CAPACITY);
+    run(batch);
+
+    assertThat(events.answered).hasSize(64);
+    assertThat(events.answered.subList(0, 32)).allMatch(a -> !a.cached());
+    assertThat(events.answered.subList(32, 63)).allMatch(Answered::cached);
+    assertThat(events.answered.get(63).cached()).isFalse();
+    assertThat(events.answered).allMatch(a -> a.error() == ErrorCode.NOT_FOUND);
+  }
+
+  @Test
   void everyReplyOfABatchIsToldOnceWithTheBatchsTime() throws Exception {
     long cookie = cookie(FROM);
     cookie(OTHER);

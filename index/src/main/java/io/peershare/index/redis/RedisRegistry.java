@@ -205,25 +205,95 @@ public final class RedisRegistry implements Registry {
    * first, and the R looks again without the reply key (the claim is made).
    */
   private CompletableFuture<Void> inOneStep(OneR r, long now, Object ticket, boolean mayReap) {
-    byte[] p = r.p();
-    byte[] addr = r.addr();
     byte[] c = r.c();
-    byte[] meta = r.meta();
-    byte[][] pk = Keys.peerKeys(p);
-    byte[][] keys = {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES};
-    byte[] value = providerValue(addr, r.tcpPort(), NO_STAMP);
-    byte[] ack = null;
-    byte[][] args;
-    if (ticket instanceof RedisReplies.Ticket t) {
-      // the A this R gets when it acts, stored by the script itself: no SET of its own
-      ack = IndexCodec.encode(new IndexMessage.Ack(t.requestId(), leaseMillis / 1000));
-      args = new byte[][] {p, addr, c, num(now), leaseArg, perPeerArg, value, meta, ack, KEEP};
-    } else {
-      args = new byte[][] {p, addr, c, num(now), leaseArg, perPeerArg, value, meta};
+    byte[][] pk = Keys.peerKeys(r.p());
+    RedisReplies.Ticket t = ticket instanceof RedisReplies.Ticket x ? x : null;
+    byte[][] keys =
+        t == null
+            ? new byte[][] {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES}
+            : new byte[][] {
+              pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES, t.key()
+            };
+    // the A this R gets when it acts, stored by the script itself: no SET of its own
+    byte[] ack =
+        t == null
+            ? null
+            : IndexCodec.encode(new IndexMessage.Ack(t.requestId(), leaseMillis / 1000));
+    CompletableFuture<List<Object>> call;
+    try {
+      call = store.run(Script.REGISTER_ALL, ScriptOutputType.MULTI, keys, packOne(r, now, ack, t));
+    } catch (RuntimeException e) {
+      call = failed(e); // Lettuce refuses a command at once while it has no connection
     }
-    byte[] stored = ack;
-    return firstStep(Script.REGISTER_ALL, keys, ticket, args)
-        .thenCompose(answer -> settle(text(answer.get(0)), r, now, ticket, stored, mayReap));
+    return call.thenCompose(
+        answer ->
+            switch (text(answer.get(0))) {
+              case "DONE" -> failed(new AnsweredElsewhere((byte[]) answer.get(1)));
+              case "WAIT" -> failed(new AnsweredElsewhere(SharedReplies.IN_PROGRESS));
+              case String status -> settle(status, r, now, ticket, ack, mayReap);
+            });
+  }
+
+  /**
+   * {@code register_all.lua}'s one argument (its layout is in the script): the R's names, address,
+   * time, lease and limit, and with a ticket its A, how long a reply and a claim are kept, the
+   * request's hash and the claim's token. One argument instead of thirteen: Redis spends about
+   * 1,000 instructions on each argument of an EVALSHA, and Lua 600-1,200 on each decimal number it
+   * parses (docs/scaling.md).
+   */
+  private byte[] packOne(OneR r, long now, byte[] ack, RedisReplies.Ticket t) {
+    byte[] nowText = num(now);
+    byte[] due = num(now + leaseMillis);
+    byte[] p = r.p();
+    byte[] c = r.c();
+    byte[] addr = r.addr();
+    int size =
+        2
+            + p.length
+            + 1
+            + addr.length
+            + 2
+            + c.length
+            + 8
+            + 8
+            + 4
+            + 1
+            + nowText.length
+            + 1
+            + due.length
+            + 1
+            + 3
+            + addr.length
+            + r.meta().length;
+    if (t != null) {
+      size +=
+          1
+              + ack.length
+              + 1
+              + KEEP.length
+              + 1
+              + RedisReplies.PENDING.length
+              + t.hash().length
+              + 1
+              + t.token().length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.putShort((short) p.length).put(p);
+    b.put((byte) addr.length).put(addr);
+    b.putShort((short) c.length).put(c);
+    b.putLong(now).putLong(leaseMillis).putInt(limits.perPeer());
+    b.put((byte) nowText.length).put(nowText);
+    b.put((byte) due.length).put(due);
+    b.put((byte) (3 + addr.length)).put(providerValue(addr, r.tcpPort(), NO_STAMP));
+    b.put(r.meta());
+    if (t != null) {
+      b.put((byte) ack.length).put(ack);
+      b.put((byte) KEEP.length).put(KEEP);
+      b.put((byte) RedisReplies.PENDING.length).put(RedisReplies.PENDING);
+      b.put(t.hash());
+      b.put((byte) t.token().length).put(t.token());
+    }
+    return b.array();
   }
 
   /**
@@ -297,8 +367,22 @@ public final class RedisRegistry implements Registry {
     registerManyCounted(group, now);
   }
 
+  /**
+   * Whether one {@code register_many.lua} call costs Redis less than the same R one script each:
+   * when the batch has at least two R per peer on average. The script reads and writes each peer's
+   * record once per call, which pays; its bookkeeping in Lua costs more than an R alone where a
+   * peer has one R in the call (counted with bench/redis-lua-cost.sh, in docs/scaling.md).
+   */
+  private static boolean paysOff(List<Many> group) {
+    java.util.Set<PeerName> peers = new java.util.HashSet<>();
+    for (Many m : group) {
+      peers.add(m.request().peer());
+    }
+    return group.size() >= 2 * peers.size();
+  }
+
   private void registerManyCounted(List<Many> group, long now) {
-    if (group.size() < 2 || !roomFor(now, group.size())) {
+    if (group.size() < 2 || !roomFor(now, group.size()) || !paysOff(group)) {
       // one by one, each peer's in the batch's order
       Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();
       for (Many m : group) {
@@ -310,45 +394,89 @@ public final class RedisRegistry implements Registry {
       return;
     }
     int n = group.size();
-    byte[][] keys = new byte[1 + 6 * n][];
-    byte[][] args = new byte[5 + 8 * n][];
-    keys[0] = Keys.NAMES;
-    args[0] = num(now);
-    args[1] = leaseArg;
-    args[2] = perPeerArg;
-    args[3] = KEEP;
-    args[4] = RedisReplies.PENDING;
+    // the call's peers, each once: its keys and its name are given once for all of its R
+    Map<PeerName, Integer> peerIndex = new HashMap<>();
+    List<byte[]> peerNames = new ArrayList<>();
+    int[] peerOf = new int[n];
+    byte[][] ps = new byte[n][];
+    byte[][] cs = new byte[n][];
+    byte[][] addrs = new byte[n][];
     byte[][] acks = new byte[n][];
     byte[][] metas = new byte[n][];
+    byte[][] values = new byte[n][];
+    int size = 8 + 8 + 4 + 4 * 21 + 2;
     for (int i = 0; i < n; i++) {
       Many m = group.get(i);
       IndexMessage.Register r = m.request();
-      byte[] p = utf8(r.peer().toString());
-      byte[] c = utf8(r.content().toString());
-      byte[] addr = m.ip().getAddress();
-      byte[][] pk = Keys.peerKeys(p);
-      int k = 1 + 6 * i;
-      keys[k] = pk[0];
-      keys[k + 1] = pk[1];
-      keys[k + 2] = pk[2];
-      keys[k + 3] = Keys.contentHash(c);
-      keys[k + 4] = Keys.queue(c);
-      keys[k + 5] = m.ticket().key();
+      Integer at = peerIndex.get(r.peer());
+      if (at == null) {
+        at = peerNames.size();
+        peerIndex.put(r.peer(), at);
+        byte[] p = utf8(r.peer().toString());
+        peerNames.add(p);
+        size += 2 + p.length;
+      }
+      peerOf[i] = at;
+      ps[i] = peerNames.get(at);
+      cs[i] = utf8(r.content().toString());
+      addrs[i] = m.ip().getAddress();
+      values[i] = providerValue(addrs[i], r.tcpPort(), NO_STAMP);
       metas[i] = meta(r.size(), r.digest());
       acks[i] = IndexCodec.encode(new IndexMessage.Ack(r.requestId(), leaseMillis / 1000));
-      int a = 5 + 8 * i;
-      args[a] = p;
-      args[a + 1] = addr;
-      args[a + 2] = c;
-      args[a + 3] = providerValue(addr, r.tcpPort(), NO_STAMP);
-      args[a + 4] = metas[i];
-      args[a + 5] = acks[i];
-      args[a + 6] = m.ticket().hash();
-      args[a + 7] = m.ticket().token();
+      size +=
+          2
+              + 1
+              + addrs[i].length
+              + 2
+              + cs[i].length
+              + 1
+              + values[i].length
+              + metas[i].length
+              + 1
+              + acks[i].length
+              + m.ticket().hash().length
+              + 1
+              + m.ticket().token().length;
     }
+    int np = peerNames.size();
+    byte[][] keys = new byte[1 + 3 * np + 3 * n][];
+    keys[0] = Keys.NAMES;
+    for (int j = 0; j < np; j++) {
+      byte[][] pk = Keys.peerKeys(peerNames.get(j));
+      keys[1 + 3 * j] = pk[0];
+      keys[2 + 3 * j] = pk[1];
+      keys[3 + 3 * j] = pk[2];
+    }
+    // one argument for the whole call (its layout is in the script)
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.putLong(now).putLong(leaseMillis).putInt(limits.perPeer());
+    text(b, num(now));
+    text(b, num(now + leaseMillis));
+    text(b, KEEP);
+    text(b, RedisReplies.PENDING);
+    b.putShort((short) np);
+    for (byte[] p : peerNames) {
+      b.putShort((short) p.length).put(p);
+    }
+    for (int i = 0; i < n; i++) {
+      Many m = group.get(i);
+      int k = 1 + 3 * np + 3 * i;
+      keys[k] = Keys.contentHash(cs[i]);
+      keys[k + 1] = Keys.queue(cs[i]);
+      keys[k + 2] = m.ticket().key();
+      b.putShort((short) peerOf[i]);
+      text(b, addrs[i]);
+      b.putShort((short) cs[i].length).put(cs[i]);
+      text(b, values[i]);
+      b.put(metas[i]);
+      text(b, acks[i]);
+      b.put(m.ticket().hash());
+      text(b, m.ticket().token());
+    }
+    byte[] arg = Arrays.copyOf(b.array(), b.position());
     CompletableFuture<List<Object>> call;
     try {
-      call = store.run(Script.REGISTER_MANY, ScriptOutputType.MULTI, keys, args);
+      call = store.run(Script.REGISTER_MANY, ScriptOutputType.MULTI, keys, arg);
     } catch (RuntimeException e) {
       call = failed(e); // Lettuce refuses a command at once while it has no connection
     }
@@ -383,9 +511,9 @@ public final class RedisRegistry implements Registry {
                         new OneR(
                             q.peer().toString(),
                             q.content().toString(),
-                            args[5 + 8 * i],
-                            args[6 + 8 * i],
-                            args[7 + 8 * i],
+                            ps[i],
+                            addrs[i],
+                            cs[i],
                             q.tcpPort(),
                             metas[i]);
                     yield settle(status, one, now, m.ticket(), acks[i], true);
@@ -397,6 +525,11 @@ public final class RedisRegistry implements Registry {
             pipe(outcome.thenApply(x -> null), m.op());
           }
         });
+  }
+
+  /** {@code bytes} as the scripts' packed arguments take a short string: a u8 length, the bytes. */
+  private static void text(ByteBuffer b, byte[] bytes) {
+    b.put((byte) bytes.length).put(bytes);
   }
 
   private static void pipe(CompletableFuture<?> from, CompletableFuture<Object> to) {

@@ -2,67 +2,80 @@
 -- peer's slot and the content's): what claim.lua, register.lua and the listing do in three
 -- steps on a cluster, checked first and then written, so a refusal writes nothing (but the
 -- claim) and needs no undo. KEYS: peer hash, bucket lease zset, bucket count, content hash,
--- rotation zset, listing. ARGV: peer, ip, content, now, lease, perPeer, provider value without
--- its stamp, meta. With a reply key as KEYS[7] (see once.lua) also the reply an R that acts gets
--- and how long a reply is kept (ms): written by the claim itself (once_done), so an R that acts
--- has its reply stored in the same call that claimed it.
+-- rotation zset, listing, and the reply key as KEYS[7] when there is one (see once.lua).
+-- ARGV[1], one string (an EVALSHA costs about 1,000 instructions in Redis per argument, and
+-- parsing a decimal number in Lua 600-1,200 more: see docs/scaling.md), packed big-endian with
+-- struct.pack's formats: peer (u16 length and bytes), ip (u8, bytes), content (u16, bytes), now
+-- and lease (i8, ms), the per-peer limit (i4), now and now + lease as decimal text (u8, bytes:
+-- what the script writes), the provider value without its stamp (u8, bytes), meta (40 bytes);
+-- then, with a reply key: the reply an R that acts gets (u8, bytes: written by the claim itself,
+-- once_done in once.lua, so an R that acts has its reply stored in the same call that claimed
+-- it), how long a reply is kept and a claim holds (u8, decimal text each), the request hash (32
+-- bytes) and the claim's token (u8, bytes).
 -- Returns {'DONE', reply} | {'WAIT'} | {'NEW'} | {'OLD'} | {'NAME_TAKEN'} | {'LIMIT'} (the
 -- per-peer one: the caller looks for a CONFLICT, which ranks first) | {'ALREADY_REGISTERED'} |
 -- {'CONFLICT'} | {'DEAD'} (the caller reaps and goes the way of a cluster, without the reply
 -- key: this call made the claim).
 -- Nine calls for a new registration of a known peer (the common case), each about as costly
--- as a command of its own: see docs/scaling.md.
-local seen = once_done(6, ARGV[9], ARGV[10])
-if seen then return seen end
+-- as a command of its own: see docs/scaling.md. Numbers go to Redis as text (a Lua number is
+-- formatted with "%.17g", about 2,000 instructions).
+local peer, ip, content, now, lease, perPeer, stamp0, due, value, meta, pos =
+  struct.unpack('>Hc0Bc0Hc0i8i8i4Bc0Bc0Bc0c40', ARGV[1])
+local rk = KEYS[7]
+local hash, token, px
+if rk then
+  local ack, keep
+  ack, keep, px, hash, token = struct.unpack('>Bc0Bc0Bc0c32Bc0', ARGV[1], pos)
+  local seen = look(rk, 'D' .. hash .. ack, keep, hash)
+  if seen then return seen end
+end
 local function refuse(r)
-  pending(6)
+  if rk then redis.call('SET', rk, 'P' .. hash .. token, 'PX', px) end
   return r
 end
 local p, c = KEYS[1], KEYS[4]
-local peer, ip, content = ARGV[1], ARGV[2], ARGV[3]
-local now, lease = tonumber(ARGV[4]), tonumber(ARGV[5])
 local f = redis.call('HMGET', p, '\0i', '\0k', '\0d', content)
 local owner, stamp = f[1], f[4]
 -- whether the lease entry already stands at or before this registration's deadline
 local covered = false
 if owner then
-  local k = tonumber(f[2])
+  local k = f[2] + 0
   if owner ~= ip then return refuse(other_host(p, f, now, lease)) end
   if stamp then
     if deadline(stamp, k, lease) <= now then return refuse({'DEAD'}) end
   else
     local fields = redis.call('HLEN', p) - RESERVED
-    if fields >= tonumber(ARGV[6]) then return refuse({'LIMIT'}) end
-    covered = entry_covers(k, now, fields, tonumber(f[3]))
+    if fields >= perPeer then return refuse({'LIMIT'}) end
+    covered = entry_covers(k, now, fields, f[3] + 0)
   end
 end
 local g = redis.call('HMGET', c, peer, '\0m', '\0s')
 local m = g[2]
-local refused = g[1] and 'ALREADY_REGISTERED' or (m and m ~= ARGV[8] and 'CONFLICT')
+local refused = g[1] and 'ALREADY_REGISTERED' or (m and m ~= meta and 'CONFLICT')
 -- whatever this answers, the content then has a provider, so its name is listed (as in
 -- register.lua)
-redis.call('ZADD', KEYS[6], 0, content)
+redis.call('ZADD', KEYS[6], '0', content)
 if refused then return refuse({refused}) end
 -- an old registration missing from its content (its R's last step lost, on a cluster store
 -- before) is completed here, as register.lua would
 local new = not stamp
 if new then
-  stamp = ARGV[4]
+  stamp = stamp0
   if owner then
     redis.call('HSET', p, content, stamp)
   else
-    redis.call('HSET', p, '\0i', ip, '\0k', stamp, '\0d', 0, content, stamp)
+    redis.call('HSET', p, '\0i', ip, '\0k', stamp, '\0d', '0', content, stamp)
   end
-  if not covered then redis.call('ZADD', KEYS[2], 'LT', now + lease, peer) end
+  if not covered then redis.call('ZADD', KEYS[2], 'LT', due, peer) end
   redis.call('INCR', KEYS[3])
 end
 if m then
   -- the counter read above and written back with the provider: the script is atomic
-  local turn = (tonumber(g[3]) or 0) + 1
-  redis.call('HSET', c, '\0s', turn, peer, ARGV[7] .. stamp)
+  local turn = string.format('%d', (tonumber(g[3]) or 0) + 1)
+  redis.call('HSET', c, '\0s', turn, peer, value .. stamp)
   redis.call('ZADD', KEYS[5], turn, peer)
 else
-  redis.call('HSET', c, '\0m', ARGV[8], '\0s', 1, peer, ARGV[7] .. stamp)
-  redis.call('ZADD', KEYS[5], 1, peer)
+  redis.call('HSET', c, '\0m', meta, '\0s', '1', peer, value .. stamp)
+  redis.call('ZADD', KEYS[5], '1', peer)
 end
 return {new and 'NEW' or 'OLD'}

@@ -13,59 +13,86 @@
 -- Writes go peer side first (2 before 3), as rule 1 of docs/scaling.md wants even of a script
 -- stopped half-way by an error; refusals write nothing but their claim, turned back into a plain
 -- claim. The caller never puts two R of one peer and one content in a call.
--- KEYS: the listing, then per R: peer hash, bucket lease zset, bucket count, content hash,
--- rotation zset, reply key. ARGV: now, lease, per-peer limit, how long a stored reply is kept,
--- how long a claim holds (ms); then per R: peer, ip, content, provider value without its stamp,
--- meta, the A it gets when it acts, request hash, claim token.
+-- KEYS: the listing; then per peer of the call (P of them, each once): peer hash, bucket lease
+-- zset, bucket count; then per R: content hash, rotation zset, reply key.
+-- ARGV[1], one string (as register_all.lua's, so that an R costs no EVALSHA argument of its own),
+-- packed big-endian with struct.pack's formats: now and lease (i8, ms), the per-peer limit (i4),
+-- now and now + lease, how long a stored reply is kept and a claim holds, as decimal text (u8
+-- length and bytes each), P (u16) and each peer's name (u16, bytes); then per R: its peer's
+-- number among the P (u16, from 0), ip (u8, bytes), content (u16, bytes), the provider value
+-- without its stamp (u8, bytes), meta (40 bytes), the A it gets when it acts (u8, bytes), the
+-- request hash (32 bytes), the claim's token (u8, bytes).
 -- Returns two items per R: a status as register_all.lua's (NEW, OLD, DONE, WAIT, NAME_TAKEN,
 -- LIMIT, ALREADY_REGISTERED, CONFLICT, DEAD; LIMIT only when the content has no CONFLICT, which
 -- ranks first) or LATER (below), and the stored reply for DONE ('' otherwise).
-local now, lease, perPeer = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local keep, px = ARGV[4], ARGV[5]
-local n = (#KEYS - 1) / 6
-local out = {}
-local peers, peerOrder = {}, {}
-local contents, contentOrder = {}, {}
-local counts, countOrder = {}, {}
+-- Numbers go to Redis as text (a Lua number is formatted with "%.17g", about 2,000 instructions).
+local blob = ARGV[1]
+local now, lease, perPeer, stamp0, due, keep, px, np, pos =
+  struct.unpack('>i8i8i4Bc0Bc0Bc0Bc0H', blob)
 local names = {}
+for j = 1, np do
+  names[j], pos = struct.unpack('>Hc0', blob, pos)
+end
+local base = 1 + 3 * np -- KEYS[base + 3 * i + 1 .. 3]: the content hash, queue, reply key of R i
+local n = (#KEYS - base) / 3
+-- Every R in one table, read by one call: R i (from 0) at v[8i + 1 .. 8i + 8]: its peer's
+-- number (from 0), ip, content, provider value, meta, A, request hash, claim token. (A table
+-- built by a constructor is sized once; one grown a value at a time is rehashed at every power of
+-- two, which cost more than all the rest of this script's bookkeeping.)
+local v = {struct.unpack('>' .. string.rep('HBc0Hc0Bc0c40Bc0c32Bc0', n), blob, pos)}
+local function rp(i) return v[8 * i + 1] + 1 end
+-- A table with room for k values (at most 8n), for the caller to overwrite: sized once, as above.
+-- Lengths are kept in counters, never taken with # (which searches a full table's hash part).
+local function room(k) return {unpack(v, 1, k)} end
+local out, nout = room(2 * n), 0
+local peers, peerOrder, npeers = {}, {}, 0
+local contents, contentOrder, ncontents = {}, {}, 0
+local counts, countOrder, ncounts = {}, {}, 0
+local listing, nlisting = room(2 * n), 0
 
 -- The peer record as this call leaves it: owner, k, tombstones, fields (nil until needed), this
 -- call's new fields, the stamps of the contents this call registers (read once for all of this
 -- call's R of the peer, in one HMGET with the reserved fields).
 local function peer_of(i)
-  local p = KEYS[2 + 6 * i]
-  local rec = peers[p]
+  local j = rp(i)
+  local rec = peers[j]
   if rec then return rec end
+  local p = KEYS[3 * j - 1]
   -- one read for the owner, renewal, tombstone count and every content this call registers
-  local want, at = {'\0i', '\0k', '\0d'}, {}
-  for j = i, n - 1 do
-    if KEYS[2 + 6 * j] == p then
-      at[ARGV[8 + 8 * j]] = #want + 1
-      want[#want + 1] = ARGV[8 + 8 * j]
+  local want, at, nwant = {'\0i', '\0k', '\0d'}, {}, 3
+  for x = i, n - 1 do
+    if rp(x) == j then
+      local c = v[8 * x + 3]
+      nwant = nwant + 1
+      at[c] = nwant
+      want[nwant] = c
     end
   end
-  local f = redis.call('HMGET', p, unpack(want))
+  local f = redis.call('HMGET', p, unpack(want, 1, nwant))
   local has = {}
   for c, k in pairs(at) do has[c] = f[k] end
   -- every field in the constructor (one allocation, no rehash as fields are set later)
-  rec = {p = p, name = ARGV[6 + 8 * i], owner = f[1], k = f[2], d = f[3], has = has, add = {},
-    lease = KEYS[3 + 6 * i], count = KEYS[4 + 6 * i], entry = false, fields = false}
-  peers[p] = rec
-  peerOrder[#peerOrder + 1] = rec
+  rec = {p = p, name = names[j], owner = f[1], k = f[2], d = f[3], has = has, na = 0,
+    add = room(2 * nwant),
+    lease = KEYS[3 * j], count = KEYS[3 * j + 1], entry = false, fields = false}
+  peers[j] = rec
+  npeers = npeers + 1
+  peerOrder[npeers] = rec
   return rec
 end
 
 -- The content as this call leaves it: meta, rotation counter, which peers provide it (read when
 -- asked), the providers and queue entries this call adds; and whether `peer` provided it.
 local function content_of(i, peer)
-  local c = KEYS[5 + 6 * i]
+  local c = KEYS[base + 3 * i + 1]
   local rec = contents[c]
   if not rec then
     local g = redis.call('HMGET', c, peer, '\0m', '\0s')
-    rec = {c = c, q = KEYS[6 + 6 * i], add = {}, queue = {}, m = g[2], s = tonumber(g[3]) or 0,
-      has = {[peer] = g[1]}}
+    rec = {c = c, q = KEYS[base + 3 * i + 2], add = room(6), na = 0, queue = room(2), nq = 0, m = g[2],
+      s = tonumber(g[3]) or 0, has = {[peer] = g[1]}}
     contents[c] = rec
-    contentOrder[#contentOrder + 1] = rec
+    ncontents = ncontents + 1
+    contentOrder[ncontents] = rec
     return rec, g[1]
   end
   local had = rec.has[peer]
@@ -78,18 +105,18 @@ end
 
 -- Writes the peer's new fields and, if a first registration moved it, its lease entry.
 local function flush(rec)
-  if #rec.add > 0 then
-    redis.call('HSET', rec.p, unpack(rec.add))
-    if rec.entry then redis.call('ZADD', rec.lease, 'LT', now + lease, rec.name) end
-    rec.add, rec.entry = {}, false
+  if rec.na > 0 then
+    redis.call('HSET', rec.p, unpack(rec.add, 1, rec.na))
+    if rec.entry then redis.call('ZADD', rec.lease, 'LT', due, rec.name) end
+    rec.na, rec.entry = 0, false
   end
 end
 
 -- One R, decided against the records as the earlier R left them: a status.
 local function one(i)
-  local a = 8 + 8 * i -- ARGV[a + 1] is this R's peer name
-  local peer, ip, content = ARGV[a - 2], ARGV[a - 1], ARGV[a]
+  local ip, content, meta = v[8 * i + 2], v[8 * i + 3], v[8 * i + 5]
   local rec = peer_of(i)
+  local peer = rec.name
   local stamp = rec.has[content]
   local covered = false
   if rec.owner then
@@ -98,7 +125,7 @@ local function one(i)
       -- other_host reads the record and may reap it: it gets what this call added first, and
       -- later R of this peer read the record again
       flush(rec)
-      peers[rec.p] = nil
+      peers[rp(i)] = nil
       return other_host(rec.p, {rec.owner, rec.k, rec.d}, now, lease)[1]
     end
     if stamp then
@@ -109,83 +136,100 @@ local function one(i)
         -- CONFLICT ranks first (what the caller of register_all.lua looks at after it), as the
         -- content is now, before the later R of this call change it
         local crec = content_of(i, peer)
-        if crec.m and crec.m ~= ARGV[a + 2] then return 'CONFLICT' end
+        if crec.m and crec.m ~= meta then return 'CONFLICT' end
         return 'LIMIT'
       end
       covered = entry_covers(k, now, rec.fields, tonumber(rec.d))
     end
   end
-  local meta = ARGV[a + 2]
   local crec, had = content_of(i, peer)
-  names[#names + 1] = 0
-  names[#names + 1] = content
+  listing[nlisting + 1], listing[nlisting + 2] = '0', content
+  nlisting = nlisting + 2
   if had then return 'ALREADY_REGISTERED' end
   if crec.m and crec.m ~= meta then return 'CONFLICT' end
   local new = not stamp
   if new then
-    stamp = ARGV[1]
+    stamp = stamp0
+    local add, na = rec.add, rec.na
     if not rec.owner then
       rec.owner, rec.k, rec.d, rec.fields = ip, stamp, '0', 0
-      rec.add[1], rec.add[2], rec.add[3], rec.add[4], rec.add[5], rec.add[6] =
-        '\0i', ip, '\0k', stamp, '\0d', 0
+      add[1], add[2], add[3], add[4], add[5], add[6] = '\0i', ip, '\0k', stamp, '\0d', '0'
+      na = 6
     end
-    rec.add[#rec.add + 1] = content
-    rec.add[#rec.add + 1] = stamp
+    add[na + 1], add[na + 2] = content, stamp
+    rec.na = na + 2
     rec.has[content] = stamp
     rec.fields = rec.fields + 1
     if not covered then rec.entry = true end
-    counts[rec.count] = (counts[rec.count] or 0) + 1
-    if counts[rec.count] == 1 then countOrder[#countOrder + 1] = rec.count end
+    local cnt = (counts[rec.count] or 0) + 1
+    counts[rec.count] = cnt
+    if cnt == 1 then
+      ncounts = ncounts + 1
+      countOrder[ncounts] = rec.count
+    end
   end
+  local add, na = crec.add, crec.na
   if not crec.m then
     crec.m = meta
-    crec.add[#crec.add + 1] = '\0m'
-    crec.add[#crec.add + 1] = meta
+    add[na + 1], add[na + 2] = '\0m', meta
+    na = na + 2
   end
-  crec.s = crec.s + 1
+  local s = crec.s + 1
+  crec.s = s
   crec.has[peer] = true
-  crec.add[#crec.add + 1] = peer
-  crec.add[#crec.add + 1] = ARGV[a + 1] .. stamp
-  crec.queue[#crec.queue + 1] = crec.s
-  crec.queue[#crec.queue + 1] = peer
+  add[na + 1], add[na + 2] = peer, v[8 * i + 4] .. stamp
+  crec.na = na + 2
+  crec.queue[crec.nq + 1], crec.queue[crec.nq + 2] = s, peer
+  crec.nq = crec.nq + 2
   return new and 'NEW' or 'OLD'
+end
+
+-- The text of a small whole number, as Redis takes it (without Lua's "%.17g")
+local function int(x)
+  if x == 1 then return '1' end
+  return string.format('%d', x)
 end
 
 -- peers with an R answered DEAD: the caller reaps and takes that R again; this peer's later R
 -- are not looked at (LATER: no claim, nothing written), and the caller takes them after it, in order
 local blocked = {}
 for i = 0, n - 1 do
-  local a = 8 + 8 * i
-  local key, hash = KEYS[7 + 6 * i], ARGV[a + 4]
+  local key, hash = KEYS[base + 3 * i + 3], v[8 * i + 7]
   local seen = nil
-  if blocked[KEYS[2 + 6 * i]] then
+  if blocked[rp(i)] then
     seen = {'LATER'}
   else
-    seen = look(key, 'D' .. hash .. ARGV[a + 3], keep, hash)
+    seen = look(key, 'D' .. hash .. v[8 * i + 6], keep, hash)
   end
   if seen then
-    out[#out + 1] = seen[1]
-    out[#out + 1] = seen[2] or ''
+    out[nout + 1], out[nout + 2] = seen[1], seen[2] or ''
+    nout = nout + 2
   else
     local status = one(i)
     if status ~= 'NEW' and status ~= 'OLD' then
-      redis.call('SET', key, 'P' .. hash .. ARGV[a + 5], 'PX', px)
-      if status == 'DEAD' then blocked[KEYS[2 + 6 * i]] = true end
+      redis.call('SET', key, 'P' .. hash .. v[8 * i + 8], 'PX', px)
+      if status == 'DEAD' then blocked[rp(i)] = true end
     end
-    out[#out + 1] = status
-    out[#out + 1] = ''
+    out[nout + 1], out[nout + 2] = status, ''
+    nout = nout + 2
   end
 end
 
-for _, rec in ipairs(peerOrder) do flush(rec) end
-for _, key in ipairs(countOrder) do redis.call('INCRBY', key, counts[key]) end
-for _, crec in ipairs(contentOrder) do
-  if #crec.add > 0 then
-    crec.add[#crec.add + 1] = '\0s'
-    crec.add[#crec.add + 1] = crec.s
-    redis.call('HSET', crec.c, unpack(crec.add))
-    redis.call('ZADD', crec.q, unpack(crec.queue))
+for x = 1, npeers do flush(peerOrder[x]) end
+for x = 1, ncounts do
+  local key = countOrder[x]
+  redis.call('INCRBY', key, int(counts[key]))
+end
+for x = 1, ncontents do
+  local crec = contentOrder[x]
+  local na = crec.na
+  if na > 0 then
+    local add, queue = crec.add, crec.queue
+    add[na + 1], add[na + 2] = '\0s', int(crec.s)
+    for y = 1, crec.nq, 2 do queue[y] = int(queue[y]) end
+    redis.call('HSET', crec.c, unpack(add, 1, na + 2))
+    redis.call('ZADD', crec.q, unpack(queue, 1, crec.nq))
   end
 end
-if #names > 0 then redis.call('ZADD', KEYS[1], unpack(names)) end
+if nlisting > 0 then redis.call('ZADD', KEYS[1], unpack(listing, 1, nlisting)) end
 return out
