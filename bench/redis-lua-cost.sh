@@ -115,10 +115,13 @@ count() {
     --bind 127.0.0.1 --save '' --appendonly no --dir "$d" >"$d/log" 2>&1 &
   vp=$!
   for _ in $(seq 1 200); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.2; done
-  redis-cli -p "$port" --pipe <"$1" >"$d/pipe.out"
-  grep -q 'errors: 0' "$d/pipe.out" || { cat "$d/pipe.out" >&2; exit 1; }
-  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  # the server goes down whether the replay worked or not (count runs in a subshell, so an
+  # exit here would otherwise leave valgrind's redis-server running)
+  local ok=1
+  redis-cli -p "$port" --pipe <"$1" >"$d/pipe.out" && grep -q 'errors: 0' "$d/pipe.out" || ok=0
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$vp" 2>/dev/null || true
   wait "$vp" || true
+  [ "$ok" = 1 ] || { echo "redis-lua-cost.sh: replay of $1 failed:" >&2; cat "$d/pipe.out" >&2; exit 1; }
   grep -E '^(summary|totals):' "$d/cg.out" | head -1 | awk '{print $2}'
 }
 
