@@ -1,15 +1,11 @@
 package io.peershare.bench;
 
+import io.peershare.index.ForwardingRegistry;
 import io.peershare.index.Registry;
 import io.peershare.index.RegistryBatch;
-import io.peershare.index.RegistryException;
-import io.peershare.protocol.ContentName;
-import io.peershare.protocol.Digest;
-import io.peershare.protocol.PeerName;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -21,8 +17,7 @@ import java.util.concurrent.CompletionStage;
  * the server sweeps waits at most such a gap, whatever the client's own threads add to its round
  * trip: this is the server's side of {@link ExpiryStall}'s figures. One server thread only.
  */
-final class TimedRegistry implements Registry {
-  private final Registry inner;
+final class TimedRegistry extends ForwardingRegistry {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private long lastApplyEnd;
@@ -59,7 +54,7 @@ final class TimedRegistry implements Registry {
   private int sliceCount;
 
   TimedRegistry(Registry inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /** Starts counting afresh from now on (what was counted before is forgotten). */
@@ -240,59 +235,5 @@ final class TimedRegistry implements Registry {
       }
     }
     return n;
-  }
-
-  @Override
-  public int expire(long now, int max) {
-    return inner.expire(now, max);
-  }
-
-  @Override
-  public void register(
-      PeerName peer,
-      InetAddress ip,
-      ContentName content,
-      int tcpPort,
-      long size,
-      Digest digest,
-      long now)
-      throws RegistryException {
-    inner.register(peer, ip, content, tcpPort, size, digest, now);
-  }
-
-  @Override
-  public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
-      throws RegistryException {
-    inner.deregister(peer, ip, content, now);
-  }
-
-  @Override
-  public int quit(PeerName peer, InetAddress ip, long now) {
-    return inner.quit(peer, ip, now);
-  }
-
-  @Override
-  public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
-    inner.keepalive(peer, ip, now);
-  }
-
-  @Override
-  public Located locate(ContentName content, int max, long now) throws RegistryException {
-    return inner.locate(content, max, now);
-  }
-
-  @Override
-  public Page list(String after, String filter, int maxBytes, int maxEntries, long now) {
-    return inner.list(after, filter, maxBytes, maxEntries, now);
-  }
-
-  @Override
-  public int size() {
-    return inner.size();
-  }
-
-  @Override
-  public long leaseMillis() {
-    return inner.leaseMillis();
   }
 }

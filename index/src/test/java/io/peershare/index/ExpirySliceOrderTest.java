@@ -106,8 +106,7 @@ class ExpirySliceOrderTest {
    * Records, on the server's thread, every slice that removed something and every batch; during
    * every other slice (the first included), sends a request to the server first.
    */
-  private static final class Recording implements Registry {
-    private final Registry inner;
+  private static final class Recording extends ForwardingRegistry {
     private final List<String> events = new ArrayList<>();
     volatile UdpClient sender;
     volatile int port;
@@ -115,7 +114,7 @@ class ExpirySliceOrderTest {
     private int sends;
 
     Recording(Registry inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     synchronized List<String> events() {
@@ -187,60 +186,6 @@ class ExpirySliceOrderTest {
         LockSupport.parkNanos(20_000);
       }
       throw new AssertionError("the datagram never reached the server's socket");
-    }
-
-    @Override
-    public int expire(long now, int max) {
-      return inner.expire(now, max);
-    }
-
-    @Override
-    public void register(
-        PeerName peer,
-        InetAddress ip,
-        ContentName content,
-        int tcpPort,
-        long size,
-        Digest digest,
-        long now)
-        throws RegistryException {
-      inner.register(peer, ip, content, tcpPort, size, digest, now);
-    }
-
-    @Override
-    public void deregister(PeerName peer, InetAddress ip, ContentName content, long now)
-        throws RegistryException {
-      inner.deregister(peer, ip, content, now);
-    }
-
-    @Override
-    public int quit(PeerName peer, InetAddress ip, long now) {
-      return inner.quit(peer, ip, now);
-    }
-
-    @Override
-    public void keepalive(PeerName peer, InetAddress ip, long now) throws RegistryException {
-      inner.keepalive(peer, ip, now);
-    }
-
-    @Override
-    public Located locate(ContentName content, int max, long now) throws RegistryException {
-      return inner.locate(content, max, now);
-    }
-
-    @Override
-    public Page list(String after, String filter, int maxBytes, int maxEntries, long now) {
-      return inner.list(after, filter, maxBytes, maxEntries, now);
-    }
-
-    @Override
-    public int size() {
-      return inner.size();
-    }
-
-    @Override
-    public long leaseMillis() {
-      return inner.leaseMillis();
     }
   }
 }
