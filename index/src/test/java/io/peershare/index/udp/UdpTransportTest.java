@@ -97,27 +97,27 @@ class UdpTransportTest {
     }
   }
 
+  /** Echoes each datagram of a batch, from the {@code elsewhere} executor once it returned. */
+  private BatchHandler echoedElsewhere() {
+    return batch -> {
+      byte[][] replies = new byte[batch.size()][];
+      for (int i = 0; i < batch.size(); i++) {
+        replies[i] =
+            Arrays.copyOfRange(batch.data(), batch.offset(i), batch.offset(i) + batch.length(i));
+      }
+      return CompletableFuture.runAsync(
+          () -> {
+            for (int i = 0; i < replies.length; i++) {
+              batch.reply(i, replies[i]);
+            }
+          },
+          elsewhere);
+    };
+  }
+
   @Test
   void aBatchCompletedOnAnotherThreadIsAnsweredInOrder() throws Exception {
-    BatchHandler later =
-        new BatchHandler() {
-          @Override
-          public CompletionStage<Void> handle(DatagramBatch batch) {
-            byte[][] replies = new byte[batch.size()][];
-            for (int i = 0; i < batch.size(); i++) {
-              replies[i] =
-                  Arrays.copyOfRange(
-                      batch.data(), batch.offset(i), batch.offset(i) + batch.length(i));
-            }
-            return CompletableFuture.runAsync(
-                () -> {
-                  for (int i = 0; i < replies.length; i++) {
-                    batch.reply(i, replies[i]);
-                  }
-                },
-                elsewhere);
-          }
-        };
+    BatchHandler later = echoedElsewhere();
     try (UdpTransport t = start(true, 1, i -> later);
         DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       s.setSoTimeout(5_000);
@@ -139,22 +139,7 @@ class UdpTransportTest {
     assumeTrue(UdpTransport.nativeAvailable());
     // a loop that polled for the whole second before it took the answer's task would miss the
     // client's 900 ms timeout on every batch
-    BatchHandler later =
-        batch -> {
-          byte[][] replies = new byte[batch.size()][];
-          for (int i = 0; i < batch.size(); i++) {
-            replies[i] =
-                Arrays.copyOfRange(
-                    batch.data(), batch.offset(i), batch.offset(i) + batch.length(i));
-          }
-          return CompletableFuture.runAsync(
-              () -> {
-                for (int i = 0; i < replies.length; i++) {
-                  batch.reply(i, replies[i]);
-                }
-              },
-              elsewhere);
-        };
+    BatchHandler later = echoedElsewhere();
     UdpTransport.Options longSpin =
         new UdpTransport.Options(InetAddress.getLoopbackAddress(), 0, 1, 1200, true, "spin")
             .withSpinMicros(1_000_000);
