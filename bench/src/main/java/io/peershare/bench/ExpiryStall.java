@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -338,25 +339,7 @@ public final class ExpiryStall {
       throws Exception {
     Path names = writeNames(schedule, work);
     Path record = work.resolve("index.rec");
-    Process p =
-        new ProcessBuilder(
-                loadgen,
-                "--target",
-                "127.0.0.1:" + at.getPort(),
-                "--mode",
-                "index",
-                "--requests",
-                names.toString(),
-                "--rate",
-                Long.toString(1_000_000_000L / GAP_NANOS),
-                "--sockets",
-                Integer.toString(SOCKETS),
-                "--max",
-                "4",
-                "--record",
-                record.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    Process p = loadgen(loadgen, at.getPort(), "index", names, record, "--max", "4");
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
     long start = startOf(out, p);
@@ -373,6 +356,34 @@ public final class ExpiryStall {
     String summary = rest(out, p);
     System.out.println("loadgen: " + summary);
     return read(record, schedule.total, serverAfter, emptyAt);
+  }
+
+  /**
+   * Starts bench/c's loadgen against 127.0.0.1:{@code port} in {@code mode}, sending the names in
+   * {@code names} at the schedule's rate over {@link #SOCKETS} sockets and recording every request
+   * in {@code record}; {@code extra} are further options.
+   */
+  private static Process loadgen(
+      String loadgen, int port, String mode, Path names, Path record, String... extra)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                loadgen,
+                "--target",
+                "127.0.0.1:" + port,
+                "--mode",
+                mode,
+                "--requests",
+                names.toString(),
+                "--rate",
+                Long.toString(1_000_000_000L / GAP_NANOS),
+                "--sockets",
+                Integer.toString(SOCKETS),
+                "--record",
+                record.toString()));
+    command.addAll(List.of(extra));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   /**
@@ -400,23 +411,7 @@ public final class ExpiryStall {
       }
       Path names = writeNames(schedule, work);
       Path record = work.resolve("echo.rec");
-      Process p =
-          new ProcessBuilder(
-                  loadgen,
-                  "--target",
-                  "127.0.0.1:" + port,
-                  "--mode",
-                  "echo",
-                  "--requests",
-                  names.toString(),
-                  "--rate",
-                  Long.toString(1_000_000_000L / GAP_NANOS),
-                  "--sockets",
-                  Integer.toString(SOCKETS),
-                  "--record",
-                  record.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      Process p = loadgen(loadgen, port, "echo", names, record);
       BufferedReader out =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
       startOf(out, p);
