@@ -16,8 +16,13 @@
 #                                  connect); curl's whole-process figure likewise times the curl
 #                                  process
 #   --fsync / curl then fsync      the same, durable: flushed to the disk before done
-# curl and peershare take turns in ROUNDS rounds (default 5, env ROUNDS=n) and the table gives
-# medians, with the range: single runs on a shared virtual machine vary by up to 2x.
+# curl and peershare take turns in ROUNDS rounds (default 6, env ROUNDS=n) and the table gives
+# medians, with the range: single runs on a shared virtual machine vary by up to 2x. The order of
+# curl, 1 source and 3 sources within a round goes through all six orders in six rounds (then
+# again), and the two durable runs swap places every round: on this VM a run's speed depends on
+# which run came just before it (the page cache handed back to the host; the run right after curl
+# was the slower one in both orders of an A/B), so a fixed order would favour or handicap one kind.
+# Each round's line gives its order; the load average is printed at the start and the end.
 #   capped 1 / capped 3            the same with every provider capped at RATE
 #   resume                          a download SIGKILLed half way, then run again
 #   start-up                        `peershare get` of a 1-byte content, whole process
@@ -203,27 +208,39 @@ for _ in $(seq 1 300); do grep -q 'listening' "$work/index.log" 2>/dev/null && b
 share p1 "$work/src/big.bin"; share p2 "$work/src/big.bin"; share p3 "$work/src/big.bin"
 get big.bin 1 >/dev/null; get big.bin 3 >/dev/null   # warms up the providers' JIT
 
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-6}
 # whole-process and transfer-phase figures of each kind of run, one entry per round
 cw=(); cp=(); csw=(); ow=(); op=(); tw=(); tp=(); fw=(); fp=()
 co=(); oo=(); to=()   # seconds outside the transfer phase: curl, 1 source, 3 sources
 cc=(); cs=(); oc=(); os=(); tc=(); ts=()   # CPU seconds: the client's process, the server(s) meanwhile
 servers=("$pid_p1" "$pid_p2" "$pid_p3")
-for r in $(seq 1 "$ROUNDS"); do
-  if [ -n "$have_curl" ]; then
-    x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); co+=("$(overhead "$x")")
-    cc+=("$(own_cpu "$x")"); cs+=("$(server_cpu "$x")")
-  fi
+run_curl() {
+  [ -n "$have_curl" ] || return 0
+  x=$(curl_get); cw+=("$(whole "$x")"); cp+=("$(phase "$x")"); co+=("$(overhead "$x")")
+  cc+=("$(own_cpu "$x")"); cs+=("$(server_cpu "$x")")
+}
+run_one() {
   x=$(get big.bin 1); ow+=("$(whole "$x")"); op+=("$(phase "$x")"); oo+=("$(overhead "$x")")
   oc+=("$(own_cpu "$x")"); os+=("$(server_cpu "$x")")
+}
+run_three() {
   x=$(get big.bin 3); tw+=("$(whole "$x")"); tp+=("$(phase "$x")"); to+=("$(overhead "$x")")
   tc+=("$(own_cpu "$x")"); ts+=("$(server_cpu "$x")")
-  if [ -n "$have_curl" ]; then x=$(curl_get sync); csw+=("$(whole "$x")"); fi
-  x=$(get big.bin 1 --fsync); fw+=("$(whole "$x")"); fp+=("$(phase "$x")")
-  printf '  round %d, MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s); CPU s client+server: curl %s+%s, 1 source %s+%s, 3 sources %s+%s\n' \
-    "$r" "${cw[-1]:--}" "${cp[-1]:--}" "${ow[-1]}" "${op[-1]}" "${tw[-1]}" "${tp[-1]}" "${csw[-1]:--}" "${fw[-1]}" "${fp[-1]}" \
+}
+run_curl_sync() { [ -z "$have_curl" ] || { x=$(curl_get sync); csw+=("$(whole "$x")"); }; }
+run_fsync() { x=$(get big.bin 1 --fsync); fw+=("$(whole "$x")"); fp+=("$(phase "$x")"); }
+# the six orders of the three uncapped runs, one per round in turn
+orders=("curl one three" "one three curl" "three curl one" "curl three one" "three one curl" "one curl three")
+echo "start of the rounds: $(uptime)"
+for r in $(seq 1 "$ROUNDS"); do
+  order=${orders[$(( (r - 1) % 6 ))]}
+  for k in $order; do "run_$k"; done
+  if (( r % 2 )); then run_curl_sync; run_fsync; durable="curl+sync fsync"; else run_fsync; run_curl_sync; durable="fsync curl+sync"; fi
+  printf '  round %d (%s; %s), MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s); CPU s client+server: curl %s+%s, 1 source %s+%s, 3 sources %s+%s\n' \
+    "$r" "${order// / → }" "${durable// / → }" "${cw[-1]:--}" "${cp[-1]:--}" "${ow[-1]}" "${op[-1]}" "${tw[-1]}" "${tp[-1]}" "${csw[-1]:--}" "${fw[-1]}" "${fp[-1]}" \
     "${cc[-1]:--}" "${cs[-1]:--}" "${oc[-1]}" "${os[-1]}" "${tc[-1]}" "${ts[-1]}"
 done
+echo "end of the rounds: $(uptime)"
 # median and range of the arguments: "median (min-max)"
 summary() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.0f (%.0f-%.0f)", m, v[1], v[NR] }'; }
 median() { summary "$@" | cut -d' ' -f1; }

@@ -103,7 +103,7 @@ public final class ContentServer implements AutoCloseable {
   private PortListener listen(
       int port, Function<ContentName, Optional<ContentGuard>> lookup, String what)
       throws IOException {
-    RequestHandler handler = new RequestHandler(lookup, uploadLimit);
+    RequestHandler handler = new RequestHandler(lookup, uploadLimit, options.idleTimeout());
     return new PortListener(options.bindAddress(), port, handler, connections, what);
   }
 

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 
 /**
  * Sends a {@code D} range as {@code C} frames, then the end frame, in the mode {@link ContentGuard}
@@ -37,18 +38,21 @@ final class RangeSender {
   static final int FRAME = 1 << 20;
   static final int LIMITED_FRAME = 64 << 10;
 
-  /** One {@code transferTo} call: small enough that a slow but live reader shows progress. */
-  private static final int CHUNK = 256 << 10;
-
   /** What is copied through memory when the socket is full (see {@link #copyWhenFull}). */
   private static final int COPY_CHUNK = 16 << 10;
 
   private final ByteRateLimiter limiter;
   private final int frame;
+  private final Duration idleTimeout;
 
-  RangeSender(ByteRateLimiter limiter) {
+  /**
+   * @param idleTimeout the connections' idle timeout, which sizes each {@code transferTo} ({@link
+   *     SendPace})
+   */
+  RangeSender(ByteRateLimiter limiter, Duration idleTimeout) {
     this.limiter = limiter;
     this.frame = limiter.isUnlimited() ? FRAME : LIMITED_FRAME;
+    this.idleTimeout = idleTimeout;
   }
 
   /**
@@ -90,6 +94,7 @@ final class RangeSender {
       WritableByteChannel out,
       Runnable progress)
       throws IOException, InterruptedException {
+    SendPace pace = new SendPace(idleTimeout, System::nanoTime);
     for (long pos = offset; pos < end; ) {
       if (pos > offset && !guard.unchanged(check.stamp())) {
         return conflict(out);
@@ -99,11 +104,12 @@ final class RangeSender {
       Answers.write(out, TransferCodec.frameHeader(n));
       for (long sent = 0; sent < n; ) {
         long at = pos + sent;
-        long k = file.transferTo(at, Math.min(CHUNK, n - sent), out);
+        long k = file.transferTo(at, pace.next(n - sent), out);
         if (k == 0) {
           k = copyWhenFull(file, at, (int) Math.min(COPY_CHUNK, n - sent), out);
         }
         sent += k;
+        pace.sent(k);
         guard.served().sent(k);
         progress.run();
       }

@@ -11,6 +11,7 @@ import io.peershare.protocol.TransferMessage.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -29,11 +30,14 @@ final class RequestHandler {
 
   /**
    * @param lookup the content shared under a name, as seen from this listener
+   * @param idleTimeout the connections' idle timeout, which bounds how long one send may block
    */
   RequestHandler(
-      Function<ContentName, Optional<ContentGuard>> lookup, ByteRateLimiter uploadLimit) {
+      Function<ContentName, Optional<ContentGuard>> lookup,
+      ByteRateLimiter uploadLimit,
+      Duration idleTimeout) {
     this.lookup = lookup;
-    this.sender = new RangeSender(uploadLimit);
+    this.sender = new RangeSender(uploadLimit, idleTimeout);
   }
 
   /**

@@ -51,7 +51,8 @@ class RequestFuzzTest {
       ContentGuard guard = new ContentGuard(sc, FileStamp.of(file), Fixture.LATER, Runnable::run);
       return new RequestHandler(
           name -> name.equals(sc.content()) ? Optional.of(guard) : Optional.empty(),
-          ByteRateLimiter.unlimited());
+          ByteRateLimiter.unlimited(),
+          ServeOptions.defaults().idleTimeout());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
