@@ -25,9 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -282,16 +284,16 @@ public final class RedisRegistry implements Registry {
     b.put((byte) addr.length).put(addr);
     b.putShort((short) c.length).put(c);
     b.putLong(now).putLong(leaseMillis).putInt(limits.perPeer());
-    b.put((byte) nowText.length).put(nowText);
-    b.put((byte) due.length).put(due);
-    b.put((byte) (3 + addr.length)).put(providerValue(addr, r.tcpPort(), NO_STAMP));
+    text(b, nowText);
+    text(b, due);
+    text(b, providerValue(addr, r.tcpPort(), NO_STAMP));
     b.put(r.meta());
     if (t != null) {
-      b.put((byte) ack.length).put(ack);
-      b.put((byte) KEEP.length).put(KEEP);
-      b.put((byte) RedisReplies.PENDING.length).put(RedisReplies.PENDING);
+      text(b, ack);
+      text(b, KEEP);
+      text(b, RedisReplies.PENDING);
       b.put(t.hash());
-      b.put((byte) t.token().length).put(t.token());
+      text(b, t.token());
     }
     return b.array();
   }
@@ -374,7 +376,7 @@ public final class RedisRegistry implements Registry {
    * peer has one R in the call (counted with bench/redis-lua-cost.sh, in docs/scaling.md).
    */
   private static boolean paysOff(List<Many> group) {
-    java.util.Set<PeerName> peers = new java.util.HashSet<>();
+    Set<PeerName> peers = new HashSet<>();
     for (Many m : group) {
       peers.add(m.request().peer());
     }
