@@ -5,8 +5,9 @@
 # The client is bench/c/loadgen (--requests: one thread in a process of its own, timing every
 # request), and in every run the same client sends the same stream to bench/c/echo.c, the C echo
 # server, as the baseline for what the machine allows (before the index in even runs, after it in
-# odd ones). EXPIRY_CLIENT=java uses the client of earlier sessions instead (a sender and 4 reader
-# threads in the index's JVM), without the echo.
+# odd ones); a table at the end puts the two side by side, run by run: a tail the echo shows in
+# the same run is the machine's. EXPIRY_CLIENT=java uses the client of earlier sessions instead (a
+# sender and 4 reader threads in the index's JVM), without the echo.
 #
 #   bench/index-expiry.sh [RUNS] [OTHER_CHECKOUT]
 #
@@ -36,6 +37,9 @@ for prog in echo loadgen; do
     gcc -O2 -Wall -Wextra -o "$cbin/$prog" "$here/bench/c/$prog.c" -lpthread
   fi
 done
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+rows=()
 for r in $(seq 1 "$RUNS"); do
   client=()
   if [ "${EXPIRY_CLIENT:-c}" != java ]; then
@@ -45,12 +49,33 @@ for r in $(seq 1 "$RUNS"); do
   order=("${builds[@]}")
   [ $((r % 2)) = 1 ] || [ ${#builds[@]} = 1 ] || order=(other this)
   for b in "${order[@]}"; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
     echo "== $b, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     # shellcheck disable=SC2086
     "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
       -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall "${client[@]}" \
       ${EXPIRY_ARGS:-} 2>&1 |
-      grep -v '^SLF4J'
+      grep -v '^SLF4J' | tee "$log"
+    # the index's and the echo's figures after the jump, for the table at the end
+    num='\([0-9.]*\)'
+    row=$(sed -n "s/^summary: index after the jump: max $num ms, p99.9 $num ms, p99 [0-9.]* ms, over 5 ms $num of .*echo, same client, same windows, after: max $num ms, p99.9 $num ms, p99 [0-9.]* ms, over 5 ms $num of .*/\1 \2 \3 \4 \5 \6/p" "$log")
+    [ -z "$row" ] || rows+=("$r $b $load $row")
   done
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ ${#rows[@]} -gt 0 ]; then
+  # per run, side by side: the index's round trips after the jump and the echo server's with the
+  # same client in the same windows; an index tail that the echo shows too is the machine's
+  echo
+  echo "after the jump, per run (ms; over 5 ms of 15,000):"
+  printf '%-4s %-6s %-5s | %-8s %-8s %-7s | %-8s %-8s %-7s | %s\n' run build load "index max" p99.9 "over 5" "echo max" p99.9 "over 5" "index max / echo max"
+  for row in "${rows[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $row
+    printf '%-4s %-6s %-5s | %-9s %-8s %-7s | %-8s %-8s %-7s | %.1f\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "$(awk -v a="$4" -v b="$7" 'BEGIN { print a / b }')"
+  done
+  for b in "${builds[@]}"; do
+    printf '%s\n' "${rows[@]}" | awk -v b="$b" '$2 == b { n++; ok += $4 <= 5; eok += $7 <= 5; both += $4 > 5 && $7 > 5 }
+      END { printf "%s: index within 5 ms in %d of %d runs, the echo in %d; both over 5 ms in %d\n", b, ok, n, eok, both }'
+  done
+fi

@@ -145,6 +145,7 @@ public final class ExpiryStall {
               total);
       System.out.println("  GC pauses: " + pauses.between(1, 2));
       long[] worst = t.split(jumpAt, total);
+      slowAt("index", run, warm, total);
       System.out.println("  server: " + TimedRegistry.describe(run.serverAfter));
       System.out.printf(
           "registry emptied %.1f ms after the jump (%,d left)%n",
@@ -169,6 +170,25 @@ public final class ExpiryStall {
         }
       }
       Files.delete(work);
+    }
+  }
+
+  /**
+   * With {@code -Dexpiry.slow=true}: one line per round trip over 5 ms in [from, to), in absolute
+   * {@code CLOCK_MONOTONIC} nanoseconds (sent, the reply in the client's socket, read), to line up
+   * with a system-wide trace taken with {@code perf record -k CLOCK_MONOTONIC}.
+   */
+  private static void slowAt(String who, Stream s, int from, int to) {
+    if (!Boolean.getBoolean("expiry.slow")) {
+      return;
+    }
+    for (int i = from; i < to; i++) {
+      if (s.rtt[i] > 5_000_000) {
+        long read = s.sentAt[i] + s.rtt[i];
+        System.out.printf(
+            "slow %s %d sent=%d sentAfter=%d inSocket=%d read=%d%n",
+            who, i, s.sentAt[i], s.sentAfter[i], read - s.late[i], read);
+      }
     }
   }
 
@@ -238,6 +258,9 @@ public final class ExpiryStall {
         timed.count();
         clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
         jumpedAt = System.nanoTime();
+        if (Boolean.getBoolean("expiry.slow")) {
+          System.out.println("jump at " + jumpedAt);
+        }
       }
     }
 
@@ -417,6 +440,7 @@ public final class ExpiryStall {
       startOf(out, p);
       rest(out, p);
       Stream e = read(record, schedule.total, null, 0);
+      slowAt("echo", e, schedule.warm, schedule.total);
       String before =
           report("echo, the same windows: before", e.rtt, e.type, schedule.warm, schedule.jumpAt);
       String after =
@@ -510,17 +534,28 @@ public final class ExpiryStall {
    * Leases end all the time in a server that has run for a while, some S ask for names whose
    * providers have just gone (met due, or already swept) and the sweep runs now and then: the code
    * that expires, unlinks and answers NOT_FOUND is compiled with both ways of each branch taken.
-   * So, unless cold, {@code COHORTS} cohorts of {@code COHORT_PEERS} peers x 100 registrations (4
-   * providers per name, as in the big registry) end one after the other through the warm-up, the
-   * last 2/12 of it before the counting starts, and one S in 8 asks for a name of the cohort that
-   * ended last. With a single early cohort, compiled code saw its leases end only once, was
-   * recompiled later with profiles where nothing was ever due, and the jump made it deoptimise
-   * (PrintCompilation, -Xlog:deoptimization): {@code isDue}, {@code ProviderQueue.remove}, the
-   * sweep. Without any cohort ({@code --cold}) the jump is the first expiry the JVM ever sees.
+   * So, unless cold, {@code COHORTS} cohorts of {@code COHORT_PEERS} peers x {@code COHORT_REGS}
+   * registrations (4 providers per name, as in the big registry) end one after the other through
+   * the warm-up, the last 2/12 of it before the counting starts, and one S in 8 asks for a name of
+   * the cohort that ended last. With a single early cohort, compiled code saw its leases end only
+   * once, was recompiled later with profiles where nothing was ever due, and the jump made it
+   * deoptimise (PrintCompilation, -Xlog:deoptimization): {@code isDue}, {@code
+   * ProviderQueue.remove}, the sweep. Without any cohort ({@code --cold}) the jump is the first
+   * expiry the JVM ever sees.
    */
   private static final int COHORTS = 10;
 
-  private static final int COHORT_PEERS = 100;
+  private static final int COHORT_PEERS = 1_000;
+
+  /**
+   * Registrations per peer of a cohort: 1,000 peers of 10 (until the ninth look 100 of 100, the
+   * same 10,000 registrations). With 100 peers per cohort the lease queue's code (a poll and a
+   * sift-down per due peer) ran 1,000 times in the whole warm-up, too few for the JIT's last tier:
+   * it was compiled in the first 10 ms after the jump, with the 10,000 peers of the big registry
+   * coming due, and the compilation took a core for several ms (docs/benchmarks.md, "Ninth look").
+   * A server that has run for a while has polled its lease queue for every peer that came due.
+   */
+  private static final int COHORT_REGS = 10;
 
   /** Names of each cohort that the S stream asks for. */
   private static final int GONE_NAMES = 64;
@@ -539,11 +574,12 @@ public final class ExpiryStall {
       for (int p = 0; p < COHORT_PEERS; p++) {
         InetAddress ip =
             InetAddress.getByAddress(new byte[] {10, (byte) (200 + c), (byte) (p >> 8), (byte) p});
-        for (int j = 0; j < 100; j++) {
+        for (int j = 0; j < COHORT_REGS; j++) {
           registry.register(
               PeerName.of("early" + c + "-" + p),
               ip,
-              ContentName.of(cohortName(c, (p * 25 + j) % (COHORT_PEERS * 25))),
+              // 4 peers in a row share their names: 4 providers per name, as in the big registry
+              ContentName.of(cohortName(c, (p / 4) * COHORT_REGS + j)),
               4000,
               1,
               RegistryBenchmark.DIGEST,

@@ -11,8 +11,23 @@ import java.util.PriorityQueue;
 final class LeaseQueue {
   private record Due(long at, PeerRegistrations peer) {}
 
+  /**
+   * Never due, always in the queue (two of them, so that taking the last real entry still sifts a
+   * heap of two): the queue is never empty, so the sweep's compiled code never meets an empty
+   * queue. It did once a million leases ended at once and the sweep took the last one: {@code peek}
+   * returning null, and a heap of one, were paths the JIT had never seen, and {@code expire},
+   * {@code apply} and the request path were thrown out and compiled again while requests came in
+   * (docs/benchmarks.md, "Ninth look").
+   */
+  private static final Due NEVER = new Due(Long.MAX_VALUE, null);
+
   private final PriorityQueue<Due> queue =
       new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
+
+  LeaseQueue() {
+    queue.add(NEVER);
+    queue.add(NEVER);
+  }
 
   void schedule(PeerRegistrations peer, long at) {
     queue.add(new Due(at, peer));
@@ -20,14 +35,13 @@ final class LeaseQueue {
 
   /** When the first entry comes due, or {@code Long.MAX_VALUE} when there is none. */
   long earliest() {
-    Due head = queue.peek();
-    return head == null ? Long.MAX_VALUE : head.at();
+    return queue.peek().at();
   }
 
   /** The next peer due at or before {@code now}, removed from the queue, or null. */
   PeerRegistrations pollDue(long now) {
     Due head = queue.peek();
-    if (head == null || head.at() > now) {
+    if (head.at() > now || head == NEVER) {
       return null;
     }
     queue.poll();
