@@ -23,6 +23,11 @@
 # which run came just before it (the page cache handed back to the host; the run right after curl
 # was the slower one in both orders of an A/B), so a fixed order would favour or handicap one kind.
 # Each round's line gives its order; the load average is printed at the start and the end.
+#   AB_OPTS="JVM options"          an A/B in the same run: every round also runs 1 source and 3
+#                                  sources with PEERSHARE_JAVA_OPTS=AB_OPTS (rows "B"), each right
+#                                  beside its A run, A first in rounds 1-6 and B first in rounds
+#                                  7-12 (default 12 rounds then), so either comes right after curl
+#                                  equally often
 #   capped 1 / capped 3            the same with every provider capped at RATE
 #   resume                          a download SIGKILLed half way, then run again
 #   start-up                        `peershare get` of a 1-byte content, whole process
@@ -208,7 +213,8 @@ for _ in $(seq 1 300); do grep -q 'listening' "$work/index.log" 2>/dev/null && b
 share p1 "$work/src/big.bin"; share p2 "$work/src/big.bin"; share p3 "$work/src/big.bin"
 get big.bin 1 >/dev/null; get big.bin 3 >/dev/null   # warms up the providers' JIT
 
-ROUNDS=${ROUNDS:-6}
+AB_OPTS=${AB_OPTS:-}
+if [ -n "$AB_OPTS" ]; then ROUNDS=${ROUNDS:-12}; else ROUNDS=${ROUNDS:-6}; fi
 # whole-process and transfer-phase figures of each kind of run, one entry per round
 cw=(); cp=(); csw=(); ow=(); op=(); tw=(); tp=(); fw=(); fp=()
 co=(); oo=(); to=()   # seconds outside the transfer phase: curl, 1 source, 3 sources
@@ -227,6 +233,16 @@ run_three() {
   x=$(get big.bin 3); tw+=("$(whole "$x")"); tp+=("$(phase "$x")"); to+=("$(overhead "$x")")
   tc+=("$(own_cpu "$x")"); ts+=("$(server_cpu "$x")")
 }
+# the B side of an A/B: the same runs with the JVM options AB_OPTS
+bw=(); bp=(); bo=(); bc=(); bs=(); uw=(); up=(); uo=(); uc=(); us=()
+run_oneB() {
+  x=$(PEERSHARE_JAVA_OPTS="$AB_OPTS" get big.bin 1); bw+=("$(whole "$x")"); bp+=("$(phase "$x")")
+  bo+=("$(overhead "$x")"); bc+=("$(own_cpu "$x")"); bs+=("$(server_cpu "$x")")
+}
+run_threeB() {
+  x=$(PEERSHARE_JAVA_OPTS="$AB_OPTS" get big.bin 3); uw+=("$(whole "$x")"); up+=("$(phase "$x")")
+  uo+=("$(overhead "$x")"); uc+=("$(own_cpu "$x")"); us+=("$(server_cpu "$x")")
+}
 run_curl_sync() { [ -z "$have_curl" ] || { x=$(curl_get sync); csw+=("$(whole "$x")"); }; }
 run_fsync() { x=$(get big.bin 1 --fsync); fw+=("$(whole "$x")"); fp+=("$(phase "$x")"); }
 # the six orders of the three uncapped runs, one per round in turn
@@ -234,11 +250,22 @@ orders=("curl one three" "one three curl" "three curl one" "curl three one" "thr
 echo "start of the rounds: $(uptime)"
 for r in $(seq 1 "$ROUNDS"); do
   order=${orders[$(( (r - 1) % 6 ))]}
+  if [ -n "$AB_OPTS" ]; then
+    if (( (r - 1) / 6 % 2 == 0 )); then
+      order=${order/one/one oneB}; order=${order/three/three threeB}
+    else
+      order=${order/one/oneB one}; order=${order/three/threeB three}
+    fi
+  fi
   for k in $order; do "run_$k"; done
   if (( r % 2 )); then run_curl_sync; run_fsync; durable="curl+sync fsync"; else run_fsync; run_curl_sync; durable="fsync curl+sync"; fi
   printf '  round %d (%s; %s), MB/s whole process (transfer phase): curl %s (%s), 1 source %s (%s), 3 sources %s (%s); durable: curl+sync %s, --fsync %s (%s); CPU s client+server: curl %s+%s, 1 source %s+%s, 3 sources %s+%s\n' \
     "$r" "${order// / → }" "${durable// / → }" "${cw[-1]:--}" "${cp[-1]:--}" "${ow[-1]}" "${op[-1]}" "${tw[-1]}" "${tp[-1]}" "${csw[-1]:--}" "${fw[-1]}" "${fp[-1]}" \
     "${cc[-1]:--}" "${cs[-1]:--}" "${oc[-1]}" "${os[-1]}" "${tc[-1]}" "${ts[-1]}"
+  if [ -n "$AB_OPTS" ]; then
+    printf '    B (%s): 1 source %s (%s), 3 sources %s (%s); CPU s client+server: 1 source %s+%s, 3 sources %s+%s\n' \
+      "$AB_OPTS" "${bw[-1]}" "${bp[-1]}" "${uw[-1]}" "${up[-1]}" "${bc[-1]}" "${bs[-1]}" "${uc[-1]}" "${us[-1]}"
+  fi
 done
 echo "end of the rounds: $(uptime)"
 # median and range of the arguments: "median (min-max)"
@@ -301,6 +328,14 @@ if [ -n "$have_curl" ]; then
 fi
 row "peershare get, 1 source" ow op "$cwm" "$cpm"
 row "peershare get, 3 sources" tw tp "$cwm" "$cpm"
+if [ -n "$AB_OPTS" ]; then
+  echo "B: PEERSHARE_JAVA_OPTS=$AB_OPTS"
+  row "B: peershare get, 1 source" bw bp "$cwm" "$cpm"
+  row "B: peershare get, 3 sources" uw up "$cwm" "$cpm"
+  # rounds in which B's whole process was faster than A's beside it (MB/s higher)
+  wins() { local -n a=$1 b=$2; local i n=0; for i in "${!a[@]}"; do awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN{ exit !(y > x) }' && n=$((n + 1)); done; echo "$n of ${#a[@]}"; }
+  echo "B faster than A beside it, whole process: 1 source in $(wins ow bw) rounds, 3 sources in $(wins tw uw)"
+fi
 [ -n "$have_curl" ] && row "curl <- nginx, then sync FILE" csw none "$csm" ""
 row "peershare get --fsync, 1 source" fw fp "$csm" ""
 echo "(the durable rows' ratios are to curl then sync, whole process)"
@@ -308,6 +343,7 @@ echo "(the durable rows' ratios are to curl then sync, whole process)"
 secs() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.3f (%.3f-%.3f)", m, v[1], v[NR] }'; }
 printf 'seconds outside the transfer phase (start-up, index, manifest, exit), medians: %s1 source %s, 3 sources %s\n' \
   "$([ -n "$have_curl" ] && echo "curl $(secs "${co[@]}"), ")" "$(secs "${oo[@]}")" "$(secs "${to[@]}")"
+[ -z "$AB_OPTS" ] || printf '  B: 1 source %s, 3 sources %s\n' "$(secs "${bo[@]}")" "$(secs "${uo[@]}")"
 # CPU seconds per run: what the whole machine spent on one download, client and server side
 printf 'CPU seconds per run, medians (user + system; server: the providers, or nginx'"'"'s worker):\n'
 cpu_row() { # label, client runs name, server runs name
@@ -319,6 +355,10 @@ cpu_row() { # label, client runs name, server runs name
 [ -n "$have_curl" ] && cpu_row "curl <- nginx" cc cs
 cpu_row "peershare get, 1 source" oc os
 cpu_row "peershare get, 3 sources" tc ts
+if [ -n "$AB_OPTS" ]; then
+  cpu_row "B: peershare get, 1 source" bc bs
+  cpu_row "B: peershare get, 3 sources" uc us
+fi
 echo
 printf '%-34s %10s %10s\n' "capped at $RATE per provider" "MB/s" "vs 1 source"
 printf '%-34s %10s %10s\n' "1 source" "$capped1" "1.00"

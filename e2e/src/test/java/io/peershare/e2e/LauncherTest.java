@@ -280,6 +280,51 @@ class LauncherTest {
   }
 
   @Test
+  void getCompilesLessAndRunsOnTheSerialCollectorUnlessTheUsersOptionsSayOtherwise()
+      throws Exception {
+    String get = "|-XX:CompileThresholdScaling=4|-XX:+UseSerialGC|";
+    for (String jdk : List.of("21.0.5", "25.0.1")) {
+      Path home = fakeJdk(jdk);
+      Map<String, String> env = Map.of("JAVA_HOME", home.toString());
+
+      launch(env, "get", "x", "--index", "127.0.0.1:4000");
+      assertThat(calls(home)).last().asString().contains(get);
+      // the command is the first word that is not an option, wherever the options are
+      launch(env, "--stats", "get", "x");
+      assertThat(calls(home)).last().asString().contains(get);
+      // a name that is another command's argument does not count
+      for (List<String> args :
+          List.of(List.of("list", "get"), List.of("share", "get"), List.of("peer"))) {
+        launch(env, args.toArray(String[]::new));
+        assertThat(calls(home))
+            .last()
+            .asString()
+            .doesNotContain("UseSerialGC")
+            .doesNotContain("CompileThresholdScaling");
+      }
+      // the user's options come after the launcher's, so theirs win; a collector of theirs
+      // replaces the serial one, which the JVM would refuse beside it
+      launch(
+          Map.of(
+              "JAVA_HOME",
+              home.toString(),
+              "PEERSHARE_JAVA_OPTS",
+              "-XX:CompileThresholdScaling=1 -XX:+UseG1GC"),
+          "get",
+          "x");
+      assertThat(calls(home))
+          .last()
+          .asString()
+          .containsPattern(
+              "\\|-XX:CompileThresholdScaling=4\\|.*\\|-XX:CompileThresholdScaling=1\\|-XX:\\+UseG1GC\\|")
+          .doesNotContain("UseSerialGC");
+      // other options leave the serial collector in place
+      launch(Map.of("JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-Xmx64m"), "get", "x");
+      assertThat(calls(home)).last().asString().contains(get).contains("|-Xmx64m|");
+    }
+  }
+
+  @Test
   void noAotSkipsTheTraining() throws Exception {
     Path jdk25 = fakeJdk("25.0.1");
     Launch r = launch(Map.of("JAVA_HOME", jdk25.toString(), "PEERSHARE_NO_AOT", "1"), "--version");

@@ -7,6 +7,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the file system says about a file without reading it: size, modification time, change time
@@ -25,20 +26,37 @@ record FileStamp(long size, FileTime mtime, FileTime ctime, Object fileKey) {
    */
   static final Duration RACY_WINDOW = Duration.ofSeconds(2);
 
+  /** The attributes a stamp holds, read with one {@code stat} where the platform has them. */
+  private static final String UNIX = "unix:isRegularFile,size,lastModifiedTime,ctime,fileKey";
+
+  /**
+   * The file's stamp now. One {@code stat} call: a provider takes a stamp before every frame it
+   * sends (a {@code Files.readAttributes} for the basic ones and a {@code getAttribute} for the
+   * change time made two).
+   */
   static FileStamp of(Path file) throws IOException {
+    Map<String, Object> a;
+    try {
+      a = Files.readAttributes(file, UNIX);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return basic(file); // no unix view here: no change time either
+    }
+    if (!(Boolean) a.get("isRegularFile")) {
+      throw new IOException(file + " is not a regular file");
+    }
+    return new FileStamp(
+        (Long) a.get("size"),
+        (FileTime) a.get("lastModifiedTime"),
+        (FileTime) a.get("ctime"),
+        a.get("fileKey"));
+  }
+
+  private static FileStamp basic(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
     if (!a.isRegularFile()) {
       throw new IOException(file + " is not a regular file");
     }
-    return new FileStamp(a.size(), a.lastModifiedTime(), ctime(file), a.fileKey());
-  }
-
-  private static FileTime ctime(Path file) {
-    try {
-      return (FileTime) Files.getAttribute(file, "unix:ctime");
-    } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-      return null;
-    }
+    return new FileStamp(a.size(), a.lastModifiedTime(), null, a.fileKey());
   }
 
   /** The later of mtime and ctime: when the file last changed, as far as anyone can tell. */

@@ -52,6 +52,23 @@ class ContentGuardTest {
   }
 
   @Test
+  void anEditWithItsModificationTimeSetBackIsSeenByItsChangeTime() throws IOException {
+    Path file = Fixture.write(dir, "f", TestBytes.random(5000, 1));
+    FileTime mtime = Files.getLastModifiedTime(file);
+    ContentGuard g = guard(file, Fixture.LATER);
+    assertThat(g.check().mode()).isEqualTo(Mode.ZERO_COPY);
+
+    Files.write(file, TestBytes.random(5000, 2)); // same size, other bytes
+    Files.setLastModifiedTime(file, mtime); // as a copy tool that keeps times would leave it
+    assertThat(Files.getLastModifiedTime(file)).isEqualTo(mtime);
+
+    assertThat(g.check().mode())
+        .as("not sent zero-copy as the old bytes")
+        .isNotEqualTo(Mode.ZERO_COPY);
+    await().atMost(Duration.ofSeconds(5)).until(() -> g.check().mode() == Mode.CONFLICT);
+  }
+
+  @Test
   void anEditIsFoundByTheReHash() throws IOException {
     Path file = Fixture.write(dir, "f", TestBytes.random(5000, 1));
     ContentGuard g = guard(file, Fixture.LATER);
