@@ -169,6 +169,14 @@ public final class IndexServer implements AutoCloseable {
     }
   }
 
+  /**
+   * How long a socket thread of a node on a shared store polls before it sleeps (see {@link
+   * UdpTransport#DEFAULT_SPIN_MICROS}): 0 by default, {@code -Dpeershare.udp.storeSpinMicros=N}
+   * sets it. Measured in docs/benchmarks.md (registry in Redis, run M).
+   */
+  static final int STORE_SPIN_MICROS =
+      Math.clamp(Integer.getInteger("peershare.udp.storeSpinMicros", 0), 0, 1_000_000);
+
   private final Config config;
   private final Registry registry;
   private final CookieSecrets secrets;
@@ -224,6 +232,11 @@ public final class IndexServer implements AutoCloseable {
             IndexMessage.MAX_DATAGRAM,
             config.nativeTransport(),
             "index");
+    if (shared != null) {
+      // a node of a shared store: its thread waits for the store through most of a batch, and a
+      // poll there (nothing to read until the store answers) takes the cores Redis needs
+      options = options.withSpinMicros(STORE_SPIN_MICROS);
+    }
     transport = startTransport(options, registry, cookies, limiter, threads);
     InetSocketAddress at = transport.localAddress();
     answerOneHello(at);

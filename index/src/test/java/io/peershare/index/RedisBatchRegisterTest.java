@@ -120,6 +120,55 @@ class RedisBatchRegisterTest {
     assertThat(reg.size()).isEqualTo(25);
   }
 
+  @Test
+  void aBatchOfNewContentsReadsNoContentYetSeesTheOnesThatExist() throws Exception {
+    // one EXISTS of the batch's contents: when none exists, no content is read one by one; when
+    // one does, each is read as before, so its provider and digest still count
+    RedisStore store = TestServers.REDIS.emptyStore();
+    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
+    RedisReplies replies = new RedisReplies(store);
+    long now = System.currentTimeMillis();
+    apply(reg, replies, List.of(register(1, "bo", "x", D2, FROM[1])), now);
+    apply(reg, replies, List.of(register(2, "mai", "v", D1, FROM[0])), now);
+    List<Sent> fresh = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      fresh.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
+    }
+    long hmget = calls(store, "hmget");
+    RegistryBatch b = apply(reg, replies, fresh, now + 1);
+    for (int i = 0; i < 8; i++) {
+      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
+    }
+    assertThat(calls(store, "hmget") - hmget).as("HMGETs: the peer's only").isEqualTo(1);
+    // the same peer: two contents that exist (one with another digest, one it provides) among new
+    List<Sent> mixed =
+        List.of(
+            register(20, "mai", "m0", D1, FROM[0]),
+            register(21, "mai", "x", D1, FROM[0]),
+            register(22, "mai", "m1", D1, FROM[0]),
+            register(23, "mai", "v", D1, FROM[0]),
+            register(24, "mai", "m2", D1, FROM[0]));
+    RegistryBatch m = apply(reg, replies, mixed, now + 2);
+    assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> describe(m.outcome(i))))
+        .containsExactly("done", "CONFLICT", "done", "ALREADY_REGISTERED", "done");
+    assertThat(reg.locate(ContentName.of("x"), 4, now + 2).providers())
+        .extracting(p -> p.peer().toString())
+        .containsExactly("bo");
+    assertThat(reg.locate(ContentName.of("n5"), 4, now + 2).providers())
+        .extracting(p -> p.peer().toString())
+        .containsExactly("mai");
+    assertThat(reg.size()).isEqualTo(13);
+  }
+
+  private static long calls(RedisStore store, String command) {
+    String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
+    return stats
+        .lines()
+        .filter(l -> l.startsWith("cmdstat_" + command + ":"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_[a-z]+:calls=(\\d+),.*", "$1")))
+        .sum();
+  }
+
   private static long evalshaCalls(RedisStore store) {
     String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
     return stats

@@ -493,6 +493,15 @@ public final class RedisRegistry implements Registry {
               continue;
             }
             String status = text(r.get(2 * i));
+            if (status.equals("NEW") || status.equals("OLD")) {
+              // acted, its A stored by the script: the common case, without settle's futures
+              if (status.equals("NEW")) {
+                totalEstimate.incrementAndGet();
+              }
+              m.ticket().stored(acks[i]);
+              m.op().complete(null);
+              continue;
+            }
             CompletableFuture<Void> outcome =
                 switch (status) {
                   case "DONE" -> failed(new AnsweredElsewhere((byte[]) r.get(2 * i + 1)));
@@ -1098,7 +1107,7 @@ public final class RedisRegistry implements Registry {
     CompletableFuture<?>[] all = new CompletableFuture<?>[n];
     // exact expiry (a test's stopped clock) sweeps first; a server sweeps between batches instead
     CompletableFuture<?> swept = sweepInterval == 0 ? expireAsync(now) : done();
-    Map<PeerName, CompletableFuture<?>> everything = new HashMap<>();
+    Map<PeerName, List<CompletableFuture<?>>> everything = new HashMap<>();
     Map<PeerName, CompletableFuture<?>> lastWide = new HashMap<>();
     Map<List<Object>, CompletableFuture<?>> lastOnContent = new HashMap<>();
     List<Many> group = store.isCluster() ? null : new ArrayList<>();
@@ -1126,7 +1135,7 @@ public final class RedisRegistry implements Registry {
       AtomicReferenceArray<Object> results,
       CompletableFuture<?>[] all,
       CompletableFuture<?> swept,
-      Map<PeerName, CompletableFuture<?>> everything,
+      Map<PeerName, List<CompletableFuture<?>>> everything,
       Map<PeerName, CompletableFuture<?>> lastWide,
       Map<List<Object>, CompletableFuture<?>> lastOnContent,
       List<Many> group) {
@@ -1161,7 +1170,7 @@ public final class RedisRegistry implements Registry {
       if (peer != null) {
         after =
             wide
-                ? both(after, everything.get(peer))
+                ? both(after, allOf(everything.get(peer)))
                 : both(both(after, lastWide.get(peer)), lastOnContent.get(onContent));
       }
       int at = i;
@@ -1185,7 +1194,13 @@ public final class RedisRegistry implements Registry {
               });
       all[i] = recorded;
       if (peer != null) {
-        everything.put(peer, both(everything.get(peer), recorded));
+        // what a later Q or K of the peer waits for: a Q or K ends after everything before it
+        List<CompletableFuture<?>> earlier = everything.get(peer);
+        if (earlier == null || wide) {
+          earlier = new ArrayList<>(4);
+          everything.put(peer, earlier);
+        }
+        earlier.add(recorded);
         if (wide) {
           lastWide.put(peer, recorded);
         } else {
@@ -1218,6 +1233,19 @@ public final class RedisRegistry implements Registry {
     } catch (RuntimeException e) {
       return failed(e); // Lettuce refuses a command at once while it has no connection
     }
+  }
+
+  /**
+   * All of {@code fs} over (null: nothing to wait for); built only when a Q or K waits for them,
+   * not one {@code allOf} per request.
+   */
+  private static CompletableFuture<?> allOf(List<CompletableFuture<?>> fs) {
+    if (fs == null) {
+      return null;
+    }
+    return fs.size() == 1
+        ? fs.getFirst()
+        : CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
   }
 
   private static CompletableFuture<?> both(CompletableFuture<?> a, CompletableFuture<?> b) {

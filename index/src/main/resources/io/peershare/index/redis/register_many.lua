@@ -54,7 +54,7 @@ local listing, nlisting = room(2 * n), 0
 -- call's new fields, the stamps of the contents this call registers (read once for all of this
 -- call's R of the peer, in one HMGET with the reserved fields).
 local function peer_of(i)
-  local j = rp(i)
+  local j = v[8 * i + 1] + 1
   local rec = peers[j]
   if rec then return rec end
   local p = KEYS[3 * j - 1]
@@ -72,7 +72,9 @@ local function peer_of(i)
   local has = {}
   for c, k in pairs(at) do has[c] = f[k] end
   -- every field in the constructor (one allocation, no rehash as fields are set later)
+  -- k and d also as numbers, parsed once per call rather than once per R
   rec = {p = p, name = names[j], owner = f[1], k = f[2], d = f[3], has = has, na = 0,
+    kn = f[2] and tonumber(f[2]), dn = f[3] and tonumber(f[3]),
     add = room(2 * nwant),
     lease = KEYS[3 * j], count = KEYS[3 * j + 1], entry = false, fields = false}
   peers[j] = rec
@@ -81,15 +83,29 @@ local function peer_of(i)
   return rec
 end
 
+-- Whether none of this call's contents exists yet, found by one EXISTS of them all: then each
+-- content's record starts empty here, without an HMGET of its own (nor an HEXISTS for a second
+-- peer of it), one call fewer per R. A peer sharing new files sends such batches; one registering
+-- again what others provide pays this one call per batch and reads each content as before.
+local fresh, NONE = false, {false, false, false}
+if n >= 2 then
+  local ck = room(n)
+  for i = 0, n - 1 do ck[i + 1] = KEYS[base + 3 * i + 1] end
+  fresh = redis.call('EXISTS', unpack(ck, 1, n)) == 0
+end
+
 -- The content as this call leaves it: meta, rotation counter, which peers provide it (read when
 -- asked), the providers and queue entries this call adds; and whether `peer` provided it.
 local function content_of(i, peer)
   local c = KEYS[base + 3 * i + 1]
   local rec = contents[c]
   if not rec then
-    local g = redis.call('HMGET', c, peer, '\0m', '\0s')
-    rec = {c = c, q = KEYS[base + 3 * i + 2], add = room(6), na = 0, queue = room(2), nq = 0, m = g[2],
-      s = tonumber(g[3]) or 0, has = {[peer] = g[1]}}
+    local g = NONE
+    if not fresh then g = redis.call('HMGET', c, peer, '\0m', '\0s') end
+    -- small tables sized by their constructors (room's unpack is a C call per table)
+    rec = {c = c, q = KEYS[base + 3 * i + 2], add = {false, false, false, false, false, false},
+      na = 0, queue = {false, false}, nq = 0, m = g[2],
+      s = g[3] and tonumber(g[3]) or 0, has = {[peer] = g[1]}}
     contents[c] = rec
     ncontents = ncontents + 1
     contentOrder[ncontents] = rec
@@ -97,7 +113,7 @@ local function content_of(i, peer)
   end
   local had = rec.has[peer]
   if had == nil then
-    had = redis.call('HEXISTS', c, peer) == 1
+    had = not fresh and redis.call('HEXISTS', c, peer) == 1
     rec.has[peer] = had
   end
   return rec, had
@@ -120,7 +136,7 @@ local function one(i)
   local stamp = rec.has[content]
   local covered = false
   if rec.owner then
-    local k = tonumber(rec.k)
+    local k = rec.kn
     if rec.owner ~= ip then
       -- other_host reads the record and may reap it: it gets what this call added first, and
       -- later R of this peer read the record again
@@ -139,7 +155,7 @@ local function one(i)
         if crec.m and crec.m ~= meta then return 'CONFLICT' end
         return 'LIMIT'
       end
-      covered = entry_covers(k, now, rec.fields, tonumber(rec.d))
+      covered = entry_covers(k, now, rec.fields, rec.dn)
     end
   end
   local crec, had = content_of(i, peer)
@@ -152,7 +168,7 @@ local function one(i)
     stamp = stamp0
     local add, na = rec.add, rec.na
     if not rec.owner then
-      rec.owner, rec.k, rec.d, rec.fields = ip, stamp, '0', 0
+      rec.owner, rec.k, rec.d, rec.fields, rec.kn, rec.dn = ip, stamp, '0', 0, now, 0
       add[1], add[2], add[3], add[4], add[5], add[6] = '\0i', ip, '\0k', stamp, '\0d', '0'
       na = 6
     end
@@ -192,11 +208,11 @@ end
 
 -- peers with an R answered DEAD: the caller reaps and takes that R again; this peer's later R
 -- are not looked at (LATER: no claim, nothing written), and the caller takes them after it, in order
-local blocked = {}
+local blocked, nblocked = {}, 0
 for i = 0, n - 1 do
   local key, hash = KEYS[base + 3 * i + 3], v[8 * i + 7]
   local seen = nil
-  if blocked[rp(i)] then
+  if nblocked > 0 and blocked[rp(i)] then
     seen = {'LATER'}
   else
     seen = look(key, 'D' .. hash .. v[8 * i + 6], keep, hash)
@@ -208,7 +224,7 @@ for i = 0, n - 1 do
     local status = one(i)
     if status ~= 'NEW' and status ~= 'OLD' then
       redis.call('SET', key, 'P' .. hash .. v[8 * i + 8], 'PX', px)
-      if status == 'DEAD' then blocked[rp(i)] = true end
+      if status == 'DEAD' then blocked[rp(i)], nblocked = true, nblocked + 1 end
     end
     out[nout + 1], out[nout + 2] = status, ''
     nout = nout + 2
