@@ -413,6 +413,9 @@ public final class UdpTransport implements AutoCloseable {
     private long lastWait;
     private double lastIdle;
     private volatile boolean placed;
+    private volatile boolean reading; // spread: every thread reads its own wait for a core
+    private boolean fresh; // the last look read the files: deltas from it span one interval
+    private int settle; // looks left that only take the baseline
 
     Balance(List<EventLoop> loops, List<Batcher> batchers, List<SpinThenSleep> spins) {
       this.loops = loops;
@@ -435,26 +438,45 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     private void sample(int k) {
-      long w = LoopBalancer.ownWaitNanos();
-      if (w >= 0) {
-        waits.set(k, w);
+      if (reading) {
+        long w = LoopBalancer.ownWaitNanos();
+        if (w >= 0) {
+          waits.set(k, w);
+        }
       }
       if (k == 0 && !placed) {
         look();
       }
     }
 
+    /**
+     * One look. The files are read only when a decision needs them: while spread, or while the
+     * first thread was busy enough to spread; an idle or lightly loaded server reads nothing. A
+     * look that reads them after one that did not only takes their values as the baseline.
+     */
     private void look() {
       long now = System.nanoTime();
       long first = spins.get(0).busyNanos();
       long all = spins.stream().mapToLong(SpinThenSleep::busyNanos).sum();
+      long dt = now - lastAt;
+      boolean wanted =
+          policy.spread() || (lastAt != 0 && first - lastFirst >= LoopBalancer.SATURATED * dt);
+      if (!wanted) {
+        if (lastAt != 0) {
+          policy.look(dt, first - lastFirst, all - lastAll, Double.NaN, 0); // does not qualify
+        }
+        lastAt = now;
+        lastFirst = first;
+        lastAll = all;
+        fresh = false;
+        return;
+      }
       long wait = 0;
       for (int i = 0; i < waits.length(); i++) {
         wait += waits.get(i);
       }
       double idle = LoopBalancer.idleSeconds();
-      if (lastAt != 0) {
-        long dt = now - lastAt;
+      if (fresh && settle == 0) {
         LoopBalancer.Move m =
             policy.look(
                 dt,
@@ -464,14 +486,22 @@ public final class UdpTransport implements AutoCloseable {
                 wait - lastWait);
         if (m != LoopBalancer.Move.STAY) {
           log.debug("{} the sockets ({})", m, policy.hold());
+          reading = m == LoopBalancer.Move.SPREAD;
+          // spread, the threads read their waits from their next turns on: the next two looks
+          // only take the figures as the baseline
+          settle = reading ? 3 : 0;
           move(m == LoopBalancer.Move.GATHER);
         }
+      }
+      if (settle > 0) {
+        settle--;
       }
       lastAt = now;
       lastFirst = first;
       lastAll = all;
       lastWait = wait;
       lastIdle = idle;
+      fresh = true;
     }
 
     void move(boolean gather) {
