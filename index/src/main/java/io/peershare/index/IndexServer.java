@@ -21,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * front of a {@link Registry}.
  *
  * <p>Threads: {@code threads} sockets on one port (epoll, {@code SO_REUSEPORT}), each with its own
- * thread, handler and reply cache; the kernel sends each source address and port to one socket, so
- * a client's requests are answered in order and its retransmissions meet its reply cache. The
- * registry, the cookie secret and the per-address rate limit are shared. Each thread reads a batch
- * ({@code recvmmsg}), answers what needs no registry (H, errors, cached replies), hands the rest to
- * the registry as one batch, and sends all replies with one {@code sendmmsg}. Between batches it
- * sweeps due leases in bounded slices. Without the native transport: Java NIO, one thread.
+ * handler and reply cache, served by one thread until that thread is busy and a core is free, then
+ * each by its own ({@link io.peershare.index.udp.UdpTransport}); the kernel sends each source
+ * address and port to one socket, so a client's requests are answered in order and its
+ * retransmissions meet its reply cache. The registry, the cookie secret and the per-address rate
+ * limit are shared. Each thread reads a batch ({@code recvmmsg}), answers what needs no registry
+ * (H, errors, cached replies), hands the rest to the registry as one batch, and sends all replies
+ * with one {@code sendmmsg}. Between batches it sweeps due leases in bounded slices. Without the
+ * native transport: Java NIO, one thread.
  *
  * <pre>{@code
  * try (IndexServer server = new IndexServer(IndexServer.Config.defaults().withPort(0)).start()) {

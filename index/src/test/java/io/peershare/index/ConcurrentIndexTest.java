@@ -2,6 +2,7 @@ package io.peershare.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peershare.index.udp.UdpTransport;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.ErrorCode;
@@ -58,6 +59,9 @@ class ConcurrentIndexTest {
   private ExecutorService pool;
 
   private void start(int threads, boolean nativeTransport) throws Exception {
+    // each socket on its own thread from the start, so the threads really run at once (by default
+    // one thread serves all sockets until it is busy and a core is free: a test's load never is)
+    System.setProperty(UdpTransport.BALANCE_PROPERTY, "spread");
     server =
         new IndexServer(
                 IndexServer.Config.loopback()
@@ -71,6 +75,7 @@ class ConcurrentIndexTest {
 
   @AfterEach
   void stop() {
+    System.clearProperty(UdpTransport.BALANCE_PROPERTY);
     clients.forEach(UdpClient::close);
     if (pool != null) {
       pool.shutdownNow();

@@ -7,6 +7,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.IntSupplier;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -52,6 +53,8 @@ final class SpinThenSleep implements SelectStrategy {
   private final BooleanSupplier tasksQueued;
   private final LongSupplier clock;
   private int score = MAX_SCORE; // one loop's, read and written on its thread only
+  private long readyAt; // when the last call returned ready sockets (0: it did not)
+  private volatile long busyNanos; // written by the loop's thread only
 
   SpinThenSleep(long spinNanos, BooleanSupplier tasksQueued, LongSupplier clock) {
     if (spinNanos < 0) {
@@ -62,17 +65,20 @@ final class SpinThenSleep implements SelectStrategy {
     this.clock = clock;
   }
 
-  /** Netty's epoll loops, each waiting with this strategy. */
-  static IoHandlerFactory epoll(long spinNanos) {
+  /**
+   * Netty's epoll loops, each waiting with this strategy; {@code made} gets each loop's strategy,
+   * keyed by the loop, so its {@link #busyNanos()} can be read.
+   */
+  static IoHandlerFactory epoll(long spinNanos, Map<Object, SpinThenSleep> made) {
     return new IoHandlerFactory() {
       @Override
       public IoHandler newHandler(ThreadAwareExecutor loop) {
         // the loop hands itself in; its queue is what a spin must not keep waiting
         BooleanSupplier queued =
             loop instanceof SingleThreadEventExecutor e ? () -> e.pendingTasks() > 0 : () -> false;
-        return EpollIoHandler.newFactory(
-                0, () -> new SpinThenSleep(spinNanos, queued, System::nanoTime))
-            .newHandler(loop);
+        SpinThenSleep strategy = new SpinThenSleep(spinNanos, queued, System::nanoTime);
+        made.put(loop, strategy);
+        return EpollIoHandler.newFactory(0, () -> strategy).newHandler(loop);
       }
 
       @Override
@@ -84,13 +90,27 @@ final class SpinThenSleep implements SelectStrategy {
 
   @Override
   public int calculateStrategy(IntSupplier selectNow, boolean hasTasks) throws Exception {
+    long now = clock.getAsLong();
+    if (readyAt != 0) {
+      // from the last return with ready sockets to now the loop read, answered and ran tasks
+      busyNanos += now - readyAt;
+      readyAt = 0;
+    }
+    int ready = wait(selectNow, hasTasks, now);
+    if (ready > 0) {
+      readyAt = clock.getAsLong();
+    }
+    return ready;
+  }
+
+  private int wait(IntSupplier selectNow, boolean hasTasks, long now) throws Exception {
     if (hasTasks) {
       return selectNow.get();
     }
     if (spinNanos == 0) {
       return SelectStrategy.SELECT;
     }
-    long end = clock.getAsLong() + (score >= BUSY ? spinNanos : Math.min(spinNanos, SHORT_NANOS));
+    long end = now + (score >= BUSY ? spinNanos : Math.min(spinNanos, SHORT_NANOS));
     for (; ; ) {
       int ready = selectNow.get();
       if (ready != 0) {
@@ -106,6 +126,16 @@ final class SpinThenSleep implements SelectStrategy {
       }
       Thread.yield();
     }
+  }
+
+  /**
+   * Time the loop has spent reading, answering and running tasks since it started: from each return
+   * with ready sockets to the next call (a loop that sleeps without polling first, with a spin of 0
+   * or after a spin that found nothing, is not counted after it wakes: this undercounts a lightly
+   * loaded loop, never a busy one). Read from any thread.
+   */
+  long busyNanos() {
+    return busyNanos;
   }
 
   /** True while the spins pay (recent polls found datagrams): the next one is a full one. */

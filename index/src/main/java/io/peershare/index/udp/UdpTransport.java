@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -30,9 +31,13 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +52,12 @@ import org.slf4j.LoggerFactory;
  * into one buffer and answered with one {@code sendmmsg} per batch (replies are written, then
  * flushed once). A thread that runs out of datagrams polls its socket, yielding the core between
  * polls, for {@link Options#spinMicros()} (default 200 µs) before it sleeps ({@code
- * SpinThenSleep}): with two threads on two busy cores that keeps batches large and saves a wake-up
- * per batch. Where the native transport cannot load, it falls back to Java NIO with one socket and
+ * SpinThenSleep}): that keeps batches large and saves a wake-up per batch. With several threads,
+ * the first serves all sockets until it is busy and a core is free for the others, and they are
+ * gathered on it again when the threads wait for cores ({@link LoopBalancer}): on a machine whose
+ * cores are all taken, a socket pinned to a thread that waits behind another process would hold its
+ * requests for a scheduler tick. A socket moves between threads whole, between batches, with its
+ * handler. Where the native transport cannot load, it falls back to Java NIO with one socket and
  * one thread, and says so in one log line.
  *
  * <p>An IPv6 wildcard ({@code ::}) listens on both IPv6 and IPv4 where the OS allows: IPv4 senders
@@ -130,6 +139,19 @@ public final class UdpTransport implements AutoCloseable {
   public static final int DEFAULT_SPIN_MICROS =
       Math.clamp(Integer.getInteger("peershare.udp.spinMicros", 200), 0, 1_000_000);
 
+  /**
+   * How the sockets are spread over the threads: {@code auto} (the default) serves all sockets from
+   * one thread and spreads them, one per thread, only while a core is free for the others ({@link
+   * LoopBalancer}); {@code spread} keeps one socket per thread always (as before). {@code
+   * -Dpeershare.udp.balance=spread} sets it, read when a transport starts. With a spin of 0 the
+   * sockets are always spread (the balance reads how busy a thread is from its polls).
+   */
+  public static final String BALANCE_PROPERTY = "peershare.udp.balance";
+
+  private static boolean balanceWanted() {
+    return !"spread".equals(System.getProperty(BALANCE_PROPERTY, "auto"));
+  }
+
   /** Receive buffer asked of each socket. */
   static final int RECEIVE_BUFFER = 4 << 20;
 
@@ -138,18 +160,21 @@ public final class UdpTransport implements AutoCloseable {
   private final boolean nativeTransport;
   private final InetSocketAddress localAddress;
   private final int spinMicros;
+  private final Balance balance; // null: one socket per thread, always
 
   private UdpTransport(
       EventLoopGroup group,
       List<Channel> channels,
       boolean nativeTransport,
       InetSocketAddress at,
-      int spinMicros) {
+      int spinMicros,
+      Balance balance) {
     this.group = group;
     this.channels = channels;
     this.nativeTransport = nativeTransport;
     this.localAddress = at;
     this.spinMicros = spinMicros;
+    this.balance = balance;
   }
 
   /** True when the native epoll transport could be loaded here. */
@@ -193,18 +218,34 @@ public final class UdpTransport implements AutoCloseable {
     if (useNative && options.port() != 0) {
       refuseAPortInUse(options);
     }
+    Map<Object, SpinThenSleep> strategies = new ConcurrentHashMap<>();
     IoHandlerFactory io =
         useNative
-            ? SpinThenSleep.epoll(TimeUnit.MICROSECONDS.toNanos(options.spinMicros()))
+            ? SpinThenSleep.epoll(TimeUnit.MICROSECONDS.toNanos(options.spinMicros()), strategies)
             : NioIoHandler.newFactory();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             threads, new DefaultThreadFactory(options.name() + "-udp", false), io);
+    List<EventLoop> loops = new ArrayList<>();
+    group.forEach(e -> loops.add((EventLoop) e));
+    List<SpinThenSleep> spins = loops.stream().map(strategies::get).toList();
+    boolean balanced =
+        useNative
+            && threads > 1
+            && balanceWanted()
+            && options.spinMicros() > 0
+            && loops.size() == threads
+            && !spins.contains(null);
     List<Channel> channels = new ArrayList<>();
+    List<Batcher> batchers = new ArrayList<>();
     try {
       int port = options.port();
       for (int i = 0; i < threads; i++) {
-        Bootstrap b = bootstrap(group, useNative, options, handlers, i);
+        Batcher batcher = new Batcher(handlers.newHandler(i), options.maxDatagram() + 1);
+        batchers.add(batcher);
+        // balanced, all sockets start on the first thread; the balance spreads them
+        Bootstrap b =
+            bootstrap(balanced ? loops.get(0) : loops.get(i), useNative, options, batcher);
         Channel ch = b.bind(new InetSocketAddress(options.bind(), port)).sync().channel();
         channels.add(ch);
         port = ((InetSocketAddress) ch.localAddress()).getPort(); // the rest join this port
@@ -225,7 +266,12 @@ public final class UdpTransport implements AutoCloseable {
       throw new IOException("could not listen on UDP " + options.bind() + ":" + options.port(), e);
     }
     InetSocketAddress at = (InetSocketAddress) channels.get(0).localAddress();
-    return new UdpTransport(group, List.copyOf(channels), useNative, at, options.spinMicros());
+    Balance balance = balanced ? new Balance(loops, batchers, spins) : null;
+    if (balance != null) {
+      balance.start();
+    }
+    return new UdpTransport(
+        group, List.copyOf(channels), useNative, at, options.spinMicros(), balance);
   }
 
   /**
@@ -245,11 +291,7 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   private static Bootstrap bootstrap(
-      EventLoopGroup group,
-      boolean useNative,
-      Options options,
-      BatchHandler.Factory handlers,
-      int index) {
+      EventLoopGroup group, boolean useNative, Options options, Batcher batcher) {
     int keep = options.maxDatagram() + 1;
     // an IPv4 address gets an IPv4 socket (the kernel's shorter path); an IPv6 one (the wildcard
     // :: included) an IPv6 socket, which takes IPv4 too where the OS allows
@@ -266,7 +308,7 @@ public final class UdpTransport implements AutoCloseable {
             // room for bursts and pauses (a GC, a thread the OS set aside) without drops; the
             // kernel caps it at net.core.rmem_max
             .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-            .handler(new Batcher(handlers.newHandler(index), keep));
+            .handler(batcher);
     if (useNative) {
       // a batch is one recvmmsg into one buffer of keep-byte slots; the loop reads again only
       // after the replies of this batch are out
@@ -316,16 +358,157 @@ public final class UdpTransport implements AutoCloseable {
             + channels.size()
             + " socket(s) with SO_REUSEPORT, recvmmsg/sendmmsg"
             + (spinMicros > 0 ? ", polls " + spinMicros + " us before sleeping" : "")
+            + (balance != null
+                ? ", one thread serves all sockets until it is busy and a core is free"
+                : "")
         : "Java NIO, 1 socket";
+  }
+
+  /**
+   * Threads serving sockets now: 1 while one thread serves all (a balanced transport that has not
+   * spread them), else {@link #sockets()}.
+   */
+  public int threadsServing() {
+    return (int) channels.stream().map(Channel::eventLoop).distinct().count();
+  }
+
+  /**
+   * Moves every socket to the first thread ({@code true}) or each to its own, and keeps them there:
+   * the balance stops deciding. For tests.
+   */
+  void place(boolean gather) {
+    if (balance != null) {
+      balance.placed = true;
+      balance.move(gather);
+    }
   }
 
   /** Stops reading, closes the sockets and waits for the threads. Idempotent. */
   @Override
   public void close() {
+    if (balance != null) {
+      balance.stop();
+    }
     for (Channel ch : channels) {
       ch.close().syncUninterruptibly();
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /**
+   * Runs the {@link LoopBalancer}: every thread reads its own time waiting for a core once per
+   * {@link LoopBalancer#INTERVAL_NANOS}; the first thread also looks at the figures and moves the
+   * sockets.
+   */
+  private static final class Balance {
+    private final List<EventLoop> loops;
+    private final List<Batcher> batchers;
+    private final List<SpinThenSleep> spins;
+    private final AtomicLongArray waits;
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    private final LoopBalancer policy = new LoopBalancer();
+    private long lastAt;
+    private long lastFirst;
+    private long lastAll;
+    private long lastWait;
+    private double lastIdle;
+    private volatile boolean placed;
+    private volatile boolean reading; // spread: every thread reads its own wait for a core
+    private boolean fresh; // the last look read the files: deltas from it span one interval
+    private int settle; // looks left that only take the baseline
+
+    Balance(List<EventLoop> loops, List<Batcher> batchers, List<SpinThenSleep> spins) {
+      this.loops = loops;
+      this.batchers = batchers;
+      this.spins = spins;
+      this.waits = new AtomicLongArray(loops.size());
+    }
+
+    synchronized void start() {
+      long every = LoopBalancer.INTERVAL_NANOS;
+      for (int i = 0; i < loops.size(); i++) {
+        int k = i;
+        tasks.add(
+            loops.get(i).scheduleAtFixedRate(() -> sample(k), every, every, TimeUnit.NANOSECONDS));
+      }
+    }
+
+    synchronized void stop() {
+      tasks.forEach(t -> t.cancel(false));
+    }
+
+    private void sample(int k) {
+      if (reading) {
+        long w = LoopBalancer.ownWaitNanos();
+        if (w >= 0) {
+          waits.set(k, w);
+        }
+      }
+      if (k == 0 && !placed) {
+        look();
+      }
+    }
+
+    /**
+     * One look. The files are read only when a decision needs them: while spread, or while the
+     * first thread was busy enough to spread; an idle or lightly loaded server reads nothing. A
+     * look that reads them after one that did not only takes their values as the baseline.
+     */
+    private void look() {
+      long now = System.nanoTime();
+      long first = spins.get(0).busyNanos();
+      long all = spins.stream().mapToLong(SpinThenSleep::busyNanos).sum();
+      long dt = now - lastAt;
+      boolean wanted =
+          policy.spread() || (lastAt != 0 && first - lastFirst >= LoopBalancer.SATURATED * dt);
+      if (!wanted) {
+        if (lastAt != 0) {
+          policy.look(dt, first - lastFirst, all - lastAll, Double.NaN, 0); // does not qualify
+        }
+        lastAt = now;
+        lastFirst = first;
+        lastAll = all;
+        fresh = false;
+        return;
+      }
+      long wait = 0;
+      for (int i = 0; i < waits.length(); i++) {
+        wait += waits.get(i);
+      }
+      double idle = LoopBalancer.idleSeconds();
+      if (fresh && settle == 0) {
+        LoopBalancer.Move m =
+            policy.look(
+                dt,
+                first - lastFirst,
+                all - lastAll,
+                (idle - lastIdle) * 1e9 / dt,
+                wait - lastWait);
+        if (m != LoopBalancer.Move.STAY) {
+          log.debug("{} the sockets ({})", m, policy.hold());
+          reading = m == LoopBalancer.Move.SPREAD;
+          // spread, the threads read their waits from their next turns on: the next two looks
+          // only take the figures as the baseline
+          settle = reading ? 3 : 0;
+          move(m == LoopBalancer.Move.GATHER);
+        }
+      }
+      if (settle > 0) {
+        settle--;
+      }
+      lastAt = now;
+      lastFirst = first;
+      lastAll = all;
+      lastWait = wait;
+      lastIdle = idle;
+      fresh = true;
+    }
+
+    void move(boolean gather) {
+      for (int i = 0; i < batchers.size(); i++) {
+        batchers.get(i).moveTo(loops.get(gather ? 0 : i));
+      }
+    }
   }
 
   /**
@@ -338,7 +521,10 @@ public final class UdpTransport implements AutoCloseable {
     private final DatagramBatch batch;
     private final Runnable housekeeping = this::housekeeping;
     private final Runnable later = this::later;
-    private ChannelHandlerContext ctx;
+    private final Runnable moveNow = this::moveNow;
+    private volatile ChannelHandlerContext ctx;
+    private volatile EventLoop moveTo; // where the balance wants this socket served
+    private ScheduledFuture<?> tick;
     private boolean housekeepingQueued;
     private boolean waiting;
 
@@ -348,10 +534,62 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void channelRegistered(ChannelHandlerContext ctx) {
+      // on every registration: the balance may move the socket to another thread, and the
+      // once-a-second call moves with it
       this.ctx = ctx;
-      ctx.executor().scheduleAtFixedRate(this::afterBatch, 1, 1, TimeUnit.SECONDS);
-      ctx.fireChannelActive();
+      tick = ctx.executor().scheduleAtFixedRate(this::afterBatch, 1, 1, TimeUnit.SECONDS);
+      ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+      if (tick != null) {
+        tick.cancel(false);
+        tick = null;
+      }
+      ctx.fireChannelUnregistered();
+    }
+
+    /**
+     * Has this socket served by {@code target} from its next turn on: between batches, never while
+     * a batch waits for an asynchronous store (it moves when that answers). Any thread.
+     */
+    void moveTo(EventLoop target) {
+      ChannelHandlerContext c = ctx;
+      if (c == null) {
+        return;
+      }
+      moveTo = target;
+      c.channel().eventLoop().execute(moveNow);
+    }
+
+    private void moveNow() {
+      Channel ch = ctx.channel();
+      EventLoop target = moveTo;
+      if (!ch.eventLoop().inEventLoop()) {
+        ch.eventLoop().execute(moveNow); // it moved in between: ask its thread now
+        return;
+      }
+      if (waiting || target == null || target == ch.eventLoop() || !ch.isRegistered()) {
+        return;
+      }
+      // deregistered on this thread, registered on the target's from this thread's listener: the
+      // channel's loop is the target before this thread runs anything else of it
+      ch.deregister()
+          .addListener(
+              f -> {
+                if (ch.isOpen()) {
+                  target
+                      .register(ch)
+                      .addListener(
+                          r -> {
+                            if (!r.isSuccess()) {
+                              log.warn("a socket could not move to another thread", r.cause());
+                            }
+                          });
+                }
+              });
     }
 
     @Override
@@ -406,6 +644,9 @@ public final class UdpTransport implements AutoCloseable {
                         waiting = false;
                         ctx.channel().config().setAutoRead(true);
                         afterBatch();
+                        if (moveTo != null && moveTo != ctx.channel().eventLoop()) {
+                          moveNow();
+                        }
                       }));
     }
 
@@ -452,6 +693,10 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     private void housekeeping() {
+      if (!ctx.channel().eventLoop().inEventLoop()) {
+        ctx.channel().eventLoop().execute(housekeeping); // queued before the socket moved
+        return;
+      }
       housekeepingQueued = false;
       if (handler.housekeeping() && !housekeepingQueued) {
         later();
@@ -466,6 +711,10 @@ public final class UdpTransport implements AutoCloseable {
      * slice it schedules runs in the next turn.
      */
     private void later() {
+      if (!ctx.channel().eventLoop().inEventLoop()) {
+        ctx.channel().eventLoop().execute(later); // queued before the socket moved
+        return;
+      }
       housekeepingQueued = true;
       ctx.executor().schedule(housekeeping, 0, TimeUnit.NANOSECONDS);
     }

@@ -13,12 +13,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,6 +194,114 @@ class UdpTransportTest {
                 return quiet;
               });
     }
+  }
+
+  /**
+   * Answers each datagram with its own index and the name of the thread that ran it, notes the
+   * threads its housekeeping ran on, and counts any two of its calls that overlapped.
+   */
+  private static final class WhoAnswers implements BatchHandler {
+    final int index;
+    final Set<String> housekeptOn = ConcurrentHashMap.newKeySet();
+    final AtomicInteger overlaps = new AtomicInteger();
+    private final AtomicBoolean inside = new AtomicBoolean();
+
+    WhoAnswers(int index) {
+      this.index = index;
+    }
+
+    private void enter() {
+      if (!inside.compareAndSet(false, true)) {
+        overlaps.incrementAndGet();
+      }
+    }
+
+    @Override
+    public CompletionStage<Void> handle(DatagramBatch batch) {
+      enter();
+      byte[] me = (index + " " + Thread.currentThread().getName()).getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < batch.size(); i++) {
+        batch.reply(i, me);
+      }
+      inside.set(false);
+      return DONE;
+    }
+
+    @Override
+    public boolean housekeeping() {
+      enter();
+      housekeptOn.add(Thread.currentThread().getName());
+      inside.set(false);
+      return false;
+    }
+  }
+
+  /**
+   * One exchange from each of the {@code clients} (each its own source address and port): adds each
+   * source's handler to {@code handlerOf}, checks a source seen before gets the same handler, and
+   * returns the thread that answered for each handler.
+   */
+  private static Map<String, String> whoAnswers(
+      UdpTransport t, List<DatagramSocket> clients, Map<Integer, String> handlerOf)
+      throws Exception {
+    Map<String, String> threadOf = new HashMap<>();
+    for (int i = 0; i < clients.size(); i++) {
+      DatagramSocket s = clients.get(i);
+      s.send(new DatagramPacket(new byte[] {'?'}, 1, t.localAddress()));
+      DatagramPacket in = new DatagramPacket(new byte[256], 256);
+      s.receive(in);
+      String[] got = new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8).split(" ");
+      String before = handlerOf.putIfAbsent(i, got[0]);
+      assertThat(got[0])
+          .as("the handler of source %d", i)
+          .isEqualTo(before == null ? got[0] : before);
+      String other = threadOf.putIfAbsent(got[0], got[1]);
+      assertThat(got[1])
+          .as("the thread of handler %s", got[0])
+          .isEqualTo(other == null ? got[1] : other);
+    }
+    return threadOf;
+  }
+
+  @Test
+  void socketsMoveBetweenThreadsAndEachKeepsItsSourcesHandlerAndHousekeeping() throws Exception {
+    assumeTrue(UdpTransport.nativeAvailable());
+    List<WhoAnswers> handlers = List.of(new WhoAnswers(0), new WhoAnswers(1));
+    List<DatagramSocket> clients = new ArrayList<>();
+    try (UdpTransport t = start(true, 2, handlers::get)) {
+      for (int i = 1; i <= 32; i++) {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.7." + i, 0));
+        s.setSoTimeout(5_000); // a bound on a broken test
+        clients.add(s);
+      }
+      // a light load: one thread serves both sockets
+      Map<Integer, String> handlerOf = new HashMap<>();
+      Map<String, String> threadOf = whoAnswers(t, clients, handlerOf);
+      assertThat(threadOf).containsOnlyKeys("0", "1"); // the kernel spread the sources
+      assertThat(new HashSet<>(threadOf.values())).hasSize(1);
+      assertThat(t.threadsServing()).isEqualTo(1);
+
+      t.place(false); // each socket on its own thread
+      await().atMost(Duration.ofSeconds(10)).until(() -> t.threadsServing() == 2);
+      threadOf = whoAnswers(t, clients, handlerOf); // every source still reaches its handler
+      assertThat(new HashSet<>(threadOf.values())).hasSize(2);
+      // the once-a-second housekeeping moved with the socket it belongs to
+      String moved = threadOf.get("1");
+      handlers.get(1).housekeptOn.clear();
+      await().atMost(Duration.ofSeconds(10)).until(() -> handlers.get(1).housekeptOn.size() >= 1);
+      await()
+          .during(Duration.ofMillis(1_100))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> handlers.get(1).housekeptOn.equals(Set.of(moved)));
+
+      t.place(true); // and back
+      await().atMost(Duration.ofSeconds(10)).until(() -> t.threadsServing() == 1);
+      threadOf = whoAnswers(t, clients, handlerOf);
+      assertThat(new HashSet<>(threadOf.values())).hasSize(1);
+    } finally {
+      clients.forEach(DatagramSocket::close);
+    }
+    assertThat(handlers).allSatisfy(h -> assertThat(h.overlaps).hasValue(0));
   }
 
   @Test
