@@ -76,9 +76,7 @@ class RedisBatchRegisterTest {
       batch.add(register(10 + i, PEERS[i % 2], "x" + i, D1, FROM[i % 2]));
     }
     RegistryBatch b = apply(reg, replies, batch, now + 1);
-    for (int i = 0; i < 8; i++) {
-      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
-    }
+    assertAllDone(b, 8);
     assertThat(evalshaCalls(store) - before).isEqualTo(1);
     assertThat(reg.size()).isEqualTo(11);
     assertThat(reg.locate(ContentName.of("x3"), 4, now + 1).providers())
@@ -101,9 +99,7 @@ class RedisBatchRegisterTest {
       batch.add(register(10 + i, "p" + i, "x" + i, D1, FROM[i % 2]));
     }
     RegistryBatch b = apply(reg, replies, batch, now + 1);
-    for (int i = 0; i < 8; i++) {
-      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
-    }
+    assertAllDone(b, 8);
     assertThat(evalshaCalls(store) - before).isEqualTo(8);
     assertThat(reg.size()).isEqualTo(9);
     // the same eight peers with two R each: one call again
@@ -113,9 +109,7 @@ class RedisBatchRegisterTest {
     }
     before = evalshaCalls(store);
     b = apply(reg, replies, batch, now + 2);
-    for (int i = 0; i < 16; i++) {
-      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
-    }
+    assertAllDone(b, 16);
     assertThat(evalshaCalls(store) - before).isEqualTo(1);
     assertThat(reg.size()).isEqualTo(25);
   }
@@ -136,9 +130,7 @@ class RedisBatchRegisterTest {
     }
     long hmget = calls(store, "hmget");
     RegistryBatch b = apply(reg, replies, fresh, now + 1);
-    for (int i = 0; i < 8; i++) {
-      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
-    }
+    assertAllDone(b, 8);
     assertThat(calls(store, "hmget") - hmget).as("HMGETs: the peer's only").isEqualTo(1);
     // the same peer: two contents that exist (one with another digest, one it provides) among new
     List<Sent> mixed =
@@ -160,6 +152,12 @@ class RedisBatchRegisterTest {
     assertThat(reg.size()).isEqualTo(13);
   }
 
+  private static void assertAllDone(RegistryBatch b, int size) {
+    for (int i = 0; i < size; i++) {
+      assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
+    }
+  }
+
   private static long calls(RedisStore store, String command) {
     String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
     return stats
@@ -170,12 +168,7 @@ class RedisBatchRegisterTest {
   }
 
   private static long evalshaCalls(RedisStore store) {
-    String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
-    return stats
-        .lines()
-        .filter(l -> l.startsWith("cmdstat_evalsha:"))
-        .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_evalsha:calls=(\\d+),.*", "$1")))
-        .sum();
+    return calls(store, "evalsha");
   }
 
   /**
