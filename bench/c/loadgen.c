@@ -205,19 +205,6 @@ static void register_contents(void) {
   }
 }
 
-/* The S datagram for request id of socket s. */
-static int locate(unsigned char *p, int s, uint32_t id) {
-  char peer[16], name[32];
-  snprintf(peer, sizeof peer, "l%03d", s);
-  snprintf(name, sizeof name, "content-%05u", (id * 2654435761u) % (unsigned)contents);
-  int n = header(p, 'S', id);
-  put64(p + n, cookies[s]), n += 8;
-  n += put_str(p + n, peer);
-  n += put_str(p + n, name);
-  p[n++] = (unsigned char)max_req;
-  return n;
-}
-
 /* The S datagram for request id of socket s, asking for name. */
 static int locate_name(unsigned char *p, int s, uint32_t id, const char *name) {
   char peer[16];
@@ -228,6 +215,13 @@ static int locate_name(unsigned char *p, int s, uint32_t id, const char *name) {
   n += put_str(p + n, name);
   p[n++] = (unsigned char)max_req;
   return n;
+}
+
+/* The S datagram for request id of socket s: a content picked from the id. */
+static int locate(unsigned char *p, int s, uint32_t id) {
+  char name[32];
+  snprintf(name, sizeof name, "content-%05u", (id * 2654435761u) % (unsigned)contents);
+  return locate_name(p, s, id, name);
 }
 
 /* A providers reply as the index sends it; the echo only mirrors the header. */
