@@ -84,6 +84,9 @@ public final class ExpiryStall {
     String client = option(a, "--client"); // bench/c's loadgen, or null: threads of this JVM
     String echo = option(a, "--echo"); // bench/c's echo server: the same client against it too
     boolean echoFirst = a.contains("--echo-first");
+    // the client's thread at real-time priority (loadgen --fifo), against the index and the echo
+    // alike: what it measures is then the servers' part, not the client waiting for a core
+    clientFifo = option(a, "--client-fifo");
     SetClock clock = new SetClock();
     // the million registered at 1 ms end together at LEASE + 1; unless cold, COHORTS smaller
     // cohorts end one after the other before them, in the warm-up (see fillCohorts)
@@ -97,7 +100,10 @@ public final class ExpiryStall {
         cold ? " (cold: no expiry in the warm-up)" : "",
         client == null
             ? "threads of this JVM (1 sender, " + SOCKETS + " readers)"
-            : "bench/c/loadgen, one thread in a process of its own");
+            : "bench/c/loadgen, one thread in a process of its own"
+                + (clientFifo == null
+                    ? ""
+                    : " at real-time priority (SCHED_FIFO " + clientFifo + ")"));
     // a long-running server's registry sits in the old generation, not in survivor spaces that the
     // next young collection would copy: settle it there, as time would
     System.gc();
@@ -174,16 +180,18 @@ public final class ExpiryStall {
   }
 
   /**
-   * With {@code -Dexpiry.slow=true}: one line per round trip over 5 ms in [from, to), in absolute
-   * {@code CLOCK_MONOTONIC} nanoseconds (sent, the reply in the client's socket, read), to line up
-   * with a system-wide trace taken with {@code perf record -k CLOCK_MONOTONIC}.
+   * With {@code -Dexpiry.slow=true}: one line per round trip over 5 ms ({@code -Dexpiry.slowMs=N}:
+   * N ms) in [from, to), in absolute {@code CLOCK_MONOTONIC} nanoseconds (sent, the reply in the
+   * client's socket, read), to line up with a system-wide trace taken with {@code perf record -k
+   * CLOCK_MONOTONIC}.
    */
   private static void slowAt(String who, Stream s, int from, int to) {
     if (!Boolean.getBoolean("expiry.slow")) {
       return;
     }
+    long over = (long) (Double.parseDouble(System.getProperty("expiry.slowMs", "5")) * 1e6);
     for (int i = from; i < to; i++) {
-      if (s.rtt[i] > 5_000_000) {
+      if (s.rtt[i] > over) {
         long read = s.sentAt[i] + s.rtt[i];
         System.out.printf(
             "slow %s %d sent=%d sentAfter=%d inSocket=%d read=%d%n",
@@ -191,6 +199,9 @@ public final class ExpiryStall {
       }
     }
   }
+
+  /** loadgen's --fifo priority for both streams (index and echo), or null: normal priority. */
+  private static String clientFifo;
 
   private static String option(List<String> args, String name) {
     int i = args.indexOf(name);
@@ -406,6 +417,9 @@ public final class ExpiryStall {
                 "--record",
                 record.toString()));
     command.addAll(List.of(extra));
+    if (clientFifo != null) {
+      command.addAll(List.of("--fifo", clientFifo));
+    }
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
