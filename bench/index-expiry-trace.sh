@@ -13,7 +13,8 @@
 #
 # Needs perf with tracepoints (root, or kernel.perf_event_paranoid <= -1). Build the benchmarks
 # first (bench/index-expiry.sh says how); extra JVM options go in JAVA_OPTS. Run it under the
-# quiet lock (flock -x), alone. OUT_DIR (default: a new temporary directory) keeps the run's
+# quiet lock (flock -x), alone. SLOW_MS=N looks at round trips over N ms instead of 5;
+# EXPIRY_ARGS=--client-fifo 10 runs the client at real-time priority (bench/index-expiry.sh). OUT_DIR (default: a new temporary directory) keeps the run's
 # output, the trace as text, the JIT and GC logs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 data=$(mktemp /dev/shm/expiry-trace.XXXXXX)
 trap 'rm -f "$data"' EXIT
-JAVA_OPTS="-Dexpiry.slow=true -Xlog:gc*,safepoint:file=$out/gc.log:timenanos,tid \
+JAVA_OPTS="-Dexpiry.slow=true -Dexpiry.slowMs=${SLOW_MS:-5} -Xlog:gc*,safepoint:file=$out/gc.log:timenanos,tid \
 -Xlog:jit+compilation=debug:file=$out/jit.log:timenanos,tid ${JAVA_OPTS:-}" \
   perf record -q -k CLOCK_MONOTONIC -m 64M -a \
   -e sched:sched_switch,sched:sched_wakeup,sched:sched_wakeup_new -o "$data" -- \
@@ -71,11 +72,11 @@ for s in sorted(slow, key=lambda r: r[3]):
         bursts[-1].append(s)
     else:
         bursts.append([s])
-print(f"{len(slow)} round trips over 5 ms in {len(bursts)} bursts")
+print(f"{len(slow)} round trips over the threshold in {len(bursts)} bursts")
 for b in bursts:
     w0, w1 = min(r[3] for r in b), max(r[5] for r in b)
     r = b[0]
-    print(f"\n=== {r[0]}: {len(b)} over 5 ms from request {r[1]}, sent {(r[2] - jump) / 1e6:+.1f} ms"
+    print(f"\n=== {r[0]}: {len(b)} over the threshold from request {r[1]}, sent {(r[2] - jump) / 1e6:+.1f} ms"
           f" from the jump; round trip {(r[5] - r[2]) / 1e6:.2f} ms = until the reply was in the"
           f" client's socket {(r[4] - r[2]) / 1e6:.2f} + unread {(r[5] - r[4]) / 1e6:.2f};"
           f" window (send returned .. last read) {(w1 - w0) / 1e6:.2f} ms")

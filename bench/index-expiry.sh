@@ -16,6 +16,13 @@
 # says which ran. Extra JVM options go in JAVA_OPTS (e.g. JAVA_OPTS=-XX:+UseZGC), ExpiryStall's
 # arguments in EXPIRY_ARGS (e.g. --cold). Run it under the quiet lock (flock -x), alone: the
 # figures it gives are tails of a few milliseconds.
+#
+# CLIENTS="fifo normal" runs every build twice per run: once with the client's thread at
+# real-time priority (loadgen --fifo 10, as cyclictest runs its measuring thread; needs root or
+# CAP_SYS_NICE), once at normal priority, each against the index and the echo alike (the servers
+# keep their normal priority). On 2 cores shared by client, server and the server's JIT, a client
+# of normal priority woken by a reply can wait a scheduler tick (4 ms) for a core before it reads
+# it: that wait is the instrument's. Default: "normal" (the figures of earlier sessions).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/.mvn/jdk.sh" # JAVA_HOME: a JDK 21+, as the launcher picks it
@@ -23,6 +30,10 @@ RUNS=${1:-3}
 other=${2:-}
 builds=(this)
 [ -z "$other" ] || builds=(this other)
+read -r -a clients <<<"${CLIENTS:-normal}"
+for c in "${clients[@]}"; do
+  case $c in normal | fifo) ;; *) echo "CLIENTS: normal and/or fifo, not $c" >&2; exit 2 ;; esac
+done
 dir() { if [ "$1" = this ]; then echo "$here"; else (cd "$other" && pwd); fi; }
 for b in "${builds[@]}"; do
   [ -f "$(dir "$b")/bench/target/benchmarks.jar" ] || {
@@ -41,25 +52,30 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 rows=()
 for r in $(seq 1 "$RUNS"); do
-  client=()
-  if [ "${EXPIRY_CLIENT:-c}" != java ]; then
-    client=(--client "$cbin/loadgen" --echo "$cbin/echo")
-    [ $((r % 2)) = 1 ] || client+=(--echo-first)
-  fi
   order=("${builds[@]}")
   [ $((r % 2)) = 1 ] || [ ${#builds[@]} = 1 ] || order=(other this)
+  corder=("${clients[@]}")
+  [ $((r % 2)) = 1 ] || [ ${#clients[@]} = 1 ] || corder=("${clients[1]}" "${clients[0]}")
   for b in "${order[@]}"; do
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    echo "== $b, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    # shellcheck disable=SC2086
-    "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
-      -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall "${client[@]}" \
-      ${EXPIRY_ARGS:-} 2>&1 |
-      grep -v '^SLF4J' | tee "$log"
-    # the index's and the echo's figures after the jump, for the table at the end
-    num='\([0-9.]*\)'
-    row=$(sed -n "s/^summary: index after the jump: max $num ms, p99.9 $num ms, p99 [0-9.]* ms, over 5 ms $num of .*echo, same client, same windows, after: max $num ms, p99.9 $num ms, p99 [0-9.]* ms, over 5 ms $num of .*/\1 \2 \3 \4 \5 \6/p" "$log")
-    [ -z "$row" ] || rows+=("$r $b $load $row")
+    for c in "${corder[@]}"; do
+      client=()
+      if [ "${EXPIRY_CLIENT:-c}" != java ]; then
+        client=(--client "$cbin/loadgen" --echo "$cbin/echo")
+        [ $((r % 2)) = 1 ] || client+=(--echo-first)
+        [ "$c" = normal ] || client+=(--client-fifo 10)
+      fi
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      echo "== $b, client $c, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      # shellcheck disable=SC2086
+      "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
+        -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall "${client[@]}" \
+        ${EXPIRY_ARGS:-} 2>&1 |
+        grep -v '^SLF4J' | tee "$log"
+      # the index's and the echo's figures after the jump, for the table at the end
+      num='\([0-9.]*\)'
+      row=$(sed -n "s/^summary: index after the jump: max $num ms, p99.9 $num ms, p99 [0-9.]* ms, over 5 ms $num of .*server's part worst $num ms; until the reply was in the client's socket worst $num ms.*echo, same client, same windows, after: max $num ms, p99.9 $num ms, p99 [0-9.]* ms, over 5 ms $num of .*/\1 \2 \3 \6 \7 \8 \4 \5/p" "$log")
+      [ -z "$row" ] || rows+=("$r $b $c $load $row")
+    done
   done
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -67,15 +83,18 @@ if [ ${#rows[@]} -gt 0 ]; then
   # per run, side by side: the index's round trips after the jump and the echo server's with the
   # same client in the same windows; an index tail that the echo shows too is the machine's
   echo
-  echo "after the jump, per run (ms; over 5 ms of 15,000):"
-  printf '%-4s %-6s %-5s | %-8s %-8s %-7s | %-8s %-8s %-7s | %s\n' run build load "index max" p99.9 "over 5" "echo max" p99.9 "over 5" "index max / echo max"
+  echo "after the jump, per run (ms; over 5 ms of 15,000; server: the server's part, worst;"
+  echo "in socket: until the reply was in the client's socket, worst):"
+  printf '%-4s %-6s %-6s %-5s | %-9s %-6s %-6s | %-8s %-6s %-6s | %-6s %-9s | %s\n' run build client load "index max" p99.9 "over 5" "echo max" p99.9 "over 5" server "in socket" "index max / echo max"
   for row in "${rows[@]}"; do
     # shellcheck disable=SC2086
     set -- $row
-    printf '%-4s %-6s %-5s | %-9s %-8s %-7s | %-8s %-8s %-7s | %.1f\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "$(awk -v a="$4" -v b="$7" 'BEGIN { print a / b }')"
+    printf '%-4s %-6s %-6s %-5s | %-9s %-6s %-6s | %-8s %-6s %-6s | %-6s %-9s | %.1f\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "$(awk -v a="$5" -v b="$8" 'BEGIN { print a / b }')"
   done
   for b in "${builds[@]}"; do
-    printf '%s\n' "${rows[@]}" | awk -v b="$b" '$2 == b { n++; ok += $4 <= 5; eok += $7 <= 5; both += $4 > 5 && $7 > 5 }
-      END { printf "%s: index within 5 ms in %d of %d runs, the echo in %d; both over 5 ms in %d\n", b, ok, n, eok, both }'
+    for c in "${clients[@]}"; do
+      printf '%s\n' "${rows[@]}" | awk -v b="$b" -v c="$c" '$2 == b && $3 == c { n++; ok += $5 <= 5; eok += $8 <= 5; both += $5 > 5 && $8 > 5; sok += $11 <= 5; iok += $12 <= 5 }
+        END { if (n) printf "%s, client %s: index within 5 ms in %d of %d runs (server%s part in %d, in the client%s socket in %d), the echo in %d; both over 5 ms in %d\n", b, c, ok, n, "\047s", sok, "\047s", iok, eok, both }'
+    done
   done
 fi

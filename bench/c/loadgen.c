@@ -20,7 +20,11 @@
  * request: index, when it was sent, when send returned (both CLOCK_MONOTONIC ns), round trip (ns,
  * -1 for none), the reply's type, and how long the reply lay in the socket before this thread read
  * it (ns; from the kernel's arrival time, SO_TIMESTAMPNS, to the read). One thread, sleeping in epoll_wait between bursts: the
- * lightest client that can time each request (ExpiryStall reads OUT).
+ * lightest client that can time each request (ExpiryStall reads OUT). With --fifo PRIO that thread
+ * runs at real-time priority (SCHED_FIFO PRIO, its memory locked), as cyclictest runs its measuring
+ * thread: on a machine whose cores the server under test shares, a client of normal priority woken
+ * by a reply can wait behind any other thread for a scheduler tick (4 ms at 250 Hz) before it reads
+ * it, and that wait is the instrument's, not the server's. The server keeps its normal priority.
  *
  * In --mode index it first registers --contents names with --providers providers each (from
  * 127.2.0.x) and takes a cookie (H) for every socket; in --mode echo it sends the same datagrams
@@ -43,6 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -65,6 +71,7 @@ static int server_pid;
 static char **names; /* --requests: the name each request asks for */
 static long nnames;
 static const char *record_to;
+static int fifo_prio; /* --fifo: the scripted client's SCHED_FIFO priority, 0 for none */
 
 /* This process's CPU time so far, in microseconds. */
 static double own_cpu_us(void) {
@@ -447,6 +454,16 @@ static int cmp_i64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* --fifo: this thread at real-time priority, its memory locked (no page fault while it times). */
+static void realtime(void) {
+  struct sched_param sp = {.sched_priority = fifo_prio};
+  if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0) {
+    perror("loadgen: --fifo (SCHED_FIFO needs root or CAP_SYS_NICE)");
+    exit(2);
+  }
+  if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) perror("loadgen: mlockall (going on)");
+}
+
 static void scripted(void) {
   long total = nnames;
   int64_t *sent_at = calloc(total, sizeof *sent_at), *sent_after = calloc(total, sizeof *sent_at);
@@ -455,6 +472,10 @@ static void scripted(void) {
   char *type = calloc(total, 1);
   if (!sent_at || !sent_after || !rtt || !sorted || !type || !late) die("malloc");
   for (long i = 0; i < total; i++) rtt[i] = -1;
+  /* touch every page the loop will write before the first request: none faults in while it times */
+  memset(sent_at, 0, total * sizeof *sent_at), memset(sent_after, 0, total * sizeof *sent_after);
+  memset(late, 0, total * sizeof *late), memset(type, 0, total);
+  if (fifo_prio > 0) realtime();
   int ep = epoll_create1(0);
   for (int s = 0; s < nsock; s++) {
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = s};
@@ -545,7 +566,7 @@ int main(int argc, char **argv) {
       {"rate", required_argument, 0, 'r'},     {"contents", required_argument, 0, 'c'},
       {"providers", required_argument, 0, 'p'}, {"max", required_argument, 0, 'x'},
       {"server-pid", required_argument, 0, 'P'}, {"requests", required_argument, 0, 'q'},
-      {"record", required_argument, 0, 'o'},
+      {"record", required_argument, 0, 'o'},   {"fifo", required_argument, 0, 'f'},
       {0, 0, 0, 0}};
   char host[64] = "127.0.0.1";
   int port = 0, o;
@@ -570,12 +591,14 @@ int main(int argc, char **argv) {
       case 'P': server_pid = atoi(optarg); break;
       case 'q': read_requests(optarg); break;
       case 'o': record_to = optarg; break;
+      case 'f': fifo_prio = atoi(optarg); break;
       default: goto usage;
     }
   }
   if (port <= 0 || nsock < 1 || nsock > MAX_SOCKETS || inflight < 1 || inflight > MAX_INFLIGHT ||
       contents < 1 || providers < 1 || providers > 16 || max_req < 1 || max_req > 16 ||
-      (nnames > 0 && rate <= 0) || (record_to && nnames == 0))
+      (nnames > 0 && rate <= 0) || (record_to && nnames == 0) || fifo_prio < 0 || fifo_prio > 99 ||
+      (fifo_prio > 0 && nnames == 0))
     goto usage;
   target = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(port)};
   if (inet_pton(AF_INET, host, &target.sin_addr) != 1) goto usage;
@@ -595,6 +618,6 @@ usage:
           "               [--warmup 2] [--seconds 3] [--rate N] [--contents 1000]\n"
           "               [--providers 4] [--max 4] [--server-pid PID]\n"
           "       loadgen --target IP:PORT [--mode index|echo] --requests FILE --rate N\n"
-          "               [--record OUT] [--sockets 64] [--max 4]\n");
+          "               [--record OUT] [--sockets 64] [--max 4] [--fifo PRIO]\n");
   return 2;
 }

@@ -81,9 +81,13 @@ public final class ExpiryStall {
   public static void main(String[] args) throws Exception {
     List<String> a = Arrays.asList(args);
     boolean cold = a.contains("--cold");
+    boolean trickle = !cold && !a.contains("--no-trickle");
     String client = option(a, "--client"); // bench/c's loadgen, or null: threads of this JVM
     String echo = option(a, "--echo"); // bench/c's echo server: the same client against it too
     boolean echoFirst = a.contains("--echo-first");
+    // the client's thread at real-time priority (loadgen --fifo), against the index and the echo
+    // alike: what it measures is then the servers' part, not the client waiting for a core
+    clientFifo = option(a, "--client-fifo");
     SetClock clock = new SetClock();
     // the million registered at 1 ms end together at LEASE + 1; unless cold, COHORTS smaller
     // cohorts end one after the other before them, in the warm-up (see fillCohorts)
@@ -91,13 +95,21 @@ public final class ExpiryStall {
     if (!cold) {
       fillCohorts(registry);
     }
+    if (trickle) {
+      fillTrickle(registry);
+    }
     System.out.printf(
         "registry: %,d registrations%s; client: %s%n",
         registry.size(),
-        cold ? " (cold: no expiry in the warm-up)" : "",
+        cold
+            ? " (cold: no expiry in the warm-up)"
+            : trickle ? "" : " (no trickle of single leases ending in the warm-up)",
         client == null
             ? "threads of this JVM (1 sender, " + SOCKETS + " readers)"
-            : "bench/c/loadgen, one thread in a process of its own");
+            : "bench/c/loadgen, one thread in a process of its own"
+                + (clientFifo == null
+                    ? ""
+                    : " at real-time priority (SCHED_FIFO " + clientFifo + ")"));
     // a long-running server's registry sits in the old generation, not in survivor spaces that the
     // next young collection would copy: settle it there, as time would
     System.gc();
@@ -174,16 +186,18 @@ public final class ExpiryStall {
   }
 
   /**
-   * With {@code -Dexpiry.slow=true}: one line per round trip over 5 ms in [from, to), in absolute
-   * {@code CLOCK_MONOTONIC} nanoseconds (sent, the reply in the client's socket, read), to line up
-   * with a system-wide trace taken with {@code perf record -k CLOCK_MONOTONIC}.
+   * With {@code -Dexpiry.slow=true}: one line per round trip over 5 ms ({@code -Dexpiry.slowMs=N}:
+   * N ms) in [from, to), in absolute {@code CLOCK_MONOTONIC} nanoseconds (sent, the reply in the
+   * client's socket, read), to line up with a system-wide trace taken with {@code perf record -k
+   * CLOCK_MONOTONIC}.
    */
   private static void slowAt(String who, Stream s, int from, int to) {
     if (!Boolean.getBoolean("expiry.slow")) {
       return;
     }
+    long over = (long) (Double.parseDouble(System.getProperty("expiry.slowMs", "5")) * 1e6);
     for (int i = from; i < to; i++) {
-      if (s.rtt[i] > 5_000_000) {
+      if (s.rtt[i] > over) {
         long read = s.sentAt[i] + s.rtt[i];
         System.out.printf(
             "slow %s %d sent=%d sentAfter=%d inSocket=%d read=%d%n",
@@ -191,6 +205,9 @@ public final class ExpiryStall {
       }
     }
   }
+
+  /** loadgen's --fifo priority for both streams (index and echo), or null: normal priority. */
+  private static String clientFifo;
 
   private static String option(List<String> args, String name) {
     int i = args.indexOf(name);
@@ -213,14 +230,13 @@ public final class ExpiryStall {
    * cohort that ended last).
    */
   private static final class Schedule {
-    final int warm = (int) (WARM_NANOS / GAP_NANOS);
+    final int warm = WARM;
     final int total = warm + (int) (5_000_000_000L / GAP_NANOS);
     final int jumpAt = warm + (int) (2_000_000_000L / GAP_NANOS);
     private final boolean cold;
     private final SetClock clock;
     private final GcPauses pauses;
     private final TimedRegistry timed;
-    private int endedBefore;
     Object[] serverBefore;
     long jumpedAt;
     String echoAfter;
@@ -238,15 +254,18 @@ public final class ExpiryStall {
 
     /** Whether {@link #at} does anything at request {@code i}. */
     boolean eventAt(int i) {
-      return i == warm || i == jumpAt || (i > 0 && ended(i) != ended(i - 1));
+      return i == warm
+          || i == jumpAt
+          || (i > 0 && ended(i) != ended(i - 1))
+          || (!cold && i <= TRICKLE_UNTIL && i % 5 == 0); // the clock moves on every ms
     }
 
     /** Runs what is due when request {@code i} is sent (called for increasing {@code i}). */
     void at(int i) {
-      int ended = ended(i);
-      if (ended > endedBefore) {
-        clock.millis.set(cohortEnd(ended - 1)); // the next early cohort's leases end
-        endedBefore = ended;
+      if (!cold && clockAt(i) > clock.millis.get()) {
+        // the clock moves through the warm-up: the trickle's leases end one by one, and each
+        // early cohort's all at once when it reaches the cohort's end
+        clock.millis.set(clockAt(i));
       }
       if (i == warm) {
         pauses.mark();
@@ -406,6 +425,9 @@ public final class ExpiryStall {
                 "--record",
                 record.toString()));
     command.addAll(List.of(extra));
+    if (clientFifo != null) {
+      command.addAll(List.of("--fifo", clientFifo));
+    }
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
@@ -560,9 +582,55 @@ public final class ExpiryStall {
   /** Names of each cohort that the S stream asks for. */
   private static final int GONE_NAMES = 64;
 
+  private static final int WARM = (int) (WARM_NANOS / GAP_NANOS);
+
+  /** The request at which early cohort {@code c} ends: the first i with {@code ended(i) > c}. */
+  private static int cohortEvent(int c) {
+    return (int) (((long) (c + 1) * WARM + COHORTS + 1) / (COHORTS + 2));
+  }
+
+  /** The clock moves on through the warm-up until the last early cohort has ended. */
+  private static final int TRICKLE_UNTIL = cohortEvent(COHORTS - 1);
+
+  /**
+   * How far the clock moves in the warm-up: every early lease ends well before the big registry.
+   */
+  private static final long SPAN = RegistryBenchmark.LEASE - 10;
+
+  /** The clock (ms) from request {@code i} on, through the warm-up (not cold). */
+  private static long clockAt(int i) {
+    return (long) Math.min(i, TRICKLE_UNTIL) * SPAN / TRICKLE_UNTIL;
+  }
+
   /** Cohort {@code c} ends at this time, before the big registry (at LEASE + 1). */
   private static long cohortEnd(int c) {
-    return RegistryBenchmark.LEASE - (COHORTS - 1) + c;
+    return clockAt(cohortEvent(c));
+  }
+
+  /**
+   * Peers with one registration each (a name of its own) whose leases end one after the other
+   * through the warm-up, about one a millisecond: a server that has run for a while sweeps a few
+   * due leases now and then, between its batches, thousands of times, and its sweep ({@code
+   * MemoryRegistry.expire}, the lease queue's poll, the peer's removal) is compiled by the JIT's
+   * last tier from that. The ten early cohorts alone called it about a hundred times (a few long
+   * sweeps), too few: C2 compiled it, and the lease queue's code, in the first 200 ms after the
+   * jump, on a core the server or the client needed (docs/benchmarks.md, "Tenth look"). {@code
+   * --no-trickle} leaves it out.
+   */
+  private static final int TRICKLE = 5_000;
+
+  private static void fillTrickle(MemoryRegistry registry) throws Exception {
+    for (int k = 0; k < TRICKLE; k++) {
+      long end = 1 + (long) k * (SPAN - 1) / TRICKLE;
+      registry.register(
+          PeerName.of("trickle" + k),
+          InetAddress.getByAddress(new byte[] {10, (byte) 250, (byte) (k >> 8), (byte) k}),
+          ContentName.of("trickle-" + k),
+          4000,
+          1,
+          RegistryBenchmark.DIGEST,
+          end - RegistryBenchmark.LEASE);
+    }
   }
 
   private static String cohortName(int c, int k) {
