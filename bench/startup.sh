@@ -147,3 +147,4 @@ if [ -n "$other" ]; then
   row "other: peershare get, 1-byte content" "" "${ogt[@]}"
   row "other: peershare peer, until the prompt" "" "${opr[@]}"
 fi
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

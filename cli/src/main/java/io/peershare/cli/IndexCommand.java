@@ -273,6 +273,8 @@ final class IndexCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "peershare-index-shutdown"));
+    // SIGTERM (systemd, docker stop, kill): the same orderly stop, and exit code 0 instead of 143
+    StopSignal.exitZeroOnTerm();
     stopped.await();
     return 0;
   }

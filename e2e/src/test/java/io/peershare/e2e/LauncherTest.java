@@ -114,6 +114,70 @@ class LauncherTest {
   }
 
   @Test
+  void rebuildsForANewerMainSourceResourceOrPomWithoutRunningFind() throws Exception {
+    Path jdk21 = fakeJdk("21.0.5");
+    // a find that says it ran: a fork and exec cost 15-30 ms of every command on two busy cores
+    Path tools = Files.createDirectories(tmp.resolve("tools"));
+    Path ranFind = tmp.resolve("ran-find");
+    script(
+        tools.resolve("find"),
+        "echo \"$*\" >>'%s'\nexec /usr/bin/find \"$@\"\n".formatted(ranFind));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", jdk21.toString(), "PATH", tools + ":/usr/bin:/bin");
+    Instant before = Instant.now().minusSeconds(600);
+    Instant after = Instant.now().plusSeconds(600);
+    List<Path> built = new ArrayList<>();
+    for (String f :
+        List.of(
+            "pom.xml",
+            "cli/pom.xml",
+            "cli/src/main/java/io/peershare/cli/Main.java",
+            "peer/src/main/resources/deep/.hidden",
+            "cli/src/main/resources/notes.txt")) {
+      built.add(source(f, before));
+    }
+    Path test = source("cli/src/test/java/io/peershare/cli/MainTest.java", before);
+    Path doc = source("cli/src/main/README.md", before);
+    built(); // after the folders made just now, which count too
+
+    assertThat(launch(env, "--version").err()).isEmpty();
+    // named from its own folder, as the README says, it finds its build there
+    Launch fromHere = launchAs("./peershare", checkout, env, "--version");
+    assertThat(fromHere.err()).isEmpty();
+    assertThat(calls(jdk21))
+        .last()
+        .asString()
+        .contains("|-cp|" + target.resolve("peershare-cli.jar") + ":");
+    // what the build does not compile
+    for (Path p : List.of(test, doc)) {
+      Files.setLastModifiedTime(p, FileTime.from(after));
+      assertThat(launch(env, "--version").err()).as("%s newer", p).isEmpty();
+      Files.setLastModifiedTime(p, FileTime.from(before));
+    }
+    // what it does: no mvnw in this checkout, so the build fails, in one line and a pointer
+    for (Path p : built) {
+      Files.setLastModifiedTime(p, FileTime.from(after));
+      Launch r = launch(env, "--version");
+      assertThat(r.code()).as("%s newer", p).isEqualTo(1);
+      assertThat(r.err()).as("%s newer", p).first().asString().contains("building");
+      Files.setLastModifiedTime(p, FileTime.from(before));
+      Files.createDirectories(target.resolve("lib")); // the failed build removed them
+      Files.writeString(target.resolve("peershare-cli.jar"), "not a jar");
+      built();
+    }
+    assertThat(ranFind).doesNotExist();
+  }
+
+  /** An empty file at {@code relative} in the checkout, last modified at {@code time}. */
+  private Path source(String relative, Instant time) throws IOException {
+    Path p = checkout.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, "");
+    Files.setLastModifiedTime(p, FileTime.from(time));
+    return p;
+  }
+
+  @Test
   void makesTheStartUpCacheOnceThenUsesIt() throws Exception {
     Path jdk25 = fakeJdk("25.0.1");
     Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
@@ -481,10 +545,16 @@ class LauncherTest {
    * older than 21 on this machine, or the JDK the tests run on).
    */
   private Launch launch(Map<String, String> env, String... args) throws Exception {
+    return launchAs(checkout.resolve("peershare").toString(), tmp, env, args);
+  }
+
+  /** {@link #launch}, the launcher named {@code name} (a path) from the folder {@code from}. */
+  private Launch launchAs(String name, Path from, Map<String, String> env, String... args)
+      throws Exception {
     List<String> command = new ArrayList<>();
-    command.add(checkout.resolve("peershare").toString());
+    command.add(name);
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(from.toFile());
     pb.environment().remove("JAVA_HOME");
     pb.environment().remove("PEERSHARE_NO_AOT");
     pb.environment().remove("PEERSHARE_JAVA_OPTS");

@@ -255,6 +255,14 @@ final class PeershareProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /**
+   * SIGTERM, as a service manager sends it, still reading what the process prints while it stops:
+   * {@link Process#destroy()} closes its output streams after the signal, its handle does not.
+   */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
   /** SIGKILL: no chance to say goodbye. */
   void kill() {
     process.destroyForcibly();
