@@ -45,8 +45,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * its steps in an order that keeps two rules at every instant:
  *
  * <ol>
- *   <li>a provider in a content's queue has its field in its peer's record, and that record a lease
- *       entry (written before, removed after);
+ *   <li>a provider of a content (its field in the content's hash, and its entry in the content's
+ *       queue, which exists only while it has two providers or more) has its field in its peer's
+ *       record, and that record a lease entry (written before, removed after);
  *   <li>a name read from the listing is shown only when its content has a provider (the listing is
  *       added to after the first provider and cleaned after the last; readers check).
  * </ol>
