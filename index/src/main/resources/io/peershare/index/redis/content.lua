@@ -15,11 +15,13 @@ local function providers(c)
 end
 
 -- After `peer`'s field left c: the queue follows (the hash goes with the last provider, the queue
--- when one is left); returns the providers left.
+-- when one is left); returns the providers left. The last provider takes the queue with the hash
+-- (one DEL of both): a store written by the layout before, where a content with one provider had a
+-- queue of one, is left with no stale queue.
 local function unqueue(c, q, peer)
   local left = providers(c)
   if left == 0 then
-    redis.call('DEL', c)
+    redis.call('DEL', c, q)
   elseif left == 1 then
     redis.call('DEL', q)
   else

@@ -114,6 +114,16 @@ class RedisRegistryTest extends RegistryContractTest {
                 store.commands().exists(Keys.contentHash(Keys.utf8("x"))).toCompletableFuture()))
         .isZero();
     assertThat(listed(reg)).isEmpty();
+    // a store written by the layout before: a content with one provider has a queue of one; it is
+    // served, and goes whole with its provider
+    ContentName y = ContentName.of("y");
+    byte[] qy = Keys.queue(Keys.utf8("y"));
+    reg.register(PeerName.of("mai"), one, y, 4000, 1, d, 92_000);
+    store.await(store.commands().zadd(qy, 1, Keys.utf8("mai")).toCompletableFuture());
+    assertThat(rotation(reg, y, 2, 2)).containsExactly("mai", "mai");
+    reg.deregister(PeerName.of("mai"), one, y, 93_000);
+    assertThat(store.await(store.commands().exists(qy).toCompletableFuture())).isZero();
+    assertThat(listed(reg)).isEmpty();
   }
 
   private static List<String> queue(RedisStore store, byte[] q) {
