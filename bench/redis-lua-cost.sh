@@ -38,7 +38,10 @@ def resp(args):
         b.append(b'$%d\r\n%s\r\n' % (len(a), a))
     return b''.join(b)
 packed = main != 'empty' and b'struct.unpack' in read(main)
-src = b"return {'NEW'}" if main == 'empty' else read('once.lua') + b'\n' + read('peer.lua') + b'\n' + read(main)
+# content.lua (the content-side helpers, where the revision has them) goes after peer.lua, as the
+# index's Script enum puts it
+content = read('content.lua') + b'\n' if os.path.exists(os.path.join(d, 'content.lua')) else b''
+src = b"return {'NEW'}" if main == 'empty' else read('once.lua') + b'\n' + read('peer.lua') + b'\n' + content + read(main)
 sha = hashlib.sha1(src).hexdigest()
 now = 1765000000000
 with open(out, 'wb') as f:
@@ -145,7 +148,11 @@ SHAPE=one RUN=32 gen "$dir/tree" register_all.lua "$n" "$dir/tree-one.resp"
 echo "  R (register_all.lua), one peer's 32 R in a row: $(per "$dir/tree-one.resp")"
 for rev in "$@"; do
   mkdir -p "$dir/$rev"
-  for f in once.lua peer.lua register_all.lua; do git -C "$here" show "$rev:$lua/$f" >"$dir/$rev/$f"; done
+  git -C "$here" archive "$rev" "$lua" | tar -x -C "$dir/$rev" --strip-components=8
   gen "$dir/$rev" register_all.lua "$n" "$dir/$rev.resp"
   printf '  R (register_all.lua), %-24s %s\n' "$rev:" "$(per "$dir/$rev.resp")"
+  for b in ${BATCH:-8 32}; do
+    gen "$dir/$rev" register_many.lua "$n" "$dir/$rev-many$b.resp" "$b"
+    printf '  R in batches of %-3s (register_many.lua), 6 peers interleaved, %s: %s\n' "$b" "$rev" "$(per "$dir/$rev-many$b.resp")"
+  done
 done

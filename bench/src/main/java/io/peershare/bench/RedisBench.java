@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The registry in Redis, measured in one run beside its baseline: S and R requests per second of
  * one in-memory node, one Redis node and three Redis nodes on the same Redis (IndexLoad's UDP load,
  * sockets spread over the nodes), then Redis memory per registration at {@code --registrations}
- * registrations (INFO memory before and after) and what each structure costs (MEMORY USAGE of every
- * key of a sample). Needs a Redis of its own: it flushes it.
+ * registrations (INFO memory before and after; 10 per peer, {@code --providers} per content, 4 by
+ * default) and what each structure costs (MEMORY USAGE of every key of a sample). Needs a Redis of
+ * its own: it flushes it.
  *
  * <p>Run through {@code bench/redis.sh}, which starts and stops that Redis.
  */
@@ -49,6 +50,8 @@ public final class RedisBench {
     // as `peershare index` runs: one socket thread per core
     int threads = Runtime.getRuntime().availableProcessors();
     boolean load = true;
+    // providers per content in the fill (each content's keys and listing entry are shared by them)
+    int providers = 4;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--redis" -> url = StoreUrl.parse(args[i + 1]);
@@ -57,6 +60,7 @@ public final class RedisBench {
         case "--window" -> window = Integer.parseInt(args[i + 1]);
         case "--registrations" -> registrations = Integer.parseInt(args[i + 1]);
         case "--load" -> load = Boolean.parseBoolean(args[i + 1]);
+        case "--providers" -> providers = Integer.parseInt(args[i + 1]);
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -69,7 +73,7 @@ public final class RedisBench {
         throughput(store, seconds, sockets, window, threads);
       }
       if (registrations > 0) {
-        memory(store, registrations);
+        memory(store, registrations, providers);
       }
     }
   }
@@ -240,14 +244,13 @@ public final class RedisBench {
    * Fills the store with {@code count} registrations shaped like a real index (peers of 10 contents
    * each, 4 providers per content, names of 17-20 bytes) and reports what they cost.
    */
-  private static void memory(RedisStore store, int count) throws Exception {
+  private static void memory(RedisStore store, int count, int providers) throws Exception {
     flush(store);
     long before = usedMemory(store);
     RedisRegistry registry =
         new RedisRegistry(
             store, 3_600_000, new RegistryLimits(1_000, Integer.MAX_VALUE), Long.MAX_VALUE);
     int perPeer = 10;
-    int providers = 4;
     int peers = count / perPeer;
     int contents = count / providers;
     Semaphore window = new Semaphore(WINDOW);

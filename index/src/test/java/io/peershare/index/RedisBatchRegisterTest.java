@@ -152,6 +152,63 @@ class RedisBatchRegisterTest {
     assertThat(reg.size()).isEqualTo(13);
   }
 
+  @Test
+  void aBatchMakesTheQueueOfAContentOnlyWithItsSecondProvider() throws Exception {
+    // a content with one provider has no rotation queue; in one script call a second provider
+    // makes it (for a content with one provider before the call, and for one new in it), in
+    // rotation order, and a first provider alone makes none
+    RedisStore store = TestServers.REDIS.emptyStore();
+    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
+    RedisReplies replies = new RedisReplies(store);
+    long now = System.currentTimeMillis();
+    apply(reg, replies, List.of(register(1, "ana", "z", D1, FROM[0])), now);
+    List<Sent> first = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      first.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
+    }
+    long before = evalshaCalls(store);
+    assertAllDone(apply(reg, replies, first, now), 4);
+    assertThat(evalshaCalls(store) - before).isEqualTo(1);
+    for (int i = 0; i < 4; i++) {
+      assertThat(queue(store, "n" + i)).as("n%d", i).isEmpty();
+    }
+    List<Sent> second =
+        List.of(
+            register(20, "bo", "n0", D1, FROM[1]),
+            register(21, "bo", "w", D1, FROM[1]),
+            register(22, "li", "w", D1, FROM[0]),
+            register(23, "li", "n1", D1, FROM[0]),
+            register(24, "bo", "v", D1, FROM[1]),
+            register(25, "li", "n1x", D1, FROM[0]));
+    before = evalshaCalls(store);
+    assertAllDone(apply(reg, replies, second, now + 1), 6);
+    assertThat(evalshaCalls(store) - before).isEqualTo(1);
+    assertThat(queue(store, "n0")).containsExactly("mai", "bo");
+    assertThat(queue(store, "n1")).containsExactly("mai", "li");
+    assertThat(queue(store, "w")).containsExactly("bo", "li");
+    assertThat(queue(store, "v")).isEmpty();
+    assertThat(queue(store, "n2")).isEmpty();
+    assertThat(reg.locate(ContentName.of("n0"), 1, now + 1).providers())
+        .extracting(p -> p.peer().toString())
+        .containsExactly("mai");
+    assertThat(reg.locate(ContentName.of("n0"), 1, now + 1).providers())
+        .extracting(p -> p.peer().toString())
+        .containsExactly("bo");
+    assertThat(reg.locate(ContentName.of("v"), 4, now + 1).providers())
+        .extracting(p -> p.peer().toString())
+        .containsExactly("bo");
+    assertThat(reg.list("", "n1", 1_000, 100, now + 1).entries())
+        .extracting(e -> e.content() + " " + e.providers())
+        .containsExactly("n1 2", "n1x 1");
+  }
+
+  private static List<String> queue(RedisStore store, String content) {
+    byte[] q = ("ps:q{" + content + "}").getBytes(StandardCharsets.UTF_8);
+    return store.await(store.commands().zrange(q, 0, -1).toCompletableFuture()).stream()
+        .map(b -> new String(b, StandardCharsets.UTF_8))
+        .toList();
+  }
+
   private static void assertAllDone(RegistryBatch b, int size) {
     for (int i = 0; i < size; i++) {
       assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();

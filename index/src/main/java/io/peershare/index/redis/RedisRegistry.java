@@ -45,8 +45,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * its steps in an order that keeps two rules at every instant:
  *
  * <ol>
- *   <li>a provider in a content's queue has its field in its peer's record, and that record a lease
- *       entry (written before, removed after);
+ *   <li>a provider of a content (its field in the content's hash, and its entry in the content's
+ *       queue, which exists only while it has two providers or more) has its field in its peer's
+ *       record, and that record a lease entry (written before, removed after);
  *   <li>a name read from the listing is shown only when its content has a provider (the listing is
  *       added to after the first provider and cleaned after the last; readers check).
  * </ol>
@@ -71,6 +72,10 @@ public final class RedisRegistry implements Registry {
   private static final int SWEEP_BATCH = 256;
   private static final int LIST_SCAN_BUDGET = 4096;
   private static final byte[] META = {0, 'm'};
+
+  /** A content hash's fields that are not providers: the meta and the rotation counter. */
+  private static final int CONTENT_RESERVED = 2;
+
   private static final ListingEntry STALE = new ListingEntry(ContentName.of("-"), 0, 0);
 
   private final RedisStore store;
@@ -905,7 +910,9 @@ public final class RedisRegistry implements Registry {
     List<CompletableFuture<Long>> counts = new ArrayList<>(names.size());
     for (byte[] n : names) {
       metas.add(redis.hget(Keys.contentHash(n), META).toCompletableFuture());
-      counts.add(redis.zcard(Keys.queue(n)).toCompletableFuture());
+      // providers: the hash's fields but the meta and the counter (a content with one provider
+      // has no queue to count: content.lua)
+      counts.add(redis.hlen(Keys.contentHash(n)).toCompletableFuture());
     }
     CompletableFuture<?>[] all = new CompletableFuture<?>[names.size() * 2];
     for (int i = 0; i < names.size(); i++) {
@@ -918,7 +925,7 @@ public final class RedisRegistry implements Registry {
               List<ListingEntry> out = new ArrayList<>(names.size());
               for (int i = 0; i < names.size(); i++) {
                 byte[] meta = metas.get(i).join();
-                long count = counts.get(i).join();
+                long count = counts.get(i).join() - CONTENT_RESERVED;
                 out.add(
                     meta == null || count == 0
                         ? STALE

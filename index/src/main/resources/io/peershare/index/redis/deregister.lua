@@ -12,7 +12,4 @@ end
 local len = string.byte(v, 3)
 if string.sub(v, 4, 3 + len) ~= ARGV[2] then return {'NOT_OWNER'} end
 redis.call('HDEL', c, ARGV[1])
-redis.call('ZREM', q, ARGV[1])
-local left = redis.call('ZCARD', q)
-if left == 0 then redis.call('DEL', c) end
-return {'OK', string.sub(v, 4 + len), left}
+return {'OK', string.sub(v, 4 + len), unqueue(c, q, ARGV[1])}

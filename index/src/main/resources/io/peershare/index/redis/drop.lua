@@ -3,11 +3,8 @@
 -- KEYS: content hash, rotation zset. ARGV: peer, stamp. Returns {removed 0/1, providers left}.
 local c, q = KEYS[1], KEYS[2]
 local v = redis.call('HGET', c, ARGV[1])
-if not v then return {0, redis.call('ZCARD', q)} end
+if not v then return {0, providers(c)} end
 local len = string.byte(v, 3)
-if string.sub(v, 4 + len) ~= ARGV[2] then return {0, redis.call('ZCARD', q)} end
+if string.sub(v, 4 + len) ~= ARGV[2] then return {0, providers(c)} end
 redis.call('HDEL', c, ARGV[1])
-redis.call('ZREM', q, ARGV[1])
-local left = redis.call('ZCARD', q)
-if left == 0 then redis.call('DEL', c) end
-return {1, left}
+return {1, unqueue(c, q, ARGV[1])}

@@ -70,12 +70,14 @@ if new then
   redis.call('INCR', KEYS[3])
 end
 if m then
-  -- the counter read above and written back with the provider: the script is atomic
-  local turn = string.format('%d', (tonumber(g[3]) or 0) + 1)
+  -- the counter read above and written back with the provider: the script is atomic; the
+  -- second provider makes the queue (content.lua)
+  local s0 = tonumber(g[3]) or 0
+  local turn = string.format('%d', s0 + 1)
   redis.call('HSET', c, '\0s', turn, peer, value .. stamp)
-  redis.call('ZADD', KEYS[5], turn, peer)
+  enqueue(c, KEYS[5], {turn, peer}, 2, providers(c) - 1, s0)
 else
+  -- the first provider: no queue
   redis.call('HSET', c, '\0m', meta, '\0s', '1', peer, value .. stamp)
-  redis.call('ZADD', KEYS[5], '1', peer)
 end
 return {new and 'NEW' or 'OLD'}

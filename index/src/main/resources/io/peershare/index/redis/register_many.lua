@@ -8,7 +8,8 @@
 --      this call left them (read once per peer and once per content, then kept up to date here);
 --   2. each peer's new fields in one HSET, its lease entry when a first registration moves it,
 --      and each bucket's count in one INCRBY;
---   3. each content's providers in one HSET and its queue in one ZADD;
+--   3. each content's providers in one HSET and, once it has two providers or more, its queue in
+--      one ZADD (content.lua: a content with one provider has no queue);
 --   4. the listing in one ZADD.
 -- Writes go peer side first (2 before 3), as rule 1 of docs/scaling.md wants even of a script
 -- stopped half-way by an error; refusals write nothing but their claim, turned back into a plain
@@ -103,9 +104,10 @@ local function content_of(i, peer)
     local g = NONE
     if not fresh then g = redis.call('HMGET', c, peer, '\0m', '\0s') end
     -- small tables sized by their constructors (room's unpack is a C call per table)
+    local s0 = g[3] and tonumber(g[3]) or 0
     rec = {c = c, q = KEYS[base + 3 * i + 2], add = {false, false, false, false, false, false},
-      na = 0, queue = {false, false}, nq = 0, m = g[2],
-      s = g[3] and tonumber(g[3]) or 0, has = {[peer] = g[1]}}
+      na = 0, queue = {false, false}, nq = 0, m = g[2], old = g[2] and true or false,
+      s0 = s0, s = s0, has = {[peer] = g[1]}}
     contents[c] = rec
     ncontents = ncontents + 1
     contentOrder[ncontents] = rec
@@ -244,7 +246,9 @@ for x = 1, ncontents do
     add[na + 1], add[na + 2] = '\0s', int(crec.s)
     for y = 1, crec.nq, 2 do queue[y] = int(queue[y]) end
     redis.call('HSET', crec.c, unpack(add, 1, na + 2))
-    redis.call('ZADD', crec.q, unpack(queue, 1, crec.nq))
+    -- a content new in this call has no provider before it (no call to count them)
+    local before = crec.old and providers(crec.c) - crec.nq / 2 or 0
+    enqueue(crec.c, crec.q, queue, crec.nq, before, crec.s0)
   end
 end
 if nlisting > 0 then redis.call('ZADD', KEYS[1], unpack(listing, 1, nlisting)) end

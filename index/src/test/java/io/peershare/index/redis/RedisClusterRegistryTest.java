@@ -28,6 +28,12 @@ class RedisClusterRegistryTest extends RegistryContractTest {
   }
 
   @Test
+  void aContentHasARotationQueueOnlyWhileItHasTwoProvidersOrMore() throws Exception {
+    Registry reg = newRegistry(90_000, RegistryLimits.defaults());
+    RedisRegistryTest.queueFollowsProviders(store, reg);
+  }
+
+  @Test
   void theDataSpreadsOverEveryMaster() throws Exception {
     Registry reg = newRegistry(90_000, RegistryLimits.defaults());
     Digest d = Digest.sha256(new byte[] {1});
