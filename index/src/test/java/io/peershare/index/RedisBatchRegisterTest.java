@@ -58,80 +58,69 @@ class RedisBatchRegisterTest {
 
   @Test
   void aBatchOfRIsOneScriptCall() throws Exception {
-    RedisStore store = TestServers.REDIS.emptyStore();
-    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
-    RedisReplies replies = new RedisReplies(store);
+    Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
     // the node's first R reads the store's count (so the next ones know there is room)
-    apply(reg, replies, List.of(register(1, "mai", "a", D1, FROM[0])), now);
+    node.apply(List.of(register(1, "mai", "a", D1, FROM[0])), now);
     // and a first batch has the store learn the script (EVALSHA, then EVAL)
-    apply(
-        reg,
-        replies,
-        List.of(register(2, "mai", "b", D1, FROM[0]), register(3, "mai", "c", D1, FROM[0])),
-        now);
-    long before = evalshaCalls(store);
+    node.apply(
+        List.of(register(2, "mai", "b", D1, FROM[0]), register(3, "mai", "c", D1, FROM[0])), now);
+    long before = node.calls("evalsha");
     List<Sent> batch = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       batch.add(register(10 + i, PEERS[i % 2], "x" + i, D1, FROM[i % 2]));
     }
-    RegistryBatch b = apply(reg, replies, batch, now + 1);
+    RegistryBatch b = node.apply(batch, now + 1);
     assertAllDone(b, 8);
-    assertThat(evalshaCalls(store) - before).isEqualTo(1);
-    assertThat(reg.size()).isEqualTo(11);
-    assertThat(reg.locate(ContentName.of("x3"), 4, now + 1).providers())
-        .extracting(p -> p.peer().toString())
-        .containsExactly("bo");
+    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.reg.size()).isEqualTo(11);
+    assertThat(node.providers("x3", 4, now + 1)).containsExactly("bo");
   }
 
   @Test
   void aBatchWithOneRPerPeerGoesOneScriptPerR() throws Exception {
     // the batch script pays only where a peer has two or more R in it: with one R per peer each
     // R is its own register_all.lua, cheaper in Redis than one register_many.lua for all of them
-    RedisStore store = TestServers.REDIS.emptyStore();
-    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
-    RedisReplies replies = new RedisReplies(store);
+    Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
-    apply(reg, replies, List.of(register(1, "mai", "a", D1, FROM[0])), now);
-    long before = evalshaCalls(store);
+    node.apply(List.of(register(1, "mai", "a", D1, FROM[0])), now);
+    long before = node.calls("evalsha");
     List<Sent> batch = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       batch.add(register(10 + i, "p" + i, "x" + i, D1, FROM[i % 2]));
     }
-    RegistryBatch b = apply(reg, replies, batch, now + 1);
+    RegistryBatch b = node.apply(batch, now + 1);
     assertAllDone(b, 8);
-    assertThat(evalshaCalls(store) - before).isEqualTo(8);
-    assertThat(reg.size()).isEqualTo(9);
+    assertThat(node.calls("evalsha") - before).isEqualTo(8);
+    assertThat(node.reg.size()).isEqualTo(9);
     // the same eight peers with two R each: one call again
     batch.clear();
     for (int i = 0; i < 16; i++) {
       batch.add(register(30 + i, "p" + (i % 8), "y" + i, D1, FROM[(i % 8) % 2]));
     }
-    before = evalshaCalls(store);
-    b = apply(reg, replies, batch, now + 2);
+    before = node.calls("evalsha");
+    b = node.apply(batch, now + 2);
     assertAllDone(b, 16);
-    assertThat(evalshaCalls(store) - before).isEqualTo(1);
-    assertThat(reg.size()).isEqualTo(25);
+    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.reg.size()).isEqualTo(25);
   }
 
   @Test
   void aBatchOfNewContentsReadsNoContentYetSeesTheOnesThatExist() throws Exception {
     // one EXISTS of the batch's contents: when none exists, no content is read one by one; when
     // one does, each is read as before, so its provider and digest still count
-    RedisStore store = TestServers.REDIS.emptyStore();
-    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
-    RedisReplies replies = new RedisReplies(store);
+    Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
-    apply(reg, replies, List.of(register(1, "bo", "x", D2, FROM[1])), now);
-    apply(reg, replies, List.of(register(2, "mai", "v", D1, FROM[0])), now);
+    node.apply(List.of(register(1, "bo", "x", D2, FROM[1])), now);
+    node.apply(List.of(register(2, "mai", "v", D1, FROM[0])), now);
     List<Sent> fresh = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       fresh.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
     }
-    long hmget = calls(store, "hmget");
-    RegistryBatch b = apply(reg, replies, fresh, now + 1);
+    long hmget = node.calls("hmget");
+    RegistryBatch b = node.apply(fresh, now + 1);
     assertAllDone(b, 8);
-    assertThat(calls(store, "hmget") - hmget).as("HMGETs: the peer's only").isEqualTo(1);
+    assertThat(node.calls("hmget") - hmget).as("HMGETs: the peer's only").isEqualTo(1);
     // the same peer: two contents that exist (one with another digest, one it provides) among new
     List<Sent> mixed =
         List.of(
@@ -140,16 +129,12 @@ class RedisBatchRegisterTest {
             register(22, "mai", "m1", D1, FROM[0]),
             register(23, "mai", "v", D1, FROM[0]),
             register(24, "mai", "m2", D1, FROM[0]));
-    RegistryBatch m = apply(reg, replies, mixed, now + 2);
+    RegistryBatch m = node.apply(mixed, now + 2);
     assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> describe(m.outcome(i))))
         .containsExactly("done", "CONFLICT", "done", "ALREADY_REGISTERED", "done");
-    assertThat(reg.locate(ContentName.of("x"), 4, now + 2).providers())
-        .extracting(p -> p.peer().toString())
-        .containsExactly("bo");
-    assertThat(reg.locate(ContentName.of("n5"), 4, now + 2).providers())
-        .extracting(p -> p.peer().toString())
-        .containsExactly("mai");
-    assertThat(reg.size()).isEqualTo(13);
+    assertThat(node.providers("x", 4, now + 2)).containsExactly("bo");
+    assertThat(node.providers("n5", 4, now + 2)).containsExactly("mai");
+    assertThat(node.reg.size()).isEqualTo(13);
   }
 
   @Test
@@ -157,20 +142,18 @@ class RedisBatchRegisterTest {
     // a content with one provider has no rotation queue; in one script call a second provider
     // makes it (for a content with one provider before the call, and for one new in it), in
     // rotation order, and a first provider alone makes none
-    RedisStore store = TestServers.REDIS.emptyStore();
-    RedisRegistry reg = new RedisRegistry(store, LEASE, RegistryLimits.defaults(), 60_000);
-    RedisReplies replies = new RedisReplies(store);
+    Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
-    apply(reg, replies, List.of(register(1, "ana", "z", D1, FROM[0])), now);
+    node.apply(List.of(register(1, "ana", "z", D1, FROM[0])), now);
     List<Sent> first = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       first.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
     }
-    long before = evalshaCalls(store);
-    assertAllDone(apply(reg, replies, first, now), 4);
-    assertThat(evalshaCalls(store) - before).isEqualTo(1);
+    long before = node.calls("evalsha");
+    assertAllDone(node.apply(first, now), 4);
+    assertThat(node.calls("evalsha") - before).isEqualTo(1);
     for (int i = 0; i < 4; i++) {
-      assertThat(queue(store, "n" + i)).as("n%d", i).isEmpty();
+      assertThat(node.queue("n" + i)).as("n%d", i).isEmpty();
     }
     List<Sent> second =
         List.of(
@@ -180,52 +163,26 @@ class RedisBatchRegisterTest {
             register(23, "li", "n1", D1, FROM[0]),
             register(24, "bo", "v", D1, FROM[1]),
             register(25, "li", "n1x", D1, FROM[0]));
-    before = evalshaCalls(store);
-    assertAllDone(apply(reg, replies, second, now + 1), 6);
-    assertThat(evalshaCalls(store) - before).isEqualTo(1);
-    assertThat(queue(store, "n0")).containsExactly("mai", "bo");
-    assertThat(queue(store, "n1")).containsExactly("mai", "li");
-    assertThat(queue(store, "w")).containsExactly("bo", "li");
-    assertThat(queue(store, "v")).isEmpty();
-    assertThat(queue(store, "n2")).isEmpty();
-    assertThat(reg.locate(ContentName.of("n0"), 1, now + 1).providers())
-        .extracting(p -> p.peer().toString())
-        .containsExactly("mai");
-    assertThat(reg.locate(ContentName.of("n0"), 1, now + 1).providers())
-        .extracting(p -> p.peer().toString())
-        .containsExactly("bo");
-    assertThat(reg.locate(ContentName.of("v"), 4, now + 1).providers())
-        .extracting(p -> p.peer().toString())
-        .containsExactly("bo");
-    assertThat(reg.list("", "n1", 1_000, 100, now + 1).entries())
+    before = node.calls("evalsha");
+    assertAllDone(node.apply(second, now + 1), 6);
+    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.queue("n0")).containsExactly("mai", "bo");
+    assertThat(node.queue("n1")).containsExactly("mai", "li");
+    assertThat(node.queue("w")).containsExactly("bo", "li");
+    assertThat(node.queue("v")).isEmpty();
+    assertThat(node.queue("n2")).isEmpty();
+    assertThat(node.providers("n0", 1, now + 1)).containsExactly("mai");
+    assertThat(node.providers("n0", 1, now + 1)).containsExactly("bo");
+    assertThat(node.providers("v", 4, now + 1)).containsExactly("bo");
+    assertThat(node.reg.list("", "n1", 1_000, 100, now + 1).entries())
         .extracting(e -> e.content() + " " + e.providers())
         .containsExactly("n1 2", "n1x 1");
-  }
-
-  private static List<String> queue(RedisStore store, String content) {
-    byte[] q = ("ps:q{" + content + "}").getBytes(StandardCharsets.UTF_8);
-    return store.await(store.commands().zrange(q, 0, -1).toCompletableFuture()).stream()
-        .map(b -> new String(b, StandardCharsets.UTF_8))
-        .toList();
   }
 
   private static void assertAllDone(RegistryBatch b, int size) {
     for (int i = 0; i < size; i++) {
       assertThat(RegistryBatch.isDone(b.outcome(i))).as("outcome %d", i).isTrue();
     }
-  }
-
-  private static long calls(RedisStore store, String command) {
-    String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
-    return stats
-        .lines()
-        .filter(l -> l.startsWith("cmdstat_" + command + ":"))
-        .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_[a-z]+:calls=(\\d+),.*", "$1")))
-        .sum();
-  }
-
-  private static long evalshaCalls(RedisStore store) {
-    return calls(store, "evalsha");
   }
 
   /**
@@ -291,10 +248,8 @@ class RedisBatchRegisterTest {
    * when {@code alone}); the outcomes in order, then every content's providers and the listing.
    */
   private static List<String> run(List<List<Sent>> batches, boolean alone) throws Exception {
-    RedisStore store = TestServers.REDIS.emptyStore();
     // a per-peer limit of 3, so LIMIT comes up; exact expiry
-    RedisRegistry reg = new RedisRegistry(store, LEASE, new RegistryLimits(3, 1_000), 0);
-    RedisReplies replies = new RedisReplies(store);
+    Node node = new Node(new RegistryLimits(3, 1_000), 0);
     List<String> out = new ArrayList<>();
     long now = 1_000_000;
     long[] steps = {1, 1_000, 60_000, 100_000};
@@ -302,7 +257,7 @@ class RedisBatchRegisterTest {
       now += steps[b % steps.length];
       // a node reads the store's count at most once a second, and takes a batch's R in one call
       // only while its count is fresh: a first R of another peer reads it
-      apply(reg, replies, List.of(register(90_000 + b, "zed" + b, "z", D1, FROM[0])), now);
+      node.apply(List.of(register(90_000 + b, "zed" + b, "z", D1, FROM[0])), now);
       List<List<Sent>> parts = new ArrayList<>();
       if (alone) {
         batches.get(b).forEach(s -> parts.add(List.of(s)));
@@ -310,7 +265,7 @@ class RedisBatchRegisterTest {
         parts.add(batches.get(b));
       }
       for (List<Sent> part : parts) {
-        RegistryBatch done = apply(reg, replies, part, now);
+        RegistryBatch done = node.apply(part, now);
         for (int i = 0; i < part.size(); i++) {
           out.add(describe(done.outcome(i)));
         }
@@ -319,46 +274,81 @@ class RedisBatchRegisterTest {
     TreeMap<String, String> state = new TreeMap<>();
     for (String c : CONTENTS) {
       try {
-        state.put(c, reg.locate(ContentName.of(c), 16, now).providers().toString());
+        state.put(c, node.reg.locate(ContentName.of(c), 16, now).providers().toString());
       } catch (RegistryException e) {
         state.put(c, e.code().toString());
       }
     }
     out.add(state.toString());
-    out.add(reg.list("", "", 1_000, 100, now).entries().toString());
-    out.add("size " + reg.size());
+    out.add(node.reg.list("", "", 1_000, 100, now).entries().toString());
+    out.add("size " + node.reg.size());
     return out;
   }
 
-  private static RegistryBatch apply(
-      RedisRegistry reg, RedisReplies replies, List<Sent> part, long now) throws Exception {
-    RegistryBatch batch = new RegistryBatch(part.size());
-    List<Object> tickets = new ArrayList<>();
-    for (Sent s : part) {
-      byte[] bytes = IndexCodec.encode(s.request());
-      Object ticket = replies.ticket(s.from(), s.request(), bytes, 0, bytes.length);
-      tickets.add(ticket);
-      batch.add(s.request(), s.from().getAddress(), ticket);
+  /** One node on an empty store: its registry and its stored replies, as a server holds them. */
+  private static final class Node {
+    final RedisStore store = TestServers.REDIS.emptyStore();
+    final RedisRegistry reg;
+    final RedisReplies replies = new RedisReplies(store);
+
+    Node(RegistryLimits limits, long sweepIntervalMillis) {
+      reg = new RedisRegistry(store, LEASE, limits, sweepIntervalMillis);
     }
-    reg.apply(batch, now).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    // as the server does: a refusal's reply is stored, so a resend gets it
-    for (int i = 0; i < part.size(); i++) {
-      Object o = batch.outcome(i);
-      if (o instanceof RegistryException e) {
-        byte[] reply =
-            IndexCodec.encode(
-                new IndexMessage.ErrorReply(part.get(i).request().requestId(), e.code(), ""));
-        replies.remember(tickets.get(i), reply, 0, reply.length);
-      } else if (RegistryBatch.isDone(o)) {
-        byte[] reply =
-            IndexCodec.encode(
-                new IndexMessage.Ack(part.get(i).request().requestId(), LEASE / 1000));
-        replies.remember(tickets.get(i), reply, 0, reply.length);
+
+    /** How many times the store has run {@code command} (INFO commandstats). */
+    long calls(String command) {
+      String stats = store.await(store.commands().info("commandstats").toCompletableFuture());
+      return stats
+          .lines()
+          .filter(l -> l.startsWith("cmdstat_" + command + ":"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_[a-z]+:calls=(\\d+),.*", "$1")))
+          .sum();
+    }
+
+    /** The rotation queue of a content, in order; empty when it has none. */
+    List<String> queue(String content) {
+      byte[] q = ("ps:q{" + content + "}").getBytes(StandardCharsets.UTF_8);
+      return store.await(store.commands().zrange(q, 0, -1).toCompletableFuture()).stream()
+          .map(b -> new String(b, StandardCharsets.UTF_8))
+          .toList();
+    }
+
+    /** The peers an S for {@code content} gets. */
+    List<String> providers(String content, int max, long now) throws RegistryException {
+      return reg.locate(ContentName.of(content), max, now).providers().stream()
+          .map(p -> p.peer().toString())
+          .toList();
+    }
+
+    RegistryBatch apply(List<Sent> part, long now) throws Exception {
+      RegistryBatch batch = new RegistryBatch(part.size());
+      List<Object> tickets = new ArrayList<>();
+      for (Sent s : part) {
+        byte[] bytes = IndexCodec.encode(s.request());
+        Object ticket = replies.ticket(s.from(), s.request(), bytes, 0, bytes.length);
+        tickets.add(ticket);
+        batch.add(s.request(), s.from().getAddress(), ticket);
       }
+      reg.apply(batch, now).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // as the server does: a refusal's reply is stored, so a resend gets it
+      for (int i = 0; i < part.size(); i++) {
+        Object o = batch.outcome(i);
+        if (o instanceof RegistryException e) {
+          byte[] reply =
+              IndexCodec.encode(
+                  new IndexMessage.ErrorReply(part.get(i).request().requestId(), e.code(), ""));
+          replies.remember(tickets.get(i), reply, 0, reply.length);
+        } else if (RegistryBatch.isDone(o)) {
+          byte[] reply =
+              IndexCodec.encode(
+                  new IndexMessage.Ack(part.get(i).request().requestId(), LEASE / 1000));
+          replies.remember(tickets.get(i), reply, 0, reply.length);
+        }
+      }
+      // the stored replies are sent without waiting: wait here, so the next batch sees them
+      store.await(store.commands().ping().toCompletableFuture());
+      return batch;
     }
-    // the stored replies are sent without waiting: wait here, so the next batch sees them
-    reg.store().await(reg.store().commands().ping().toCompletableFuture());
-    return batch;
   }
 
   private static String describe(Object outcome) {
