@@ -102,6 +102,8 @@ final class ShareCommand implements Callable<Integer> {
                   stop.countDown();
                 },
                 "peershare-share-shutdown"));
+    // SIGTERM (systemd, docker stop, kill): the same deregistering stop, exit code 0, as the index
+    StopSignal.exitZeroOnTerm();
     try {
       for (Map.Entry<ContentName, Path> e : checked.entrySet()) {
         SharedContent s = node.register(e.getKey(), e.getValue());
