@@ -320,12 +320,7 @@ public final class RedisRegistry implements Registry {
       String status, OneR r, long now, Object ticket, byte[] stored, boolean mayReap) {
     return switch (status) {
       case "NEW", "OLD" -> {
-        if (status.equals("NEW")) {
-          totalEstimate.incrementAndGet();
-        }
-        if (stored != null) {
-          ((RedisReplies.Ticket) ticket).stored(stored);
-        }
+        acted(status, ticket, stored);
         yield done();
       }
       case "DEAD" ->
@@ -336,6 +331,19 @@ public final class RedisRegistry implements Registry {
       case "LIMIT" -> conflictOr(r.c(), r.meta(), r.content(), peerLimit());
       default -> failed(refusal(ErrorCode.valueOf(status), r.peer(), r.content()));
     };
+  }
+
+  /**
+   * An R the script answered NEW or OLD: it acted. NEW adds a registration to this node's count;
+   * {@code stored} (its A), when there is one, is the ticket's reply.
+   */
+  private void acted(String status, Object ticket, byte[] stored) {
+    if (status.equals("NEW")) {
+      totalEstimate.incrementAndGet();
+    }
+    if (stored != null) {
+      ((RedisReplies.Ticket) ticket).stored(stored);
+    }
   }
 
   /** An R of a batch, kept for {@link #registerMany}; {@code op} completes with its outcome. */
@@ -500,10 +508,7 @@ public final class RedisRegistry implements Registry {
             String status = text(r.get(2 * i));
             if (status.equals("NEW") || status.equals("OLD")) {
               // acted, its A stored by the script: the common case, without settle's futures
-              if (status.equals("NEW")) {
-                totalEstimate.incrementAndGet();
-              }
-              m.ticket().stored(acks[i]);
+              acted(status, m.ticket(), acks[i]);
               m.op().complete(null);
               continue;
             }
