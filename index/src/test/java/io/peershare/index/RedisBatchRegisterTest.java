@@ -65,14 +65,11 @@ class RedisBatchRegisterTest {
     // and a first batch has the store learn the script (EVALSHA, then EVAL)
     node.apply(
         List.of(register(2, "mai", "b", D1, FROM[0]), register(3, "mai", "c", D1, FROM[0])), now);
-    long before = node.calls("evalsha");
     List<Sent> batch = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       batch.add(register(10 + i, PEERS[i % 2], "x" + i, D1, FROM[i % 2]));
     }
-    RegistryBatch b = node.apply(batch, now + 1);
-    assertAllDone(b, 8);
-    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.callsActing("evalsha", batch, now + 1)).isEqualTo(1);
     assertThat(node.reg.size()).isEqualTo(11);
     assertThat(node.providers("x3", 4, now + 1)).containsExactly("bo");
   }
@@ -84,24 +81,18 @@ class RedisBatchRegisterTest {
     Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
     node.apply(List.of(register(1, "mai", "a", D1, FROM[0])), now);
-    long before = node.calls("evalsha");
     List<Sent> batch = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       batch.add(register(10 + i, "p" + i, "x" + i, D1, FROM[i % 2]));
     }
-    RegistryBatch b = node.apply(batch, now + 1);
-    assertAllDone(b, 8);
-    assertThat(node.calls("evalsha") - before).isEqualTo(8);
+    assertThat(node.callsActing("evalsha", batch, now + 1)).isEqualTo(8);
     assertThat(node.reg.size()).isEqualTo(9);
     // the same eight peers with two R each: one call again
     batch.clear();
     for (int i = 0; i < 16; i++) {
       batch.add(register(30 + i, "p" + (i % 8), "y" + i, D1, FROM[(i % 8) % 2]));
     }
-    before = node.calls("evalsha");
-    b = node.apply(batch, now + 2);
-    assertAllDone(b, 16);
-    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.callsActing("evalsha", batch, now + 2)).isEqualTo(1);
     assertThat(node.reg.size()).isEqualTo(25);
   }
 
@@ -117,10 +108,9 @@ class RedisBatchRegisterTest {
     for (int i = 0; i < 8; i++) {
       fresh.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
     }
-    long hmget = node.calls("hmget");
-    RegistryBatch b = node.apply(fresh, now + 1);
-    assertAllDone(b, 8);
-    assertThat(node.calls("hmget") - hmget).as("HMGETs: the peer's only").isEqualTo(1);
+    assertThat(node.callsActing("hmget", fresh, now + 1))
+        .as("HMGETs: the peer's only")
+        .isEqualTo(1);
     // the same peer: two contents that exist (one with another digest, one it provides) among new
     List<Sent> mixed =
         List.of(
@@ -149,9 +139,7 @@ class RedisBatchRegisterTest {
     for (int i = 0; i < 4; i++) {
       first.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
     }
-    long before = node.calls("evalsha");
-    assertAllDone(node.apply(first, now), 4);
-    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.callsActing("evalsha", first, now)).isEqualTo(1);
     for (int i = 0; i < 4; i++) {
       assertThat(node.queue("n" + i)).as("n%d", i).isEmpty();
     }
@@ -163,9 +151,7 @@ class RedisBatchRegisterTest {
             register(23, "li", "n1", D1, FROM[0]),
             register(24, "bo", "v", D1, FROM[1]),
             register(25, "li", "n1x", D1, FROM[0]));
-    before = node.calls("evalsha");
-    assertAllDone(node.apply(second, now + 1), 6);
-    assertThat(node.calls("evalsha") - before).isEqualTo(1);
+    assertThat(node.callsActing("evalsha", second, now + 1)).isEqualTo(1);
     assertThat(node.queue("n0")).containsExactly("mai", "bo");
     assertThat(node.queue("n1")).containsExactly("mai", "li");
     assertThat(node.queue("w")).containsExactly("bo", "li");
@@ -303,6 +289,16 @@ class RedisBatchRegisterTest {
           .filter(l -> l.startsWith("cmdstat_" + command + ":"))
           .mapToLong(l -> Long.parseLong(l.replaceAll("^cmdstat_[a-z]+:calls=(\\d+),.*", "$1")))
           .sum();
+    }
+
+    /**
+     * Applies {@code batch}, asserting that every R of it acted, and returns how many times the
+     * store ran {@code command} for it.
+     */
+    long callsActing(String command, List<Sent> batch, long now) throws Exception {
+      long before = calls(command);
+      assertAllDone(apply(batch, now), batch.size());
+      return calls(command) - before;
     }
 
     /** The rotation queue of a content, in order; empty when it has none. */
