@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -168,114 +167,113 @@ final class IndexCommand implements Callable<Integer> {
       meters = new IndexMeters(meterRegistry);
       config = config.withEvents(meters);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    RedisStore shared = url.kind() == StoreUrl.Kind.MEMORY ? null : RedisStore.connect(url);
-    // the tracker first: when its port is taken, no server has started (one line of error)
-    TrackerServer tracker = null;
-    if (bittorrentPort != null) {
-      try {
-        TrackerServer.Config trackerConfig =
-            TrackerServer.Config.defaults()
-                .withBind(bind)
-                .withPort(bittorrentPort)
-                .withInterval(bittorrentInterval)
-                .withThreads(threads);
-        tracker =
-            (shared == null
-                    ? new TrackerServer(trackerConfig)
-                    : RedisNode.tracker(trackerConfig, shared))
-                .start();
-      } catch (IOException | RuntimeException e) {
-        if (shared != null) {
-          shared.close();
-        }
-        if (e instanceof BindException b) {
-          throw new IOException(
-              Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", b), e);
-        }
-        throw e;
-      }
-    }
-    IndexServer server;
+    // before anything starts: a signal during the start-up waits for it, then stops what started
+    ServiceStop stop = ServiceStop.install("peershare-index-shutdown");
     try {
-      server =
-          shared == null
-              ? new IndexServer(config).start()
-              : RedisNode.start(config, shared, RedisRegistry.SWEEP_INTERVAL_MILLIS);
-    } catch (IOException | RuntimeException e) {
-      if (tracker != null) {
-        tracker.close();
+      RedisStore shared = url.kind() == StoreUrl.Kind.MEMORY ? null : RedisStore.connect(url);
+      // the tracker first: when its port is taken, no server has started (one line of error)
+      TrackerServer tracker = null;
+      if (bittorrentPort != null) {
+        try {
+          TrackerServer.Config trackerConfig =
+              TrackerServer.Config.defaults()
+                  .withBind(bind)
+                  .withPort(bittorrentPort)
+                  .withInterval(bittorrentInterval)
+                  .withThreads(threads);
+          tracker =
+              (shared == null
+                      ? new TrackerServer(trackerConfig)
+                      : RedisNode.tracker(trackerConfig, shared))
+                  .start();
+        } catch (IOException | RuntimeException e) {
+          if (shared != null) {
+            shared.close();
+          }
+          if (e instanceof BindException b) {
+            throw new IOException(
+                Failures.cannotListen("UDP", bind, bittorrentPort, "--bittorrent-port", b), e);
+          }
+          throw e;
+        }
       }
-      if (shared != null) {
-        shared.close();
-      }
-      if (e instanceof BindException b) {
-        throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", b), e);
-      }
-      throw e;
-    }
-    IndexStatus status = null;
-    MetricsServer metricsServer = null;
-    if (meters != null) {
-      TrackerServer t = tracker;
-      status =
-          new IndexStatus(
-              meters,
-              server.registry(),
-              new IndexStatus.Facts(
-                  Addresses.format(server.localAddress()),
-                  server.isNativeTransport()
-                      ? "epoll, "
-                          + server.threads()
-                          + (server.threads() == 1 ? " thread" : " threads")
-                      : "Java NIO",
-                  leaseSeconds,
-                  t == null ? null : Addresses.format(t.localAddress())),
-              t == null ? null : t::totals,
-              Clock.systemUTC());
+      IndexServer server;
       try {
-        metricsServer =
-            metrics.start(
-                meterRegistry, status, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+        server =
+            shared == null
+                ? new IndexServer(config).start()
+                : RedisNode.start(config, shared, RedisRegistry.SWEEP_INTERVAL_MILLIS);
       } catch (IOException | RuntimeException e) {
-        server.close();
         if (tracker != null) {
           tracker.close();
         }
         if (shared != null) {
           shared.close();
         }
+        if (e instanceof BindException b) {
+          throw new IOException(Failures.cannotListen("UDP", bind, port, "--port", b), e);
+        }
         throw e;
       }
+      IndexStatus status = null;
+      MetricsServer metricsServer = null;
+      if (meters != null) {
+        TrackerServer t = tracker;
+        status =
+            new IndexStatus(
+                meters,
+                server.registry(),
+                new IndexStatus.Facts(
+                    Addresses.format(server.localAddress()),
+                    server.isNativeTransport()
+                        ? "epoll, "
+                            + server.threads()
+                            + (server.threads() == 1 ? " thread" : " threads")
+                        : "Java NIO",
+                    leaseSeconds,
+                    t == null ? null : Addresses.format(t.localAddress())),
+                t == null ? null : t::totals,
+                Clock.systemUTC());
+        try {
+          metricsServer =
+              metrics.start(
+                  meterRegistry, status, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+          server.close();
+          if (tracker != null) {
+            tracker.close();
+          }
+          if (shared != null) {
+            shared.close();
+          }
+          throw e;
+        }
+      }
+      TrackerServer trackerToClose = tracker;
+      IndexStatus statusToStop = status;
+      MetricsServer metricsToClose = metricsServer;
+      stop.onStop(
+          () -> {
+            // SIGINT / SIGTERM: stop serving, then let main return; /healthz answers 503
+            // while the index stops
+            if (statusToStop != null) {
+              statusToStop.stopping();
+            }
+            if (trackerToClose != null) {
+              trackerToClose.close();
+            }
+            server.close();
+            if (metricsToClose != null) {
+              metricsToClose.close();
+            }
+            if (shared != null) {
+              shared.close();
+            }
+          });
+    } finally {
+      stop.startUpOver();
     }
-    TrackerServer trackerToClose = tracker;
-    IndexStatus statusToStop = status;
-    MetricsServer metricsToClose = metricsServer;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  // SIGINT / SIGTERM: stop serving, then let main return; /healthz answers 503
-                  // while the index stops
-                  if (statusToStop != null) {
-                    statusToStop.stopping();
-                  }
-                  if (trackerToClose != null) {
-                    trackerToClose.close();
-                  }
-                  server.close();
-                  if (metricsToClose != null) {
-                    metricsToClose.close();
-                  }
-                  if (shared != null) {
-                    shared.close();
-                  }
-                  stopped.countDown();
-                },
-                "peershare-index-shutdown"));
-    // SIGTERM (systemd, docker stop, kill): the same orderly stop, and exit code 0 instead of 143
-    StopSignal.exitZeroOnTerm();
-    stopped.await();
+    stop.await();
     return 0;
   }
 }

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -85,25 +84,23 @@ final class ShareCommand implements Callable<Integer> {
             checked.values().iterator().next().getParent(),
             serve,
             DownloadOptions.defaults());
-    CountDownLatch stop = new CountDownLatch(1);
-    PeerNode node = PeerNode.start(config);
+    // before anything starts: a signal during the start-up waits for it, then stops what started
+    ServiceStop stop = ServiceStop.install("peershare-share-shutdown");
+    PeerNode node;
     MetricsServer metricsServer;
     try {
-      metricsServer = metrics.start(new PeerStatus(node), out);
-    } catch (IOException | RuntimeException e) {
-      node.close();
-      throw e;
+      node = PeerNode.start(config);
+      try {
+        metricsServer = metrics.start(new PeerStatus(node), out);
+      } catch (IOException | RuntimeException e) {
+        node.close();
+        throw e;
+      }
+      // deregisters everything (Q) first
+      stop.onStop(() -> PeerCommand.stop(node, metricsServer));
+    } finally {
+      stop.startUpOver();
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  PeerCommand.stop(node, metricsServer); // deregisters everything (Q) first
-                  stop.countDown();
-                },
-                "peershare-share-shutdown"));
-    // SIGTERM (systemd, docker stop, kill): the same deregistering stop, exit code 0, as the index
-    StopSignal.exitZeroOnTerm();
     try {
       for (Map.Entry<ContentName, Path> e : checked.entrySet()) {
         SharedContent s = node.register(e.getKey(), e.getValue());
