@@ -13,7 +13,9 @@
 #
 # With OTHER_CHECKOUT (another working tree of this repository, built, e.g. `git worktree add
 # --detach DIR COMMIT`), the two builds take turns (this/other, other/this, ...) and each line
-# says which ran. Extra JVM options go in JAVA_OPTS (e.g. JAVA_OPTS=-XX:+UseZGC), ExpiryStall's
+# says which ran. Extra JVM options go in JAVA_OPTS (e.g. JAVA_OPTS=-XX:+UseZGC), those of one
+# build only in OPTS_this and OPTS_other (e.g. OPTS_this=-Dpeershare.udp.realtime=5: the index's
+# serving threads at real-time priority, and the echo of that run too), ExpiryStall's
 # arguments in EXPIRY_ARGS (e.g. --cold). Run it under the quiet lock (flock -x), alone: the
 # figures it gives are tails of a few milliseconds.
 #
@@ -66,8 +68,9 @@ for r in $(seq 1 "$RUNS"); do
       fi
       load=$(cut -d' ' -f1 /proc/loadavg)
       echo "== $b, client $c, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      bopts=OPTS_$b
       # shellcheck disable=SC2086
-      "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
+      "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} ${!bopts:-} \
         -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall "${client[@]}" \
         ${EXPIRY_ARGS:-} 2>&1 |
         grep -v '^SLF4J' | tee "$log"

@@ -434,7 +434,9 @@ public final class ExpiryStall {
   /**
    * The same client and stream (names, rate, sockets) against bench/c's echo server, which answers
    * every datagram with a reply of a P's size at once: what this machine allows the round trip, in
-   * the same run. Returns its figures for the window after the jump.
+   * the same run. Returns its figures for the window after the jump. With {@code
+   * -Dpeershare.udp.realtime=N} (the index's serving threads at real-time priority) the echo runs
+   * under {@code chrt --fifo N} too, so the comparison stays fair.
    */
   private static String echoBaseline(String loadgen, String echo, Schedule schedule, Path work)
       throws Exception {
@@ -442,10 +444,14 @@ public final class ExpiryStall {
     try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    Process server =
-        new ProcessBuilder(echo, "127.0.0.1", Integer.toString(port), "95", "1")
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>();
+    String realtime = System.getProperty("peershare.udp.realtime");
+    if (realtime != null) {
+      // the index's serving threads asked for SCHED_FIFO at this priority: the echo gets the same
+      command.addAll(List.of("chrt", "--fifo", realtime));
+    }
+    command.addAll(List.of(echo, "127.0.0.1", Integer.toString(port), "95", "1"));
+    Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       BufferedReader banner =
           new BufferedReader(
