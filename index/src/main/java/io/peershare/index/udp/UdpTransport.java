@@ -36,7 +36,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -224,18 +223,11 @@ public final class UdpTransport implements AutoCloseable {
         useNative
             ? SpinThenSleep.epoll(TimeUnit.MICROSECONDS.toNanos(options.spinMicros()), strategies)
             : NioIoHandler.newFactory();
-    ThreadFactory threadFactory = new DefaultThreadFactory(options.name() + "-udp", false);
-    int realtime = RealTime.requested(options.name()); // opt-in: -Dpeershare.udp.realtime=N
-    if (realtime > 0) {
-      threadFactory = RealTime.raising(threadFactory, realtime, options.name());
-    }
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, threadFactory, io);
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            threads, new DefaultThreadFactory(options.name() + "-udp", false), io);
     List<EventLoop> loops = new ArrayList<>();
     group.forEach(e -> loops.add((EventLoop) e));
-    if (realtime > 0) {
-      // every thread raised before the first datagram, not when the balance first moves a socket
-      loops.forEach(l -> l.submit(() -> {}).syncUninterruptibly());
-    }
     List<SpinThenSleep> spins = loops.stream().map(strategies::get).toList();
     boolean balanced =
         useNative
