@@ -130,6 +130,13 @@ public final class ExpiryStall {
       if (serverNice != null || serverFifo != null) {
         raiseServingThreads();
       }
+      String compilerFifo = option(a, "--compiler-fifo");
+      if (compilerFifo != null) {
+        // the JIT's threads real-time too, below the serving threads: one preempted by a serving
+        // thread is moved at once to a core that runs no real-time thread (the kernel's RT push)
+        chrt(compilerFifo, threads("C1 CompilerThre", "C2 CompilerThre"));
+        System.out.println("compiler threads at SCHED_FIFO " + compilerFifo);
+      }
       Schedule schedule = new Schedule(cold, clock, pauses, timed);
       if (echo != null && echoFirst) {
         echoBaseline(client, echo, schedule, work);
@@ -225,19 +232,37 @@ public final class ExpiryStall {
    */
   private static String serverFifo;
 
-  /** Sets the priority of this JVM's serving threads (named index-udp-...) as asked. */
-  private static void raiseServingThreads() throws Exception {
+  /** The ids of this JVM's threads whose names start with one of {@code prefixes}; not none. */
+  private static List<String> threads(String... prefixes) throws IOException {
     List<String> tids = new ArrayList<>();
     try (var tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path t : tasks.toList()) {
-        if (Files.readString(t.resolve("comm")).startsWith("index-udp")) {
+        String comm = Files.readString(t.resolve("comm"));
+        if (Arrays.stream(prefixes).anyMatch(comm::startsWith)) {
           tids.add(t.getFileName().toString());
         }
       }
     }
     if (tids.isEmpty()) {
-      throw new IllegalStateException("no serving thread (index-udp-...) in this JVM");
+      throw new IllegalStateException("no thread " + Arrays.toString(prefixes) + " in this JVM");
     }
+    return tids;
+  }
+
+  private static void chrt(String priority, List<String> tids) throws Exception {
+    for (String tid : tids) {
+      List<String> c = List.of("chrt", "--fifo", "--pid", priority, tid);
+      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(c + " failed: " + said);
+      }
+    }
+  }
+
+  /** Sets the priority of this JVM's serving threads (named index-udp-...) as asked. */
+  private static void raiseServingThreads() throws Exception {
+    List<String> tids = threads("index-udp");
     List<List<String>> commands = new ArrayList<>();
     if (serverNice != null) {
       List<String> c = new ArrayList<>(List.of("renice", "-n", serverNice, "-p"));
@@ -245,9 +270,7 @@ public final class ExpiryStall {
       commands.add(c);
     }
     if (serverFifo != null) {
-      for (String tid : tids) {
-        commands.add(List.of("chrt", "--fifo", "--pid", serverFifo, tid));
-      }
+      chrt(serverFifo, tids);
     }
     for (List<String> c : commands) {
       Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
