@@ -34,7 +34,9 @@ JAVA_OPTS="-Dexpiry.slow=true -Dexpiry.slowMs=${SLOW_MS:-5} -Xlog:gc*,safepoint:
   perf record -q -k CLOCK_MONOTONIC -m 64M -a \
   -e sched:sched_switch,sched:sched_wakeup,sched:sched_wakeup_new ${sample[@]+"${sample[@]}"} -o "$data" -- \
   "$here/bench/index-expiry.sh" 1 >"$out/run.txt" 2>&1
-perf script --ns -i "$data" -F trace:comm,pid,tid,cpu,time,event,trace -F sw: 2>/dev/null >"$out/sched.txt"
+# with samples in the data, perf script prints them too unless told not to (-F sw: with no fields);
+# without, it refuses that option
+perf script --ns -i "$data" -F trace:comm,pid,tid,cpu,time,event,trace ${SAMPLE_US:+-F sw:} 2>/dev/null >"$out/sched.txt"
 [ -z "${SAMPLE_US:-}" ] ||
   perf script --ns -i "$data" -F sw:comm,pid,tid,cpu,time,ip,sym,dso -F trace: 2>/dev/null >"$out/samples.txt"
 grep -v '^slow ' "$out/run.txt" | grep -E '^(==|summary|registry emptied)' || true
