@@ -14,7 +14,10 @@
 # Needs perf with tracepoints (root, or kernel.perf_event_paranoid <= -1). Build the benchmarks
 # first (bench/index-expiry.sh says how); extra JVM options go in JAVA_OPTS. Run it under the
 # quiet lock (flock -x), alone. SLOW_MS=N looks at round trips over N ms instead of 5;
-# EXPIRY_ARGS=--client-fifo 10 runs the client at real-time priority (bench/index-expiry.sh). OUT_DIR (default: a new temporary directory) keeps the run's
+# EXPIRY_ARGS=--client-fifo 10 runs the client at real-time priority (bench/index-expiry.sh).
+# SAMPLE_US=N also samples every CPU every N us of its time (perf's cpu-clock, with call stacks)
+# and prints, per burst, where the threads of the index's JVM were (JVM functions by name, JIT
+# code as "jit"). OUT_DIR (default: a new temporary directory) keeps the run's
 # output, the trace as text, the JIT and GC logs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,12 +26,19 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 data=$(mktemp /dev/shm/expiry-trace.XXXXXX)
 trap 'rm -f "$data"' EXIT
+sample=()
+# SAMPLE_US=N: also sample what runs on each CPU every N us of its time, with call stacks
+[ -z "${SAMPLE_US:-}" ] || sample=(-e "cpu-clock/period=$((SAMPLE_US * 1000)),call-graph=fp/")
 JAVA_OPTS="-Dexpiry.slow=true -Dexpiry.slowMs=${SLOW_MS:-5} -Xlog:gc*,safepoint:file=$out/gc.log:timenanos,tid \
 -Xlog:jit+compilation=debug:file=$out/jit.log:timenanos,tid ${JAVA_OPTS:-}" \
   perf record -q -k CLOCK_MONOTONIC -m 64M -a \
-  -e sched:sched_switch,sched:sched_wakeup,sched:sched_wakeup_new -o "$data" -- \
+  -e sched:sched_switch,sched:sched_wakeup,sched:sched_wakeup_new ${sample[@]+"${sample[@]}"} -o "$data" -- \
   "$here/bench/index-expiry.sh" 1 >"$out/run.txt" 2>&1
-perf script --ns -i "$data" -F comm,pid,tid,cpu,time,event,trace 2>/dev/null >"$out/sched.txt"
+# with samples in the data, perf script prints them too unless told not to (-F sw: with no fields);
+# without, it refuses that option
+perf script --ns -i "$data" -F trace:comm,pid,tid,cpu,time,event,trace ${SAMPLE_US:+-F sw:} 2>/dev/null >"$out/sched.txt"
+[ -z "${SAMPLE_US:-}" ] ||
+  perf script --ns -i "$data" -F sw:comm,pid,tid,cpu,time,ip,sym,dso -F trace: 2>/dev/null >"$out/samples.txt"
 grep -v '^slow ' "$out/run.txt" | grep -E '^(==|summary|registry emptied)' || true
 python3 - "$out" <<'EOF'
 import collections, re, sys
@@ -63,6 +73,24 @@ def timed_log(name):
             rows.append((int(m.group(1)), m.group(3).strip()))
     return rows
 jit, gc = timed_log("jit.log"), timed_log("gc.log")
+me = int(re.search(r"jump at \d+ pid (\d+)", run).group(1))
+samples = []  # (time, cpu, tid, pid, comm, the innermost named frames)
+try:
+    head_re = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s*$")
+    cur = None
+    for line in open(f"{d}/samples.txt"):
+        m = head_re.match(line)
+        if m:
+            cur = [int(m.group(5)) * 1_000_000_000 + int(m.group(6)), int(m.group(4)),
+                   int(m.group(3)), int(m.group(2)), m.group(1).strip(), []]
+            samples.append(cur)
+        elif cur is not None and line.strip():
+            f = line.split(None, 1)[1].rsplit(" (", 1)
+            name = f[0] if f[0] != "[unknown]" else ("jit" if "perf-" in f[-1] else "?")
+            if len(cur[5]) < 4 and (not cur[5] or cur[5][-1] != name):
+                cur[5].append(name)
+except FileNotFoundError:
+    pass
 def who(tid, name):
     p = pid_of.get(tid)
     return f"{name}[{tid}{'' if p in (None, tid) else '/' + str(p)}]"
@@ -90,6 +118,14 @@ for b in bursts:
         for t, cpu, cur, ev, rest in events:
             if w0 - 500_000 <= t <= w1:
                 print(f"    {(t - w0) / 1e6:7.3f} cpu{cpu} {cur:>15} {ev} {rest[:110]}")
+    if samples:
+        # what the threads of this JVM were doing in the window, sampled (innermost frames first)
+        where = collections.Counter()
+        for t, cpu, tid, pid, comm, frames in samples:
+            if pid == me and w0 <= t <= w1:
+                where[f"{comm}[{tid}] cpu{cpu}: " + " < ".join(frames)] += 1
+        for k, v in where.most_common(8):
+            print(f"    sampled {v:4d}x {k[:160]}")
     for t, text in jit:
         if w0 - 2_000_000 <= t <= w1:
             print(f"    jit {(t - w0) / 1e6:7.3f} {text[:110]}")

@@ -14,8 +14,12 @@
 # With OTHER_CHECKOUT (another working tree of this repository, built, e.g. `git worktree add
 # --detach DIR COMMIT`), the two builds take turns (this/other, other/this, ...) and each line
 # says which ran. Extra JVM options go in JAVA_OPTS (e.g. JAVA_OPTS=-XX:+UseZGC), ExpiryStall's
-# arguments in EXPIRY_ARGS (e.g. --cold). Run it under the quiet lock (flock -x), alone: the
-# figures it gives are tails of a few milliseconds.
+# arguments in EXPIRY_ARGS (e.g. --cold); those of one build only in OPTS_this/OPTS_other and
+# ARGS_this/ARGS_other, and a command that starts one build's JVM in WRAP_this/WRAP_other. E.g.
+# ARGS_this="--server-fifo 5": the index's serving threads at real-time priority (chrt), and the
+# echo of that run too; ARGS_this="--server-nice -10": both at nice -10; with WRAP_this="chrt
+# --fifo 1" every other thread of that JVM is real-time too (the JIT's and the GC's). Run it under
+# the quiet lock (flock -x), alone: the figures it gives are tails of a few milliseconds.
 #
 # CLIENTS="fifo normal" runs every build twice per run: once with the client's thread at
 # real-time priority (loadgen --fifo 10, as cyclictest runs its measuring thread; needs root or
@@ -66,10 +70,13 @@ for r in $(seq 1 "$RUNS"); do
       fi
       load=$(cut -d' ' -f1 /proc/loadavg)
       echo "== $b, client $c, run $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      bopts=OPTS_$b
+      bargs=ARGS_$b
+      bwrap=WRAP_$b
       # shellcheck disable=SC2086
-      "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
+      ${!bwrap:-} "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} ${!bopts:-} \
         -cp "$(dir "$b")/bench/target/benchmarks.jar" io.peershare.bench.ExpiryStall "${client[@]}" \
-        ${EXPIRY_ARGS:-} 2>&1 |
+        ${EXPIRY_ARGS:-} ${!bargs:-} 2>&1 |
         grep -v '^SLF4J' | tee "$log"
       # the index's and the echo's figures after the jump, for the table at the end
       num='\([0-9.]*\)'

@@ -125,6 +125,18 @@ public final class ExpiryStall {
                     .withClock(clock),
                 timed)
             .start()) {
+      serverNice = option(a, "--server-nice");
+      serverFifo = option(a, "--server-fifo");
+      if (serverNice != null || serverFifo != null) {
+        raiseServingThreads();
+      }
+      String compilerFifo = option(a, "--compiler-fifo");
+      if (compilerFifo != null) {
+        // the JIT's threads real-time too, below the serving threads: one preempted by a serving
+        // thread is moved at once to a core that runs no real-time thread (the kernel's RT push)
+        chrt(compilerFifo, threads("C1 CompilerThre", "C2 CompilerThre"));
+        System.out.println("compiler threads at SCHED_FIFO " + compilerFifo);
+      }
       Schedule schedule = new Schedule(cold, clock, pauses, timed);
       if (echo != null && echoFirst) {
         echoBaseline(client, echo, schedule, work);
@@ -206,6 +218,74 @@ public final class ExpiryStall {
     }
   }
 
+  /**
+   * {@code --server-nice N}: the index's serving threads at nice N ({@code renice}: a larger share
+   * of a core, without real-time priority), and the echo too; null: not.
+   */
+  private static String serverNice;
+
+  /**
+   * {@code --server-fifo N}: the index's serving threads at real-time priority ({@code chrt --fifo
+   * --pid N}, as chrony or cyclictest ask for it), and the echo too; null: not. With the whole JVM
+   * under {@code chrt --fifo M} (M < N; {@code WRAP_this} in {@code bench/index-expiry.sh}) its
+   * other threads are real-time too.
+   */
+  private static String serverFifo;
+
+  /** The ids of this JVM's threads whose names start with one of {@code prefixes}; not none. */
+  private static List<String> threads(String... prefixes) throws IOException {
+    List<String> tids = new ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        String comm = Files.readString(t.resolve("comm"));
+        if (Arrays.stream(prefixes).anyMatch(comm::startsWith)) {
+          tids.add(t.getFileName().toString());
+        }
+      }
+    }
+    if (tids.isEmpty()) {
+      throw new IllegalStateException("no thread " + Arrays.toString(prefixes) + " in this JVM");
+    }
+    return tids;
+  }
+
+  private static void chrt(String priority, List<String> tids) throws Exception {
+    for (String tid : tids) {
+      List<String> c = List.of("chrt", "--fifo", "--pid", priority, tid);
+      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(c + " failed: " + said);
+      }
+    }
+  }
+
+  /** Sets the priority of this JVM's serving threads (named index-udp-...) as asked. */
+  private static void raiseServingThreads() throws Exception {
+    List<String> tids = threads("index-udp");
+    List<List<String>> commands = new ArrayList<>();
+    if (serverNice != null) {
+      List<String> c = new ArrayList<>(List.of("renice", "-n", serverNice, "-p"));
+      c.addAll(tids);
+      commands.add(c);
+    }
+    if (serverFifo != null) {
+      chrt(serverFifo, tids);
+    }
+    for (List<String> c : commands) {
+      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(c + " failed: " + said);
+      }
+    }
+    System.out.println(
+        "serving threads "
+            + tids
+            + (serverNice == null ? "" : " at nice " + serverNice)
+            + (serverFifo == null ? "" : " at SCHED_FIFO " + serverFifo));
+  }
+
   /** loadgen's --fifo priority for both streams (index and echo), or null: normal priority. */
   private static String clientFifo;
 
@@ -278,7 +358,7 @@ public final class ExpiryStall {
         clock.millis.set(RegistryBenchmark.LEASE + 1); // every lease has ended
         jumpedAt = System.nanoTime();
         if (Boolean.getBoolean("expiry.slow")) {
-          System.out.println("jump at " + jumpedAt);
+          System.out.println("jump at " + jumpedAt + " pid " + ProcessHandle.current().pid());
         }
       }
     }
@@ -434,7 +514,9 @@ public final class ExpiryStall {
   /**
    * The same client and stream (names, rate, sockets) against bench/c's echo server, which answers
    * every datagram with a reply of a P's size at once: what this machine allows the round trip, in
-   * the same run. Returns its figures for the window after the jump.
+   * the same run. Returns its figures for the window after the jump. With {@code --server-fifo N}
+   * or {@code --server-nice N} the echo runs under {@code chrt --fifo N} or {@code nice -n N}, as
+   * the index's serving threads do, so the comparison stays fair.
    */
   private static String echoBaseline(String loadgen, String echo, Schedule schedule, Path work)
       throws Exception {
@@ -442,10 +524,16 @@ public final class ExpiryStall {
     try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    Process server =
-        new ProcessBuilder(echo, "127.0.0.1", Integer.toString(port), "95", "1")
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>();
+    // the same treatment as the index's serving threads
+    if (serverFifo != null) {
+      command.addAll(List.of("chrt", "--fifo", serverFifo));
+    }
+    if (serverNice != null) {
+      command.addAll(List.of("nice", "-n", serverNice));
+    }
+    command.addAll(List.of(echo, "127.0.0.1", Integer.toString(port), "95", "1"));
+    Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       BufferedReader banner =
           new BufferedReader(
