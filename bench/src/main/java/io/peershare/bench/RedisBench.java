@@ -212,7 +212,10 @@ public final class RedisBench {
     return after;
   }
 
-  /** This JVM's CPU seconds and Redis's (0 without a store). */
+  /**
+   * This JVM's CPU seconds, Redis's (0 without a store), the wall clock in seconds, and the
+   * machine's idle and total CPU time from /proc/stat (0 where there is none).
+   */
   private static double[] cpu(RedisStore store) throws Exception {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -222,17 +225,46 @@ public final class RedisBench {
         redis += infoNumber(info, "used_cpu_sys:") + infoNumber(info, "used_cpu_user:");
       }
     }
-    return new double[] {os.getProcessCpuTime() / 1e9, redis};
+    long[] machine = machineTicks();
+    return new double[] {
+      os.getProcessCpuTime() / 1e9, redis, System.nanoTime() / 1e9, machine[0], machine[1]
+    };
   }
 
+  /** Idle (idle + iowait) and total ticks of all cores, from /proc/stat's first line. */
+  private static long[] machineTicks() {
+    try {
+      String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+      String[] f = line.trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new long[] {Long.parseLong(f[4]) + Long.parseLong(f[5]), total};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[2];
+    }
+  }
+
+  /**
+   * Prints the phase's CPU per reply of this JVM and of Redis, Redis's share of one core and the
+   * share of all cores that stood idle: where the bound of a phase is (CPU, or requests in flight).
+   */
   private static double[] perReply(String label, double[] before, RedisStore store, double replies)
       throws Exception {
     double[] after = cpu(store);
+    double wall = after[2] - before[2];
+    double ticks = after[4] - before[4];
     System.out.printf(
-        "%s: CPU per reply: this JVM %.1f us, Redis %s%n",
+        "%s: CPU per reply: this JVM %.1f us, Redis %s; machine idle %s%n",
         label,
         (after[0] - before[0]) / replies * 1e6,
-        store == null ? "-" : String.format("%.1f us", (after[1] - before[1]) / replies * 1e6));
+        store == null
+            ? "-"
+            : String.format(
+                "%.1f us (%.0f %% of a core)",
+                (after[1] - before[1]) / replies * 1e6, (after[1] - before[1]) / wall * 100),
+        ticks > 0 ? String.format("%.0f %%", (after[3] - before[3]) / ticks * 100) : "-");
     return after;
   }
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds side by side on one Redis: `RedisBench --registrations 0` from each jar in turn, ROUNDS
+# rounds (default 3), each turn under the exclusive quiet lock (held only while it measures), with
+# the load average before and after; then each turn's three-node R line as a ratio to the
+# in-memory node of the same turn.
+#   bench/redis-ab.sh A.jar B.jar [more.jar...]   (jars built with `-pl bench -am package`)
+#   ROUNDS=4 SECONDS_PER_PHASE=5 JAVA_OPTS_B="-Dx=y" ...  (JAVA_OPTS_<letter> per jar, A, B, C...)
+# Each turn's whole output goes to RESULTS/turn-ROUND-LETTER.txt (RESULTS: a temporary folder).
+# The Redis (scripts/redis.sh) is started once outside the lock and flushed by each turn.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/.mvn/jdk.sh"
+[ $# -ge 1 ] || { echo "usage: bench/redis-ab.sh A.jar B.jar [...]" >&2; exit 2; }
+dir=$(mktemp -d /tmp/peershare-redis-ab.XXXXXX)
+trap '"$here/scripts/redis.sh" stop "$dir"; rm -rf "$dir"' EXIT
+port=$(REDIS_OWNER_PID=$$ "$here/scripts/redis.sh" standalone "$dir")
+redis-server --version
+letters=(A B C D E F)
+for round in $(seq 1 "${ROUNDS:-3}"); do
+  k=0
+  for jar in "$@"; do
+    letter=${letters[$k]}
+    opts_var="JAVA_OPTS_$letter"
+    out="${RESULTS:-$dir}/turn-$round-$letter.txt"
+    # shellcheck disable=SC2086
+    # the last turn's keys are flushed first, with no timeout (RedisBench's own FLUSHALL has the
+    # store's 400 ms command timeout, which a few hundred thousand keys can pass)
+    flock -x /tmp/peershare-quiet.lock sh -c '
+      redis-cli -p "$4" flushall >/dev/null
+      echo "turn $1 $2 ($3) start $(date -u +%H:%M:%S) load $(cut -d" " -f1-3 /proc/loadavg)"
+      shift 4
+      "$@"
+      echo "end $(date -u +%H:%M:%S) load $(cut -d" " -f1-3 /proc/loadavg)"' sh \
+      "$round" "$letter" "$jar" "$port" \
+      "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g ${!opts_var:-} \
+      -cp "$jar" io.peershare.bench.RedisBench --redis "redis://127.0.0.1:$port" \
+      --registrations 0 --seconds "${SECONDS_PER_PHASE:-5}" >"$out" 2>&1 || true
+    grep -E '^(turn|end|R:|S:)|x mem|thr ' "$out" | grep -v 'Redis commands' || true
+    k=$((k + 1))
+  done
+done
