@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds side by side on one Redis: `RedisBench --registrations 0` from each jar in turn, ROUNDS
 # rounds (default 3), each turn under the exclusive quiet lock (held only while it measures), with
-# the load average before and after; then each turn's three-node R line as a ratio to the
-# in-memory node of the same turn.
+# the load average before and after; prints each turn's S and R lines (CPU per reply, Redis's
+# share of a core, the machine's idle share) and its table of rates as ratios to the in-memory
+# node of the same turn.
 #   bench/redis-ab.sh A.jar B.jar [more.jar...]   (jars built with `-pl bench -am package`)
-#   ROUNDS=4 SECONDS_PER_PHASE=5 JAVA_OPTS_B="-Dx=y" ...  (JAVA_OPTS_<letter> per jar, A, B, C...)
-# Each turn's whole output goes to RESULTS/turn-ROUND-LETTER.txt (RESULTS: a temporary folder).
+#   ROUNDS=4 SECONDS_PER_PHASE=5 BENCH_ARGS="--window 96" JAVA_OPTS_B="-Dx=y" ...
+#   (BENCH_ARGS: more RedisBench options for every turn; JAVA_OPTS_<letter> per jar, A, B, C...)
+# Each turn's whole output goes to RESULTS/turn-ROUND-LETTER.txt (RESULTS: a temporary folder);
+# QUIET_LOCK names the lock file (default /tmp/peershare-quiet.lock).
 # The Redis (scripts/redis.sh) is started once outside the lock and flushed by each turn.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +28,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
     # shellcheck disable=SC2086
     # the last turn's keys are flushed first, with no timeout (RedisBench's own FLUSHALL has the
     # store's 400 ms command timeout, which a few hundred thousand keys can pass)
-    flock -x /tmp/peershare-quiet.lock sh -c '
+    flock -x "${QUIET_LOCK:-/tmp/peershare-quiet.lock}" sh -c '
       redis-cli -p "$4" flushall >/dev/null
       echo "turn $1 $2 ($3) start $(date -u +%H:%M:%S) load $(cut -d" " -f1-3 /proc/loadavg)"
       shift 4
@@ -34,7 +37,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
       "$round" "$letter" "$jar" "$port" \
       "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g ${!opts_var:-} \
       -cp "$jar" io.peershare.bench.RedisBench --redis "redis://127.0.0.1:$port" \
-      --registrations 0 --seconds "${SECONDS_PER_PHASE:-5}" >"$out" 2>&1 || true
+      --registrations 0 --seconds "${SECONDS_PER_PHASE:-5}" ${BENCH_ARGS:-} >"$out" 2>&1 || true
     grep -E '^(turn|end|R:|S:)|x mem|thr ' "$out" | grep -v 'Redis commands' || true
     k=$((k + 1))
   done
