@@ -310,6 +310,14 @@ public final class Training {
           "-XX:-AOTRecordTraining");
 
   /**
+   * The property the launcher gives the shell and the short commands, whose caches the children
+   * make: reflection through native accessors instead of method handles spun at run time (the
+   * launcher says why). With it in the training run, the cache holds the classes those commands
+   * load with it.
+   */
+  static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
+
+  /**
    * The command of a child JVM that runs {@code mainClassAndArgs} on {@code classPath} with the
    * JVM's {@code options} and writes its cache.
    */
@@ -323,6 +331,7 @@ public final class Training {
                 "-Xlog:aot*=off",
                 "-Xlog:cds*=off",
                 "--enable-native-access=ALL-UNNAMED",
+                NATIVE_REFLECTION,
                 "-cp",
                 classPath));
     command.addAll(options);
