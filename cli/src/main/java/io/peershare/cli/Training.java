@@ -361,6 +361,9 @@ public final class Training {
    * {@code training.bin}; downloads go into {@code dir}. Returns 0 when every one worked.
    */
   static int client(String where, Path dir) {
+    // as Main.main does for these commands: without it the cache held neither the set-up's lambda
+    // nor FutureTask, and every short command made the one and read the other from the JDK
+    EarlyLogging.start();
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
     String into = dir.toString();
     List<String[]> commands =
