@@ -39,19 +39,25 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     String word = firstWord(args);
+    boolean terminal = false;
     if (COMMANDS.contains(word) && !word.equals("help") && !helpOrVersion(args)) {
       // logging, set up while the command line is parsed: every command but help logs
       EarlyLogging.start();
       // the shell's terminal, made while its command line is parsed and its peer starts
-      if (word.equals("peer") && Terminals.interactive()) {
+      terminal = word.equals("peer") && Terminals.interactive();
+      if (terminal) {
         PendingTerminal.startEarly();
       }
     }
     int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-    try {
-      PendingTerminal.closeUnclaimed();
-    } catch (IOException e) {
-      // the terminal as it was: nothing was changed on it
+    // only where one was started: the short commands' cache does not hold the class, which was
+    // read from the jar at the exit of every short command
+    if (terminal) {
+      try {
+        PendingTerminal.closeUnclaimed();
+      } catch (IOException e) {
+        // the terminal as it was: nothing was changed on it
+      }
     }
     System.exit(code);
   }

@@ -1,6 +1,5 @@
 package io.peershare.cli;
 
-import io.peershare.metrics.MetricsServer;
 import io.peershare.metrics.peer.PeerStatus;
 import io.peershare.peer.PeerConfig;
 import io.peershare.peer.PeerNode;
@@ -55,9 +54,13 @@ final class PeerCommand implements Callable<Integer> {
     Path folder = Folders.requireWritableDir(dir.getValue());
     PeerConfig config = new PeerConfig(name.getValue(), index.nodes(), folder, serve, download);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    // the metrics server as an AutoCloseable: its class is not in the shell's start-up cache (it
+    // needs Micrometer, which the shell's class path has only with --metrics), and a lambda that
+    // captures it by its own type is not either: both were made at every start, on the way to the
+    // prompt (docs/benchmarks.md)
     try (PendingTerminal terminal = Terminals.interactive() ? PendingTerminal.claim() : null;
         PeerNode node = PeerNode.start(config);
-        MetricsServer metricsServer = metrics.start(new PeerStatus(node), out)) {
+        AutoCloseable metricsServer = metrics.start(new PeerStatus(node), out)) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> stop(node, metricsServer), "peershare-peer-shutdown"));
       if (terminal != null) {
@@ -78,10 +81,15 @@ final class PeerCommand implements Callable<Integer> {
   }
 
   /** SIGINT / SIGTERM: deregister and stop serving, then stop the metrics server. */
-  static void stop(PeerNode node, MetricsServer metricsServer) {
+  static void stop(PeerNode node, AutoCloseable metricsServer) {
     node.close();
     if (metricsServer != null) {
-      metricsServer.close();
+      try {
+        metricsServer.close();
+      } catch (Exception e) {
+        // MetricsServer.close() throws none
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.jline.terminal.Terminal;
@@ -12,13 +13,33 @@ import org.jline.terminal.Terminal;
  * #take()} handed it over.
  */
 final class PendingTerminal implements AutoCloseable {
-  private final FutureTask<Terminal> making = new FutureTask<>(TerminalConsole::systemTerminal);
+  private final FutureTask<Terminal> making = new FutureTask<>(PendingTerminal::make);
   private boolean taken;
 
   /** The one {@link #startEarly()} began and no command has claimed yet; guarded by the class. */
   private static PendingTerminal early;
 
   private PendingTerminal() {}
+
+  /**
+   * The terminal, then the class of JLine's signal handlers. JLine registers each of its handlers
+   * (SIGINT at the prompt, for one) as a {@link Proxy} of {@code sun.misc.SignalHandler}, whose
+   * class the JDK makes at run time, with its class-file library, the first time: no start-up cache
+   * keeps it. Made here, on this thread, while the main thread starts the peer, instead of on the
+   * main thread just before the prompt; the JDK keeps one such class per class loader and list of
+   * interfaces, so JLine's later proxies (the application class loader's, as here) use this one.
+   */
+  private static Terminal make() throws IOException {
+    Terminal terminal = TerminalConsole.systemTerminal();
+    try {
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      Proxy.newProxyInstance(
+          PendingTerminal.class.getClassLoader(), new Class<?>[] {handler}, (p, m, a) -> null);
+    } catch (ClassNotFoundException | RuntimeException e) {
+      // no such interface here: JLine then registers no handler either
+    }
+    return terminal;
+  }
 
   /** Starts making the terminal. */
   static PendingTerminal open() {

@@ -310,6 +310,14 @@ public final class Training {
           "-XX:-AOTRecordTraining");
 
   /**
+   * The property the launcher gives the shell and the short commands, whose caches the children
+   * make: reflection through native accessors instead of method handles spun at run time (the
+   * launcher says why). With it in the training run, the cache holds the classes those commands
+   * load with it.
+   */
+  static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
+
+  /**
    * The command of a child JVM that runs {@code mainClassAndArgs} on {@code classPath} with the
    * JVM's {@code options} and writes its cache.
    */
@@ -323,6 +331,7 @@ public final class Training {
                 "-Xlog:aot*=off",
                 "-Xlog:cds*=off",
                 "--enable-native-access=ALL-UNNAMED",
+                NATIVE_REFLECTION,
                 "-cp",
                 classPath));
     command.addAll(options);
@@ -352,6 +361,9 @@ public final class Training {
    * {@code training.bin}; downloads go into {@code dir}. Returns 0 when every one worked.
    */
   static int client(String where, Path dir) {
+    // as Main.main does for these commands: without it the cache held neither the set-up's lambda
+    // nor FutureTask, and every short command made the one and read the other from the JDK
+    EarlyLogging.start();
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
     String into = dir.toString();
     List<String[]> commands =

@@ -360,11 +360,7 @@ class LauncherTest {
       for (List<String> args :
           List.of(List.of("list", "get"), List.of("share", "get"), List.of("peer"))) {
         launch(env, args.toArray(String[]::new));
-        assertThat(calls(home))
-            .last()
-            .asString()
-            .doesNotContain("UseSerialGC")
-            .doesNotContain("CompileThresholdScaling");
+        assertThat(calls(home)).last().asString().doesNotContain("UseSerialGC");
       }
       // the user's options come after the launcher's, so theirs win; a collector of theirs
       // replaces the serial one, which the JVM would refuse beside it
@@ -385,6 +381,50 @@ class LauncherTest {
       // other options leave the serial collector in place
       launch(Map.of("JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-Xmx64m"), "get", "x");
       assertThat(calls(home)).last().asString().contains(get).contains("|-Xmx64m|");
+    }
+  }
+
+  @Test
+  void theShellAndTheShortCommandsReflectNativelyAndCompileLessButTheServersDoNot()
+      throws Exception {
+    String lighter = "|-Djdk.reflect.useNativeAccessorOnly=true|-XX:CompileThresholdScaling=4|";
+    for (String jdk : List.of("21.0.5", "25.0.1")) {
+      Path home = fakeJdk(jdk);
+      Map<String, String> env = Map.of("JAVA_HOME", home.toString());
+      for (List<String> args :
+          List.of(
+              List.of("peer", "--name", "a"),
+              List.of("--version"),
+              List.of("list"),
+              List.of("get", "x"),
+              List.of("--help"),
+              List.of("help", "index"),
+              List.of("list", "share"))) {
+        launch(env, args.toArray(String[]::new));
+        assertThat(calls(home)).as("%s", args).last().asString().contains(lighter);
+      }
+      for (List<String> args :
+          List.of(List.of("index"), List.of("share", "f"), List.of("--stats", "index", "peer"))) {
+        launch(env, args.toArray(String[]::new));
+        assertThat(calls(home))
+            .as("%s", args)
+            .last()
+            .asString()
+            .doesNotContain("useNativeAccessorOnly")
+            .doesNotContain("CompileThresholdScaling");
+      }
+      // the user's options come after the launcher's: theirs win
+      launch(
+          Map.of(
+              "JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-XX:CompileThresholdScaling=1"),
+          "peer",
+          "--name",
+          "a");
+      assertThat(calls(home))
+          .last()
+          .asString()
+          .containsPattern(
+              "\\|-XX:CompileThresholdScaling=4\\|.*\\|-XX:CompileThresholdScaling=1\\|");
     }
   }
 

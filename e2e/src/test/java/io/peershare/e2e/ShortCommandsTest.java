@@ -162,7 +162,7 @@ class ShortCommandsTest {
         List.of(
             List.of("--version"),
             List.of("list", "--index", indexAddress),
-            List.of("get", "nosuch", "--index", indexAddress),
+            List.of("get", "nosuch", "--index", indexAddress, "--dir", shellDir.toString()),
             List.of(
                 "peer",
                 "--name",
@@ -178,10 +178,30 @@ class ShortCommandsTest {
               Map.of("PEERSHARE_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
               args.toArray(String[]::new));
       assertThat(r.err()).doesNotContain("Exception");
-      assertThat(Files.readAllLines(log))
+      List<String> loaded = Files.readAllLines(log);
+      assertThat(loaded)
           .as("%s starts from its cache", args)
           .anySatisfy(
               l -> assertThat(l).contains("io.peershare.cli.Main source: shared objects file"));
+      // no method-handle class spun for a reflective call (the launcher's native accessors), no
+      // lambda of the command line's made at run time (the shell's shutdown hook, logging's
+      // set-up in the short commands), and neither the metrics server's class (the shell, by its
+      // type) nor the shell's pending terminal (the short commands, at exit) read from a jar:
+      // each cost the main thread at every start
+      assertThat(loaded)
+          .as("%s spins no class for reflection, reads no class of the shell's from a jar", args)
+          .noneSatisfy(
+              l -> assertThat(l).contains("LambdaForm$MH").contains("__JVM_LookupDefineClass__"))
+          .noneSatisfy(
+              l ->
+                  assertThat(l)
+                      .containsPattern("io\\.peershare\\.cli\\.\\w+\\$\\$Lambda\\S* source: io\\."))
+          .noneSatisfy(
+              l ->
+                  assertThat(l)
+                      .containsPattern(
+                          "io\\.peershare\\.(metrics\\.MetricsServer|cli\\.PendingTerminal)"
+                              + " source: (file|jar):"));
     }
   }
 
