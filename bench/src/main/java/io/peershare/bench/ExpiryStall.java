@@ -251,33 +251,29 @@ public final class ExpiryStall {
 
   private static void chrt(String priority, List<String> tids) throws Exception {
     for (String tid : tids) {
-      List<String> c = List.of("chrt", "--fifo", "--pid", priority, tid);
-      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException(c + " failed: " + said);
-      }
+      run(List.of("chrt", "--fifo", "--pid", priority, tid));
+    }
+  }
+
+  /** Runs {@code command} to its end; throws with what it said when it fails. */
+  private static void run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(command + " failed: " + said);
     }
   }
 
   /** Sets the priority of this JVM's serving threads (named index-udp-...) as asked. */
   private static void raiseServingThreads() throws Exception {
     List<String> tids = threads("index-udp");
-    List<List<String>> commands = new ArrayList<>();
-    if (serverNice != null) {
-      List<String> c = new ArrayList<>(List.of("renice", "-n", serverNice, "-p"));
-      c.addAll(tids);
-      commands.add(c);
-    }
     if (serverFifo != null) {
       chrt(serverFifo, tids);
     }
-    for (List<String> c : commands) {
-      Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException(c + " failed: " + said);
-      }
+    if (serverNice != null) {
+      List<String> c = new ArrayList<>(List.of("renice", "-n", serverNice, "-p"));
+      c.addAll(tids);
+      run(c);
     }
     System.out.println(
         "serving threads "
