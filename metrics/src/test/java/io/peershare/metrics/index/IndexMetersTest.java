@@ -1,6 +1,7 @@
 package io.peershare.metrics.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peershare.index.IndexEvents;
@@ -194,13 +195,17 @@ class IndexMetersTest {
     client.call(register(LOREM));
     client.call(register(ContentName.of("ipsum")));
     clock.advance(Duration.ofSeconds(11));
-    client.hello(); // the sweep runs before each batch
-    String text = scrape();
-    assertThat(text)
-        .contains("peershare_index_expired_total 2.0")
-        .contains("peershare_index_registrations 0.0")
-        .contains("peershare_index_contents 0.0")
-        .contains("peershare_index_peers 0.0");
+    // a batch: the expiry sweep runs after it on the server's thread (in slices, the reply first),
+    // so the scrape waits for it
+    client.hello();
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(scrape())
+                    .contains("peershare_index_expired_total 2.0")
+                    .contains("peershare_index_registrations 0.0")
+                    .contains("peershare_index_contents 0.0")
+                    .contains("peershare_index_peers 0.0"));
   }
 
   @Test
