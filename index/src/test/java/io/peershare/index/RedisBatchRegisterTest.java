@@ -21,6 +21,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,10 +67,7 @@ class RedisBatchRegisterTest {
     // and a first batch has the store learn the script (EVALSHA, then EVAL)
     node.apply(
         List.of(register(2, "mai", "b", D1, FROM[0]), register(3, "mai", "c", D1, FROM[0])), now);
-    List<Sent> batch = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      batch.add(register(10 + i, PEERS[i % 2], "x" + i, D1, FROM[i % 2]));
-    }
+    List<Sent> batch = batch(8, i -> register(10 + i, PEERS[i % 2], "x" + i, D1, FROM[i % 2]));
     assertThat(node.callsActing("evalsha", batch, now + 1)).isEqualTo(1);
     assertThat(node.reg.size()).isEqualTo(11);
     assertThat(node.providers("x3", 4, now + 1)).containsExactly("bo");
@@ -81,17 +80,11 @@ class RedisBatchRegisterTest {
     Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
     node.apply(List.of(register(1, "mai", "a", D1, FROM[0])), now);
-    List<Sent> batch = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      batch.add(register(10 + i, "p" + i, "x" + i, D1, FROM[i % 2]));
-    }
+    List<Sent> batch = batch(8, i -> register(10 + i, "p" + i, "x" + i, D1, FROM[i % 2]));
     assertThat(node.callsActing("evalsha", batch, now + 1)).isEqualTo(8);
     assertThat(node.reg.size()).isEqualTo(9);
     // the same eight peers with two R each: one call again
-    batch.clear();
-    for (int i = 0; i < 16; i++) {
-      batch.add(register(30 + i, "p" + (i % 8), "y" + i, D1, FROM[(i % 8) % 2]));
-    }
+    batch = batch(16, i -> register(30 + i, "p" + (i % 8), "y" + i, D1, FROM[(i % 8) % 2]));
     assertThat(node.callsActing("evalsha", batch, now + 2)).isEqualTo(1);
     assertThat(node.reg.size()).isEqualTo(25);
   }
@@ -104,10 +97,7 @@ class RedisBatchRegisterTest {
     long now = System.currentTimeMillis();
     node.apply(List.of(register(1, "bo", "x", D2, FROM[1])), now);
     node.apply(List.of(register(2, "mai", "v", D1, FROM[0])), now);
-    List<Sent> fresh = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      fresh.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
-    }
+    List<Sent> fresh = batch(8, i -> register(10 + i, "mai", "n" + i, D1, FROM[0]));
     assertThat(node.callsActing("hmget", fresh, now + 1))
         .as("HMGETs: the peer's only")
         .isEqualTo(1);
@@ -135,10 +125,7 @@ class RedisBatchRegisterTest {
     Node node = new Node(RegistryLimits.defaults(), 60_000);
     long now = System.currentTimeMillis();
     node.apply(List.of(register(1, "ana", "z", D1, FROM[0])), now);
-    List<Sent> first = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      first.add(register(10 + i, "mai", "n" + i, D1, FROM[0]));
-    }
+    List<Sent> first = batch(4, i -> register(10 + i, "mai", "n" + i, D1, FROM[0]));
     assertThat(node.callsActing("evalsha", first, now)).isEqualTo(1);
     for (int i = 0; i < 4; i++) {
       assertThat(node.queue("n" + i)).as("n%d", i).isEmpty();
@@ -163,6 +150,11 @@ class RedisBatchRegisterTest {
     assertThat(node.reg.list("", "n1", 1_000, 100, now + 1).entries())
         .extracting(e -> e.content() + " " + e.providers())
         .containsExactly("n1 2", "n1x 1");
+  }
+
+  /** The batch of {@code size} requests {@code request} makes of 0, 1, 2, ... */
+  private static List<Sent> batch(int size, IntFunction<Sent> request) {
+    return IntStream.range(0, size).mapToObj(request).toList();
   }
 
   private static void assertAllDone(RegistryBatch b, int size) {
