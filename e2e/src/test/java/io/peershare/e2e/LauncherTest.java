@@ -351,36 +351,30 @@ class LauncherTest {
       Path home = fakeJdk(jdk);
       Map<String, String> env = Map.of("JAVA_HOME", home.toString());
 
-      launch(env, "get", "x", "--index", "127.0.0.1:4000");
-      assertThat(calls(home)).last().asString().contains(get);
+      assertThat(ran(home, env, "get", "x", "--index", "127.0.0.1:4000")).contains(get);
       // the command is the first word that is not an option, wherever the options are
-      launch(env, "--stats", "get", "x");
-      assertThat(calls(home)).last().asString().contains(get);
+      assertThat(ran(home, env, "--stats", "get", "x")).contains(get);
       // a name that is another command's argument does not count
       for (List<String> args :
           List.of(List.of("list", "get"), List.of("share", "get"), List.of("peer"))) {
-        launch(env, args.toArray(String[]::new));
-        assertThat(calls(home)).last().asString().doesNotContain("UseSerialGC");
+        assertThat(ran(home, env, args.toArray(String[]::new))).doesNotContain("UseSerialGC");
       }
       // the user's options come after the launcher's, so theirs win; a collector of theirs
       // replaces the serial one, which the JVM would refuse beside it
-      launch(
+      Map<String, String> g1 =
           Map.of(
               "JAVA_HOME",
               home.toString(),
               "PEERSHARE_JAVA_OPTS",
-              "-XX:CompileThresholdScaling=1 -XX:+UseG1GC"),
-          "get",
-          "x");
-      assertThat(calls(home))
-          .last()
-          .asString()
+              "-XX:CompileThresholdScaling=1 -XX:+UseG1GC");
+      assertThat(ran(home, g1, "get", "x"))
           .containsPattern(
               "\\|-XX:CompileThresholdScaling=4\\|.*\\|-XX:CompileThresholdScaling=1\\|-XX:\\+UseG1GC\\|")
           .doesNotContain("UseSerialGC");
       // other options leave the serial collector in place
-      launch(Map.of("JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-Xmx64m"), "get", "x");
-      assertThat(calls(home)).last().asString().contains(get).contains("|-Xmx64m|");
+      Map<String, String> xmx =
+          Map.of("JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-Xmx64m");
+      assertThat(ran(home, xmx, "get", "x")).contains(get).contains("|-Xmx64m|");
     }
   }
 
@@ -400,29 +394,20 @@ class LauncherTest {
               List.of("--help"),
               List.of("help", "index"),
               List.of("list", "share"))) {
-        launch(env, args.toArray(String[]::new));
-        assertThat(calls(home)).as("%s", args).last().asString().contains(lighter);
+        assertThat(ran(home, env, args.toArray(String[]::new))).as("%s", args).contains(lighter);
       }
       for (List<String> args :
           List.of(List.of("index"), List.of("share", "f"), List.of("--stats", "index", "peer"))) {
-        launch(env, args.toArray(String[]::new));
-        assertThat(calls(home))
+        assertThat(ran(home, env, args.toArray(String[]::new)))
             .as("%s", args)
-            .last()
-            .asString()
             .doesNotContain("useNativeAccessorOnly")
             .doesNotContain("CompileThresholdScaling");
       }
       // the user's options come after the launcher's: theirs win
-      launch(
+      Map<String, String> theirs =
           Map.of(
-              "JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-XX:CompileThresholdScaling=1"),
-          "peer",
-          "--name",
-          "a");
-      assertThat(calls(home))
-          .last()
-          .asString()
+              "JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-XX:CompileThresholdScaling=1");
+      assertThat(ran(home, theirs, "peer", "--name", "a"))
           .containsPattern(
               "\\|-XX:CompileThresholdScaling=4\\|.*\\|-XX:CompileThresholdScaling=1\\|");
     }
@@ -450,8 +435,8 @@ class LauncherTest {
         };
     Path dir = Files.createDirectories(target.resolve("native/org/jline/nativ/Linux/" + arch));
     Files.writeString(dir.resolve("libjlinenative.so"), "");
-    launch(Map.of("JAVA_HOME", jdk21.toString()), "--version");
-    assertThat(calls(jdk21)).last().asString().contains("|-Dlibrary.jline.path=" + dir + "|");
+    assertThat(ran(jdk21, Map.of("JAVA_HOME", jdk21.toString()), "--version"))
+        .contains("|-Dlibrary.jline.path=" + dir + "|");
   }
 
   /** This JVM's JDK with the real jar: a cache the JVM cannot use costs the cache, nothing else. */
@@ -570,6 +555,17 @@ class LauncherTest {
 
   private static long trainings(Path jdk) throws IOException {
     return calls(jdk).stream().filter(c -> c.contains("AOTCacheOutput")).count();
+  }
+
+  /**
+   * Runs the launcher with {@code env} and {@code args}; returns the java command line it ran on
+   * {@code jdk} last (one there must be).
+   */
+  private String ran(Path jdk, Map<String, String> env, String... args) throws Exception {
+    launch(env, args);
+    List<String> calls = calls(jdk);
+    assertThat(calls).as("java command lines run on %s", jdk).isNotEmpty();
+    return calls.getLast();
   }
 
   /**
