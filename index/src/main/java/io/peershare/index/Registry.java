@@ -88,10 +88,12 @@ public interface Registry {
   Page list(String after, String filter, int maxBytes, int maxEntries, long now);
 
   /**
-   * Applies every request of {@code batch} in order and records each outcome in the batch; the
-   * returned stage completes once all outcomes are recorded. Must not throw: a request that fails
-   * is {@link RegistryBatch#refuse refused} with a code. This default runs the single operations
-   * one by one and completes before it returns.
+   * Applies every request of {@code batch} and records each outcome in the batch: the requests of
+   * one peer name take effect in the batch's order, those of different peers may run side by side
+   * (a store node runs them so, as if they had reached different nodes); the returned stage
+   * completes once all outcomes are recorded. Must not throw: a request that fails is {@link
+   * RegistryBatch#refuse refused} with a code. This default runs the single operations one by one
+   * and completes before it returns.
    */
   default CompletionStage<Void> apply(RegistryBatch batch, long now) {
     for (int i = 0; i < batch.size(); i++) {
