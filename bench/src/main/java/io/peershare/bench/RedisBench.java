@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -305,8 +306,17 @@ public final class RedisBench {
     return after;
   }
 
+  /**
+   * FLUSHALL on a connection of its own whose commands may take 30 s: the last phase's few hundred
+   * thousand keys can take longer than the store's 400 ms command timeout to free (a turn lost its
+   * three-node phase to it in run P), and an ASYNC flush would free them during the next phase.
+   */
   private static void flush(RedisStore store) {
-    store.await(store.commands().flushall().toCompletableFuture());
+    Duration patient = Duration.ofSeconds(30);
+    try (RedisStore admin =
+        RedisStore.connect(store.url(), new RedisStore.Timeouts(patient, patient))) {
+      admin.await(admin.commands().flushall().toCompletableFuture());
+    }
   }
 
   /**
