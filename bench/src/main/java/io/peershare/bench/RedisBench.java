@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,11 @@ public final class RedisBench {
     boolean load = true;
     // providers per content in the fill (each content's keys and listing entry are shared by them)
     int providers = 4;
+    // which node counts to measure on the store, whether to measure the in-memory node first, and a
+    // shell command run during each R phase (e.g. perf over just that phase)
+    int[] nodeCounts = {1, 3};
+    boolean baseline = true;
+    String duringR = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--redis" -> url = StoreUrl.parse(args[i + 1]);
@@ -62,6 +68,13 @@ public final class RedisBench {
         case "--load" -> load = Boolean.parseBoolean(args[i + 1]);
         case "--providers" -> providers = Integer.parseInt(args[i + 1]);
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+        case "--nodes" ->
+            nodeCounts =
+                java.util.Arrays.stream(args[i + 1].split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+        case "--baseline" -> baseline = Boolean.parseBoolean(args[i + 1]);
+        case "--during-r" -> duringR = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -70,7 +83,7 @@ public final class RedisBench {
     }
     try (RedisStore store = RedisStore.connect(url)) {
       if (load) {
-        throughput(store, seconds, sockets, window, threads);
+        throughput(store, seconds, sockets, window, threads, nodeCounts, baseline, duringR);
       }
       if (registrations > 0) {
         memory(store, registrations, providers);
@@ -93,15 +106,24 @@ public final class RedisBench {
    * {@code threads} each, as the command line starts them.
    */
   private static void throughput(
-      RedisStore store, int seconds, int sockets, int window, int threads) throws Exception {
+      RedisStore store,
+      int seconds,
+      int sockets,
+      int window,
+      int threads,
+      int[] nodeCounts,
+      boolean baseline,
+      String duringR)
+      throws Exception {
     Map<String, double[]> rates = new LinkedHashMap<>();
-    for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+    for (int t : !baseline ? new int[0] : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
       try (IndexServer memory = new IndexServer(config(t)).start()) {
         rates.put(
-            "memory, " + t + " thr", measure(List.of(memory), null, seconds, sockets, window));
+            "memory, " + t + " thr",
+            measure(List.of(memory), null, seconds, sockets, window, duringR, "memory-" + t));
       }
     }
-    for (int n : new int[] {1, 3}) {
+    for (int n : nodeCounts) {
       flush(store);
       List<IndexServer> nodes = new ArrayList<>();
       List<RedisStore> connections = new ArrayList<>();
@@ -115,18 +137,18 @@ public final class RedisBench {
         }
         rates.put(
             "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + threads + " thr",
-            measure(nodes, store, seconds, sockets, window));
+            measure(nodes, store, seconds, sockets, window, duringR, "redis-" + n));
       } finally {
         nodes.forEach(IndexServer::close);
         connections.forEach(RedisStore::close);
       }
     }
-    double[] base = new double[2];
+    double[] base = {Double.NaN, Double.NaN};
     rates.forEach(
         (k, v) -> {
           if (k.startsWith("memory")) {
-            base[0] = Math.max(base[0], v[0]);
-            base[1] = Math.max(base[1], v[1]);
+            base[0] = Double.isNaN(base[0]) ? v[0] : Math.max(base[0], v[0]);
+            base[1] = Double.isNaN(base[1]) ? v[1] : Math.max(base[1], v[1]);
           }
         });
     System.out.printf("%n%-22s %12s %8s %12s %8s%n", "", "S req/s", "x mem", "R req/s", "x mem");
@@ -143,7 +165,13 @@ public final class RedisBench {
    * request's time goes on the two shared cores.
    */
   private static double[] measure(
-      List<IndexServer> nodes, RedisStore store, int seconds, int sockets, int window)
+      List<IndexServer> nodes,
+      RedisStore store,
+      int seconds,
+      int sockets,
+      int window,
+      String duringR,
+      String phase)
       throws Exception {
     List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
     IndexLoad.seed(at.getFirst());
@@ -153,7 +181,17 @@ public final class RedisBench {
     double s = IndexLoad.locates(at, seconds, sockets, window);
     cpu = perReply("S", cpu, store, s * seconds);
     stats = perCommand("S", stats, store, s * seconds);
+    Process during = null;
+    if (duringR != null) {
+      // e.g. perf over this phase alone; PHASE names it (memory-1, memory-2, redis-1, redis-3)
+      ProcessBuilder pb = new ProcessBuilder("sh", "-c", duringR).inheritIO();
+      pb.environment().put("PHASE", phase);
+      during = pb.start();
+    }
     double r = IndexLoad.registers(at, seconds, sockets, window);
+    if (during != null) {
+      during.waitFor();
+    }
     perReply("R", cpu, store, r * seconds);
     perCommand("R", stats, store, r * seconds);
     return new double[] {s, r};
@@ -268,8 +306,17 @@ public final class RedisBench {
     return after;
   }
 
+  /**
+   * FLUSHALL on a connection of its own whose commands may take 30 s: the last phase's few hundred
+   * thousand keys can take longer than the store's 400 ms command timeout to free (a turn lost its
+   * three-node phase to it in run P), and an ASYNC flush would free them during the next phase.
+   */
   private static void flush(RedisStore store) {
-    store.await(store.commands().flushall().toCompletableFuture());
+    Duration patient = Duration.ofSeconds(30);
+    try (RedisStore admin =
+        RedisStore.connect(store.url(), new RedisStore.Timeouts(patient, patient))) {
+      admin.await(admin.commands().flushall().toCompletableFuture());
+    }
   }
 
   /**

@@ -1136,8 +1136,8 @@ public final class RedisRegistry implements Registry {
     } finally {
       store.sendGathered();
     }
-    return CompletableFuture.allOf(all)
-        .completeOnTimeout(null, store.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    return store
+        .completeOnTimeout(CompletableFuture.allOf(all), null)
         .thenRun(() -> record(batch, results));
   }
 

@@ -379,6 +379,32 @@ public final class RedisStore implements AutoCloseable {
     return timeouts.operation();
   }
 
+  /**
+   * Completes {@code f} with {@code value} when it is not done within {@link #operationTimeout}
+   * (what {@link CompletableFuture#completeOnTimeout} does), timed by the calling thread's event
+   * loop when it runs on one: a node's socket thread applying a batch. The JDK's own timer is a
+   * thread of its own (since JDK 25 {@code ForkJoinPool.commonPool-delayScheduler}), which every
+   * timeout set and every timeout cancelled wakes: two wake-ups of another thread per batch, on top
+   * of the batch's hand-offs to Lettuce and back (docs/benchmarks.md, run P). The loop's timer is a
+   * queue the loop reads in its own turns: setting it from the loop wakes nobody, and cancelling it
+   * from Lettuce's thread queues the removal lazily. Off an event loop, or on one shutting down,
+   * the JDK's timer as before. Returns {@code f}.
+   */
+  public <T> CompletableFuture<T> completeOnTimeout(CompletableFuture<T> f, T value) {
+    long millis = timeouts.operation().toMillis();
+    EventExecutor loop = ThreadExecutorMap.currentExecutor();
+    if (loop != null && !loop.isShuttingDown() && !f.isDone()) {
+      try {
+        var timer = loop.schedule(() -> f.complete(value), millis, TimeUnit.MILLISECONDS);
+        f.whenComplete((x, e) -> timer.cancel(false));
+        return f;
+      } catch (RejectedExecutionException e) {
+        // shut down in between: the JDK's timer below
+      }
+    }
+    return f.completeOnTimeout(value, millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Waits for {@code f} at most {@link #operationTimeout}; store failures become unchecked. */
   public <T> T await(CompletableFuture<T> f) {
     try {
