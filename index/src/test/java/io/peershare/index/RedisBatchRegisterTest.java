@@ -47,15 +47,34 @@ class RedisBatchRegisterTest {
   void aBatchOfRActsAsTheSameROneAtATime() throws Exception {
     StringBuilder all = new StringBuilder();
     for (long seed = 1; seed <= 12; seed++) {
-      List<List<Sent>> batches = script(new Random(seed));
-      List<String> together = run(batches, false);
-      List<String> alone = run(batches, true);
+      List<List<Sent>> batches = script(new Random(seed), false);
+      List<String> together = run(batches, false, 3);
+      List<String> alone = run(batches, true, 3);
       assertThat(together).as("seed %d", seed).isEqualTo(alone);
       all.append(String.join(" ", together)).append(' ');
     }
     // the runs saw refusals of every kind, retransmissions and successes alike
     assertThat(all.toString())
         .contains("done", "elsewhere", "NAME_TAKEN", "ALREADY_REGISTERED", "CONFLICT", "LIMIT");
+  }
+
+  @Test
+  void aBatchOfNewContentsActsAsTheSameROneAtATime() throws Exception {
+    // mostly contents nobody has registered yet, as a peer sharing new files sends them: the
+    // script's path for such a call (every content new, each peer's R from its own address with
+    // room under its limit) must come out exactly as the general one and as one R at a time,
+    // and so must the calls that only nearly fit it (a name from another address, the per-peer
+    // limit, a content two peers register in the call or one that exists, datagrams sent again)
+    StringBuilder all = new StringBuilder();
+    for (long seed = 1; seed <= 12; seed++) {
+      List<List<Sent>> batches = script(new Random(seed), true);
+      // a per-peer limit of 6: room for a batch's R of a peer that has registrations, mostly
+      List<String> together = run(batches, false, 6);
+      List<String> alone = run(batches, true, 6);
+      assertThat(together).as("seed %d", seed).isEqualTo(alone);
+      all.append(String.join(" ", together)).append(' ');
+    }
+    assertThat(all.toString()).contains("done", "elsewhere", "NAME_TAKEN", "CONFLICT", "LIMIT");
   }
 
   @Test
@@ -166,19 +185,20 @@ class RedisBatchRegisterTest {
   /**
    * Batches of R from a few peers and two addresses: sizes and digests that conflict, names taken
    * from another address, the per-peer limit, time moving on past leases, and datagrams sent again
-   * (the same bytes, from the same source) in a later batch.
+   * (the same bytes, from the same source) in a later batch; with {@code fresh}, most R are of a
+   * content no R has named before.
    */
-  private static List<List<Sent>> script(Random rnd) {
+  private static List<List<Sent>> script(Random rnd, boolean fresh) {
     List<List<Sent>> batches = new ArrayList<>();
     List<Sent> sent = new ArrayList<>();
     int id = 1;
     for (int b = 0; b < 8; b++) {
-      List<Sent> batch = batch(rnd, sent, id);
+      List<Sent> batch = batch(rnd, sent, id, fresh);
       // dense enough for the node to take it in one script call (two R per peer on average; a
       // sparser batch goes one script per R, each peer's in order, other peers beside them)
       while (batch.size() >= 2
           && batch.size() < 2 * batch.stream().map(x -> x.request().peer()).distinct().count()) {
-        batch = batch(rnd, sent, id);
+        batch = batch(rnd, sent, id, fresh);
       }
       id += 100;
       sent.addAll(batch);
@@ -188,22 +208,33 @@ class RedisBatchRegisterTest {
   }
 
   /** One batch: new R numbered from {@code id}, and some of {@code sent} again. */
-  private static List<Sent> batch(Random rnd, List<Sent> sent, int id) {
+  private static List<Sent> batch(Random rnd, List<Sent> sent, int id, boolean fresh) {
     List<Sent> batch = new ArrayList<>();
     Set<String> inBatch = new HashSet<>();
     int n = 1 + rnd.nextInt(12);
+    // with fresh, each peer sends from one address per batch (the other one time in four; and one
+    // R in sixteen from the other address than its peer's others in the batch), and
+    // fewer datagrams are sent again (a resent R's content mostly exists)
+    int[] from = new int[PEERS.length];
+    for (int p = 0; p < from.length; p++) {
+      from[p] = rnd.nextInt(4) == 0 ? 1 : 0;
+    }
     for (int tries = 0; batch.size() < n && tries < 100; tries++) {
       Sent s;
-      if (!sent.isEmpty() && rnd.nextInt(4) == 0) {
+      if (!sent.isEmpty() && rnd.nextInt(fresh ? 12 : 4) == 0) {
         s = sent.get(rnd.nextInt(sent.size()));
       } else {
+        int p = rnd.nextInt(PEERS.length);
         s =
             register(
                 id++,
-                PEERS[rnd.nextInt(PEERS.length)],
-                CONTENTS[rnd.nextInt(CONTENTS.length)],
+                PEERS[p],
+                content(rnd, batch, id, fresh),
                 rnd.nextInt(3) == 0 ? D2 : D1,
-                FROM[rnd.nextInt(4) == 0 ? 1 : 0]);
+                FROM[
+                    fresh
+                        ? from[p] ^ (rnd.nextInt(16) == 0 ? 1 : 0)
+                        : rnd.nextInt(4) == 0 ? 1 : 0]);
       }
       String key = s.request().peer() + "/" + s.request().content();
       if (inBatch.add(key + "/" + s.request().requestId()) && !inBatch.contains(key)) {
@@ -214,6 +245,21 @@ class RedisBatchRegisterTest {
     return batch;
   }
 
+  /**
+   * The content of a new R: one of a few names, or with {@code fresh} mostly a name never used
+   * before, sometimes that of an earlier R of the batch (two peers, one new content).
+   */
+  private static String content(Random rnd, List<Sent> batch, int id, boolean fresh) {
+    int r = fresh ? rnd.nextInt(10) : 0;
+    if (r == 0) {
+      return CONTENTS[rnd.nextInt(CONTENTS.length)];
+    }
+    if (r == 1 && !batch.isEmpty()) {
+      return batch.get(rnd.nextInt(batch.size())).request().content().toString();
+    }
+    return "n" + id;
+  }
+
   private static Sent register(
       int id, String peer, String content, Digest digest, InetSocketAddress from) {
     return new Sent(
@@ -222,12 +268,14 @@ class RedisBatchRegisterTest {
   }
 
   /**
-   * The batches through a fresh registry, each in one {@code apply} (or each R in one of its own
-   * when {@code alone}); the outcomes in order, then every content's providers and the listing.
+   * The batches through a fresh registry with a per-peer limit of {@code perPeer}, each in one
+   * {@code apply} (or each R in one of its own when {@code alone}); the outcomes in order, then
+   * every content's providers and the listing.
    */
-  private static List<String> run(List<List<Sent>> batches, boolean alone) throws Exception {
-    // a per-peer limit of 3, so LIMIT comes up; exact expiry
-    Node node = new Node(new RegistryLimits(3, 1_000), 0);
+  private static List<String> run(List<List<Sent>> batches, boolean alone, int perPeer)
+      throws Exception {
+    // a small per-peer limit, so LIMIT comes up; exact expiry
+    Node node = new Node(new RegistryLimits(perPeer, 1_000), 0);
     List<String> out = new ArrayList<>();
     long now = 1_000_000;
     long[] steps = {1, 1_000, 60_000, 100_000};
