@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>The threads</b>, platform threads of one executor. The caller's own thread coordinates:
  *       it fetches the manifest, starts a worker per provider (up to {@code maxSources} at once),
  *       asks the index again when every provider it knows has failed, and waits for the end. Each
- *       worker reads runs of pieces from its provider ({@link RangeFetcher}) and verifies and
- *       writes each piece on its own thread ({@link PieceVerifier}, then {@link #verified}); a lone
+ *       worker reads runs of pieces from its provider ({@link RangeFetcher}) and verifies each
+ *       piece on its own thread ({@link PieceVerifier}, then {@link #verified}), and writes it
+ *       there or hands it to the one writer thread behind ({@link PieceWriter}, direct I/O); a lone
  *       provider of a content of {@value #LANES_MIN_PIECES} pieces or more gets {@value
  *       #LONE_PROVIDER_LANES} workers, over a connection each, so that both cores hash. One thread
  *       watches every read for stalls ({@link Connections#watch}); one writes the resume record
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Memory: one piece buffer per worker ({@link RangeFetcher}), kept for the worker that replaces
- * a dropped one, whatever the size of the file.
+ * a dropped one, and at most {@link PieceWriter#DEPTH} more for the pieces written behind, whatever
+ * the size of the file.
  *
  * <p>Platform threads, not virtual ones: a blocking read on a platform thread costs one system
  * call, where a virtual thread parks and unparks through the poller each time the socket runs dry,
@@ -99,6 +101,7 @@ final class DownloadSession implements PieceVerifier.Sink {
   private Manifest manifest;
   private PieceBoard board;
   private PartFile part;
+  private PieceWriter writer; // null where the part file takes no direct writes
   private StateJournal journal;
   private PieceVerifier verifier;
 
@@ -142,6 +145,9 @@ final class DownloadSession implements PieceVerifier.Sink {
       journal = new StateJournal(target, digest, size, board, clock, threads, this::fail);
       verifier = new PieceVerifier(manifest, this, this::fail);
       part = PartFile.open(target.part(), size, !resumed.isEmpty());
+      if (part.writesDirect()) {
+        writer = new PieceWriter(part, writeOutcome(), this::fail, threads, PieceWriter.DEPTH);
+      }
       journal.write();
       reporter.started(content, board.verifiedBytes());
       fetchMissing();
@@ -239,6 +245,10 @@ final class DownloadSession implements PieceVerifier.Sink {
         startWorkers(p, lanes);
       }
       if (board.activeWorkers() == 0) {
+        board.awaitNoCommits(); // pieces still being written behind may be the last ones
+        if (board.isDone()) {
+          break;
+        }
         providers.relocate(); // throws when nobody new is left
         continue;
       }
@@ -317,15 +327,14 @@ final class DownloadSession implements PieceVerifier.Sink {
   /** A worker: fetches runs from {@code p} until none is left, the provider fails, or a stop. */
   private void work(Provider p, Lanes lanes) {
     String failing = null;
-    ByteBuffer buffer = null;
+    RangeFetcher fetcher = null;
     try {
       if (!enlist()) {
         return; // the download is stopping
       }
-      buffer = takeBuffer();
-      RangeFetcher fetcher =
+      fetcher =
           new RangeFetcher(
-              content, manifest, connections, board, verifier, limiter, received, buffer);
+              content, manifest, connections, board, verifier, limiter, received, takeBuffer());
       PieceRun run;
       while ((run = board.take(lanes.total == 1)) != null) {
         try {
@@ -345,7 +354,7 @@ final class DownloadSession implements PieceVerifier.Sink {
       fail(e);
     } finally {
       endLane(p, lanes, failing);
-      discharge(buffer);
+      discharge(fetcher == null ? null : fetcher.buffer());
       board.workerEnded();
     }
   }
@@ -385,22 +394,50 @@ final class DownloadSession implements PieceVerifier.Sink {
 
   /**
    * Writes a verified piece once (the first verified copy wins, a later one is dropped), then
-   * counts it on the board, in the resume record and in the progress.
+   * counts it on the board, in the resume record and in the progress. A whole piece the part file
+   * takes by direct I/O goes with its buffer to the writer behind, and counts once it is written
+   * ({@link #writeOutcome}); the reader goes on with a free buffer meanwhile. Anything else is
+   * written here, through the page cache.
    */
   @Override
-  public void verified(int piece, ByteBuffer data) throws IOException {
+  public ByteBuffer verified(int piece, ByteBuffer data) throws IOException {
     if (!board.beginCommit(piece)) {
-      return; // another provider's copy is already in
+      return data; // another provider's copy is already in
+    }
+    long offset = manifest.pieceOffset(piece);
+    if (writer != null && writer.takes(offset, data)) {
+      return writer.writeBehind(piece, offset, data);
     }
     try {
-      part.write(manifest.pieceOffset(piece), data);
+      part.write(offset, data);
     } catch (IOException | RuntimeException e) {
       board.commitFailed(piece);
       throw e;
     }
+    committed(piece);
+    return data;
+  }
+
+  /** A verified piece is written: it counts from now on. */
+  private void committed(int piece) {
     long verifiedBytes = board.commitDone(piece);
     journal.pieceVerified();
     reporter.verified(verifiedBytes);
+  }
+
+  /** What the writer behind reports, on its thread. */
+  private PieceWriter.Outcome writeOutcome() {
+    return new PieceWriter.Outcome() {
+      @Override
+      public void written(int piece) {
+        committed(piece);
+      }
+
+      @Override
+      public void dropped(int piece) {
+        board.commitFailed(piece);
+      }
+    };
   }
 
   @Override
@@ -449,12 +486,16 @@ final class DownloadSession implements PieceVerifier.Sink {
   }
 
   /**
-   * Ends the workers (each settles the pieces it read before it ends), then the state writer: from
-   * here on only the caller's thread touches the part file and the state. Safe to call twice.
+   * Ends the workers (each settles the pieces it read before it ends), then the writer behind
+   * (which writes what it was handed, unless the disk failed), then the state writer: from here on
+   * only the caller's thread touches the part file and the state. Safe to call twice.
    */
   private void endWork() {
     if (board != null) {
       board.awaitNoWorkers();
+    }
+    if (writer != null) {
+      writer.close();
     }
     if (journal != null) {
       journal.close();

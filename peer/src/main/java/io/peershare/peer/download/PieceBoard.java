@@ -44,6 +44,7 @@ final class PieceBoard {
   private final Manifest manifest;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final Condition noCommits = lock.newCondition(); // committing became empty
   private final BitSet verified = new BitSet();
   private final BitSet queued = new BitSet();
   private final BitSet inFlight = new BitSet();
@@ -118,14 +119,17 @@ final class PieceBoard {
     }
   }
 
-  /** Gives back a run: its pieces that nobody verified and nobody else holds are queued again. */
+  /**
+   * Gives back a run: its pieces that nobody verified, nobody is writing and nobody else holds are
+   * queued again.
+   */
   void release(PieceRun run) {
     lock.lock();
     try {
       for (int i = run.first(); i < run.end(); i++) {
         if (--holders[i] == 0) {
           inFlight.clear(i);
-          if (!verified.get(i)) {
+          if (!verified.get(i) && !committing.get(i)) {
             queued.set(i);
           }
         }
@@ -155,6 +159,9 @@ final class PieceBoard {
     lock.lock();
     try {
       committing.clear(piece);
+      if (committing.isEmpty()) {
+        noCommits.signalAll();
+      }
       verified.set(piece);
       verifiedCount++;
       verifiedBytes += manifest.pieceLength(piece);
@@ -167,12 +174,36 @@ final class PieceBoard {
     }
   }
 
-  /** The write failed: the piece is not verified. */
+  /**
+   * The write failed, or never happened: the piece is not verified, and is queued again unless a
+   * worker holds it.
+   */
   void commitFailed(int piece) {
     lock.lock();
     try {
       committing.clear(piece);
+      if (committing.isEmpty()) {
+        noCommits.signalAll();
+      }
+      if (holders[piece] == 0 && !verified.get(piece)) {
+        queued.set(piece);
+      }
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until no piece is being written (each is then verified or queued again), through
+   * interrupts (writes end by themselves); keeps the interrupt for the caller.
+   */
+  void awaitNoCommits() {
+    lock.lock();
+    try {
+      while (!committing.isEmpty()) {
+        noCommits.awaitUninterruptibly();
+      }
     } finally {
       lock.unlock();
     }

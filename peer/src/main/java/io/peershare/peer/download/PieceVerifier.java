@@ -17,10 +17,11 @@ import java.util.function.Consumer;
  * (measured in docs/benchmarks.md, "Transfers", sixth look).
  *
  * <p>Every piece is settled before {@link #settle} returns, whatever happens, so the reader reads
- * the next piece into the same buffer. A wrong hash {@link ProviderConnection#reject rejects} the
- * connection, which ends its reader's next read. A failing sink (the local disk) is the end of the
- * download: it goes to {@code fatal}, and from then on, as after {@link #skipRest}, pieces are
- * settled without being hashed.
+ * the next piece into the buffer it returns: the same one, or a free one when the verified piece
+ * was handed on to be written behind ({@link PieceWriter}). A wrong hash {@link
+ * ProviderConnection#reject rejects} the connection, which ends its reader's next read. A failing
+ * sink (the local disk) is the end of the download: it goes to {@code fatal}, and from then on, as
+ * after {@link #skipRest}, pieces are settled without being hashed.
  */
 final class PieceVerifier {
   /** The digest reads arrays: pieces are copied out of their direct buffer 64 KiB at a time. */
@@ -34,8 +35,12 @@ final class PieceVerifier {
      */
     boolean wanted(int piece);
 
-    /** The piece matched its hash; {@code data} from position to limit, valid during the call. */
-    void verified(int piece, ByteBuffer data) throws IOException;
+    /**
+     * The piece matched its hash; {@code data} from position to limit. Returns the buffer the
+     * reader goes on with: {@code data} itself once the piece is written (or not wanted), or
+     * another, free one when {@code data} was handed on to be written behind.
+     */
+    ByteBuffer verified(int piece, ByteBuffer data) throws IOException;
 
     /** The piece did not match its hash; its connection is already rejected. */
     void rejected(int piece, ProviderConnection from);
@@ -61,18 +66,20 @@ final class PieceVerifier {
 
   /**
    * Hashes a full piece, {@code data} from 0 to its limit, read over {@code from}, on the calling
-   * thread, and settles it: written if it matches, its connection rejected if not. The caller may
-   * reuse {@code data} once this returns.
+   * thread, and settles it: written (or handed on to be written) if it matches, its connection
+   * rejected if not. Returns the buffer the caller reads the next piece into: {@code data} itself,
+   * or a free one when the sink kept {@code data}.
    */
-  void settle(int piece, ByteBuffer data, ProviderConnection from) {
+  ByteBuffer settle(int piece, ByteBuffer data, ProviderConnection from) {
     try {
       if (!skipping && sink.wanted(piece)) {
-        verify(piece, data, from);
+        return verify(piece, data, from);
       }
     } catch (IOException | RuntimeException | Error e) {
       skipping = true; // the disk failed: no use hashing more
       fatal.accept(e);
     }
+    return data;
   }
 
   /** The download is stopping: pieces from now on are settled without hashing. */
@@ -80,7 +87,8 @@ final class PieceVerifier {
     skipping = true;
   }
 
-  private void verify(int piece, ByteBuffer data, ProviderConnection from) throws IOException {
+  private ByteBuffer verify(int piece, ByteBuffer data, ProviderConnection from)
+      throws IOException {
     Hasher h = hashers.get();
     MessageDigest md = h.md;
     int length = data.limit();
@@ -91,10 +99,10 @@ final class PieceVerifier {
       md.update(h.scratch, 0, k);
     }
     if (manifest.pieceHash(piece).equals(Digest.of(md.digest()))) {
-      sink.verified(piece, data);
-    } else {
-      from.reject(new ProviderFailure(from.who() + " sent piece " + piece + " with a wrong hash"));
-      sink.rejected(piece, from);
+      return sink.verified(piece, data);
     }
+    from.reject(new ProviderFailure(from.who() + " sent piece " + piece + " with a wrong hash"));
+    sink.rejected(piece, from);
+    return data;
   }
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One reader of a download worker: fetches runs of pieces from a provider, one connection per run
  * ({@code D}, then {@code C} frames). The socket is read straight into one direct piece buffer;
- * each full piece is hashed and written on this same thread ({@link PieceVerifier#settle}) before
- * the next is read into the same buffer, while the provider fills the socket's buffer. That buffer
- * is the reader's whole memory, whatever the file's size.
+ * each full piece is hashed on this same thread ({@link PieceVerifier#settle}), then written here
+ * or handed with its buffer to the writer behind, and the next piece is read into the buffer the
+ * verifier returns, while the provider fills the socket's buffer. One buffer at a time is the
+ * reader's whole memory, whatever the file's size.
  */
 final class RangeFetcher {
   private final ContentName content;
@@ -35,7 +36,7 @@ final class RangeFetcher {
   private final ByteRateLimiter limiter;
 
   private final LongAdder arrived; // every byte off the wire, for all workers
-  private final ByteBuffer piece; // direct, PIECE_SIZE bytes; one piece at a time
+  private ByteBuffer piece; // direct, PIECE_SIZE bytes; one piece at a time
   private final ByteBuffer head = ByteBuffer.allocate(259); // the longest header: an E answer
 
   RangeFetcher(
@@ -57,9 +58,20 @@ final class RangeFetcher {
     this.piece = piece;
   }
 
-  /** A piece buffer for a reader: direct, so the socket is read into it without a copy. */
+  /**
+   * A piece buffer for a reader: direct, so the socket is read into it without a copy, and aligned
+   * so that a whole piece can go to the disk from it by direct I/O ({@link PartFile}).
+   */
   static ByteBuffer newPieceBuffer() {
-    return ByteBuffer.allocateDirect(Manifest.PIECE_SIZE);
+    return PartFile.newPieceBuffer();
+  }
+
+  /**
+   * The buffer this reader reads into now: the one it was made with, or one it got in exchange for
+   * a piece that is written behind. Its own once {@link #fetch} has returned.
+   */
+  ByteBuffer buffer() {
+    return piece;
   }
 
   /**
@@ -132,7 +144,7 @@ final class RangeFetcher {
         arrived.add(k);
         limiter.acquire(k);
         if (!piece.hasRemaining()) {
-          verifier.settle(index, piece.flip(), c); // settled on return: the buffer is free again
+          piece = verifier.settle(index, piece.flip(), c); // settled: this buffer is free
           index++;
           if (index < run.end() && board.allVerified(index, run.end())) {
             return; // another provider was faster with the rest (endgame)

@@ -71,4 +71,33 @@ class PieceBoardTest {
 
     assertThat(board.take()).isEqualTo(new PieceRun(1, 1));
   }
+
+  @Test
+  void aPieceBeingWrittenBehindIsNotFetchedAgainWhenItsRunIsGivenBack() throws Exception {
+    PieceBoard board = new PieceBoard(manifest, new BitSet());
+    board.workerStarted();
+    PieceRun run = board.take();
+    assertThat(run.first()).isZero();
+    assertThat(board.beginCommit(0)).isTrue(); // verified, handed to the writer, not written yet
+
+    board.release(run);
+
+    assertThat(board.take().first()).as("piece 0 is being written").isEqualTo(1);
+    assertThat(board.isDone()).isFalse();
+  }
+
+  @Test
+  void aPieceWhoseWriteBehindFailedIsFetchedAgain() throws Exception {
+    PieceBoard board = new PieceBoard(manifest, new BitSet());
+    board.workerStarted();
+    PieceRun run = board.take();
+    assertThat(board.beginCommit(0)).isTrue();
+    board.release(run);
+    PieceRun rest = board.take();
+    assertThat(rest.first()).isEqualTo(1);
+
+    board.commitFailed(0);
+
+    assertThat(board.take()).isEqualTo(new PieceRun(0, 1));
+  }
 }

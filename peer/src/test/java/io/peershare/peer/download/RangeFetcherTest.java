@@ -45,13 +45,14 @@ class RangeFetcherTest {
             }
 
             @Override
-            public void verified(int piece, ByteBuffer d) {
+            public ByteBuffer verified(int piece, ByteBuffer d) {
               if (board.beginCommit(piece)) {
                 byte[] b = new byte[d.remaining()];
                 d.get(b);
                 written.put(piece, b);
                 board.commitDone(piece);
               }
+              return d;
             }
 
             @Override
