@@ -5,7 +5,6 @@ import io.peershare.protocol.ContentName;
 import io.peershare.protocol.IndexMessage.Provider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Wraps a progress display and, at the end, prints one line of figures. Used by {@code get
@@ -76,17 +75,39 @@ final class TransferStats implements ProgressListener {
     long end = System.nanoTime();
     double seconds = (end - startNanos) / 1e9;
     double transferSeconds = startedNanos < 0 ? seconds : (end - startedNanos) / 1e9;
-    err.printf(
-        Locale.ROOT,
-        "stats: size=%d fetched=%d resumed=%d seconds=%.3f rate_mb_s=%.1f transfer_mb_s=%.1f"
-            + " first_piece_s=%.3f%n",
-        size,
-        fetched,
-        already,
-        seconds,
-        (size - already) / 1e6 / Math.max(seconds, 1e-9),
+    // built by hand, not by printf: a Formatter's first use runs cold in the interpreter, 6-10 ms
+    // of every `get --stats` after its download (docs/benchmarks.md, "Transfers", twelfth look,
+    // sources and the ends of a get); same line as "%d ... %.3f ... %.1f" gave
+    StringBuilder line = new StringBuilder(160);
+    line.append("stats: size=").append(size);
+    line.append(" fetched=").append(fetched);
+    line.append(" resumed=").append(already);
+    fixed(line.append(" seconds="), seconds, 3);
+    fixed(line.append(" rate_mb_s="), (size - already) / 1e6 / Math.max(seconds, 1e-9), 1);
+    fixed(
+        line.append(" transfer_mb_s="),
         (size - already) / 1e6 / Math.max(transferSeconds, 1e-9),
-        firstByteNanos < 0 ? seconds : (firstByteNanos - startNanos) / 1e9);
+        1);
+    fixed(
+        line.append(" first_piece_s="),
+        firstByteNanos < 0 ? seconds : (firstByteNanos - startNanos) / 1e9,
+        3);
+    err.println(line);
     err.flush();
+  }
+
+  /**
+   * Appends {@code v} (not negative) with exactly {@code decimals} (1 to 3) digits after the point,
+   * rounded half up, as {@code %.Nf} of {@link java.util.Formatter} writes it.
+   */
+  static StringBuilder fixed(StringBuilder b, double v, int decimals) {
+    long scale = decimals == 1 ? 10 : decimals == 2 ? 100 : 1000;
+    long n = Math.round(v * scale);
+    String fraction = Long.toString(n % scale);
+    b.append(n / scale).append('.');
+    for (int i = fraction.length(); i < decimals; i++) {
+      b.append('0');
+    }
+    return b.append(fraction);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,9 +91,24 @@ final class DownloadSession implements PieceVerifier.Sink {
   private final Connections connections;
   private final ByteRateLimiter limiter; // shared by all workers; 0 bytes per second: no cap
   private final LongAdder received = new LongAdder(); // bytes off the wire, for the listener
+  private final AtomicInteger threadCount = new AtomicInteger();
+
+  /**
+   * The session's threads, {@code peershare-download-N}. Numbered here, not by the thread builder's
+   * own counter ({@code name(prefix, 0)}): its factory counts through a {@code VarHandle} whose
+   * method-handle classes no start-up cache holds, so the first thread of every {@code get} spun
+   * six classes on the main thread, 5-6 ms before the manifest was asked for (docs/benchmarks.md,
+   * "Transfers", twelfth look, sources and the ends of a get).
+   */
   private final ExecutorService threads =
       Executors.newThreadPerTaskExecutor(
-          Thread.ofPlatform().daemon().name("peershare-download-", 0).factory());
+          task ->
+              Thread.ofPlatform()
+                  .daemon()
+                  .name(
+                      "peershare-download-".concat(Integer.toString(threadCount.getAndIncrement())))
+                  .unstarted(task));
+
   private final Deque<ByteBuffer> spareBuffers = new ArrayDeque<>(); // guarded by this
   private final Set<Thread> workerThreads = new HashSet<>(); // guarded by this
   private Throwable failure; // guarded by this
