@@ -400,7 +400,7 @@ final class DownloadSession implements PieceVerifier.Sink {
         return spareBuffers.pop();
       }
     }
-    return RangeFetcher.newPieceBuffer();
+    return PartFile.newPieceBuffer();
   }
 
   @Override

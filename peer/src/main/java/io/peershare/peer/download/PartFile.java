@@ -80,9 +80,10 @@ final class PartFile implements AutoCloseable, PieceWriter.Disk {
   }
 
   /**
-   * A piece buffer: direct, {@link Manifest#PIECE_SIZE} bytes, its address a multiple of {@link
-   * #ALIGNMENT} ({@code allocateDirect} alone gives 16 bytes off a page), so that a whole piece can
-   * go to the disk by direct I/O from it.
+   * A piece buffer, a reader's: direct, so the socket is read into it without a copy, {@link
+   * Manifest#PIECE_SIZE} bytes, its address a multiple of {@link #ALIGNMENT} ({@code
+   * allocateDirect} alone gives 16 bytes off a page), so that a whole piece can go to the disk by
+   * direct I/O from it.
    */
   static ByteBuffer newPieceBuffer() {
     return ByteBuffer.allocateDirect(Manifest.PIECE_SIZE + ALIGNMENT)

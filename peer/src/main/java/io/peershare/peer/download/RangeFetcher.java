@@ -59,14 +59,6 @@ final class RangeFetcher {
   }
 
   /**
-   * A piece buffer for a reader: direct, so the socket is read into it without a copy, and aligned
-   * so that a whole piece can go to the disk from it by direct I/O ({@link PartFile}).
-   */
-  static ByteBuffer newPieceBuffer() {
-    return PartFile.newPieceBuffer();
-  }
-
-  /**
    * The buffer this reader reads into now: the one it was made with, or one it got in exchange for
    * a piece that is written behind. Its own once {@link #fetch} has returned.
    */

@@ -18,14 +18,14 @@ class PartFileTest {
   @TempDir Path dir;
 
   private ByteBuffer piece(int i) {
-    ByteBuffer b = RangeFetcher.newPieceBuffer();
+    ByteBuffer b = PartFile.newPieceBuffer();
     b.put(data, (int) manifest.pieceOffset(i), manifest.pieceLength(i));
     return b.flip();
   }
 
   @Test
   void pieceBuffersStartOnAPageSoThatWholePiecesCanGoToTheDiskDirect() {
-    ByteBuffer b = RangeFetcher.newPieceBuffer();
+    ByteBuffer b = PartFile.newPieceBuffer();
 
     assertThat(b.isDirect()).isTrue();
     assertThat(b.capacity()).isEqualTo(Manifest.PIECE_SIZE);

@@ -69,7 +69,7 @@ class RangeFetcherTest {
           verifier,
           ByteRateLimiter.unlimited(),
           arrived,
-          RangeFetcher.newPieceBuffer());
+          PartFile.newPieceBuffer());
   private FakeContentServer server;
 
   RangeFetcherTest() {
