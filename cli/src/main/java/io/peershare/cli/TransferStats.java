@@ -77,7 +77,8 @@ final class TransferStats implements ProgressListener {
     double transferSeconds = startedNanos < 0 ? seconds : (end - startedNanos) / 1e9;
     // built by hand, not by printf: a Formatter's first use runs cold in the interpreter, 6-10 ms
     // of every `get --stats` after its download (docs/benchmarks.md, "Transfers", twelfth look,
-    // sources and the ends of a get); same line as "%d ... %.3f ... %.1f" gave
+    // sources and the ends of a get); the same line as "%d ... %.3f ... %.1f" gave, but for a last
+    // digit at an exact tie (below)
     StringBuilder line = new StringBuilder(160);
     line.append("stats: size=").append(size);
     line.append(" fetched=").append(fetched);
@@ -98,7 +99,9 @@ final class TransferStats implements ProgressListener {
 
   /**
    * Appends {@code v} (not negative) with exactly {@code decimals} (1 to 3) digits after the point,
-   * rounded half up, as {@code %.Nf} of {@link java.util.Formatter} writes it.
+   * rounded half up, as {@code %.Nf} of {@link java.util.Formatter} writes it, except where {@code
+   * v} is a tie in its shortest decimal form that the binary product {@code v * 10^decimals} misses
+   * (0.5005 gives 0.500 here, 0.501 there): one in the last digit of a benchmark's figure.
    */
   static StringBuilder fixed(StringBuilder b, double v, int decimals) {
     long scale = decimals == 1 ? 10 : decimals == 2 ? 100 : 1000;
