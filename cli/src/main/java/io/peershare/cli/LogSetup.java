@@ -61,11 +61,22 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   /** {@code HH:mm:ss.SSS LEVEL SimpleName: message}, local time, no stack trace. */
   static final class LineLayout extends LayoutBase<ILoggingEvent> {
-    private final ZoneId zone = ZoneId.systemDefault();
+    /**
+     * The system's time zone, looked up at the first line, not when logging is set up: the first
+     * lookup reads the JDK's time-zone database, 15-35 ms of the set-up's thread in every command
+     * (most of the set-up; docs/benchmarks.md, "Transfers", thirteenth look), and most runs of a
+     * short command log nothing.
+     */
+    private volatile ZoneId zone;
 
     @Override
     public String doLayout(ILoggingEvent event) {
-      LocalTime t = LocalTime.ofInstant(event.getInstant(), zone);
+      ZoneId z = zone;
+      if (z == null) {
+        z = ZoneId.systemDefault();
+        zone = z;
+      }
+      LocalTime t = LocalTime.ofInstant(event.getInstant(), z);
       String logger = event.getLoggerName();
       StringBuilder b = new StringBuilder(64);
       pad(b, t.getHour(), 2).append(':');

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.time.Instant;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 /** Logging set up in code: levels from PEERSHARE_LOG, one line per event, no stack trace. */
@@ -53,5 +55,31 @@ class LogSetupTest {
         .matches(
             "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  IndexServer: listening on udp 127.0.0.1:3000\\R")
         .doesNotContain("boom");
+  }
+
+  @Test
+  void theTimeZoneIsLookedUpAtTheFirstLineNotWhenLoggingIsSetUp() {
+    TimeZone before = TimeZone.getDefault();
+    try {
+      TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+      LogSetup.LineLayout layout = new LogSetup.LineLayout(); // as the set-up makes it
+      // +05:30 all year: the zone in force at the first line is the one used
+      TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+      LoggingEvent event =
+          new LoggingEvent(
+              "fqcn",
+              new LoggerContext().getLogger("io.peershare.peer.X"),
+              Level.WARN,
+              "m",
+              null,
+              null);
+      event.setInstant(Instant.parse("2026-12-07T01:00:00.250Z"));
+      assertThat(layout.doLayout(event)).startsWith("06:30:00.250 WARN  X: m");
+      // and kept from then on, as before
+      TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+      assertThat(layout.doLayout(event)).startsWith("06:30:00.250 ");
+    } finally {
+      TimeZone.setDefault(before);
+    }
   }
 }

@@ -183,7 +183,7 @@ class ShortCommandsTest {
       Files.deleteIfExists(log);
       Launch r =
           launch(
-              Map.of("PEERSHARE_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
+              Map.of("PEERSHARE_JAVA_OPTS", "-Xlog:class+load=info,class+init=info:file=" + log),
               args.toArray(String[]::new));
       assertThat(r.err()).doesNotContain("Exception");
       List<String> loaded = Files.readAllLines(log);
@@ -211,6 +211,12 @@ class ShortCommandsTest {
                       .containsPattern(
                           "io\\.peershare\\.(metrics\\.MetricsServer|cli\\.PendingTerminal)"
                               + " source: (file|jar):"));
+      // logging's set-up does not read the JDK's time-zone database (15-35 ms of its thread): the
+      // zone is looked up at the first line, and these runs log none
+      assertThat(loaded)
+          .as("%s reads no time-zone data", args)
+          .noneSatisfy(
+              l -> assertThat(l).contains("Initializing 'sun/util/calendar/ZoneInfoFile'"));
     }
   }
 
