@@ -123,6 +123,7 @@ TIMEFORMAT='%U %S'
 get() {
   local content=$1 sources=$2; shift 2
   local dir t0 t1 transfer s0 s1 u k; dir=$(mktemp -d "$work/get.XXXX")
+  warm
   sync   # start each run with no write-back of the previous one pending
   s0=$(cpu_of "${servers[@]}")
   t0=$(now)
@@ -148,7 +149,14 @@ overhead() { local _a _b c; read -r _a _b c <<<"$1"; echo "$c"; }
 own_cpu() { local _a _b _c d; read -r _a _b _c d _ <<<"$1"; echo "$d"; }
 server_cpu() { local _a _b _c _d e; read -r _a _b _c _d e <<<"$1"; echo "$e"; }
 
-cat "$work/src/big.bin" > /dev/null   # every run reads from the page cache
+# every run reads the served files from the page cache: warm puts them all back there before each
+# run. Reading them once at the start is not enough on a VM whose kernel pages out file pages it
+# sees idle for a minute (DAMON's `pageout` scheme): a provider's copy that sat out a few runs
+# was then partly read from the disk during the next one (0.1-0.46 GB per 1 GiB `get`, measured
+# from the providers' /proc/PID/io), on the disk the download writes to, and more often with three
+# copies in use than with one (docs/benchmarks.md, "Transfers", thirteenth look)
+warm() { cat "$work"/p[123]/big.bin "$work"/c[123]/capped.bin "$work/src/big.bin" > /dev/null; }
+warm
 sync
 rawcopy() { "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar io.peershare.bench.RawCopy "$work/src/big.bin" "$work/raw.bin" | sed -n 's/.*raw_mb_s=\([0-9.]*\).*/\1/p'; }
 raw1=$(rawcopy); sync; raw2=$(rawcopy)
@@ -186,6 +194,7 @@ fi
 curl_get() {
   local durable=${1:-} dir t0 t1 code bps s0 s1 u k
   dir=$(mktemp -d "$work/curl.XXXX")
+  warm
   sync
   s0=$(cpu_of "$nginx_worker")
   t0=$(now)
