@@ -8,7 +8,7 @@
 #   ROUNDS=4 SECONDS_PER_PHASE=5 BENCH_ARGS="--window 96" JAVA_OPTS_B="-Dx=y" ...
 #   (BENCH_ARGS: more RedisBench options for every turn; JAVA_OPTS_<letter> per jar, A, B, C...)
 # Each turn's whole output goes to RESULTS/turn-ROUND-LETTER.txt (RESULTS: a temporary folder);
-# QUIET_LOCK names the lock file (default /tmp/peershare-quiet.lock).
+# QUIET_LOCK names the lock file (default /tmp/peershare-quiet.lock); REDIS_PORT the Redis port (default a free one).
 # The Redis (scripts/redis.sh) is started once outside the lock and flushed by each turn.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 1 ] || { echo "usage: bench/redis-ab.sh A.jar B.jar [...]" >&2; exit 2; }
 dir=$(mktemp -d /tmp/peershare-redis-ab.XXXXXX)
 trap '"$here/scripts/redis.sh" stop "$dir"; rm -rf "$dir"' EXIT
-port=$(REDIS_OWNER_PID=$$ "$here/scripts/redis.sh" standalone "$dir")
+port=$(REDIS_OWNER_PID=$$ "$here/scripts/redis.sh" standalone "$dir" ${REDIS_PORT:-})
 redis-server --version
 letters=(A B C D E F)
 for round in $(seq 1 "${ROUNDS:-3}"); do

@@ -10,6 +10,8 @@
 # from one peer (SHAPE=one in gen).
 #   bench/redis-lua-cost.sh [N (20000)] [REV ...]   REV: git revisions to count too (e.g. main)
 #   BATCH="8 32" bench/redis-lua-cost.sh
+#   KEEP=DIR: keep each count's callgrind output there (for callgrind_annotate); PORT=N PORTS=M:
+#   each counted server takes a random port of N..N+M-1 (default 21000 and 5000)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-20000}; shift || true
@@ -89,11 +91,21 @@ with open(out, 'wb') as f:
                     pb = zlib.crc32(pn) % 64
                     ks += [b'ps:p{b%d}' % pb + pn, b'ps:l{b%d}' % pb, b'ps:n{b%d}' % pb]
                     blob += struct.pack('>H', len(pn)) + pn
+                # since run R each R's strings come whole (the provider value with the stamp,
+                # the claim 'D' + hash + A) and the tokens after every R
+                whole = b"'HBc0Hc0Bc0c40Bc0'" in read(main)
                 for (pn, cn, a, pb, src) in group:
                     ks += [b'ps:c{' + cn + b'}', b'ps:q{' + cn + b'}',
                            b'ps:r{b%d}' % pb + src]
                     blob += struct.pack('>H', order.index(pn)) + s8(a[1]) \
-                        + struct.pack('>H', len(cn)) + cn + s8(a[6]) + a[7] + s8(a[8]) + a[10] + s8(a[11])
+                        + struct.pack('>H', len(cn)) + cn
+                    if whole:
+                        blob += s8(a[6] + str(t).encode()) + a[7] + s8(b'D' + a[10] + a[8])
+                    else:
+                        blob += s8(a[6]) + a[7] + s8(a[8]) + a[10] + s8(a[11])
+                if whole:
+                    for g in group:
+                        blob += s8(g[2][11])
                 f.write(resp(['EVALSHA', sha, str(len(ks))] + ks + [blob]))
                 group = []
         elif batch:
@@ -113,7 +125,7 @@ PY
 count() {
   local d port vp
   d=$(mktemp -d "$dir/cg.XXXXXX")
-  port=$((21000 + RANDOM % 5000))
+  port=$((${PORT:-21000} + RANDOM % ${PORTS:-5000}))
   valgrind --tool=callgrind --callgrind-out-file="$d/cg.out" redis-server --port "$port" \
     --bind 127.0.0.1 --save '' --appendonly no --dir "$d" >"$d/log" 2>&1 &
   vp=$!
@@ -125,6 +137,7 @@ count() {
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$vp" 2>/dev/null || true
   wait "$vp" || true
   [ "$ok" = 1 ] || { echo "redis-lua-cost.sh: replay of $1 failed:" >&2; cat "$d/pipe.out" >&2; exit 1; }
+  [ -z "${KEEP:-}" ] || cp "$d/cg.out" "$KEEP/$(basename "$1" .resp).cg"
   grep -E '^(summary|totals):' "$d/cg.out" | head -1 | awk '{print $2}'
 }
 

@@ -137,6 +137,39 @@ class RedisBatchRegisterTest {
   }
 
   @Test
+  void aRegistrationMissingFromItsContentIsCompletedWithItsOwnStamp() throws Exception {
+    // a T's first step took mai's provider out of "a" (the content's hash went with it, mai being
+    // its only provider), its last step yet to come: mai's record still holds "a" with the stamp
+    // of its first R. An R of "a" then completes the content with that stamp (OLD), in a batch
+    // (the script gets the provider value with a new registration's stamp and puts the old one in
+    // its place) as alone
+    for (boolean alone : new boolean[] {false, true}) {
+      Node node = new Node(RegistryLimits.defaults(), 60_000);
+      long first = 1_000_000;
+      node.apply(List.of(register(1, "mai", "a", D1, FROM[0])), first);
+      node.delete("ps:c{a}");
+      List<Sent> again =
+          List.of(register(2, "mai", "a", D1, FROM[0]), register(3, "mai", "b", D1, FROM[0]));
+      long before = node.calls("evalsha");
+      if (alone) {
+        assertAllDone(node.apply(again.subList(0, 1), first + 5_000), 1);
+        assertAllDone(node.apply(again.subList(1, 2), first + 5_000), 1);
+      } else {
+        assertAllDone(node.apply(again, first + 5_000), 2);
+      }
+      if (!alone) {
+        assertThat(node.calls("evalsha") - before).as("one script call").isEqualTo(1);
+      }
+      String a = node.providerValue("a", "mai");
+      assertThat(a).as("alone %s", alone).endsWith("1000000");
+      assertThat(node.providerValue("b", "mai")).as("alone %s", alone).endsWith("1005000");
+      assertThat(a.length()).isEqualTo(node.providerValue("b", "mai").length());
+      assertThat(node.reg.size()).isEqualTo(2);
+      assertThat(node.providers("a", 4, first + 5_000)).containsExactly("mai");
+    }
+  }
+
+  @Test
   void aBatchMakesTheQueueOfAContentOnlyWithItsSecondProvider() throws Exception {
     // a content with one provider has no rotation queue; in one script call a second provider
     // makes it (for a content with one provider before the call, and for one new in it), in
@@ -339,6 +372,23 @@ class RedisBatchRegisterTest {
       long before = calls(command);
       assertAllDone(apply(batch, now), batch.size());
       return calls(command) - before;
+    }
+
+    void delete(String key) {
+      store.await(store.commands().del(key.getBytes(StandardCharsets.UTF_8)).toCompletableFuture());
+    }
+
+    /** The provider value {@code peer} has in {@code content}'s hash, as Latin-1 text. */
+    String providerValue(String content, String peer) {
+      byte[] v =
+          store.await(
+              store
+                  .commands()
+                  .hget(
+                      ("ps:c{" + content + "}").getBytes(StandardCharsets.UTF_8),
+                      peer.getBytes(StandardCharsets.UTF_8))
+                  .toCompletableFuture());
+      return new String(v, StandardCharsets.ISO_8859_1);
     }
 
     /** The rotation queue of a content, in order; empty when it has none. */

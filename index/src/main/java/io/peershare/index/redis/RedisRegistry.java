@@ -419,6 +419,7 @@ public final class RedisRegistry implements Registry {
     byte[][] acks = new byte[n][];
     byte[][] metas = new byte[n][];
     byte[][] values = new byte[n][];
+    byte[] stamp = num(now);
     int size = 8 + 8 + 4 + 4 * 21 + 2;
     for (int i = 0; i < n; i++) {
       Many m = group.get(i);
@@ -435,7 +436,8 @@ public final class RedisRegistry implements Registry {
       ps[i] = peerNames.get(at);
       cs[i] = utf8(r.content().toString());
       addrs[i] = m.ip().getAddress();
-      values[i] = providerValue(addrs[i], r.tcpPort(), NO_STAMP);
+      // with the stamp a new registration gets (the script writes it whole)
+      values[i] = providerValue(addrs[i], r.tcpPort(), stamp);
       metas[i] = meta(r.size(), r.digest());
       acks[i] = IndexCodec.encode(new IndexMessage.Ack(r.requestId(), leaseMillis / 1000));
       size +=
@@ -448,8 +450,9 @@ public final class RedisRegistry implements Registry {
               + values[i].length
               + metas[i].length
               + 1
-              + acks[i].length
+              + 1
               + m.ticket().hash().length
+              + acks[i].length
               + 1
               + m.ticket().token().length;
     }
@@ -465,7 +468,7 @@ public final class RedisRegistry implements Registry {
     // one argument for the whole call (its layout is in the script)
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putLong(now).putLong(leaseMillis).putInt(limits.perPeer());
-    text(b, num(now));
+    text(b, stamp);
     text(b, num(now + leaseMillis));
     text(b, KEEP);
     text(b, RedisReplies.PENDING);
@@ -484,9 +487,13 @@ public final class RedisRegistry implements Registry {
       b.putShort((short) cs[i].length).put(cs[i]);
       text(b, values[i]);
       b.put(metas[i]);
-      text(b, acks[i]);
-      b.put(m.ticket().hash());
-      text(b, m.ticket().token());
+      // the claim an R that acts writes: 'D', the request hash, its A (once.lua's value)
+      byte[] hash = m.ticket().hash();
+      b.put((byte) (1 + hash.length + acks[i].length)).put((byte) 'D').put(hash).put(acks[i]);
+    }
+    // the tokens last: the script reads them only to turn a claim back into a plain one
+    for (int i = 0; i < n; i++) {
+      text(b, group.get(i).ticket().token());
     }
     byte[] arg = Arrays.copyOf(b.array(), b.position());
     CompletableFuture<List<Object>> call;
@@ -499,13 +506,15 @@ public final class RedisRegistry implements Registry {
         (r, e) -> {
           // per peer, its R answered DEAD (being reaped and taken again) or LATER after it
           Map<PeerName, CompletableFuture<?>> behind = new HashMap<>();
+          // one item for the whole call (NEW): every R acted as a new registration
+          String all = e == null && r.size() == 1 ? text(r.get(0)) : null;
           for (int i = 0; i < n; i++) {
             Many m = group.get(i);
             if (e != null) {
               m.op().completeExceptionally(e);
               continue;
             }
-            String status = text(r.get(2 * i));
+            String status = all != null ? all : text(r.get(2 * i));
             if (status.equals("NEW") || status.equals("OLD")) {
               // acted, its A stored by the script: the common case, without settle's futures
               acted(status, m.ticket(), acks[i]);

@@ -20,42 +20,54 @@
 -- packed big-endian with struct.pack's formats: now and lease (i8, ms), the per-peer limit (i4),
 -- now and now + lease, how long a stored reply is kept and a claim holds, as decimal text (u8
 -- length and bytes each), P (u16) and each peer's name (u16, bytes); then per R: its peer's
--- number among the P (u16, from 0), ip (u8, bytes), content (u16, bytes), the provider value
--- without its stamp (u8, bytes), meta (40 bytes), the A it gets when it acts (u8, bytes), the
--- request hash (32 bytes), the claim's token (u8, bytes).
--- Returns two items per R: a status as register_all.lua's (NEW, OLD, DONE, WAIT, NAME_TAKEN,
--- LIMIT, ALREADY_REGISTERED, CONFLICT, DEAD; LIMIT only when the content has no CONFLICT, which
--- ranks first) or LATER (below), and the stored reply for DONE ('' otherwise).
+-- number among the P (u16, from 0), ip (u8, bytes), content (u16, bytes), the provider value as
+-- a registration made now gets it, its stamp (now, as text) at the end (u8, bytes), meta (40
+-- bytes), the claim an R that acts writes: 'D', the request hash (32 bytes) and the A it gets
+-- (u8, bytes); then, after every R, each R's claim token (u8, bytes), read only for a refusal.
+-- Each string the script writes comes whole, so that an R costs no concatenation in Lua (each
+-- a new string, hashed and interned: run R in docs/benchmarks.md).
+-- Returns {'NEW'} when every R acted as a new registration (the common case: one item, not two
+-- per R); otherwise two items per R: a status as register_all.lua's (NEW, OLD, DONE, WAIT,
+-- NAME_TAKEN, LIMIT, ALREADY_REGISTERED, CONFLICT, DEAD; LIMIT only when the content has no
+-- CONFLICT, which ranks first) or LATER (below), and the stored reply for DONE ('' otherwise).
 -- Numbers go to Redis as text (a Lua number is formatted with "%.17g", about 2,000 instructions).
 local blob = ARGV[1]
 local now, lease, perPeer, stamp0, due, keep, px, np, pos =
   struct.unpack('>i8i8i4Bc0Bc0Bc0Bc0H', blob)
-local names = {}
-for j = 1, np do
-  names[j], pos = struct.unpack('>Hc0', blob, pos)
-end
+-- the names in one call (then where the R begin)
+local names = {struct.unpack('>' .. string.rep('Hc0', np), blob, pos)}
+pos = names[np + 1]
 local base = 1 + 3 * np -- KEYS[base + 3 * i + 1 .. 3]: the content hash, queue, reply key of R i
 local n = (#KEYS - base) / 3
--- Every R in one table, read by one call: R i (from 0) at v[8i + 1 .. 8i + 8]: its peer's
--- number (from 0), ip, content, provider value, meta, A, request hash, claim token. (A table
--- built by a constructor is sized once; one grown a value at a time is rehashed at every power of
--- two, which cost more than all the rest of this script's bookkeeping.)
-local v = {struct.unpack('>' .. string.rep('HBc0Hc0Bc0c40Bc0c32Bc0', n), blob, pos)}
-local function rp(i) return v[8 * i + 1] + 1 end
--- A table with room for k values (at most 8n), for the caller to overwrite: sized once, as above.
+-- Every R in one table, read by one call: R i (from 0) at v[6i + 1 .. 6i + 6]: its peer's
+-- number (from 0), ip, content, provider value (with a new registration's stamp), meta, claim
+-- ('D', request hash, A); v[6n + 1] is where the tokens begin. (A table built by a constructor is
+-- sized once; one grown a value at a time is rehashed at every power of two, which cost more than
+-- all the rest of this script's bookkeeping.)
+local v = {struct.unpack('>' .. string.rep('HBc0Hc0Bc0c40Bc0', n), blob, pos)}
+local function rp(i) return v[6 * i + 1] + 1 end
+-- A table with room for k values (at most 6n), for the caller to overwrite: sized once, as above.
 -- Lengths are kept in counters, never taken with # (which searches a full table's hash part).
 local function room(k) return {unpack(v, 1, k)} end
-local out, nout = room(2 * n), 0
+
+-- The general path's own: what it decided per peer and per content, its replies and listing.
+local out, nout = nil, 0
 local peers, peerOrder, npeers = {}, {}, 0
 local contents, contentOrder, ncontents = {}, {}, 0
 local counts, countOrder, ncounts = {}, {}, 0
-local listing, nlisting = room(2 * n), 0
+local listing, nlisting = nil, 0
+-- the claims' tokens, after every R: read only when a claim is turned back into a plain one
+local tokens = nil
+local function token(i)
+  if not tokens then tokens = {struct.unpack('>' .. string.rep('Bc0', n), blob, v[6 * n + 1])} end
+  return tokens[i + 1]
+end
 
 -- The peer record as this call leaves it: owner, k, tombstones, fields (nil until needed), this
 -- call's new fields, the stamps of the contents this call registers (read once for all of this
 -- call's R of the peer, in one HMGET with the reserved fields).
 local function peer_of(i)
-  local j = v[8 * i + 1] + 1
+  local j = v[6 * i + 1] + 1
   local rec = peers[j]
   if rec then return rec end
   local p = KEYS[3 * j - 1]
@@ -63,7 +75,7 @@ local function peer_of(i)
   local want, at, nwant = {'\0i', '\0k', '\0d'}, {}, 3
   for x = i, n - 1 do
     if rp(x) == j then
-      local c = v[8 * x + 3]
+      local c = v[6 * x + 3]
       nwant = nwant + 1
       at[c] = nwant
       want[nwant] = c
@@ -132,7 +144,7 @@ end
 
 -- One R, decided against the records as the earlier R left them: a status.
 local function one(i)
-  local ip, content, meta = v[8 * i + 2], v[8 * i + 3], v[8 * i + 5]
+  local ip, content, meta = v[6 * i + 2], v[6 * i + 3], v[6 * i + 5]
   local rec = peer_of(i)
   local peer = rec.name
   local stamp = rec.has[content]
@@ -195,7 +207,10 @@ local function one(i)
   local s = crec.s + 1
   crec.s = s
   crec.has[peer] = true
-  add[na + 1], add[na + 2] = peer, v[8 * i + 4] .. stamp
+  local value = v[6 * i + 4]
+  -- an old registration missing from its content keeps its own stamp
+  if stamp ~= stamp0 then value = string.sub(value, 1, #value - #stamp0) .. stamp end
+  add[na + 1], add[na + 2] = peer, value
   crec.na = na + 2
   crec.queue[crec.nq + 1], crec.queue[crec.nq + 2] = s, peer
   crec.nq = crec.nq + 2
@@ -218,39 +233,43 @@ end
 -- batches: docs/benchmarks.md, run Q). Returns nil, having written nothing, when the call is not
 -- that case; the general path then reads the peers again.
 local function common()
+  local call = redis.call
+  -- no two R of one content; each peer's R from one address (its first R's)
   local seen, first, nr = {}, {}, {}
+  local x = 1
   for i = 0, n - 1 do
-    local c, j = v[8 * i + 3], v[8 * i + 1] + 1
+    local c, j = v[x + 2], v[x] + 1
     if seen[c] then return nil end
     seen[c] = true
     local k = nr[j]
     if k then
-      if v[8 * i + 2] ~= v[8 * first[j] + 2] then return nil end
+      if v[x + 1] ~= v[first[j] + 1] then return nil end
       nr[j] = k + 1
     else
-      first[j], nr[j] = i, 1
+      first[j], nr[j] = x, 1
     end
+    x = x + 6
   end
   -- per peer: 0 new, 1 known with its lease entry covering, 2 known and the entry to move
   local state = {}
   for j = 1, np do
-    local i0, p = first[j], KEYS[3 * j - 1]
-    local want, nw = room(3 + nr[j]), 3
+    local x0, p, nw = first[j], KEYS[3 * j - 1], 3
+    local want = room(3 + nr[j])
     want[1], want[2], want[3] = '\0i', '\0k', '\0d'
-    for x = i0, n - 1 do
-      if v[8 * x + 1] + 1 == j then
+    for y = x0, 6 * n, 6 do
+      if v[y] + 1 == j then
         nw = nw + 1
-        want[nw] = v[8 * x + 3]
+        want[nw] = v[y + 2]
       end
     end
-    local f = redis.call('HMGET', p, unpack(want, 1, nw))
+    local f = call('HMGET', p, unpack(want, 1, nw))
     for y = 4, nw do
       if f[y] then return nil end
     end
     local owner = f[1]
     if owner then
-      if owner ~= v[8 * i0 + 2] then return nil end
-      local fields = redis.call('HLEN', p) - RESERVED
+      if owner ~= v[x0 + 1] then return nil end
+      local fields = call('HLEN', p) - RESERVED
       if fields + nr[j] > perPeer then return nil end
       state[j] = entry_covers(tonumber(f[2]), now, fields, tonumber(f[3])) and 1 or 2
     else
@@ -258,30 +277,59 @@ local function common()
       state[j] = 0
     end
   end
-  local out, acts, nacts = room(2 * n), room(n), 0
-  for i = 0, n - 1 do
-    local hash = v[8 * i + 7]
-    local seen1 = look(KEYS[base + 3 * i + 3], 'D' .. hash .. v[8 * i + 6], keep, hash)
-    if seen1 then
-      out[2 * i + 1], out[2 * i + 2] = seen1[1], seen1[2] or ''
-    else
-      out[2 * i + 1], out[2 * i + 2] = 'NEW', ''
-      nacts = nacts + 1
-      acts[nacts] = i
+  -- the claims, each written as the A its R gets (once.lua's look, inline); the replies of R
+  -- whose claim finds them done or under way (a datagram sent again) kept aside
+  local acts, nacts, seen1 = room(n), 0, nil
+  local y, k = 1, base + 3
+  for i = 1, n do
+    local dv, key = v[y + 5], KEYS[k]
+    local was = call('SET', key, dv, 'NX', 'PX', keep, 'GET')
+    if was and string.sub(was, 2, 33) ~= string.sub(dv, 2, 33) then
+      -- another datagram with this id: a new request
+      call('SET', key, dv, 'PX', keep)
+      was = nil
     end
+    if was then
+      seen1 = seen1 or {}
+      if string.byte(was, 1) == 68 then -- 'D'
+        seen1[i] = string.sub(was, 34)
+      else
+        seen1[i] = false
+      end
+    else
+      nacts = nacts + 1
+      acts[nacts] = y
+    end
+    y, k = y + 6, k + 3
   end
-  if nacts == 0 then return out end
+  -- the replies: one NEW for them all when every R acts, else two items per R
+  local function replies()
+    if nacts == n then return {'NEW'} end
+    local out = room(2 * n)
+    for i = 1, n do
+      local r = seen1[i]
+      if r then
+        out[2 * i - 1], out[2 * i] = 'DONE', r
+      elseif r == false then
+        out[2 * i - 1], out[2 * i] = 'WAIT', ''
+      else
+        out[2 * i - 1], out[2 * i] = 'NEW', ''
+      end
+    end
+    return out
+  end
+  if nacts == 0 then return replies() end
   -- the peers in the order of their first R that acts, each with its new fields in the R's order
   local adds, order, npo = {}, {}, 0
-  for x = 1, nacts do
-    local i = acts[x]
-    local j = v[8 * i + 1] + 1
+  for z = 1, nacts do
+    local y = acts[z]
+    local j = v[y] + 1
     local add = adds[j]
     if not add then
       add = room(6 + 2 * nr[j])
       local na = 0
       if state[j] == 0 then
-        add[1], add[2], add[3], add[4], add[5], add[6] = '\0i', v[8 * i + 2], '\0k', stamp0, '\0d', '0'
+        add[1], add[2], add[3], add[4], add[5], add[6] = '\0i', v[y + 1], '\0k', stamp0, '\0d', '0'
         na = 6
       end
       add[0] = na
@@ -290,15 +338,15 @@ local function common()
       order[npo] = j
     end
     local na = add[0]
-    add[na + 1], add[na + 2] = v[8 * i + 3], stamp0
+    add[na + 1], add[na + 2] = v[y + 2], stamp0
     add[0] = na + 2
   end
   local counts, countOrder, ncounts = {}, {}, 0
-  for x = 1, npo do
-    local j = order[x]
+  for z = 1, npo do
+    local j = order[z]
     local add = adds[j]
-    redis.call('HSET', KEYS[3 * j - 1], unpack(add, 1, add[0]))
-    if state[j] ~= 1 then redis.call('ZADD', KEYS[3 * j], 'LT', due, names[j]) end
+    call('HSET', KEYS[3 * j - 1], unpack(add, 1, add[0]))
+    if state[j] ~= 1 then call('ZADD', KEYS[3 * j], 'LT', due, names[j]) end
     local key = KEYS[3 * j + 1]
     local cnt = counts[key]
     if not cnt then
@@ -308,19 +356,22 @@ local function common()
     end
     counts[key] = cnt + (add[0] - (state[j] == 0 and 6 or 0)) / 2
   end
-  for x = 1, ncounts do
-    local key = countOrder[x]
-    redis.call('INCRBY', key, int(counts[key]))
+  for z = 1, ncounts do
+    local key = countOrder[z]
+    call('INCRBY', key, int(counts[key]))
   end
   local listing = room(2 * nacts)
-  for x = 1, nacts do
-    local i = acts[x]
-    redis.call('HSET', KEYS[base + 3 * i + 1], '\0m', v[8 * i + 5], names[v[8 * i + 1] + 1],
-      v[8 * i + 4] .. stamp0, '\0s', '1')
-    listing[2 * x - 1], listing[2 * x] = '0', v[8 * i + 3]
+  local w = 0
+  for z = 1, nacts do
+    local y = acts[z]
+    local c = v[y + 2]
+    call('HSET', KEYS[base + 3 * ((y - 1) / 6) + 1], '\0m', v[y + 4], names[v[y] + 1],
+      v[y + 3], '\0s', '1')
+    listing[w + 1], listing[w + 2] = '0', c
+    w = w + 2
   end
-  redis.call('ZADD', KEYS[1], unpack(listing, 1, 2 * nacts))
-  return out
+  call('ZADD', KEYS[1], unpack(listing, 1, w))
+  return replies()
 end
 
 if fresh then
@@ -330,14 +381,16 @@ end
 
 -- peers with an R answered DEAD: the caller reaps and takes that R again; this peer's later R
 -- are not looked at (LATER: no claim, nothing written), and the caller takes them after it, in order
-local blocked, nblocked = {}, 0
+local blocked, nblocked, nnew = {}, 0, 0
+out, listing = room(2 * n), room(2 * n)
 for i = 0, n - 1 do
-  local key, hash = KEYS[base + 3 * i + 3], v[8 * i + 7]
+  local key, dv = KEYS[base + 3 * i + 3], v[6 * i + 6]
+  local hash = string.sub(dv, 2, 33)
   local seen = nil
   if nblocked > 0 and blocked[rp(i)] then
     seen = {'LATER'}
   else
-    seen = look(key, 'D' .. hash .. v[8 * i + 6], keep, hash)
+    seen = look(key, dv, keep, hash)
   end
   if seen then
     out[nout + 1], out[nout + 2] = seen[1], seen[2] or ''
@@ -345,9 +398,10 @@ for i = 0, n - 1 do
   else
     local status = one(i)
     if status ~= 'NEW' and status ~= 'OLD' then
-      redis.call('SET', key, 'P' .. hash .. v[8 * i + 8], 'PX', px)
+      redis.call('SET', key, 'P' .. hash .. token(i), 'PX', px)
       if status == 'DEAD' then blocked[rp(i)], nblocked = true, nblocked + 1 end
     end
+    if status == 'NEW' then nnew = nnew + 1 end
     out[nout + 1], out[nout + 2] = status, ''
     nout = nout + 2
   end
@@ -372,4 +426,5 @@ for x = 1, ncontents do
   end
 end
 if nlisting > 0 then redis.call('ZADD', KEYS[1], unpack(listing, 1, nlisting)) end
+if nnew == n then return {'NEW'} end
 return out
