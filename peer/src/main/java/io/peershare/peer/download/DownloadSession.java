@@ -160,7 +160,9 @@ final class DownloadSession implements PieceVerifier.Sink {
       board = new PieceBoard(manifest, resumed);
       journal = new StateJournal(target, digest, size, board, clock, threads, this::fail);
       verifier = new PieceVerifier(manifest, this, this::fail);
-      part = PartFile.open(target.part(), size, !resumed.isEmpty());
+      part =
+          PartFile.open(
+              target.part(), size, !resumed.isEmpty(), PartFile.wantsDirect(options.fsync()));
       if (part.writesDirect()) {
         writer = new PieceWriter(part, writeOutcome(), this::fail, threads, PieceWriter.DEPTH);
       }

@@ -24,14 +24,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two ways in. {@link #write} goes through the page cache, 32 KiB at a time: the CPU copies the
  * piece into the cache and the disk is written behind. {@link #writePiece} writes a whole piece by
- * direct I/O ({@code O_DIRECT}) where it can: the device reads the piece buffer itself, the CPU
- * copies nothing (0.2 CPU-seconds less per GiB on the test machine), but the call returns only once
- * the device has the bytes, so it is made on a writer thread of its own ({@link PieceWriter}), not
- * on a reader's. Direct I/O needs the buffer's address, the file offset and the length to be
+ * direct I/O ({@code O_DIRECT}) when the download asks for it (by default one that ends with a
+ * flush, {@link #wantsDirect}) and the file allows: the device reads the piece buffer itself, the
+ * CPU copies nothing (0.2 CPU-seconds less per GiB on the test machine), but the call returns only
+ * once the device has the bytes, so it is made on a writer thread of its own ({@link PieceWriter}),
+ * not on a reader's. Direct I/O needs the buffer's address, the file offset and the length to be
  * multiples of the block size; the last, short piece, a heap buffer, a file system that refuses
  * {@code O_DIRECT} (or tmpfs, whose "direct" writes are page-cache copies anyway) take the page
  * cache instead, and so does every piece after a direct write fails once. The file is then not in
- * the page cache after the download (docs/benchmarks.md, "Twelfth look").
+ * the page cache after the download (docs/benchmarks.md, "Twelfth look" and "Thirteenth look").
  */
 final class PartFile implements AutoCloseable, PieceWriter.Disk {
   private static final Logger log = LoggerFactory.getLogger(PartFile.class);
@@ -40,8 +41,9 @@ final class PartFile implements AutoCloseable, PieceWriter.Disk {
   static final int ALIGNMENT = 4096;
 
   /**
-   * {@code -Dpeershare.directWrites=false} (in {@code PEERSHARE_JAVA_OPTS}) turns direct writes
-   * off, for comparisons; they are on by default.
+   * {@code -Dpeershare.directWrites=true|false} (in {@code PEERSHARE_JAVA_OPTS}) makes every
+   * download write whole pieces by direct I/O, or none; by default only a download that is flushed
+   * to the disk at its end ({@code --fsync}) does, see {@link #wantsDirect}.
    */
   static final String DIRECT_PROPERTY = "peershare.directWrites";
 
@@ -92,8 +94,24 @@ final class PartFile implements AutoCloseable, PieceWriter.Disk {
         .slice();
   }
 
-  /** Opens the part file, emptied first unless {@code resume}, and sized to {@code size} bytes. */
-  static PartFile open(Path path, long size, boolean resume) throws IOException {
+  /**
+   * Whether a download writes its whole pieces by direct I/O where it can: by default only when it
+   * is flushed to the disk at its end ({@code fsync}), since then the disk's pace is the download's
+   * anyway and direct writes leave no dirty pages for the final flush. Without a flush the page
+   * cache takes the pieces as fast as they come and the disk catches up after the command ends, as
+   * it does for curl; direct writes there made the download wait for the device and were slower
+   * (docs/benchmarks.md, "Thirteenth look"). {@link #DIRECT_PROPERTY} overrides both ways.
+   */
+  static boolean wantsDirect(boolean fsync) {
+    String set = System.getProperty(DIRECT_PROPERTY);
+    return set == null ? fsync : Boolean.parseBoolean(set);
+  }
+
+  /**
+   * Opens the part file, emptied first unless {@code resume}, and sized to {@code size} bytes; with
+   * a second handle for direct writes if {@code direct} and the file system allows.
+   */
+  static PartFile open(Path path, long size, boolean resume, boolean direct) throws IOException {
     FileChannel ch =
         resume
             ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
@@ -109,7 +127,7 @@ final class PartFile implements AutoCloseable, PieceWriter.Disk {
       } else if (ch.size() < size) {
         ch.write(ByteBuffer.wrap(new byte[1]), size - 1); // sparse where the file system allows
       }
-      return new PartFile(ch, openDirect(path));
+      return new PartFile(ch, direct ? openDirect(path) : null);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -118,11 +136,11 @@ final class PartFile implements AutoCloseable, PieceWriter.Disk {
 
   /**
    * The part file opened a second time for direct writes, or null where they cannot be made or
-   * would not pay: turned off, a block size that does not divide a page, tmpfs (whose direct writes
-   * copy into memory like any other), a file system or JDK that refuses the option.
+   * would not pay: a block size that does not divide a page, tmpfs (whose direct writes copy into
+   * memory like any other), a file system or JDK that refuses the option.
    */
   private static FileChannel openDirect(Path path) {
-    if (DIRECT == null || !Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY, "true"))) {
+    if (DIRECT == null) {
       return null;
     }
     try {

@@ -35,7 +35,7 @@ class PartFileTest {
   @Test
   void wholePiecesGoDirectTheShortLastOneThroughThePageCacheInAnyOrder() throws Exception {
     Path path = dir.resolve(".f.part");
-    try (PartFile part = PartFile.open(path, data.length, false)) {
+    try (PartFile part = PartFile.open(path, data.length, false, true)) {
       assumeTrue(part.writesDirect(), "this file system takes no direct writes");
       assertThat(part.writesDirect(manifest.pieceOffset(3), piece(3))).isFalse();
       assertThat(part.writesDirect(manifest.pieceOffset(1), piece(1))).isTrue();
@@ -55,7 +55,7 @@ class PartFileTest {
   @Test
   void aDirectWriteThatFailsGoesThroughThePageCacheAndSoDoAllAfterIt() throws Exception {
     Path path = dir.resolve(".f.part");
-    try (PartFile part = PartFile.open(path, data.length, false)) {
+    try (PartFile part = PartFile.open(path, data.length, false, true)) {
       assumeTrue(part.writesDirect(), "this file system takes no direct writes");
       part.writePiece(0, piece(0));
       part.directChannel().close(); // the next direct write fails
@@ -71,11 +71,16 @@ class PartFileTest {
   }
 
   @Test
-  void directWritesCanBeTurnedOff() throws Exception {
+  void onlyADownloadFlushedAtItsEndWritesDirectUnlessTheSwitchSaysOtherwise() throws Exception {
     String was = System.getProperty(PartFile.DIRECT_PROPERTY);
-    System.setProperty(PartFile.DIRECT_PROPERTY, "false");
-    try (PartFile part = PartFile.open(dir.resolve(".f.part"), data.length, false)) {
-      assertThat(part.writesDirect()).isFalse();
+    try {
+      System.clearProperty(PartFile.DIRECT_PROPERTY);
+      assertThat(PartFile.wantsDirect(false)).as("a plain download").isFalse();
+      assertThat(PartFile.wantsDirect(true)).as("--fsync").isTrue();
+      System.setProperty(PartFile.DIRECT_PROPERTY, "true");
+      assertThat(PartFile.wantsDirect(false)).isTrue();
+      System.setProperty(PartFile.DIRECT_PROPERTY, "false");
+      assertThat(PartFile.wantsDirect(true)).isFalse();
     } finally {
       if (was == null) {
         System.clearProperty(PartFile.DIRECT_PROPERTY);
@@ -83,5 +88,19 @@ class PartFileTest {
         System.setProperty(PartFile.DIRECT_PROPERTY, was);
       }
     }
+  }
+
+  @Test
+  void aPartFileOpenedWithoutDirectWritesWritesEveryPieceThroughThePageCache() throws Exception {
+    Path path = dir.resolve(".f.part");
+    try (PartFile part = PartFile.open(path, data.length, false, false)) {
+      assertThat(part.writesDirect()).isFalse();
+      assertThat(part.writesDirect(manifest.pieceOffset(1), piece(1))).isFalse();
+      for (int i = 0; i < 4; i++) {
+        part.writePiece(manifest.pieceOffset(i), piece(i));
+      }
+    }
+
+    assertThat(Files.readAllBytes(path)).isEqualTo(data);
   }
 }
