@@ -35,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -1235,10 +1236,10 @@ public final class RedisRegistry implements Registry {
    * tree of n - 1 more futures completed on Lettuce's thread when the batch's answer comes).
    */
   private static final class Countdown extends CompletableFuture<Void> {
-    private final java.util.concurrent.atomic.AtomicInteger left;
+    private final AtomicInteger left;
 
     Countdown(int n) {
-      left = new java.util.concurrent.atomic.AtomicInteger(n);
+      left = new AtomicInteger(n);
       if (n == 0) {
         complete(null);
       }
