@@ -35,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -1125,7 +1126,7 @@ public final class RedisRegistry implements Registry {
   public CompletionStage<Void> apply(RegistryBatch batch, long now) {
     int n = batch.size();
     AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(n);
-    CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+    Countdown all = new Countdown(n);
     // exact expiry (a test's stopped clock) sweeps first; a server sweeps between batches instead
     CompletableFuture<?> swept = sweepInterval == 0 ? expireAsync(now) : done();
     Map<PeerName, List<CompletableFuture<?>>> everything = new HashMap<>();
@@ -1145,16 +1146,14 @@ public final class RedisRegistry implements Registry {
     } finally {
       store.sendGathered();
     }
-    return store
-        .completeOnTimeout(CompletableFuture.allOf(all), null)
-        .thenRun(() -> record(batch, results));
+    return store.completeOnTimeout(all, null).thenRun(() -> record(batch, results));
   }
 
   private void startAll(
       RegistryBatch batch,
       long now,
       AtomicReferenceArray<Object> results,
-      CompletableFuture<?>[] all,
+      Countdown all,
       CompletableFuture<?> swept,
       Map<PeerName, List<CompletableFuture<?>>> everything,
       Map<PeerName, CompletableFuture<?>> lastWide,
@@ -1211,9 +1210,9 @@ public final class RedisRegistry implements Registry {
           op.handle(
               (v, e) -> {
                 results.compareAndSet(at, null, e == null ? (v == null ? DONE_OUTCOME : v) : e);
+                all.one();
                 return null;
               });
-      all[i] = recorded;
       if (peer != null) {
         // what a later Q or K of the peer waits for: a Q or K ends after everything before it
         List<CompletableFuture<?>> earlier = everything.get(peer);
@@ -1227,6 +1226,28 @@ public final class RedisRegistry implements Registry {
         } else {
           lastOnContent.put(onContent, recorded);
         }
+      }
+    }
+  }
+
+  /**
+   * Completes once {@link #one} has been called as many times as it was made with: a batch's
+   * requests each count themselves as they end, instead of an {@code allOf} over their futures (a
+   * tree of n - 1 more futures completed on Lettuce's thread when the batch's answer comes).
+   */
+  private static final class Countdown extends CompletableFuture<Void> {
+    private final AtomicInteger left;
+
+    Countdown(int n) {
+      left = new AtomicInteger(n);
+      if (n == 0) {
+        complete(null);
+      }
+    }
+
+    void one() {
+      if (left.decrementAndGet() == 0) {
+        complete(null);
       }
     }
   }
