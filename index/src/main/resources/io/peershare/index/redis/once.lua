@@ -7,15 +7,14 @@
 -- its own: see release.lua) and how long a claim holds (ms).
 -- The value: 'P' (claimed) or 'D' (done), the request hash, then the token (when 'P') or the
 -- reply bytes (when 'D').
--- look(key, value, px, hash): nil (act; the key now holds value for px ms) | {'DONE', reply} |
--- {'WAIT'}. hash: the request's (ARGV's third last when not given; a step of many requests,
--- register_many.lua, gives each its own).
-local function look(key, value, px, hash)
-  hash = hash or ARGV[#ARGV - 2]
+-- look(key, value, px): nil (act; the key now holds value for px ms) | {'DONE', reply} |
+-- {'WAIT'}. value is a claim's or a done reply's ('P' or 'D', the request hash, ...): the hash
+-- it carries is the request's, so a step of many requests (register_many.lua) gives each its own.
+local function look(key, value, px)
   -- one call for the common case, a datagram nobody has claimed (NX and GET together: 7.0)
   local v = redis.call('SET', key, value, 'NX', 'PX', px, 'GET')
   if not v then return nil end
-  if string.sub(v, 2, 33) == hash then
+  if string.sub(v, 2, 33) == string.sub(value, 2, 33) then
     if string.sub(v, 1, 1) == 'D' then return {'DONE', string.sub(v, 34)} end
     return {'WAIT'}
   end

@@ -26,7 +26,7 @@ local hash, token, px
 if rk then
   local ack, keep
   ack, keep, px, hash, token = struct.unpack('>Bc0Bc0Bc0c32Bc0', ARGV[1], pos)
-  local seen = look(rk, 'D' .. hash .. ack, keep, hash)
+  local seen = look(rk, 'D' .. hash .. ack, keep)
   if seen then return seen end
 end
 local function refuse(r)

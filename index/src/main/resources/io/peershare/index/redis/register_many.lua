@@ -277,25 +277,15 @@ local function common()
       state[j] = 0
     end
   end
-  -- the claims, each written as the A its R gets (once.lua's look, inline); the replies of R
-  -- whose claim finds them done or under way (a datagram sent again) kept aside
+  -- the claims, each written as the A its R gets (once.lua's look); the replies of R whose claim
+  -- finds them done (the reply) or under way (false), a datagram sent again, kept aside
   local acts, nacts, seen1 = room(n), 0, nil
   local y, k = 1, base + 3
   for i = 1, n do
-    local dv, key = v[y + 5], KEYS[k]
-    local was = call('SET', key, dv, 'NX', 'PX', keep, 'GET')
-    if was and string.sub(was, 2, 33) ~= string.sub(dv, 2, 33) then
-      -- another datagram with this id: a new request
-      call('SET', key, dv, 'PX', keep)
-      was = nil
-    end
+    local was = look(KEYS[k], v[y + 5], keep)
     if was then
       seen1 = seen1 or {}
-      if string.byte(was, 1) == 68 then -- 'D'
-        seen1[i] = string.sub(was, 34)
-      else
-        seen1[i] = false
-      end
+      seen1[i] = was[1] == 'DONE' and was[2]
     else
       nacts = nacts + 1
       acts[nacts] = y
@@ -385,12 +375,11 @@ local blocked, nblocked, nnew = {}, 0, 0
 out, listing = room(2 * n), room(2 * n)
 for i = 0, n - 1 do
   local key, dv = KEYS[base + 3 * i + 3], v[6 * i + 6]
-  local hash = string.sub(dv, 2, 33)
   local seen = nil
   if nblocked > 0 and blocked[rp(i)] then
     seen = {'LATER'}
   else
-    seen = look(key, dv, keep, hash)
+    seen = look(key, dv, keep)
   end
   if seen then
     out[nout + 1], out[nout + 2] = seen[1], seen[2] or ''
@@ -398,7 +387,8 @@ for i = 0, n - 1 do
   else
     local status = one(i)
     if status ~= 'NEW' and status ~= 'OLD' then
-      redis.call('SET', key, 'P' .. hash .. token(i), 'PX', px)
+      -- a refusal: the claim turned back into a plain one ('P', the request hash, the token)
+      redis.call('SET', key, 'P' .. string.sub(dv, 2, 33) .. token(i), 'PX', px)
       if status == 'DEAD' then blocked[rp(i)], nblocked = true, nblocked + 1 end
     end
     if status == 'NEW' then nnew = nnew + 1 end
