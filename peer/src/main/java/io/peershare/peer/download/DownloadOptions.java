@@ -13,11 +13,11 @@ import java.util.Objects;
  * @param stallTimeout how long a provider may send nothing before it is dropped
  * @param maxLocateRounds how many times the index is asked for providers in all, the first included
  * @param fsync whether a finished download is flushed to the disk ({@code fsync}) before it is
- *     moved into place. Off by default, as in curl, wget and aria2: whole pieces go to the disk by
- *     direct I/O where the file system allows it, the rest is in the page cache and reaches the
- *     disk with the system's write-back; the flush also makes the new blocks' allocation and the
- *     device's cache durable. Integrity does not depend on it: every piece is verified before it is
- *     written, and a resumed download re-checks what an earlier run left.
+ *     moved into place. Off by default, as in curl, wget and aria2: the file is in the page cache
+ *     and reaches the disk with the system's write-back. With it, whole pieces go to the disk by
+ *     direct I/O where the file system allows it, and the flush also makes the new blocks'
+ *     allocation and the device's cache durable. Integrity does not depend on it: every piece is
+ *     verified before it is written, and a resumed download re-checks what an earlier run left.
  */
 public record DownloadOptions(
     int maxSources,

@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  *       asks the index again when every provider it knows has failed, and waits for the end. Each
  *       worker reads runs of pieces from its provider ({@link RangeFetcher}) and verifies each
  *       piece on its own thread ({@link PieceVerifier}, then {@link #verified}), and writes it
- *       there or hands it to the one writer thread behind ({@link PieceWriter}, direct I/O); a lone
- *       provider of a content of {@value #LANES_MIN_PIECES} pieces or more gets {@value
- *       #LONE_PROVIDER_LANES} workers, over a connection each, so that both cores hash. One thread
- *       watches every read for stalls ({@link Connections#watch}); one writes the resume record
- *       ({@link StateJournal}).
+ *       there or, with {@code --fsync}, hands it to the one writer thread behind ({@link
+ *       PieceWriter}, direct I/O); a lone provider of a content of {@value #LANES_MIN_PIECES}
+ *       pieces or more gets {@value #LONE_PROVIDER_LANES} workers, over a connection each, so that
+ *       both cores hash. One thread watches every read for stalls ({@link Connections#watch}); one
+ *       writes the resume record ({@link StateJournal}).
  *   <li><b>The connections</b> ({@link Connections}): one per request, closed by their reader at
  *       the end of its run, by the stall watch, on a wrong hash, and by the session when the pieces
  *       are all in (endgame duplicates) or the download stops.
