@@ -362,7 +362,9 @@ public final class Training {
    */
   static int client(String where, Path dir) {
     // as Main.main does for these commands: without it the cache held neither the set-up's lambda
-    // nor FutureTask, and every short command made the one and read the other from the JDK
+    // nor FutureTask, and every short command made the one and read the other from the JDK; and
+    // with Main's properties first, as there, so logging is set up by the same provider
+    Main.skipJarSearches();
     EarlyLogging.start();
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
     String into = dir.toString();
