@@ -90,8 +90,9 @@ public final class Main implements Runnable {
     String word = firstWord(args);
     boolean terminal = false;
     if (COMMANDS.contains(word) && !word.equals("help") && !helpOrVersion(args)) {
-      // logging, set up while the command line is parsed: every command but help logs
-      EarlyLogging.start();
+      // logging, set up while the command line is parsed: every command but help logs; for get,
+      // then its SHA-256 engine
+      EarlyLogging.start(word.equals("get"));
       // the shell's terminal, made while its command line is parsed and its peer starts
       terminal = word.equals("peer") && Terminals.interactive();
       if (terminal) {
