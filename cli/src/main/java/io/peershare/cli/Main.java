@@ -37,12 +37,62 @@ public final class Main implements Runnable {
         spec.commandLine(), "name a command: index, peer, share, get or list");
   }
 
+  /** The system property that names the selector provider of the JDK's channels. */
+  static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+
+  /**
+   * The class of the selector provider OpenJDK's builds use on Linux (what its default is on that
+   * system), which has the public no-argument constructor the property needs.
+   */
+  static final String LINUX_SELECTOR_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+
+  static {
+    skipJarSearches();
+  }
+
+  /**
+   * Sets the system properties that spare a command three searches of every jar of the class path,
+   * unless they are set already (options on the command line win): each search opens every jar
+   * (reads its directory of entries), 5-10 ms of a short command's start, and finds nothing here.
+   * Called when the class is initialised, so before any command runs; again by whoever may set
+   * logging up sooner (Training). docs/benchmarks.md, "Start-up and exit", fourteenth session.
+   */
+  static void skipJarSearches() {
+    // picocli's check for Groovy's closures, a Class.forName of one
+    defaultProperty("picocli.disable.closures", "true");
+    // SLF4J's search for its providers: ours named (it configures logback without logback's own
+    // search for configurators); and SLF4J not saying on standard error that the property named it
+    defaultProperty("slf4j.provider", LogProvider.class.getName());
+    defaultProperty("slf4j.internal.verbosity", "WARN");
+    // the first channel a command opens (the index client's) searches for a selector provider
+    // unless the property names one: the JDK's own on Linux, when it has that class
+    if (System.getProperty(SELECTOR_PROVIDER) == null && isLinux()) {
+      try {
+        Class.forName(LINUX_SELECTOR_PROVIDER, false, null);
+        System.setProperty(SELECTOR_PROVIDER, LINUX_SELECTOR_PROVIDER);
+      } catch (ClassNotFoundException e) {
+        // another JDK: its channels find their provider the usual way
+      }
+    }
+  }
+
+  private static boolean isLinux() {
+    return System.getProperty("os.name", "").startsWith("Linux");
+  }
+
+  private static void defaultProperty(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
   public static void main(String[] args) {
     String word = firstWord(args);
     boolean terminal = false;
     if (COMMANDS.contains(word) && !word.equals("help") && !helpOrVersion(args)) {
-      // logging, set up while the command line is parsed: every command but help logs
-      EarlyLogging.start();
+      // logging, set up while the command line is parsed: every command but help logs; for get,
+      // then its SHA-256 engine
+      EarlyLogging.start(word.equals("get"));
       // the shell's terminal, made while its command line is parsed and its peer starts
       terminal = word.equals("peer") && Terminals.interactive();
       if (terminal) {
@@ -59,7 +109,38 @@ public final class Main implements Runnable {
         // the terminal as it was: nothing was changed on it
       }
     }
+    // A command that worked ends by returning from main when no thread of its own is left that
+    // would keep the JVM up: System.exit first asks the JDK for the logger of java.lang.Runtime
+    // (it logs the call at DEBUG), and finding out which logging the JDK's loggers use searches
+    // every jar of the class path, as above. The shutdown hooks run either way.
+    if (code == 0 && onlyDaemonThreadsLeft()) {
+      return;
+    }
     System.exit(code);
+  }
+
+  /**
+   * Whether every live platform thread but the caller's is a daemon thread, which the JVM does not
+   * wait for when {@code main} returns. Virtual threads never keep it up.
+   */
+  static boolean onlyDaemonThreadsLeft() {
+    Thread me = Thread.currentThread();
+    ThreadGroup root = me.getThreadGroup();
+    for (ThreadGroup up; (up = root.getParent()) != null; ) {
+      root = up;
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int n = root.enumerate(threads, true);
+    if (n == threads.length) {
+      return false; // more threads than counted a moment ago: not worth a second look
+    }
+    for (int i = 0; i < n; i++) {
+      Thread t = threads[i];
+      if (t != me && t.isAlive() && !t.isDaemon()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Runs one command line with the given output streams; returns the exit code. */

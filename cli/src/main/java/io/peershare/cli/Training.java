@@ -361,9 +361,12 @@ public final class Training {
    * {@code training.bin}; downloads go into {@code dir}. Returns 0 when every one worked.
    */
   static int client(String where, Path dir) {
-    // as Main.main does for these commands: without it the cache held neither the set-up's lambda
-    // nor FutureTask, and every short command made the one and read the other from the JDK
-    EarlyLogging.start();
+    // as Main.main does for get (list is the same without the SHA-256 lookup): without it the
+    // cache held neither the set-up's lambda nor FutureTask, and every short command made the one
+    // and read the other from the JDK; and with Main's properties first, as there, so logging is
+    // set up by the same provider
+    Main.skipJarSearches();
+    EarlyLogging.start(true);
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
     String into = dir.toString();
     List<String[]> commands =

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,5 +266,36 @@ class MainTest {
     assertThat(r.err)
         .isEqualTo(
             "peershare: " + tmp + " is a folder; share takes files (each file is one content)\n");
+  }
+
+  /**
+   * main returns, rather than calling System.exit, only when no thread would keep the JVM up: a
+   * live non-daemon thread, wherever its group, means System.exit as before.
+   */
+  @Test
+  void aLiveNonDaemonThreadKeepsSystemExit() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    ThreadGroup elsewhere = new ThreadGroup(Thread.currentThread().getThreadGroup(), "elsewhere");
+    Thread worker =
+        new Thread(
+            elsewhere,
+            () -> {
+              started.countDown();
+              try {
+                stop.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    worker.setDaemon(false);
+    worker.start();
+    try {
+      started.await();
+      assertThat(Main.onlyDaemonThreadsLeft()).isFalse();
+    } finally {
+      stop.countDown();
+      worker.join();
+    }
   }
 }

@@ -344,20 +344,42 @@ class LauncherTest {
   }
 
   @Test
-  void getCompilesLessAndRunsOnTheSerialCollectorUnlessTheUsersOptionsSayOtherwise()
+  void theShortCommandsRunOnTheSerialCollectorWithoutPerfDataAndAllButGetOnC1Alone()
       throws Exception {
-    String get = "|-XX:CompileThresholdScaling=4|-XX:+UseSerialGC|";
+    String shortCommand = "|-XX:CompileThresholdScaling=4|-XX:+UseSerialGC|-XX:-UsePerfData|";
+    String c1 = "|-XX:TieredStopAtLevel=1|";
     for (String jdk : List.of("21.0.5", "25.0.1")) {
       Path home = fakeJdk(jdk);
       Map<String, String> env = Map.of("JAVA_HOME", home.toString());
 
-      assertThat(ran(home, env, "get", "x", "--index", "127.0.0.1:4000")).contains(get);
+      // get: its SHA-256 needs C2's intrinsic
+      assertThat(ran(home, env, "get", "x", "--index", "127.0.0.1:4000"))
+          .contains(shortCommand)
+          .doesNotContain("TieredStopAtLevel");
       // the command is the first word that is not an option, wherever the options are
-      assertThat(ran(home, env, "--stats", "get", "x")).contains(get);
+      assertThat(ran(home, env, "--stats", "get", "x"))
+          .contains(shortCommand)
+          .doesNotContain("TieredStopAtLevel");
       // a name that is another command's argument does not count
       for (List<String> args :
-          List.of(List.of("list", "get"), List.of("share", "get"), List.of("peer"))) {
-        assertThat(ran(home, env, args.toArray(String[]::new))).doesNotContain("UseSerialGC");
+          List.of(
+              List.of("--version"),
+              List.of("--help"),
+              List.of("list", "get"),
+              List.of("help", "get"),
+              List.<String>of())) {
+        assertThat(ran(home, env, args.toArray(String[]::new)))
+            .as("%s", args)
+            .contains(shortCommand)
+            .contains(c1);
+      }
+      // the servers (the shell has its own options)
+      for (List<String> args : List.of(List.of("share", "get"), List.of("index"))) {
+        assertThat(ran(home, env, args.toArray(String[]::new)))
+            .as("%s", args)
+            .doesNotContain("UseSerialGC")
+            .doesNotContain("UsePerfData")
+            .doesNotContain("TieredStopAtLevel");
       }
       // the user's options come after the launcher's, so theirs win; a collector of theirs
       // replaces the serial one, which the JVM would refuse beside it
@@ -366,15 +388,18 @@ class LauncherTest {
               "JAVA_HOME",
               home.toString(),
               "PEERSHARE_JAVA_OPTS",
-              "-XX:CompileThresholdScaling=1 -XX:+UseG1GC");
+              "-XX:CompileThresholdScaling=1 -XX:+UseG1GC -XX:TieredStopAtLevel=4");
       assertThat(ran(home, g1, "get", "x"))
           .containsPattern(
               "\\|-XX:CompileThresholdScaling=4\\|.*\\|-XX:CompileThresholdScaling=1\\|-XX:\\+UseG1GC\\|")
           .doesNotContain("UseSerialGC");
+      assertThat(ran(home, g1, "list"))
+          .containsPattern("\\|-XX:TieredStopAtLevel=1\\|.*\\|-XX:TieredStopAtLevel=4\\|")
+          .doesNotContain("UseSerialGC");
       // other options leave the serial collector in place
       Map<String, String> xmx =
           Map.of("JAVA_HOME", home.toString(), "PEERSHARE_JAVA_OPTS", "-Xmx64m");
-      assertThat(ran(home, xmx, "get", "x")).contains(get).contains("|-Xmx64m|");
+      assertThat(ran(home, xmx, "get", "x")).contains(shortCommand).contains("|-Xmx64m|");
     }
   }
 

@@ -218,6 +218,41 @@ class ShortCommandsTest {
           .noneSatisfy(
               l -> assertThat(l).contains("Initializing 'sun/util/calendar/ZoneInfoFile'"));
     }
+
+    // no jar of the class path is opened: every class comes from the cache, and nothing searches
+    // the jars for services (picocli's Groovy check, SLF4J's providers, logback's configurators,
+    // the selector provider, System.exit's logger), which read every jar's directory at each start
+    for (List<String> args :
+        List.of(
+            List.of("--version"),
+            List.of("list", "--index", indexAddress),
+            List.of(
+                "get",
+                "data.bin",
+                "--index",
+                indexAddress,
+                "--dir",
+                Files.createDirectories(tmp.resolve(folder + "-jars")).toString()))) {
+      Launch r =
+          launch(
+              Map.of("PEERSHARE_JAVA_OPTS", "-Dsun.misc.URLClassPath.debug=true"),
+              args.toArray(String[]::new));
+      assertThat(r.code()).as("%s", args).isZero();
+      assertThat(r.err()).as("%s opens no jar", args).noneMatch(l -> l.startsWith("Opening "));
+    }
+    // the JDK says when it opens one: a command that fails still exits through System.exit, whose
+    // logger lookup opens them all
+    Launch failed =
+        launch(
+            Map.of("PEERSHARE_JAVA_OPTS", "-Dsun.misc.URLClassPath.debug=true"),
+            "get",
+            "nosuch",
+            "--index",
+            indexAddress,
+            "--dir",
+            shellDir.toString());
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).anyMatch(l -> l.startsWith("Opening "));
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
