@@ -58,6 +58,8 @@ public final class RedisBench {
     int[] nodeCounts = {1, 3};
     boolean baseline = true;
     String duringR = null;
+    // sockets (and threads) of each Redis node; 0: as --threads, as `peershare index` starts one
+    int nodeThreads = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--redis" -> url = StoreUrl.parse(args[i + 1]);
@@ -75,6 +77,7 @@ public final class RedisBench {
                     .toArray();
         case "--baseline" -> baseline = Boolean.parseBoolean(args[i + 1]);
         case "--during-r" -> duringR = args[i + 1];
+        case "--node-threads" -> nodeThreads = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -83,7 +86,16 @@ public final class RedisBench {
     }
     try (RedisStore store = RedisStore.connect(url)) {
       if (load) {
-        throughput(store, seconds, sockets, window, threads, nodeCounts, baseline, duringR);
+        throughput(
+            store,
+            seconds,
+            sockets,
+            window,
+            threads,
+            nodeThreads > 0 ? nodeThreads : threads,
+            nodeCounts,
+            baseline,
+            duringR);
       }
       if (registrations > 0) {
         memory(store, registrations, providers);
@@ -103,7 +115,8 @@ public final class RedisBench {
   /**
    * The in-memory node with one thread and with {@code threads} (its faster setting is the baseline
    * of each column: on two shared cores one thread is often faster), then the Redis nodes with
-   * {@code threads} each, as the command line starts them.
+   * {@code nodeThreads} each ({@code --node-threads}; by default {@code threads}, as the command
+   * line starts them).
    */
   private static void throughput(
       RedisStore store,
@@ -111,6 +124,7 @@ public final class RedisBench {
       int sockets,
       int window,
       int threads,
+      int nodeThreads,
       int[] nodeCounts,
       boolean baseline,
       String duringR)
@@ -133,10 +147,10 @@ public final class RedisBench {
           // replies are read and completed on one Lettuce thread
           RedisStore own = RedisStore.connect(store.url());
           connections.add(own);
-          nodes.add(RedisNode.start(config(threads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
+          nodes.add(RedisNode.start(config(nodeThreads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
         }
         rates.put(
-            "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + threads + " thr",
+            "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + nodeThreads + " thr",
             measure(nodes, store, seconds, sockets, window, duringR, "redis-" + n));
       } finally {
         nodes.forEach(IndexServer::close);
@@ -188,13 +202,80 @@ public final class RedisBench {
       pb.environment().put("PHASE", phase);
       during = pb.start();
     }
+    Map<String, Long> threadsBefore = threadCpu();
+    long jvmBefore = jvmCpuNanos();
     double r = IndexLoad.registers(at, seconds, sockets, window);
+    perThread("R", threadsBefore, jvmBefore, r * seconds);
     if (during != null) {
       during.waitFor();
     }
     perReply("R", cpu, store, r * seconds);
     perCommand("R", stats, store, r * seconds);
     return new double[] {s, r};
+  }
+
+  /**
+   * This JVM's CPU time in the phase per reply by kind of thread: the nodes' socket threads,
+   * Lettuce's event loops, the JIT, the collector, and the load generator with the rest (the JVM's
+   * whole CPU time less the others: its threads have ended when this is read). Where a reply's CPU
+   * goes on the benchmark's side, beside Redis's (the in-memory node's line is the comparison).
+   */
+  private static void perThread(
+      String label, Map<String, Long> before, long jvmBefore, double replies) {
+    Map<String, Long> after = threadCpu();
+    long jvm = jvmCpuNanos() - jvmBefore;
+    StringBuilder line = new StringBuilder(label + ": CPU per reply by thread:");
+    long known = 0;
+    for (String kind : List.of("socket threads", "Lettuce", "JIT", "GC", "other")) {
+      long d = after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
+      known += d;
+      line.append(String.format(" %s %.2f us,", kind, d / replies / 1e3));
+    }
+    line.append(String.format(" load generator %.2f us", (jvm - known) / replies / 1e3));
+    System.out.println(line);
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * CPU nanoseconds of this JVM's live threads by kind ({@code /proc/self/task/}*{@code
+   * /schedstat}).
+   */
+  private static Map<String, Long> threadCpu() {
+    Map<String, Long> byKind = new LinkedHashMap<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        try {
+          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String run = java.nio.file.Files.readString(t.resolve("schedstat")).trim();
+          byKind.merge(kind(comm), Long.parseLong(run.split("\\s+")[0]), Long::sum);
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // no /proc here: the line reads 0
+    }
+    return byKind;
+  }
+
+  private static String kind(String thread) {
+    if (thread.startsWith("index-udp")) {
+      return "socket threads";
+    } else if (thread.startsWith("lettuce")) {
+      return "Lettuce";
+    } else if (thread.contains("Compiler")) {
+      return "JIT";
+    } else if (thread.contains("GC") || thread.startsWith("G1")) {
+      return "GC";
+    } else if (thread.startsWith("load-")) {
+      return "load generator";
+    }
+    return "other";
   }
 
   /**
