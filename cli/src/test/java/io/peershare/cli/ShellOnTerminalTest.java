@@ -46,14 +46,20 @@ class ShellOnTerminalTest {
     Pty pty = openPty();
     Path dir = Files.createDirectories(tmp.resolve("mai"));
     Files.writeString(dir.resolve("notes.txt"), "hello");
+    Path classes = tmp.resolve("class-init.log");
     try (pty;
         IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
-      Process peer = startPeer(pty, List.of(), index, dir);
+      Process peer =
+          startPeer(pty, List.of(), List.of("-Xlog:class+init=info:file=" + classes), index, dir);
       try {
         StringBuffer screen = watch(pty);
         OutputStream keys = pty.getMasterOutput();
 
         await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
+        // the terminal's encoding without JLine's look-up of code page 0 ("ms0", "cp0"), which
+        // loaded the JDK's extended charsets on the way to every prompt
+        assertThat(Files.readAllLines(classes))
+            .noneSatisfy(l -> assertThat(l).contains("sun/nio/cs/ext/ExtendedCharsets"));
         type(keys, "R notes\t\r"); // completion of a file name of the folder
         await().atMost(PATIENCE).until(() -> screen.indexOf("Registered 'notes.txt'") >= 0);
         type(keys, "Lx\u007f\r"); // a typo, erased with Backspace
@@ -221,9 +227,17 @@ class ShellOnTerminalTest {
 
   private Process startPeer(Pty pty, List<String> launcher, IndexServer index, Path dir)
       throws IOException {
+    return startPeer(pty, launcher, List.of(), index, dir);
+  }
+
+  /** {@code peershare peer --name mai} on {@code pty}, its JVM with {@code jvm} options. */
+  private Process startPeer(
+      Pty pty, List<String> launcher, List<String> jvm, IndexServer index, Path dir)
+      throws IOException {
     return start(
         pty,
         launcher,
+        jvm,
         "peer",
         "--name",
         "mai",
@@ -235,11 +249,18 @@ class ShellOnTerminalTest {
 
   /** {@code peershare args...} on {@code pty}, run through {@code launcher} (if any). */
   private Process start(Pty pty, List<String> launcher, String... args) throws IOException {
+    return start(pty, launcher, List.of(), args);
+  }
+
+  /** {@link #start(Pty, List, String...)}, its JVM with {@code jvm} options. */
+  private Process start(Pty pty, List<String> launcher, List<String> jvm, String... args)
+      throws IOException {
     File tty = new File(((JniNativePty) pty).getName());
     List<String> command = new ArrayList<>(launcher);
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm);
     command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
