@@ -81,6 +81,49 @@ class ShellOnTerminalTest {
   }
 
   /**
+   * The lines typed at the prompt are kept in the folder's history file, and the next shell there
+   * recalls them with Up; Tab completes the command word. The line reader is made on the terminal's
+   * thread before the folder is known, so the history file and the completion are set afterwards.
+   */
+  @Test
+  void aLaterShellInTheSameFolderRecallsTheLinesOfAnEarlierOne() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("mai"));
+    try (IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
+      for (int session = 1; session <= 2; session++) {
+        Pty pty = openPty();
+        try (pty) {
+          Process peer = startPeer(pty, List.of(), index, dir);
+          try {
+            StringBuffer screen = watch(pty);
+            OutputStream keys = pty.getMasterOutput();
+            await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
+            int before = screen.length();
+            if (session == 1) {
+              type(keys, "hel\t\r"); // Tab completes the command word
+              await().atMost(PATIENCE).until(() -> screen.indexOf("Commands", before) >= 0);
+              type(keys, "L\r");
+            } else {
+              type(
+                  keys, "\u001bOA\r"); // Up (kcuu1 of xterm): the last line of the earlier shell, L
+            }
+            await()
+                .atMost(PATIENCE)
+                .until(() -> screen.indexOf("You share nothing yet.", before) >= 0);
+            type(keys, "\u0004");
+            assertThat(peer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(peer.exitValue()).isZero();
+            assertThat(screen.toString()).doesNotContain("Unknown command");
+          } finally {
+            peer.destroyForcibly().waitFor();
+          }
+        }
+      }
+    }
+    assertThat(Files.readAllLines(dir.resolve(".peershare/history")))
+        .anySatisfy(l -> assertThat(l).endsWith("L"));
+  }
+
+  /**
    * Ctrl-C while a download runs cancels the download, not the peer: the part file stays, the
    * prompt comes back, and the next D resumes. The peer runs as a session of its own on the
    * pseudo-terminal ({@code setsid --ctty}) so that the ^C typed there is a SIGINT to it, as at a
