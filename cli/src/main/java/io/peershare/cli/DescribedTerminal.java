@@ -1,6 +1,7 @@
 package io.peershare.cli;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.PosixSysTerminal;
@@ -22,11 +23,27 @@ final class DescribedTerminal extends PosixSysTerminal {
         "JLine terminal", // the builder's name for it
         type,
         pty,
-        defaults.computeEncoding(),
+        builderEncoding(),
         defaults.computeStdinEncoding(),
         defaults.computeStdoutEncoding(),
         true, // the builder's default: JLine handles INT, TSTP, WINCH... itself
         SignalHandler.SIG_DFL);
+  }
+
+  /**
+   * The terminal's encoding, as JLine's builder computes it ({@code computeEncoding()}). Where
+   * neither of JLine's properties for it is set, that is the JVM's default charset, which JLine
+   * 3.30 returns only after asking whether "ms0" and "cp0" are charsets (its code page 0): two
+   * names no charset has, whose lookup loads the JDK's extended charsets and looks for charset
+   * providers in every jar of the class path, 8-10 ms of the terminal thread's CPU before the
+   * prompt (docs/benchmarks.md).
+   */
+  static Charset builderEncoding() {
+    if (System.getProperty(TerminalBuilder.PROP_ENCODING) == null
+        && System.getProperty(TerminalBuilder.PROP_CODEPAGE) == null) {
+      return Charset.defaultCharset();
+    }
+    return TerminalBuilder.builder().computeEncoding();
   }
 
   /** Called by the constructor of JLine's terminal, before this class's own fields are set. */

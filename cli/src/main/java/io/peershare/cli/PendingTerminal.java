@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 
 /**
- * The process's own terminal ({@link TerminalConsole#systemTerminal()}), made on a thread of its
- * own while the command line is parsed and the peer starts (its name lock, the index's answer): on
- * two cores they overlap, and the prompt shows sooner. Closing it closes the terminal unless {@link
- * #take()} handed it over.
+ * The process's own terminal ({@link TerminalConsole#systemTerminal()}) and JLine's line reader on
+ * it ({@link TerminalConsole#lineReader}), made on a thread of their own while the command line is
+ * parsed and the peer starts (its name lock, the index's answer): on two cores they overlap, and
+ * the prompt shows sooner. Closing it closes the terminal unless {@link #take()} handed it over.
  */
 final class PendingTerminal implements AutoCloseable {
-  private final FutureTask<Terminal> making = new FutureTask<>(PendingTerminal::make);
+  private final FutureTask<LineReaderImpl> making = new FutureTask<>(PendingTerminal::make);
   private boolean taken;
 
   /** The one {@link #startEarly()} began and no command has claimed yet; guarded by the class. */
@@ -22,14 +23,17 @@ final class PendingTerminal implements AutoCloseable {
   private PendingTerminal() {}
 
   /**
-   * The terminal, then the class of JLine's signal handlers. JLine registers each of its handlers
-   * (SIGINT at the prompt, for one) as a {@link Proxy} of {@code sun.misc.SignalHandler}, whose
-   * class the JDK makes at run time, with its class-file library, the first time: no start-up cache
-   * keeps it. Made here, on this thread, while the main thread starts the peer, instead of on the
-   * main thread just before the prompt; the JDK keeps one such class per class loader and list of
-   * interfaces, so JLine's later proxies (the application class loader's, as here) use this one.
+   * The terminal, then the class of JLine's signal handlers, then the line reader. JLine registers
+   * each of its handlers (SIGINT at the prompt, for one) as a {@link Proxy} of {@code
+   * sun.misc.SignalHandler}, whose class the JDK makes at run time, with its class-file library,
+   * the first time: no start-up cache keeps it. Made here, on this thread, while the main thread
+   * starts the peer, instead of on the main thread just before the prompt; the JDK keeps one such
+   * class per class loader and list of interfaces, so JLine's later proxies (the application class
+   * loader's, as here) use this one. The line reader (JLine's key maps and widgets: 4-7 ms) was
+   * made on the main thread after the peer had started, on the way to the prompt; here it is made
+   * while the peer starts.
    */
-  private static Terminal make() throws IOException {
+  private static LineReaderImpl make() throws IOException {
     Terminal terminal = TerminalConsole.systemTerminal();
     try {
       Class<?> handler = Class.forName("sun.misc.SignalHandler");
@@ -38,7 +42,12 @@ final class PendingTerminal implements AutoCloseable {
     } catch (ClassNotFoundException | RuntimeException e) {
       // no such interface here: JLine then registers no handler either
     }
-    return terminal;
+    try {
+      return TerminalConsole.lineReader(terminal);
+    } catch (RuntimeException | Error e) {
+      terminal.close();
+      throw e;
+    }
   }
 
   /** Starts making the terminal. */
@@ -77,8 +86,8 @@ final class PendingTerminal implements AutoCloseable {
     }
   }
 
-  /** The terminal, once made; the caller closes it from now on. */
-  Terminal take() throws IOException {
+  /** The line reader on the terminal, once made; the caller closes the terminal from now on. */
+  LineReaderImpl take() throws IOException {
     taken = true;
     try {
       return made();
@@ -92,8 +101,8 @@ final class PendingTerminal implements AutoCloseable {
     }
   }
 
-  /** Waits for the terminal, a few hundredths of a second at most, even when interrupted. */
-  private Terminal made() throws ExecutionException {
+  /** Waits for the reader, a few hundredths of a second at most, even when interrupted. */
+  private LineReaderImpl made() throws ExecutionException {
     boolean interrupted = false;
     try {
       while (true) {
@@ -117,7 +126,7 @@ final class PendingTerminal implements AutoCloseable {
     }
     taken = true;
     try {
-      made().close();
+      made().getTerminal().close();
     } catch (ExecutionException e) {
       // no terminal was made: nothing to close
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +17,9 @@ import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.Terminal.Signal;
 import org.jline.terminal.TerminalBuilder;
@@ -113,19 +114,34 @@ final class TerminalConsole implements Console, AutoCloseable {
     return true;
   }
 
+  /**
+   * JLine's line reader on {@code terminal}, as {@code LineReaderBuilder} makes it, but for what
+   * needs the peer's folder (the history file, the completion of names), which the console sets:
+   * making it (JLine's key maps and widgets) takes a few milliseconds, which the shell spends on
+   * the terminal's own thread while the peer starts ({@link PendingTerminal}). JLine reads the
+   * history file at the first prompt, not here.
+   */
+  static LineReaderImpl lineReader(Terminal terminal) {
+    LineReaderImpl reader = new LineReaderImpl(terminal, "peershare", new HashMap<>());
+    reader.option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
+    return reader;
+  }
+
   /** A console on {@code terminal}, which it closes when it is closed. */
   TerminalConsole(Terminal terminal, Path dir, Supplier<List<String>> localNames) {
-    this.terminal = terminal;
+    this(lineReader(terminal), dir, localNames);
+  }
+
+  /**
+   * A console on the terminal of {@code reader}, made by {@link #lineReader}; it closes the
+   * terminal when it is closed.
+   */
+  TerminalConsole(LineReaderImpl reader, Path dir, Supplier<List<String>> localNames) {
+    this.reader = reader;
+    terminal = reader.getTerminal();
     out = terminal.writer();
-    Path history = dir.resolve(".peershare").resolve("history");
-    reader =
-        LineReaderBuilder.builder()
-            .terminal(terminal)
-            .appName("peershare")
-            .completer(new NameCompleter(dir, localNames))
-            .variable(LineReader.HISTORY_FILE, history)
-            .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-            .build();
+    reader.setVariable(LineReader.HISTORY_FILE, dir.resolve(".peershare").resolve("history"));
+    reader.setCompleter(new NameCompleter(dir, localNames));
     // JLine's own handler for SIGINT is the operating system's default, which kills the process
     // with no "Bye." and no deregistration; readLine puts its own in place while it reads (Ctrl-C
     // at the prompt quits) and this one back after.

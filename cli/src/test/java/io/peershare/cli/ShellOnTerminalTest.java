@@ -46,14 +46,20 @@ class ShellOnTerminalTest {
     Pty pty = openPty();
     Path dir = Files.createDirectories(tmp.resolve("mai"));
     Files.writeString(dir.resolve("notes.txt"), "hello");
+    Path classes = tmp.resolve("class-init.log");
     try (pty;
         IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
-      Process peer = startPeer(pty, List.of(), index, dir);
+      Process peer =
+          startPeer(pty, List.of(), List.of("-Xlog:class+init=info:file=" + classes), index, dir);
       try {
         StringBuffer screen = watch(pty);
         OutputStream keys = pty.getMasterOutput();
 
         await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
+        // the terminal's encoding without JLine's look-up of code page 0 ("ms0", "cp0"), which
+        // loaded the JDK's extended charsets on the way to every prompt
+        assertThat(Files.readAllLines(classes))
+            .noneSatisfy(l -> assertThat(l).contains("sun/nio/cs/ext/ExtendedCharsets"));
         type(keys, "R notes\t\r"); // completion of a file name of the folder
         await().atMost(PATIENCE).until(() -> screen.indexOf("Registered 'notes.txt'") >= 0);
         type(keys, "Lx\u007f\r"); // a typo, erased with Backspace
@@ -72,6 +78,49 @@ class ShellOnTerminalTest {
         peer.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /**
+   * The lines typed at the prompt are kept in the folder's history file, and the next shell there
+   * recalls them with Up; Tab completes the command word. The line reader is made on the terminal's
+   * thread before the folder is known, so the history file and the completion are set afterwards.
+   */
+  @Test
+  void aLaterShellInTheSameFolderRecallsTheLinesOfAnEarlierOne() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("mai"));
+    try (IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
+      for (int session = 1; session <= 2; session++) {
+        Pty pty = openPty();
+        try (pty) {
+          Process peer = startPeer(pty, List.of(), index, dir);
+          try {
+            StringBuffer screen = watch(pty);
+            OutputStream keys = pty.getMasterOutput();
+            await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
+            int before = screen.length();
+            if (session == 1) {
+              type(keys, "hel\t\r"); // Tab completes the command word
+              await().atMost(PATIENCE).until(() -> screen.indexOf("Commands", before) >= 0);
+              type(keys, "L\r");
+            } else {
+              type(
+                  keys, "\u001bOA\r"); // Up (kcuu1 of xterm): the last line of the earlier shell, L
+            }
+            await()
+                .atMost(PATIENCE)
+                .until(() -> screen.indexOf("You share nothing yet.", before) >= 0);
+            type(keys, "\u0004");
+            assertThat(peer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(peer.exitValue()).isZero();
+            assertThat(screen.toString()).doesNotContain("Unknown command");
+          } finally {
+            peer.destroyForcibly().waitFor();
+          }
+        }
+      }
+    }
+    assertThat(Files.readAllLines(dir.resolve(".peershare/history")))
+        .anySatisfy(l -> assertThat(l).endsWith("L"));
   }
 
   /**
@@ -221,9 +270,17 @@ class ShellOnTerminalTest {
 
   private Process startPeer(Pty pty, List<String> launcher, IndexServer index, Path dir)
       throws IOException {
+    return startPeer(pty, launcher, List.of(), index, dir);
+  }
+
+  /** {@code peershare peer --name mai} on {@code pty}, its JVM with {@code jvm} options. */
+  private Process startPeer(
+      Pty pty, List<String> launcher, List<String> jvm, IndexServer index, Path dir)
+      throws IOException {
     return start(
         pty,
         launcher,
+        jvm,
         "peer",
         "--name",
         "mai",
@@ -235,11 +292,18 @@ class ShellOnTerminalTest {
 
   /** {@code peershare args...} on {@code pty}, run through {@code launcher} (if any). */
   private Process start(Pty pty, List<String> launcher, String... args) throws IOException {
+    return start(pty, launcher, List.of(), args);
+  }
+
+  /** {@link #start(Pty, List, String...)}, its JVM with {@code jvm} options. */
+  private Process start(Pty pty, List<String> launcher, List<String> jvm, String... args)
+      throws IOException {
     File tty = new File(((JniNativePty) pty).getName());
     List<String> command = new ArrayList<>(launcher);
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm);
     command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),

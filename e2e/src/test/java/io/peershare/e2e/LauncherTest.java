@@ -438,6 +438,37 @@ class LauncherTest {
     }
   }
 
+  /**
+   * The shell's cache holds no method profiles, and on JDK 25 the shell runs without the training
+   * replay that would find none in it; every other command, and the shell without its own cache or
+   * on another JDK, keeps the JDK's default.
+   */
+  @Test
+  void theShellReplaysNoTrainingFromItsCacheOnJdk25Only() throws Exception {
+    String noReplay = "|-XX:+UnlockDiagnosticVMOptions|-XX:-AOTReplayTraining|";
+    for (String version : List.of("25.0.1", "26.0.1")) {
+      Path jdk = fakeJdk(version);
+      Files.writeString(jdk.resolve("small-caches"), "");
+      Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+      Path shell = target.resolve("peershare-peer.aot");
+      String peer = ran(jdk, env, "peer", "--name", "a");
+      assertThat(peer).contains("-XX:AOTCache=" + shell + "|");
+      if (version.startsWith("25.")) {
+        assertThat(peer).contains(noReplay);
+      } else {
+        assertThat(peer).doesNotContain("AOTReplayTraining");
+      }
+      for (List<String> args :
+          List.of(List.of("--version"), List.of("list"), List.of("get", "x"), List.of("index"))) {
+        assertThat(ran(jdk, env, args.toArray(String[]::new)))
+            .as("%s", args)
+            .doesNotContain("AOTReplayTraining");
+      }
+      Files.delete(shell); // a training that made no shell's cache: the full one has profiles
+      assertThat(ran(jdk, env, "peer", "--name", "a")).doesNotContain("AOTReplayTraining");
+    }
+  }
+
   @Test
   void noAotSkipsTheTraining() throws Exception {
     Path jdk25 = fakeJdk("25.0.1");
