@@ -444,7 +444,7 @@ class LauncherTest {
    * on another JDK, keeps the JDK's default.
    */
   @Test
-  void theShellReplaysNoTrainingFromItsCacheOnJdk25Only() throws Exception {
+  void theShellAndTheC1CommandsReplayNoTrainingFromTheirCacheOnJdk25Only() throws Exception {
     String noReplay = "|-XX:+UnlockDiagnosticVMOptions|-XX:-AOTReplayTraining|";
     for (String version : List.of("25.0.1", "26.0.1")) {
       Path jdk = fakeJdk(version);
@@ -458,8 +458,16 @@ class LauncherTest {
       } else {
         assertThat(peer).doesNotContain("AOTReplayTraining");
       }
-      for (List<String> args :
-          List.of(List.of("--version"), List.of("list"), List.of("get", "x"), List.of("index"))) {
+      // nor do the short commands that run on C1 alone; get and the servers replay the profiles
+      for (List<String> args : List.of(List.of("--version"), List.of("list"))) {
+        String ran = ran(jdk, env, args.toArray(String[]::new));
+        if (version.startsWith("25.")) {
+          assertThat(ran).as("%s", args).contains(noReplay);
+        } else {
+          assertThat(ran).as("%s", args).doesNotContain("AOTReplayTraining");
+        }
+      }
+      for (List<String> args : List.of(List.of("get", "x"), List.of("index"))) {
         assertThat(ran(jdk, env, args.toArray(String[]::new)))
             .as("%s", args)
             .doesNotContain("AOTReplayTraining");
