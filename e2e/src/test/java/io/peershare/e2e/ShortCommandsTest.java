@@ -164,13 +164,7 @@ class ShortCommandsTest {
             List.of("list", "--index", indexAddress),
             List.of("get", "nosuch", "--index", indexAddress, "--dir", shellDir.toString()),
             // a download, which starts the session's threads
-            List.of(
-                "get",
-                "data.bin",
-                "--index",
-                indexAddress,
-                "--dir",
-                Files.createDirectories(tmp.resolve(folder + "-cached")).toString()),
+            download(indexAddress, tmp.resolve(folder + "-cached")),
             List.of(
                 "peer",
                 "--name",
@@ -226,13 +220,7 @@ class ShortCommandsTest {
         List.of(
             List.of("--version"),
             List.of("list", "--index", indexAddress),
-            List.of(
-                "get",
-                "data.bin",
-                "--index",
-                indexAddress,
-                "--dir",
-                Files.createDirectories(tmp.resolve(folder + "-jars")).toString()))) {
+            download(indexAddress, tmp.resolve(folder + "-jars")))) {
       Launch r =
           launch(
               Map.of("PEERSHARE_JAVA_OPTS", "-Dsun.misc.URLClassPath.debug=true"),
@@ -253,6 +241,17 @@ class ShortCommandsTest {
             shellDir.toString());
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).anyMatch(l -> l.startsWith("Opening "));
+  }
+
+  /** The command line of a download of data.bin into {@code dir}, made here. */
+  private static List<String> download(String indexAddress, Path dir) throws IOException {
+    return List.of(
+        "get",
+        "data.bin",
+        "--index",
+        indexAddress,
+        "--dir",
+        Files.createDirectories(dir).toString());
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
