@@ -10,6 +10,20 @@ package io.peershare.index;
  */
 final class RegistrationTable {
   private Registration[] table = new Registration[16];
+
+  /**
+   * The table before the last doubling while its buckets move over, {@link
+   * NameTable#MOVE_PER_CHANGE} per add and remove (as in {@link NameTable}: doubling in one go held
+   * the registry's lock for the whole move), else null.
+   */
+  private Registration[] old;
+
+  /** The buckets of {@link #old} below this are moved (and empty). */
+  private int moved;
+
+  /** Entries the last add or remove moved between tables (tests). */
+  private int lastMoved;
+
   private int count;
 
   private static int hash(PeerRegistrations peer, ProviderQueue content) {
@@ -19,9 +33,20 @@ final class RegistrationTable {
 
   /** The entry of {@code peer} for {@code content}, or null. */
   Registration get(PeerRegistrations peer, ProviderQueue content) {
-    for (Registration r = table[hash(peer, content) & (table.length - 1)];
-        r != null;
-        r = r.hashNext) {
+    int h = hash(peer, content);
+    Registration[] o = old;
+    if (o != null && (h & (o.length - 1)) >= moved) {
+      Registration r = find(o[h & (o.length - 1)], peer, content);
+      if (r != null) {
+        return r;
+      }
+    }
+    return find(table[h & (table.length - 1)], peer, content);
+  }
+
+  private static Registration find(
+      Registration chain, PeerRegistrations peer, ProviderQueue content) {
+    for (Registration r = chain; r != null; r = r.hashNext) {
       if (r.peer() == peer && r.content() == content) {
         return r;
       }
@@ -31,6 +56,8 @@ final class RegistrationTable {
 
   /** Adds {@code r}; its peer must have no other entry for its content here. */
   void add(Registration r) {
+    lastMoved = 0;
+    moveSome(NameTable.MOVE_PER_CHANGE);
     if (count >= table.length) {
       grow();
     }
@@ -42,33 +69,71 @@ final class RegistrationTable {
 
   /** Removes {@code r}, which must be here. */
   void remove(Registration r) {
-    int i = hash(r.peer(), r.content()) & (table.length - 1);
-    if (table[i] == r) {
-      table[i] = r.hashNext;
-    } else {
-      Registration prev = table[i];
-      while (prev.hashNext != r) {
-        prev = prev.hashNext;
-      }
-      prev.hashNext = r.hashNext;
+    lastMoved = 0;
+    moveSome(NameTable.MOVE_PER_CHANGE);
+    int h = hash(r.peer(), r.content());
+    Registration[] o = old;
+    if (o == null || (h & (o.length - 1)) < moved || !unlink(o, h & (o.length - 1), r)) {
+      unlink(table, h & (table.length - 1), r);
     }
     r.hashNext = null;
     count--;
   }
 
-  private void grow() {
-    Registration[] old = table;
-    Registration[] bigger = new Registration[old.length * 2];
-    int mask = bigger.length - 1;
-    for (Registration head : old) {
-      for (Registration r = head; r != null; ) {
-        Registration next = r.hashNext;
-        int i = hash(r.peer(), r.content()) & mask;
-        r.hashNext = bigger[i];
-        bigger[i] = r;
-        r = next;
+  /** Takes {@code r} out of the chain {@code t[i]}; false when it is not there. */
+  private static boolean unlink(Registration[] t, int i, Registration r) {
+    if (t[i] == r) {
+      t[i] = r.hashNext;
+      return true;
+    }
+    for (Registration prev = t[i]; prev != null; prev = prev.hashNext) {
+      if (prev.hashNext == r) {
+        prev.hashNext = r.hashNext;
+        return true;
       }
     }
-    table = bigger;
+    return false;
+  }
+
+  /** Doubles the table; its entries move over in the adds and removes that follow. */
+  private void grow() {
+    moveSome(Integer.MAX_VALUE); // only if the last doubling is unfinished: never in practice
+    old = table;
+    moved = 0;
+    table = new Registration[old.length * 2];
+  }
+
+  /** Moves up to {@code buckets} buckets of {@link #old} into {@link #table}. */
+  private void moveSome(int buckets) {
+    Registration[] o = old;
+    if (o == null) {
+      return;
+    }
+    int mask = table.length - 1;
+    int end = (int) Math.min(o.length, (long) moved + buckets);
+    for (; moved < end; moved++) {
+      for (Registration r = o[moved]; r != null; ) {
+        Registration next = r.hashNext;
+        int i = hash(r.peer(), r.content()) & mask;
+        r.hashNext = table[i];
+        table[i] = r;
+        r = next;
+        lastMoved++;
+      }
+      o[moved] = null;
+    }
+    if (moved == o.length) {
+      old = null;
+      moved = 0;
+    }
+  }
+
+  int size() {
+    return count;
+  }
+
+  /** Entries the last {@link #add} or {@link #remove} moved between the tables (tests). */
+  int lastMoved() {
+    return lastMoved;
   }
 }

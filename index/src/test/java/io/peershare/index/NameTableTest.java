@@ -108,4 +108,39 @@ class NameTableTest {
     assertThat(after(new byte[0], 10)).isEmpty();
     assertThat(table.get("content-1".getBytes(StandardCharsets.UTF_8), 0)).isNull();
   }
+
+  /**
+   * Doubling the table moves its names a few buckets per add and remove, not all at once under the
+   * registry's lock (at 2^20 names that held up every server thread for 0.2-0.4 s), and every name
+   * is found, and removed, while they are split between the old table and the new.
+   */
+  @Test
+  void doublingMovesNamesAFewAtATime() {
+    int n = 110_000; // a third removed: past the doubling at 2^16 names
+    List<ProviderQueue> added = new ArrayList<>();
+    int mostMoved = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] name = ("n" + i).getBytes(StandardCharsets.UTF_8);
+      ProviderQueue q = new ProviderQueue(name, table.hash(name), 1, D);
+      table.add(q);
+      added.add(q);
+      mostMoved = Math.max(mostMoved, table.lastMoved());
+      if (i % 3 == 0 && i > 0) { // removes while moving, from both tables
+        ProviderQueue gone = added.set(i / 2, null);
+        if (gone != null) {
+          table.remove(gone);
+          mostMoved = Math.max(mostMoved, table.lastMoved());
+        }
+      }
+      if (i % 2_500 == 0 || i == n - 1) { // a move takes 8,192 changes at 2^16: mid-move
+        for (int j = 0; j <= i; j++) {
+          byte[] name2 = ("n" + j).getBytes(StandardCharsets.UTF_8);
+          assertThat(table.get(name2, table.hash(name2))).isSameAs(added.get(j));
+        }
+      }
+    }
+    assertThat(table.size()).isEqualTo(added.stream().filter(q -> q != null).count());
+    // eight buckets a change at most half full on average: never near the 32,768 of one doubling
+    assertThat(mostMoved).isLessThan(100);
+  }
 }
