@@ -14,33 +14,13 @@ import java.util.function.Predicate;
  *
  * <p>The hash is SipHash-2-4 under a key drawn at random for each table, so names cannot be chosen
  * to fall into one chain, nor to give the treap a depth other than the expected O(log n) of random
- * priorities. Not thread-safe: the registry's lock guards it.
+ * priorities. The hash table doubles a few buckets at a time ({@link ChainedTable}). Not
+ * thread-safe: the registry's lock guards it.
  */
-final class NameTable {
+final class NameTable extends ChainedTable<ProviderQueue> {
   private final long k0;
   private final long k1;
 
-  /**
-   * Buckets of {@link #old} moved into {@link #table} by every add and remove while a doubling is
-   * under way. Doubling in one go moved every name under the registry's lock: at 2^20 names 0.2-0.4
-   * s in which no server thread answered anything (docs/benchmarks.md, run T). At eight buckets per
-   * change the move is done long before the table fills again (that takes as many adds as it has
-   * buckets).
-   */
-  static final int MOVE_PER_CHANGE = 8;
-
-  private ProviderQueue[] table = new ProviderQueue[16];
-
-  /** The table before the last doubling while its buckets are being moved, else null. */
-  private ProviderQueue[] old;
-
-  /** The buckets of {@link #old} below this are moved (and empty). */
-  private int moved;
-
-  /** Names the last add or remove moved between tables (tests). */
-  private int lastMoved;
-
-  private int count;
   private ProviderQueue root;
 
   NameTable() {
@@ -54,20 +34,10 @@ final class NameTable {
     return (int) SipHash.hash(k0, k1, name, 0, name.length);
   }
 
-  int size() {
-    return count;
-  }
-
   /** The queue of the name {@code name} (UTF-8) whose hash is {@code hash}, or null. */
   ProviderQueue get(byte[] name, int hash) {
-    ProviderQueue[] o = old;
-    if (o != null && (hash & (o.length - 1)) >= moved) {
-      ProviderQueue q = find(o[hash & (o.length - 1)], name, hash);
-      if (q != null) {
-        return q;
-      }
-    }
-    return find(table[hash & (table.length - 1)], name, hash);
+    ProviderQueue q = find(oldChain(hash), name, hash);
+    return q != null ? q : find(chain(hash), name, hash);
   }
 
   private static ProviderQueue find(ProviderQueue chain, byte[] name, int hash) {
@@ -81,30 +51,13 @@ final class NameTable {
 
   /** Adds {@code q}, whose name must not be in the table. */
   void add(ProviderQueue q) {
-    lastMoved = 0;
-    moveSome(MOVE_PER_CHANGE);
-    if (count >= table.length) {
-      grow();
-    }
-    int i = q.hash() & (table.length - 1);
-    q.hashNext = table[i];
-    table[i] = q;
-    count++;
+    link(q);
     root = insert(root, q);
   }
 
   /** Removes {@code q}, which must be in the table. */
   void remove(ProviderQueue q) {
-    lastMoved = 0;
-    moveSome(MOVE_PER_CHANGE);
-    ProviderQueue[] o = old;
-    if (o == null
-        || (q.hash() & (o.length - 1)) < moved
-        || !unlink(o, q.hash() & (o.length - 1), q)) {
-      unlink(table, q.hash() & (table.length - 1), q);
-    }
-    q.hashNext = null;
-    count--;
+    unlink(q);
     root = delete(root, q);
     q.left = null;
     q.right = null;
@@ -143,57 +96,24 @@ final class NameTable {
     }
   }
 
-  /** Takes {@code q} out of the chain {@code t[i]}; false when it is not there. */
-  private static boolean unlink(ProviderQueue[] t, int i, ProviderQueue q) {
-    if (t[i] == q) {
-      t[i] = q.hashNext;
-      return true;
-    }
-    for (ProviderQueue prev = t[i]; prev != null; prev = prev.hashNext) {
-      if (prev.hashNext == q) {
-        prev.hashNext = q.hashNext;
-        return true;
-      }
-    }
-    return false;
+  @Override
+  int hashOf(ProviderQueue q) {
+    return q.hash();
   }
 
-  /** Doubles the table; its names move over in the adds and removes that follow. */
-  private void grow() {
-    moveSome(Integer.MAX_VALUE); // only if the last doubling is unfinished: never in practice
-    old = table;
-    moved = 0;
-    table = new ProviderQueue[old.length * 2];
+  @Override
+  ProviderQueue next(ProviderQueue q) {
+    return q.hashNext;
   }
 
-  /** Moves up to {@code buckets} buckets of {@link #old} into {@link #table}. */
-  private void moveSome(int buckets) {
-    ProviderQueue[] o = old;
-    if (o == null) {
-      return;
-    }
-    int mask = table.length - 1;
-    int end = (int) Math.min(o.length, (long) moved + buckets);
-    for (; moved < end; moved++) {
-      for (ProviderQueue q = o[moved]; q != null; ) {
-        ProviderQueue next = q.hashNext;
-        int i = q.hash() & mask;
-        q.hashNext = table[i];
-        table[i] = q;
-        q = next;
-        lastMoved++;
-      }
-      o[moved] = null;
-    }
-    if (moved == o.length) {
-      old = null;
-      moved = 0;
-    }
+  @Override
+  void setNext(ProviderQueue q, ProviderQueue next) {
+    q.hashNext = next;
   }
 
-  /** Names the last {@link #add} or {@link #remove} moved between the tables (tests). */
-  int lastMoved() {
-    return lastMoved;
+  @Override
+  ProviderQueue[] newArray(int length) {
+    return new ProviderQueue[length];
   }
 
   // The treap: a binary search tree by name whose every node's priority (its hash) is at least its
