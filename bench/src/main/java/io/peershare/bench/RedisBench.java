@@ -10,10 +10,13 @@ import io.peershare.index.redis.StoreUrl;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.Digest;
 import io.peershare.protocol.PeerName;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -246,18 +249,18 @@ public final class RedisBench {
    */
   private static Map<String, Long> threadCpu() {
     Map<String, Long> byKind = new LinkedHashMap<>();
-    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-      for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
-          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String stat = Files.readString(t.resolve("stat"));
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          String run = java.nio.file.Files.readString(t.resolve("schedstat")).trim();
+          String run = Files.readString(t.resolve("schedstat")).trim();
           byKind.merge(kind(comm), Long.parseLong(run.split("\\s+")[0]), Long::sum);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // no /proc here: the line reads 0
     }
     return byKind;
