@@ -278,6 +278,7 @@ class LauncherTest {
     Path full = target.resolve("peershare.aot");
     Path client = target.resolve("peershare-client.aot");
     Path shell = target.resolve("peershare-peer.aot");
+    Path get = target.resolve("peershare-get.aot");
 
     String small = target.resolve("peershare-cli.jar") + ":" + target.resolve("lib") + "/*";
     String smallPath = "|-cp|" + small + "|";
@@ -289,12 +290,14 @@ class LauncherTest {
     assertThat(calls(jdk25).get(0))
         .contains("-Dpeershare.training.client=" + client + ".tmp")
         .contains("-Dpeershare.training.client.path=" + small + "|")
+        .contains("-Dpeershare.training.get=" + get + ".tmp|")
         .contains("-Dpeershare.training.peer=" + shell + ".tmp")
         .contains("-Dpeershare.training.peer.path=" + shellCp + "|")
         .contains("-XX:AOTCacheOutput=" + full + ".tmp")
         .contains(fullPath);
-    assertThat(List.of(client, shell, full)).allSatisfy(c -> assertThat(c).exists());
+    assertThat(List.of(client, shell, full, get)).allSatisfy(c -> assertThat(c).exists());
     assertThat(target.resolve("peershare-client.aot.tmp")).doesNotExist();
+    assertThat(target.resolve("peershare-get.aot.tmp")).doesNotExist();
     assertThat(target.resolve("peershare-peer.aot.tmp")).doesNotExist();
     assertThat(calls(jdk25).get(1)).contains("-XX:AOTCache=" + client + "|").contains(smallPath);
 
@@ -302,12 +305,18 @@ class LauncherTest {
     for (List<String> args :
         List.of(
             List.of("list"),
-            List.of("get", "x"),
             List.of("-V"),
             List.of("-h", "get"),
+            List.of("get", "x", "--help"),
+            List.of("get", "-V"),
             List.of("list", "--help"))) {
       launch(env, args.toArray(String[]::new));
       assertLastRanWith(jdk25, client, smallPath);
+    }
+    // get from its own cache, made on the same path
+    for (List<String> args : List.of(List.of("get", "x"), List.of("get", "x", "--dir", "d"))) {
+      launch(env, args.toArray(String[]::new));
+      assertLastRanWith(jdk25, get, smallPath);
     }
     // the general help builds every command: on the full path, which starts with the small one
     for (List<String> args :
@@ -334,6 +343,10 @@ class LauncherTest {
           .contains(fullPath);
     }
     assertThat(trainings(jdk25)).isEqualTo(1);
+    // without its own cache (its run failed), get takes the short commands'
+    Files.delete(get);
+    launch(env, "get", "x");
+    assertLastRanWith(jdk25, client, smallPath);
 
     // a new build: both caches made again
     Files.setLastModifiedTime(full, FileTime.from(Instant.now().minusSeconds(600)));
