@@ -64,7 +64,8 @@ import org.jline.terminal.spi.Pty;
  * -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from a run of it
  * on a pseudo-terminal, on the class path {@code -Dpeershare.training.peer.path} names (the
  * launcher's for the shell: the short commands' and the metrics module, without Micrometer, the
- * index server, the Redis client and Netty).
+ * index server, the Redis client and Netty). With {@code -Dpeershare.training.get=FILE}, a cache
+ * for {@code get} alone, from a child that runs only the downloads, on the short commands' path.
  */
 public final class Training {
   private Training() {}
