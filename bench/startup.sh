@@ -17,6 +17,7 @@
 # PEERSHARE=/path/to/peershare measures another checkout's launcher (an older build, say);
 # COMPARE=/path/to/other/peershare adds that launcher's --version, list, get and prompt to every
 # round, so a change is measured against the code without it in the same run (rows "other").
+# BENCH_PORT=N puts the index on that UDP port (the first free one from N) instead of a random one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -32,7 +33,7 @@ java="$JAVA_HOME/bin/java"
 . bench/lib.sh
 bench_work "${TMPDIR:-/tmp}/peershare-startup.XXXXXX"
 
-port=$((20000 + RANDOM % 20000))
+port=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
 while ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); done
 index=127.0.0.1:$port
 (exec "$peershare" index --bind 127.0.0.1 --port "$port" >"$work/index.log" 2>&1) &

@@ -6,8 +6,11 @@ import io.peershare.peer.download.Downloader;
 import io.peershare.peer.download.ProgressListener;
 import io.peershare.peer.index.IndexClient;
 import io.peershare.protocol.ContentName;
+import io.peershare.protocol.PeerName;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -38,9 +41,12 @@ final class GetCommand implements Callable<Integer> {
   private final OptionSpec dir =
       PeerOptions.folder("Folder to download into. Default: the current folder.");
 
+  /** {@code --name} when not given. */
+  static final String DEFAULT_NAME = "peershare-get";
+
   private final OptionSpec name =
       PeerOptions.peerName("The name you ask the index with. Default: ${DEFAULT-VALUE}.")
-          .defaultValue("peershare-get")
+          .defaultValue(DEFAULT_NAME)
           .build();
 
   private final OptionSpec stats =
@@ -58,25 +64,52 @@ final class GetCommand implements Callable<Integer> {
     downloading.addTo(spec);
   }
 
+  /**
+   * What one run asks for, however its command line was read: by picocli into this command's
+   * options, or by {@link QuickGet}.
+   */
+  record Request(
+      ContentName content,
+      Path dir,
+      PeerName name,
+      List<InetSocketAddress> nodes,
+      DownloadOptions options,
+      boolean stats) {}
+
+  /** The request picocli parsed into this command's options. */
+  Request request() {
+    // first, as before: a value out of range is bad usage whatever the folder
+    DownloadOptions options = downloading.toOptions();
+    return new Request(
+        content.getValue(),
+        dir.getValue(),
+        name.getValue(),
+        index.nodes(),
+        options,
+        Specs.flag(stats));
+  }
+
   @Override
   public Integer call() throws Exception {
-    DownloadOptions options = downloading.toOptions();
-    Path folder = PeerCommand.Folders.requireWritableDir(dir.getValue());
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return fetch(request(), spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Downloads what {@code request} asks for; its path goes to {@code out}. Returns 0. */
+  static int fetch(Request request, PrintWriter out, PrintWriter err) throws Exception {
+    Path folder = PeerCommand.Folders.requireWritableDir(request.dir());
     ProgressListener progress =
         Terminals.interactive() ? new ProgressBar(err, () -> 80) : ProgressListener.none();
-    if (Specs.flag(stats)) {
+    if (request.stats()) {
       progress = new TransferStats(progress, err);
     }
-    try (IndexClient client = new IndexClient(index.nodes())) {
+    try (IndexClient client = new IndexClient(request.nodes())) {
       Path file =
           PeerNode.fetch(
                   client,
-                  name.getValue(),
-                  content.getValue(),
+                  request.name(),
+                  request.content(),
                   folder,
-                  new Downloader(options),
+                  new Downloader(request.options()),
                   progress)
               .file();
       out.println(file);

@@ -145,18 +145,19 @@ public final class Main implements Runnable {
 
   /** Runs one command line with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    // get's usual command line, read without picocli's model (QuickGet says why); null: anything
+    // else, which picocli reads as before
+    Integer quick = QuickGet.run(args, out, err);
+    if (quick != null) {
+      return quick;
+    }
     CommandLine cmd = commandLine(args);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          if (ex instanceof UsageException || ex instanceof InvalidNameException) {
-            return usage(commandLine, ex.getMessage());
-          }
-          commandLine.getErr().println("peershare: " + oneLine(Failures.describe(ex)));
-          return FAILED;
-        });
+        (ex, commandLine, parseResult) ->
+            failed(ex, commandLine.getCommandSpec().qualifiedName(), commandLine.getErr()));
     cmd.setParameterExceptionHandler(
         (ex, args2) -> usage(ex.getCommandLine(), parameterMessage(ex)));
     // a command runs once logging is set up (EarlyLogging): no logger is asked for while it is
@@ -242,15 +243,25 @@ public final class Main implements Runnable {
     };
   }
 
+  /**
+   * The command {@code command} ("peershare get") failed with {@code ex}: one line on {@code err};
+   * returns the exit code.
+   */
+  static int failed(Exception ex, String command, PrintWriter err) {
+    if (ex instanceof UsageException || ex instanceof InvalidNameException) {
+      return usage(err, command, ex.getMessage());
+    }
+    err.println("peershare: " + oneLine(Failures.describe(ex)));
+    return FAILED;
+  }
+
   /** A bad command line: one line, what is wrong and where to read more. */
   private static int usage(CommandLine c, String message) {
-    c.getErr()
-        .println(
-            "peershare: "
-                + oneLine(message)
-                + " (try '"
-                + c.getCommandSpec().qualifiedName()
-                + " --help')");
+    return usage(c.getErr(), c.getCommandSpec().qualifiedName(), message);
+  }
+
+  private static int usage(PrintWriter err, String command, String message) {
+    err.println("peershare: " + oneLine(message) + " (try '" + command + " --help')");
     return USAGE;
   }
 

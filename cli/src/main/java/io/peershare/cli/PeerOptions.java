@@ -43,6 +43,12 @@ final class PeerOptions {
         .build();
   }
 
+  /** The environment variable that names the index when {@code --index} does not. */
+  static final String INDEX_ENV = "PEERSHARE_INDEX";
+
+  /** The index when neither {@code --index} nor {@link #INDEX_ENV} names one. */
+  static final String DEFAULT_INDEX = "127.0.0.1:3000";
+
   /** {@code --index HOST:PORT[,HOST:PORT...]}. */
   static final class Index {
     private final OptionSpec index =
@@ -53,7 +59,7 @@ final class PeerOptions {
             .splitRegex(",")
             .hideParamSyntax(true)
             .converters(new IndexAddress())
-            .defaultValue("${env:PEERSHARE_INDEX:-127.0.0.1:3000}")
+            .defaultValue("${env:" + INDEX_ENV + ":-" + DEFAULT_INDEX + "}")
             .description(
                 "The index server ([::1]:3000 for IPv6), or several nodes of one index: the first"
                     + " that answers is used, and the next when it stops answering.",
@@ -123,11 +129,17 @@ final class PeerOptions {
 
   /** How content is downloaded. */
   static final class Downloading {
+    /** {@code --sources} when not given. */
+    static final int DEFAULT_SOURCES = 4;
+
+    /** {@code --stall-timeout} when not given, in seconds. */
+    static final int DEFAULT_STALL_SECONDS = 15;
+
     private final OptionSpec sources =
         OptionSpec.builder("--sources")
             .type(int.class)
             .paramLabel("N")
-            .defaultValue("4")
+            .defaultValue(String.valueOf(DEFAULT_SOURCES))
             .description(
                 "Download from up to N providers at once (1-16). Default: ${DEFAULT-VALUE}.")
             .build();
@@ -143,7 +155,7 @@ final class PeerOptions {
         OptionSpec.builder("--stall-timeout")
             .type(int.class)
             .paramLabel("SECONDS")
-            .defaultValue("15")
+            .defaultValue(String.valueOf(DEFAULT_STALL_SECONDS))
             .hidden(true)
             .description("Drop a provider that sends nothing for this long.")
             .build();
@@ -165,6 +177,15 @@ final class PeerOptions {
       int sources = this.sources.getValue();
       int stallSeconds = this.stallSeconds.getValue();
       String downloadLimit = this.downloadLimit.getValue();
+      return options(sources, downloadLimit, stallSeconds, Specs.flag(fsync));
+    }
+
+    /**
+     * The options of {@code --sources}, {@code --download-limit} (null: not given), {@code
+     * --stall-timeout} and {@code --fsync}; a value out of range is a {@link UsageException}.
+     */
+    static DownloadOptions options(
+        int sources, String downloadLimit, int stallSeconds, boolean fsync) {
       UsageException.inRange("--sources", sources, 1, 16, "");
       DownloadOptions d = DownloadOptions.defaults();
       return new DownloadOptions(
@@ -173,7 +194,7 @@ final class PeerOptions {
           d.connectTimeout(),
           Duration.ofSeconds(Math.max(1, stallSeconds)),
           d.maxLocateRounds(),
-          Specs.flag(fsync));
+          fsync);
     }
   }
 }

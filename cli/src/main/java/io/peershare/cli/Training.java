@@ -64,7 +64,8 @@ import org.jline.terminal.spi.Pty;
  * -Dpeershare.training.peer=FILE}, likewise a cache for the shell ({@code peer}), from a run of it
  * on a pseudo-terminal, on the class path {@code -Dpeershare.training.peer.path} names (the
  * launcher's for the shell: the short commands' and the metrics module, without Micrometer, the
- * index server, the Redis client and Netty).
+ * index server, the Redis client and Netty). With {@code -Dpeershare.training.get=FILE}, a cache
+ * for {@code get} alone, from a child that runs only the downloads, on the short commands' path.
  */
 public final class Training {
   private Training() {}
@@ -90,12 +91,24 @@ public final class Training {
    */
   static final String PEER_PATH = "peershare.training.peer.path";
 
+  /**
+   * The system property naming {@code get}'s own cache to make, if any; made on the short commands'
+   * class path.
+   */
+  static final String GET_CACHE = "peershare.training.get";
+
   /** The first argument of the child JVM that runs the short commands alone. */
   private static final String CLIENT = "client";
+
+  /** The first argument of the child JVM that runs {@code get} alone. */
+  private static final String GET = "get";
 
   public static void main(String[] args) {
     if (args.length == 3 && args[0].equals(CLIENT)) {
       System.exit(client(args[1], Path.of(args[2])));
+    }
+    if (args.length == 3 && args[0].equals(GET)) {
+      System.exit(downloads(args[1], Path.of(args[2])));
     }
     int size = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_SIZE;
     int code;
@@ -182,6 +195,10 @@ public final class Training {
         if (clientCache != null) {
           clientCache(Path.of(clientCache), where, Files.createDirectories(dir.resolve("client")));
         }
+        String getCache = System.getProperty(GET_CACHE);
+        if (getCache != null) {
+          getCache(Path.of(getCache), where, Files.createDirectories(dir.resolve("get")));
+        }
         String peerCache = System.getProperty(PEER_CACHE);
         if (peerCache != null) {
           peerCache(Path.of(peerCache), where, Files.createDirectories(dir.resolve("peer-tty")));
@@ -222,6 +239,30 @@ public final class Training {
             .inheritIO()
             .start();
     finish(child, cache, "the short commands' run");
+  }
+
+  /**
+   * Makes {@code get}'s own cache {@code cache}, as {@link #clientCache} makes the short commands':
+   * a child JVM runs {@link #downloads} alone. Without picocli's model, {@code list}'s and the
+   * help's classes, it holds about a fifth fewer classes, which JDK 25 loads at every start
+   * (fifteenth session in docs/benchmarks.md). A failure leaves no file, and {@code get} uses the
+   * short commands' cache.
+   */
+  private static void getCache(Path cache, String where, Path dir)
+      throws IOException, InterruptedException {
+    Process child =
+        new ProcessBuilder(
+                cacheRun(
+                    cache,
+                    System.getProperty(CLIENT_PATH, System.getProperty("java.class.path")),
+                    List.of(),
+                    Training.class.getName(),
+                    GET,
+                    where,
+                    dir.toString()))
+            .inheritIO()
+            .start();
+    finish(child, cache, "the downloads' run");
   }
 
   /**
@@ -388,6 +429,38 @@ public final class Training {
       return Main.run(
           new String[] {"get", "training.bin", "--index", where, "--dir", again.toString()},
           quiet,
+          quiet);
+    } catch (IOException e) {
+      System.err.println("training: " + e);
+      return Main.FAILED;
+    }
+  }
+
+  /**
+   * {@code get} alone, as a user runs it, against the index at {@code where}: the downloads of
+   * {@link #client}, into {@code dir}. Returns 0 when every one worked.
+   */
+  static int downloads(String where, Path dir) {
+    // as Main.main does for get, and client above
+    Main.skipJarSearches();
+    EarlyLogging.start(true);
+    PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
+    try {
+      Path again = Files.createDirectories(dir.resolve("again"));
+      return runAll(
+          List.of(
+              new String[] {
+                "get",
+                "training.bin",
+                "--index",
+                where,
+                "--dir",
+                dir.toString(),
+                "--sources",
+                "1",
+                "--stats"
+              },
+              new String[] {"get", "training.bin", "--index", where, "--dir", again.toString()}),
           quiet);
     } catch (IOException e) {
       System.err.println("training: " + e);

@@ -168,6 +168,75 @@ class LauncherTest {
     assertThat(ranFind).doesNotExist();
   }
 
+  /**
+   * After a walk that found nothing newer, the launcher lists what it saw and the folders it went
+   * through (cli/target/.peershare-sources); later starts test those entries instead of walking,
+   * and still notice every change the walk would: a source changed in place, one added in a new
+   * folder, a new module's POM.
+   */
+  @Test
+  void listsTheSourcesItSawAndStillSeesEveryChange() throws Exception {
+    Path jdk21 = fakeJdk("21.0.5");
+    Map<String, String> env = Map.of("JAVA_HOME", jdk21.toString());
+    Instant before = Instant.now().minusSeconds(600);
+    Path main = source("cli/src/main/java/io/peershare/cli/Main.java", before);
+    source("peer/src/main/resources/deep/.hidden", before);
+    source("pom.xml", before);
+    built();
+    Path list = target.resolve(".peershare-sources");
+
+    assertThat(launch(env, "--version").err()).isEmpty();
+    assertThat(list).exists();
+    assertThat(Files.readAllLines(list))
+        .startsWith("peershare sources 1", "")
+        .endsWith("end")
+        .contains(
+            "cli/",
+            "cli/src/",
+            "cli/src/main/",
+            "cli/src/main/java/io/peershare/cli/",
+            "cli/src/main/java/io/peershare/cli/Main.java",
+            "peer/src/main/resources/deep/.hidden",
+            "pom.xml");
+    assertThat(launch(env, "--version").err()).isEmpty();
+
+    // a source changed in place; one added in a folder of its own; a new module
+    List<Change> changes =
+        List.of(
+            () -> touch(main, Instant.now()),
+            () -> source("cli/src/main/java/io/peershare/cli/extra/Extra.java", Instant.now()),
+            () -> source("newmodule/pom.xml", Instant.now()));
+    for (Change change : changes) {
+      change.make();
+      Launch r = launch(env, "--version");
+      assertThat(r.code()).isEqualTo(1); // no mvnw in this checkout: the build fails
+      assertThat(r.err()).first().asString().contains("building");
+      touch(main, before);
+      Files.createDirectories(target.resolve("lib")); // the failed build removed them
+      Files.writeString(target.resolve("peershare-cli.jar"), "not a jar");
+      built();
+      assertThat(launch(env, "--version").err()).isEmpty();
+    }
+
+    // the list decides, not a walk: a source it does not name, changed in place, goes unseen...
+    List<String> without = new ArrayList<>(Files.readAllLines(list));
+    assertThat(without.remove("cli/src/main/java/io/peershare/cli/Main.java")).isTrue();
+    Files.write(list, without);
+    touch(main, Instant.now());
+    assertThat(launch(env, "--version").err()).isEmpty();
+    // ...but a list cut short is not trusted
+    Files.write(list, without.subList(0, without.size() - 1));
+    assertThat(launch(env, "--version").err()).first().asString().contains("building");
+  }
+
+  private interface Change {
+    void make() throws IOException;
+  }
+
+  private static void touch(Path p, Instant time) throws IOException {
+    Files.setLastModifiedTime(p, FileTime.from(time));
+  }
+
   /** An empty file at {@code relative} in the checkout, last modified at {@code time}. */
   private Path source(String relative, Instant time) throws IOException {
     Path p = checkout.resolve(relative);
@@ -209,6 +278,7 @@ class LauncherTest {
     Path full = target.resolve("peershare.aot");
     Path client = target.resolve("peershare-client.aot");
     Path shell = target.resolve("peershare-peer.aot");
+    Path get = target.resolve("peershare-get.aot");
 
     String small = target.resolve("peershare-cli.jar") + ":" + target.resolve("lib") + "/*";
     String smallPath = "|-cp|" + small + "|";
@@ -220,12 +290,14 @@ class LauncherTest {
     assertThat(calls(jdk25).get(0))
         .contains("-Dpeershare.training.client=" + client + ".tmp")
         .contains("-Dpeershare.training.client.path=" + small + "|")
+        .contains("-Dpeershare.training.get=" + get + ".tmp|")
         .contains("-Dpeershare.training.peer=" + shell + ".tmp")
         .contains("-Dpeershare.training.peer.path=" + shellCp + "|")
         .contains("-XX:AOTCacheOutput=" + full + ".tmp")
         .contains(fullPath);
-    assertThat(List.of(client, shell, full)).allSatisfy(c -> assertThat(c).exists());
+    assertThat(List.of(client, shell, full, get)).allSatisfy(c -> assertThat(c).exists());
     assertThat(target.resolve("peershare-client.aot.tmp")).doesNotExist();
+    assertThat(target.resolve("peershare-get.aot.tmp")).doesNotExist();
     assertThat(target.resolve("peershare-peer.aot.tmp")).doesNotExist();
     assertThat(calls(jdk25).get(1)).contains("-XX:AOTCache=" + client + "|").contains(smallPath);
 
@@ -233,12 +305,18 @@ class LauncherTest {
     for (List<String> args :
         List.of(
             List.of("list"),
-            List.of("get", "x"),
             List.of("-V"),
             List.of("-h", "get"),
+            List.of("get", "x", "--help"),
+            List.of("get", "-V"),
             List.of("list", "--help"))) {
       launch(env, args.toArray(String[]::new));
       assertLastRanWith(jdk25, client, smallPath);
+    }
+    // get from its own cache, made on the same path
+    for (List<String> args : List.of(List.of("get", "x"), List.of("get", "x", "--dir", "d"))) {
+      launch(env, args.toArray(String[]::new));
+      assertLastRanWith(jdk25, get, smallPath);
     }
     // the general help builds every command: on the full path, which starts with the small one
     for (List<String> args :
@@ -265,6 +343,10 @@ class LauncherTest {
           .contains(fullPath);
     }
     assertThat(trainings(jdk25)).isEqualTo(1);
+    // without its own cache (its run failed), get takes the short commands'
+    Files.delete(get);
+    launch(env, "get", "x");
+    assertLastRanWith(jdk25, client, smallPath);
 
     // a new build: both caches made again
     Files.setLastModifiedTime(full, FileTime.from(Instant.now().minusSeconds(600)));

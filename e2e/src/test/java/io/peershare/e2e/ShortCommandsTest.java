@@ -88,7 +88,11 @@ class ShortCommandsTest {
     assertThat(first.code()).isZero();
     Path client = target.resolve("peershare-client.aot");
     assertThat(
-            List.of(client, target.resolve("peershare.aot"), target.resolve("peershare-peer.aot")))
+            List.of(
+                client,
+                target.resolve("peershare.aot"),
+                target.resolve("peershare-peer.aot"),
+                target.resolve("peershare-get.aot")))
         .allSatisfy(c -> assertThat(c).isNotEmptyFile());
     shortCommandsWork("get1");
 
