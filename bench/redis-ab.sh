@@ -6,7 +6,8 @@
 # node of the same turn.
 #   bench/redis-ab.sh A.jar B.jar [more.jar...]   (jars built with `-pl bench -am package`)
 #   ROUNDS=4 SECONDS_PER_PHASE=5 BENCH_ARGS="--window 96" JAVA_OPTS_B="-Dx=y" ...
-#   (BENCH_ARGS: more RedisBench options for every turn; JAVA_OPTS_<letter> per jar, A, B, C...)
+#   (BENCH_ARGS: more RedisBench options for every turn; JAVA_OPTS_<letter> and BENCH_ARGS_<letter>
+#   per jar, A, B, C...; one jar given twice with BENCH_ARGS_A="--warm-up-r 0" A/Bs an option)
 # Each turn's whole output goes to RESULTS/turn-ROUND-LETTER.txt (RESULTS: a temporary folder);
 # QUIET_LOCK names the lock file (default /tmp/peershare-quiet.lock); REDIS_PORT the Redis port (default a free one).
 # The Redis (scripts/redis.sh) is started once outside the lock and flushed by each turn.
@@ -24,6 +25,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
   for jar in "$@"; do
     letter=${letters[$k]}
     opts_var="JAVA_OPTS_$letter"
+    args_var="BENCH_ARGS_$letter"
     out="${RESULTS:-$dir}/turn-$round-$letter.txt"
     # shellcheck disable=SC2086
     # the last turn's keys are flushed first, with no timeout (RedisBench's own FLUSHALL has the
@@ -37,7 +39,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
       "$round" "$letter" "$jar" "$port" \
       "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g ${!opts_var:-} \
       -cp "$jar" io.peershare.bench.RedisBench --redis "redis://127.0.0.1:$port" \
-      --registrations 0 --seconds "${SECONDS_PER_PHASE:-5}" ${BENCH_ARGS:-} >"$out" 2>&1 || true
+      --registrations 0 --seconds "${SECONDS_PER_PHASE:-5}" ${BENCH_ARGS:-} ${!args_var:-} >"$out" 2>&1 || true
     grep -E '^(turn|end|R:|S:)|x mem|thr ' "$out" | grep -v 'Redis commands' || true
     k=$((k + 1))
   done

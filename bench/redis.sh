@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The registry-in-Redis benchmark (bench/RedisBench): starts a Redis of its own with
 # scripts/redis.sh, runs the benchmark under the shared benchmark lock, stops Redis.
-#   bench/redis.sh [--seconds 5] [--registrations 1000000] [--load true|false] [--providers 4]
+#   bench/redis.sh [--seconds 5] [--registrations 1000000] [--load true|false] [--providers 4] [--warm-up-r 2]
 # then the same load on a 3-master cluster (CLUSTER_LOAD=false to skip it) and a fill of
 # CLUSTER_REGISTRATIONS (200,000; 0 skips the cluster).
 set -euo pipefail

@@ -78,7 +78,7 @@ public final class IndexLoad {
     try {
       seed(targets.getFirst());
       run("S", targets, seconds, sockets, window, (sock) -> locate(sock));
-      run("R", targets, seconds, sockets, window, (sock) -> register(sock));
+      run("R", targets, seconds, sockets, window, (sock) -> register(sock, RUN));
     } finally {
       if (server != null) {
         server.close();
@@ -105,7 +105,16 @@ public final class IndexLoad {
   /** R load on {@code targets} (every R a new registration); replies per second. */
   static double registers(List<InetSocketAddress> targets, int seconds, int sockets, int window)
       throws Exception {
-    return run("R", targets, seconds, sockets, window, (sock) -> register(sock));
+    return run("R", targets, seconds, sockets, window, (sock) -> register(sock, RUN));
+  }
+
+  /**
+   * R load as {@link #registers} under names of their own (a warm-up: the names of the measured R
+   * load stay new); replies per second.
+   */
+  static double registersWarmUp(
+      List<InetSocketAddress> targets, int seconds, int sockets, int window) throws Exception {
+    return run("R warm-up", targets, seconds, sockets, window, (sock) -> register(sock, RUN + "w"));
   }
 
   /** Makes the n-th request of one socket for a cookie. */
@@ -117,14 +126,14 @@ public final class IndexLoad {
     return (n, cookie) -> new IndexMessage.Locate(n, cookie, LOAD, SEEDED[n % CONTENTS], 4);
   }
 
-  private static RequestMaker register(int sock) {
+  private static RequestMaker register(int sock, String run) {
     // a new peer name every 5,000 so the per-peer limit is never reached
     return (n, cookie) ->
         new IndexMessage.Register(
             n,
             cookie,
-            PeerName.of("load" + RUN + sock + "-" + (n / 5000)),
-            ContentName.of("f" + RUN + sock + "-" + n),
+            PeerName.of("load" + run + sock + "-" + (n / 5000)),
+            ContentName.of("f" + run + sock + "-" + n),
             4000,
             1,
             DIGEST);

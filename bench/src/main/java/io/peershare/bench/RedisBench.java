@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * one in-memory node, one Redis node and three Redis nodes on the same Redis (IndexLoad's UDP load,
  * sockets spread over the nodes), then Redis memory per registration at {@code --registrations}
  * registrations (INFO memory before and after; 10 per peer, {@code --providers} per content, 4 by
- * default) and what each structure costs (MEMORY USAGE of every key of a sample). Needs a Redis of
- * its own: it flushes it.
+ * default) and what each structure costs (MEMORY USAGE of every key of a sample). Each phase's R
+ * path is warmed up first ({@code --warm-up-r}, 2 s of R under other names; 0: none). Needs a Redis
+ * of its own: it flushes it.
  *
  * <p>Run through {@code bench/redis.sh}, which starts and stops that Redis.
  */
@@ -63,6 +64,13 @@ public final class RedisBench {
     String duringR = null;
     // sockets (and threads) of each Redis node; 0: as --threads, as `peershare index` starts one
     int nodeThreads = 0;
+    // seconds of R load under other names before each phase, on the phase's own nodes (a Redis
+    // store is flushed after it) or, in memory, on a throwaway node of the same kind: the R path
+    // compiled before it is measured, as in a node that has run for a while (run U in
+    // docs/benchmarks.md: without it the three-node phase spent 0.4-2.6 us of JIT per R,
+    // recompiling
+    // what the one-node phase had compiled); 0 measures as before run U
+    int warmUpR = 2;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--redis" -> url = StoreUrl.parse(args[i + 1]);
@@ -81,6 +89,7 @@ public final class RedisBench {
         case "--baseline" -> baseline = Boolean.parseBoolean(args[i + 1]);
         case "--during-r" -> duringR = args[i + 1];
         case "--node-threads" -> nodeThreads = Integer.parseInt(args[i + 1]);
+        case "--warm-up-r" -> warmUpR = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -98,7 +107,8 @@ public final class RedisBench {
             nodeThreads > 0 ? nodeThreads : threads,
             nodeCounts,
             baseline,
-            duringR);
+            duringR,
+            warmUpR);
       }
       if (registrations > 0) {
         memory(store, registrations, providers);
@@ -130,10 +140,16 @@ public final class RedisBench {
       int nodeThreads,
       int[] nodeCounts,
       boolean baseline,
-      String duringR)
+      String duringR,
+      int warmUpR)
       throws Exception {
     Map<String, double[]> rates = new LinkedHashMap<>();
     for (int t : !baseline ? new int[0] : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+      if (warmUpR > 0) {
+        try (IndexServer throwaway = new IndexServer(config(t)).start()) {
+          IndexLoad.registersWarmUp(List.of(throwaway.localAddress()), warmUpR, sockets, window);
+        }
+      }
       try (IndexServer memory = new IndexServer(config(t)).start()) {
         rates.put(
             "memory, " + t + " thr",
@@ -151,6 +167,11 @@ public final class RedisBench {
           RedisStore own = RedisStore.connect(store.url());
           connections.add(own);
           nodes.add(RedisNode.start(config(nodeThreads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
+        }
+        if (warmUpR > 0) {
+          IndexLoad.registersWarmUp(
+              nodes.stream().map(IndexServer::localAddress).toList(), warmUpR, sockets, window);
+          flush(store);
         }
         rates.put(
             "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + nodeThreads + " thr",
