@@ -151,6 +151,12 @@ public final class Main implements Runnable {
     if (quick != null) {
       return quick;
     }
+    // peer's usual line without picocli; the other commands do not even load PeerLine
+    PeerLine peer =
+        args.length > 1 && args[0].equals("peer") ? PeerLine.parse(args, System::getenv) : null;
+    if (peer != null) {
+      return runPeer(peer, err);
+    }
     CommandLine cmd = commandLine(args);
     cmd.setOut(out);
     cmd.setErr(err);
@@ -168,6 +174,19 @@ public final class Main implements Runnable {
           return run.execute(parseResult);
         });
     return cmd.execute(args);
+  }
+
+  /**
+   * {@code peer}'s usual command line, read without picocli ({@link PeerLine}), run as picocli runs
+   * a command: once logging is set up, its failures said as {@link #failed} says them.
+   */
+  private static int runPeer(PeerLine line, PrintWriter err) {
+    EarlyLogging.ready();
+    try {
+      return PeerCommand.run(line, null);
+    } catch (Exception e) {
+      return failed(e, "peershare peer", err);
+    }
   }
 
   /**

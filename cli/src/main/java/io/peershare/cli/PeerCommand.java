@@ -49,10 +49,25 @@ final class PeerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return run(line(), metrics);
+  }
+
+  /** The values picocli read from the command line. */
+  PeerLine line() {
     ServeOptions serve = serving.toOptions();
     DownloadOptions download = downloading.toOptions();
-    Path folder = Folders.requireWritableDir(dir.getValue());
-    PeerConfig config = new PeerConfig(name.getValue(), index.nodes(), folder, serve, download);
+    return new PeerLine(name.getValue(), dir.getValue(), index.nodes(), serve, download);
+  }
+
+  /**
+   * Runs a peer as {@code line} says, with its shell; {@code metrics} serves metrics when it was
+   * asked for (null: never, as {@link PeerLine#parse} reads no {@code --metrics}). Returns the exit
+   * code.
+   */
+  static int run(PeerLine line, MetricsOption metrics) throws Exception {
+    Path folder = Folders.requireWritableDir(line.dir());
+    PeerConfig config =
+        new PeerConfig(line.name(), line.index(), folder, line.serve(), line.download());
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     // the metrics server as an AutoCloseable: its class is not in the shell's start-up cache (it
     // needs Micrometer, which the shell's class path has only with --metrics), and a lambda that
@@ -60,7 +75,8 @@ final class PeerCommand implements Callable<Integer> {
     // prompt (docs/benchmarks.md)
     try (PendingTerminal terminal = Terminals.interactive() ? PendingTerminal.claim() : null;
         PeerNode node = PeerNode.start(config);
-        AutoCloseable metricsServer = metrics.start(new PeerStatus(node), out)) {
+        AutoCloseable metricsServer =
+            metrics == null ? null : metrics.start(new PeerStatus(node), out)) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> stop(node, metricsServer), "peershare-peer-shutdown"));
       if (terminal != null) {

@@ -108,9 +108,11 @@ final class PeerOptions {
     }
 
     ServeOptions toOptions() {
-      Integer port = this.port.getValue();
-      int maxConnections = this.maxConnections.getValue();
-      String uploadLimit = this.uploadLimit.getValue();
+      return options(port.getValue(), maxConnections.getValue(), uploadLimit.getValue());
+    }
+
+    /** The options these values give; a value out of range is bad usage. */
+    static ServeOptions options(Integer port, int maxConnections, String uploadLimit) {
       if (port != null) {
         UsageException.inRange("--port", port, 0, 65535, "");
       }

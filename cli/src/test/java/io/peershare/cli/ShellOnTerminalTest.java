@@ -81,6 +81,47 @@ class ShellOnTerminalTest {
   }
 
   /**
+   * With JLine's native library where the launcher puts it ({@code library.jline.path}), the shell
+   * reaches its prompt without setting {@code java.util.logging} up: JLine's loader and log, as
+   * JLine ships them, did on the way to every prompt, and that searched every jar of the class path
+   * for a logger finder (org.jline.utils.Log, org.jline.nativ.JLineNativeLoader: ours). JLine's
+   * warnings still reach it when there are any ({@code JLineShadowsTest}).
+   */
+  @Test
+  void reachesItsPromptWithoutSettingJavaUtilLoggingUp() throws Exception {
+    String folder =
+        "org/jline/nativ/" + org.jline.nativ.OSInfo.getNativeLibFolderPathForCurrentOS();
+    String library = System.mapLibraryName("jlinenative");
+    assumeThat(getClass().getResource("/" + folder + "/" + library)).isNotNull();
+    // as the build unpacks it for the launcher
+    Path natives = Files.createDirectories(tmp.resolve("native").resolve(folder));
+    try (InputStream in = getClass().getResourceAsStream("/" + folder + "/" + library)) {
+      Files.copy(in, natives.resolve(library));
+    }
+    Pty pty = openPty();
+    Path dir = Files.createDirectories(tmp.resolve("mai"));
+    Path classes = tmp.resolve("class-init.log");
+    try (pty;
+        IndexServer index = new IndexServer(IndexServer.Config.loopback()).start()) {
+      List<String> jvm =
+          List.of("-Dlibrary.jline.path=" + natives, "-Xlog:class+init=info:file=" + classes);
+      Process peer = startPeer(pty, List.of(), jvm, index, dir);
+      try {
+        StringBuffer screen = watch(pty);
+        await().atMost(PATIENCE).until(() -> screen.indexOf("mai> ") >= 0);
+        assertThat(Files.readAllLines(classes))
+            .noneSatisfy(l -> assertThat(l).contains("java/util/logging/LogManager"));
+        type(pty.getMasterOutput(), "Q\r");
+        assertThat(peer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(peer.exitValue()).isZero();
+        await().atMost(PATIENCE).until(() -> screen.indexOf("Bye.") >= 0);
+      } finally {
+        peer.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /**
    * The lines typed at the prompt are kept in the folder's history file, and the next shell there
    * recalls them with Up; Tab completes the command word. The line reader is made on the terminal's
    * thread before the folder is known, so the history file and the completion are set afterwards.
