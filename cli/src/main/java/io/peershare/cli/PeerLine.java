@@ -32,7 +32,7 @@ record PeerLine(
     DownloadOptions download) {
 
   /** The variable that names the index when {@code --index} is not given. */
-  static final String INDEX_VARIABLE = "PEERSHARE_INDEX";
+  static final String INDEX_VARIABLE = PeerOptions.INDEX_ENV;
 
   /** Each option {@code peer} takes a value for, by each of its names, as its long name. */
   private static final Map<String, String> VALUED =
@@ -60,7 +60,7 @@ record PeerLine(
    * is not a usual one, or a value does not convert or is out of range: then picocli is to read it.
    */
   static PeerLine parse(String[] args, UnaryOperator<String> env) {
-    if (args.length < 2 || !args[0].equals("peer")) {
+    if (args.length < 2 || !args[0].equals("peer") || QuickGet.picocliPropertySet()) {
       return null;
     }
     Map<String, String> given = new HashMap<>();
@@ -100,7 +100,7 @@ record PeerLine(
       // the option's default, ${env:PEERSHARE_INDEX:-127.0.0.1:3000}
       index = env.apply(INDEX_VARIABLE);
       if (index == null) {
-        index = "127.0.0.1:3000";
+        index = PeerOptions.DEFAULT_INDEX;
       } else if (!plain(index) || index.contains("$")) {
         return null;
       }
@@ -117,16 +117,23 @@ record PeerLine(
           nodes,
           PeerOptions.Serving.options(
               port == null ? null : Integer.valueOf(port),
-              Integer.valueOf(given.getOrDefault("--max-connections", "64")),
+              number(given.get("--max-connections"), PeerOptions.Serving.DEFAULT_MAX_CONNECTIONS),
               given.get("--upload-limit")),
           PeerOptions.Downloading.options(
-              Integer.valueOf(given.getOrDefault("--sources", "4")),
+              number(given.get("--sources"), PeerOptions.Downloading.DEFAULT_SOURCES),
               given.get("--download-limit"),
-              Integer.valueOf(given.getOrDefault("--stall-timeout", "15")),
+              number(given.get("--stall-timeout"), PeerOptions.Downloading.DEFAULT_STALL_SECONDS),
               fsync));
     } catch (RuntimeException e) {
       return null; // picocli reads it again and says what is wrong, as before
     }
+  }
+
+  /**
+   * {@code text} as picocli's {@code Integer.valueOf} reads it, {@code fallback} when not given.
+   */
+  private static int number(String text, int fallback) {
+    return text == null ? fallback : Integer.valueOf(text);
   }
 
   /**

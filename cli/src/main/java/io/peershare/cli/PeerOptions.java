@@ -94,11 +94,14 @@ final class PeerOptions {
             .description("Cap the upload rate, e.g. 20MB (per second), 512k. Default: no cap.")
             .build();
 
+    /** {@code --max-connections} when not given. */
+    static final int DEFAULT_MAX_CONNECTIONS = 64;
+
     private final OptionSpec maxConnections =
         OptionSpec.builder("--max-connections")
             .type(int.class)
             .paramLabel("N")
-            .defaultValue("64")
+            .defaultValue(String.valueOf(DEFAULT_MAX_CONNECTIONS))
             .description(
                 "Most downloaders served at once; others get LIMIT. Default: ${DEFAULT-VALUE}.")
             .build();

@@ -208,9 +208,9 @@ final class QuickGet {
   /**
    * Whether a system property changes how picocli reads or reports a command line (quotes, argument
    * files, converters, tracing...): all of picocli's begin with "picocli."; Main sets one that only
-   * skips a look-up of Groovy's classes.
+   * skips a look-up of Groovy's classes. {@link PeerLine} asks too.
    */
-  private static boolean picocliPropertySet() {
+  static boolean picocliPropertySet() {
     for (Object key : System.getProperties().keySet()) {
       if (key instanceof String k
           && k.startsWith("picocli.")

@@ -193,11 +193,21 @@ public final class Training {
         }
         String clientCache = System.getProperty(CLIENT_CACHE);
         if (clientCache != null) {
-          clientCache(Path.of(clientCache), where, Files.createDirectories(dir.resolve("client")));
+          shortCache(
+              Path.of(clientCache),
+              CLIENT,
+              "the short commands' run",
+              where,
+              Files.createDirectories(dir.resolve("client")));
         }
         String getCache = System.getProperty(GET_CACHE);
         if (getCache != null) {
-          getCache(Path.of(getCache), where, Files.createDirectories(dir.resolve("get")));
+          shortCache(
+              Path.of(getCache),
+              GET,
+              "the downloads' run",
+              where,
+              Files.createDirectories(dir.resolve("get")));
         }
         String peerCache = System.getProperty(PEER_CACHE);
         if (peerCache != null) {
@@ -219,12 +229,16 @@ public final class Training {
   }
 
   /**
-   * Makes the short commands' cache {@code cache}: a child JVM under {@code -XX:AOTCacheOutput}
-   * runs {@link #client} against the index at {@code where}. A failure leaves no file there and is
-   * said on standard error; the full cache is still made (the launcher then uses it for every
-   * command).
+   * Makes the short commands' cache, or {@code get}'s, {@code cache}: a child JVM under {@code
+   * -XX:AOTCacheOutput}, on the short commands' class path, runs {@code mode} ({@link #client}, or
+   * {@link #downloads} alone for {@code get}'s: without picocli's model, {@code list}'s and the
+   * help's classes it holds about a fifth fewer classes, which JDK 25 loads at every start,
+   * fifteenth session in docs/benchmarks.md) against the index at {@code where}. A failure leaves
+   * no file there and is said on standard error ({@code what} names the run); the full cache is
+   * still made, and the launcher uses the short commands' cache for {@code get}, the full one for
+   * the others.
    */
-  private static void clientCache(Path cache, String where, Path dir)
+  private static void shortCache(Path cache, String mode, String what, String where, Path dir)
       throws IOException, InterruptedException {
     Process child =
         new ProcessBuilder(
@@ -233,36 +247,12 @@ public final class Training {
                     System.getProperty(CLIENT_PATH, System.getProperty("java.class.path")),
                     List.of(),
                     Training.class.getName(),
-                    CLIENT,
+                    mode,
                     where,
                     dir.toString()))
             .inheritIO()
             .start();
-    finish(child, cache, "the short commands' run");
-  }
-
-  /**
-   * Makes {@code get}'s own cache {@code cache}, as {@link #clientCache} makes the short commands':
-   * a child JVM runs {@link #downloads} alone. Without picocli's model, {@code list}'s and the
-   * help's classes, it holds about a fifth fewer classes, which JDK 25 loads at every start
-   * (fifteenth session in docs/benchmarks.md). A failure leaves no file, and {@code get} uses the
-   * short commands' cache.
-   */
-  private static void getCache(Path cache, String where, Path dir)
-      throws IOException, InterruptedException {
-    Process child =
-        new ProcessBuilder(
-                cacheRun(
-                    cache,
-                    System.getProperty(CLIENT_PATH, System.getProperty("java.class.path")),
-                    List.of(),
-                    Training.class.getName(),
-                    GET,
-                    where,
-                    dir.toString()))
-            .inheritIO()
-            .start();
-    finish(child, cache, "the downloads' run");
+    finish(child, cache, what);
   }
 
   /**

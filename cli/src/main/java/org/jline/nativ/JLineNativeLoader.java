@@ -11,10 +11,10 @@ import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * peershare's copy of JLine's loader of its native terminal library (same API, same places looked
- * in), without the {@code java.util.logging} logger JLine's sets up when the class is initialised:
- * the reason is in {@link org.jline.utils.Log}, which is ours too. It comes first on the class
- * path, so JLine's classes use it instead of their own.
+ * peershare's replacement for JLine's loader of its native terminal library (same API, same places
+ * looked in), without the {@code java.util.logging} logger JLine's sets up when the class is
+ * initialised: the reason is in {@link org.jline.utils.Log}, which is ours too. It comes first on
+ * the class path, so JLine's classes use it instead of their own.
  *
  * <p>The library is loaded from the first of: the folder {@code library.jline.path} names (where
  * the launcher points it, at the library the build unpacked: {@code ...nativ/Linux/x86_64}), and in
@@ -24,6 +24,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * platform's subfolder is looked up only when the folder itself has no library: JLine's {@link
  * OSInfo} sets up {@code java.util.logging} as its loader did. {@code JLineShadowsTest} checks this
  * class keeps JLine's API.
+ *
+ * <p>Written for peershare to the API of the class of this name in JLine 3.30.6 (BSD-3-Clause
+ * licensed; the parent POM pins the version). After an upgrade of JLine, {@code JLineShadowsTest}
+ * fails when JLine's class has a public member this one lacks; what the new class does should be
+ * read again then too.
  */
 public class JLineNativeLoader {
   private static boolean loaded;

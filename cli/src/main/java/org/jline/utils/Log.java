@@ -6,9 +6,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * peershare's copy of JLine's internal log (same API, same logger "org.jline"), which sets up
- * {@code java.util.logging} only when there is something to log. It comes first on the class path,
- * so JLine's classes use it instead of their own.
+ * peershare's replacement for JLine's internal log (same API, same logger "org.jline"), which sets
+ * up {@code java.util.logging} only when there is something to log. It comes first on the class
+ * path, so JLine's classes use it instead of their own.
  *
  * <p>JLine's own gets the logger when the class is initialised, and JLine's terminal initialises it
  * on the way to the shell's prompt (its signal and shutdown-hook set-up log at trace and debug
@@ -24,6 +24,11 @@ import java.util.logging.Logger;
  * configured by {@code -Djava.util.logging.config.file} or {@code .class}, or once it is set up for
  * a message of ours, and are dropped otherwise, as the JDK's default configuration drops them
  * (level {@code INFO}). {@code JLineShadowsTest} checks this class keeps JLine's API.
+ *
+ * <p>Written for peershare to the API of the class of this name in JLine 3.30.6 (BSD-3-Clause
+ * licensed; the parent POM pins the version). After an upgrade of JLine, {@code JLineShadowsTest}
+ * fails when JLine's class has a public member this one lacks; what the new class does should be
+ * read again then too.
  */
 public final class Log {
   /** JLine's one logger for all of its classes. */

@@ -2,6 +2,7 @@ package io.peershare.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -10,6 +11,7 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -35,6 +37,22 @@ class JLineShadowsTest {
           .as(c.getName())
           .isNotEqualTo(jline);
     }
+  }
+
+  /**
+   * Ours were written to JLine 3.30.6's classes: an upgrade of JLine fails here, so that someone
+   * reads JLine's new classes against ours (what they do, not only their API) before changing the
+   * version below.
+   */
+  @Test
+  void writtenForTheJLineThePomPins() throws Exception {
+    Properties pom = new Properties();
+    try (InputStream in =
+        Terminal.class.getResourceAsStream("/META-INF/maven/org.jline/jline/pom.properties")) {
+      assertThat(in).as("JLine's pom.properties").isNotNull();
+      pom.load(in);
+    }
+    assertThat(pom.getProperty("version")).isEqualTo("3.30.6");
   }
 
   @Test

@@ -76,6 +76,18 @@ class PeerLineTest {
   }
 
   @Test
+  void aPicocliPropertyLeavesTheLineToPicocli() {
+    String[] args = {"peer", "--name", "mai"};
+    assertThat(PeerLine.parse(args, name -> null)).isNotNull();
+    System.setProperty("picocli.trimQuotes", "true");
+    try {
+      assertThat(PeerLine.parse(args, name -> null)).isNull();
+    } finally {
+      System.clearProperty("picocli.trimQuotes");
+    }
+  }
+
+  @Test
   void leavesEveryOtherLineToPicocli() {
     List<String[]> others = new ArrayList<>();
     for (String[] tail :
