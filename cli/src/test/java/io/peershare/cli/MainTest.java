@@ -17,7 +17,8 @@ class MainTest {
 
   record Result(int code, String out, String err) {}
 
-  private static Result run(String... args) {
+  /** {@link Main#run} of {@code args}, its output and exit code (QuickGetTest runs lines too). */
+  static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));

@@ -2,8 +2,6 @@ package io.peershare.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -159,15 +157,6 @@ class QuickGetTest {
     }
   }
 
-  record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
-  }
-
   /** A failure of a usual line reads as it did through picocli: same line, same exit code. */
   @Test
   void aFailureIsSaidAsPicocliSaysIt() throws Exception {
@@ -178,19 +167,19 @@ class QuickGetTest {
             new String[] {"get", "x", "--dir", file.toString(), "--index", "127.0.0.1:9"});
     for (String[] args : lines) {
       assertThat(QuickGet.parse(args, ENV)).isNotNull();
-      Result quick = run(args);
+      MainTest.Result quick = MainTest.run(args);
       // any picocli property sends the line to picocli; this one only sets the help's width
       System.setProperty("picocli.usage.width", "80");
-      Result viaPicocli;
+      MainTest.Result viaPicocli;
       try {
         assertThat(QuickGet.parse(args, ENV)).isNull();
-        viaPicocli = run(args);
+        viaPicocli = MainTest.run(args);
       } finally {
         System.clearProperty("picocli.usage.width");
       }
       assertThat(quick).isEqualTo(viaPicocli);
-      assertThat(quick.code).isEqualTo(1);
-      assertThat(quick.err).startsWith("peershare: ").endsWith("\n").hasLineCount(1);
+      assertThat(quick.code()).isEqualTo(1);
+      assertThat(quick.err()).startsWith("peershare: ").endsWith("\n").hasLineCount(1);
     }
   }
 }
