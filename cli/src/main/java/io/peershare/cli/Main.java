@@ -145,17 +145,21 @@ public final class Main implements Runnable {
 
   /** Runs one command line with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    // get's usual command line, read without picocli's model (QuickGet says why); null: anything
-    // else, which picocli reads as before
-    Integer quick = QuickGet.run(args, out, err);
-    if (quick != null) {
-      return quick;
-    }
-    // peer's usual line without picocli; the other commands do not even load PeerLine
-    PeerLine peer =
-        args.length > 1 && args[0].equals("peer") ? PeerLine.parse(args, System::getenv) : null;
-    if (peer != null) {
-      return runPeer(peer, err);
+    // get's and peer's usual command lines, read without picocli's model (QuickGet and PeerLine
+    // say why); null: anything else, which picocli reads as before. The other commands load
+    // neither class.
+    String word = args.length > 1 ? args[0] : "";
+    GetCommand.Request get =
+        word.equals("get") ? QuickGet.parse(args, System.getenv(PeerOptions.INDEX_ENV)) : null;
+    PeerLine peer = word.equals("peer") ? PeerLine.parse(args, System::getenv) : null;
+    if (get != null || peer != null) {
+      // run as picocli runs a command: once logging is set up, its failures said as failed says
+      EarlyLogging.ready();
+      try {
+        return get != null ? GetCommand.fetch(get, out, err) : PeerCommand.run(peer, null);
+      } catch (Exception e) {
+        return failed(e, get != null ? "peershare get" : "peershare peer", err);
+      }
     }
     CommandLine cmd = commandLine(args);
     cmd.setOut(out);
@@ -174,19 +178,6 @@ public final class Main implements Runnable {
           return run.execute(parseResult);
         });
     return cmd.execute(args);
-  }
-
-  /**
-   * {@code peer}'s usual command line, read without picocli ({@link PeerLine}), run as picocli runs
-   * a command: once logging is set up, its failures said as {@link #failed} says them.
-   */
-  private static int runPeer(PeerLine line, PrintWriter err) {
-    EarlyLogging.ready();
-    try {
-      return PeerCommand.run(line, null);
-    } catch (Exception e) {
-      return failed(e, "peershare peer", err);
-    }
   }
 
   /**

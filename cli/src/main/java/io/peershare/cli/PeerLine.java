@@ -5,7 +5,6 @@ import io.peershare.peer.serve.ServeOptions;
 import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,20 +94,11 @@ record PeerLine(
     if (name == null) {
       return null; // required: picocli says so
     }
-    String index = given.get("--index");
-    if (index == null) {
-      // the option's default, ${env:PEERSHARE_INDEX:-127.0.0.1:3000}
-      index = env.apply(INDEX_VARIABLE);
-      if (index == null) {
-        index = PeerOptions.DEFAULT_INDEX;
-      } else if (!plain(index) || index.contains("$")) {
-        return null;
-      }
-    }
     try {
-      List<InetSocketAddress> nodes = new ArrayList<>();
-      for (String node : index.split(",", -1)) {
-        nodes.add(IndexAddress.parse(node)); // an empty one throws
+      List<InetSocketAddress> nodes =
+          PeerOptions.Index.quickNodes(given.get("--index"), env.apply(INDEX_VARIABLE));
+      if (nodes == null) {
+        return null;
       }
       String port = given.get("--port");
       return new PeerLine(

@@ -7,6 +7,7 @@ import io.peershare.protocol.PeerName;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -73,6 +74,36 @@ final class PeerOptions {
     /** The index's nodes, in the order given. */
     List<InetSocketAddress> nodes() {
       return index.getValue();
+    }
+
+    /**
+     * The nodes {@code --index} names, read as this option reads them, for the command lines read
+     * without picocli ({@link QuickGet}, {@link PeerLine}): {@code given} is the option's value
+     * (null: not given), {@code fromEnvironment} the value of {@link #INDEX_ENV} (null: not set;
+     * else {@link #DEFAULT_INDEX}). Null when picocli would read it otherwise: quotes (its split
+     * keeps what they enclose together), a variable's value with {@code $} (which it expands
+     * further), an empty piece (which it refuses). An address that does not convert throws, as the
+     * converter does.
+     */
+    static List<InetSocketAddress> quickNodes(String given, String fromEnvironment) {
+      String value = given;
+      if (value == null) {
+        if (fromEnvironment != null && fromEnvironment.indexOf('$') >= 0) {
+          return null;
+        }
+        value = fromEnvironment == null ? DEFAULT_INDEX : fromEnvironment;
+      }
+      if (value.indexOf('"') >= 0 || value.indexOf('\'') >= 0) {
+        return null;
+      }
+      List<InetSocketAddress> nodes = new ArrayList<>();
+      for (String piece : value.split(",", -1)) {
+        if (piece.isEmpty()) {
+          return null;
+        }
+        nodes.add(IndexAddress.parse(piece));
+      }
+      return nodes;
     }
   }
 

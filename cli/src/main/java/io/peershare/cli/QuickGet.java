@@ -3,10 +3,8 @@ package io.peershare.cli;
 import io.peershare.peer.download.DownloadOptions;
 import io.peershare.protocol.ContentName;
 import io.peershare.protocol.PeerName;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,27 +48,6 @@ final class QuickGet {
   private static final int FSYNC = 6;
   private static final int STATS = 7;
   private static final int SLOTS = 8;
-
-  /**
-   * Runs {@code args} when it is {@code get}'s usual command line, as picocli would have run it
-   * (the same output, errors and exit codes); null otherwise, and nothing was done.
-   */
-  static Integer run(String[] args, PrintWriter out, PrintWriter err) {
-    if (args.length == 0 || !args[0].equals("get")) {
-      return null;
-    }
-    GetCommand.Request request = parse(args, System.getenv(PeerOptions.INDEX_ENV));
-    if (request == null) {
-      return null;
-    }
-    // as Main's execution strategy does before a command runs
-    EarlyLogging.ready();
-    try {
-      return GetCommand.fetch(request, out, err);
-    } catch (Exception e) {
-      return Main.failed(e, "peershare get", err);
-    }
-  }
 
   /**
    * The request of {@code args} ({@code get CONTENT [options]}), with {@code indexFromEnvironment}
@@ -138,14 +115,8 @@ final class QuickGet {
       ContentName contentName = new NameConverters.Content().convert(content);
       // picocli's converter for a Path: Paths.get(text)
       Path dir = Path.of(given[DIR] == null ? "." : given[DIR]);
-      String index = given[INDEX];
-      if (index == null) {
-        if (indexFromEnvironment != null && indexFromEnvironment.indexOf('$') >= 0) {
-          return null; // picocli would expand it further
-        }
-        index = indexFromEnvironment == null ? PeerOptions.DEFAULT_INDEX : indexFromEnvironment;
-      }
-      List<InetSocketAddress> nodes = nodes(index);
+      List<InetSocketAddress> nodes =
+          PeerOptions.Index.quickNodes(given[INDEX], indexFromEnvironment);
       if (nodes == null) {
         return null;
       }
@@ -164,25 +135,6 @@ final class QuickGet {
     }
     int flag = FLAGS.indexOf(name);
     return flag < 0 ? -1 : FSYNC + flag;
-  }
-
-  /**
-   * {@code --index}'s nodes: the value split at commas, each piece converted as picocli does; null
-   * for a value with quotes (picocli's split keeps quoted commas) or an empty piece.
-   */
-  private static List<InetSocketAddress> nodes(String value) {
-    if (value.indexOf('"') >= 0) {
-      return null;
-    }
-    List<InetSocketAddress> nodes = new ArrayList<>();
-    IndexAddress converter = new IndexAddress();
-    for (String piece : value.split(",", -1)) {
-      if (piece.isEmpty()) {
-        return null;
-      }
-      nodes.add(converter.convert(piece));
-    }
-    return nodes;
   }
 
   /**

@@ -402,39 +402,26 @@ public final class Training {
     Main.skipJarSearches();
     EarlyLogging.start(true);
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
-    String into = dir.toString();
-    List<String[]> commands =
-        List.of(
-            new String[] {"--version"},
-            new String[] {"list", "--index", where},
-            new String[] {
-              "get", "training.bin", "--index", where, "--dir", into, "--sources", "1", "--stats"
-            },
-            new String[] {"list", "--help"},
-            new String[] {"get", "--help"});
-    int code = runAll(commands, quiet);
-    if (code != 0) {
-      return code;
+    int code =
+        runAll(List.of(new String[] {"--version"}, new String[] {"list", "--index", where}), quiet);
+    if (code == 0) {
+      code = downloads(where, dir);
     }
-    // a second download of the same content: its file is there, so into a folder of its own
-    try {
-      Path again = Files.createDirectories(dir.resolve("again"));
-      return Main.run(
-          new String[] {"get", "training.bin", "--index", where, "--dir", again.toString()},
-          quiet,
-          quiet);
-    } catch (IOException e) {
-      System.err.println("training: " + e);
-      return Main.FAILED;
+    if (code == 0) {
+      code =
+          runAll(List.of(new String[] {"list", "--help"}, new String[] {"get", "--help"}), quiet);
     }
+    return code;
   }
 
   /**
-   * {@code get} alone, as a user runs it, against the index at {@code where}: the downloads of
-   * {@link #client}, into {@code dir}. Returns 0 when every one worked.
+   * {@code get} alone, as a user runs it, against the index at {@code where}: a download into
+   * {@code dir} from one source, with its figures, and the same content again, into a folder of its
+   * own (its file is there). Returns 0 when both worked. The whole run of {@code get}'s own cache,
+   * and part of {@link #client}'s.
    */
   static int downloads(String where, Path dir) {
-    // as Main.main does for get, and client above
+    // as Main.main does for get, and client above (both once per JVM)
     Main.skipJarSearches();
     EarlyLogging.start(true);
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), true);
