@@ -68,8 +68,7 @@ public final class RedisBench {
     // store is flushed after it) or, in memory, on a throwaway node of the same kind: the R path
     // compiled before it is measured, as in a node that has run for a while (run U in
     // docs/benchmarks.md: without it the three-node phase spent 0.4-2.6 us of JIT per R,
-    // recompiling
-    // what the one-node phase had compiled); 0 measures as before run U
+    // recompiling what the one-node phase had compiled); 0 measures as before run U
     int warmUpR = 2;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
