@@ -191,24 +191,8 @@ public final class Training {
         if (!shells(dir, at, where)) {
           return Main.FAILED;
         }
-        String clientCache = System.getProperty(CLIENT_CACHE);
-        if (clientCache != null) {
-          shortCache(
-              Path.of(clientCache),
-              CLIENT,
-              "the short commands' run",
-              where,
-              Files.createDirectories(dir.resolve("client")));
-        }
-        String getCache = System.getProperty(GET_CACHE);
-        if (getCache != null) {
-          shortCache(
-              Path.of(getCache),
-              GET,
-              "the downloads' run",
-              where,
-              Files.createDirectories(dir.resolve("get")));
-        }
+        shortCache(CLIENT_CACHE, CLIENT, "the short commands' run", where, dir);
+        shortCache(GET_CACHE, GET, "the downloads' run", where, dir);
         String peerCache = System.getProperty(PEER_CACHE);
         if (peerCache != null) {
           peerCache(Path.of(peerCache), where, Files.createDirectories(dir.resolve("peer-tty")));
@@ -229,17 +213,24 @@ public final class Training {
   }
 
   /**
-   * Makes the short commands' cache, or {@code get}'s, {@code cache}: a child JVM under {@code
-   * -XX:AOTCacheOutput}, on the short commands' class path, runs {@code mode} ({@link #client}, or
-   * {@link #downloads} alone for {@code get}'s: without picocli's model, {@code list}'s and the
-   * help's classes it holds about a fifth fewer classes, which JDK 25 loads at every start,
-   * fifteenth session in docs/benchmarks.md) against the index at {@code where}. A failure leaves
-   * no file there and is said on standard error ({@code what} names the run); the full cache is
-   * still made, and the launcher uses the short commands' cache for {@code get}, the full one for
-   * the others.
+   * Makes the short commands' cache, or {@code get}'s, where the system property {@code property}
+   * says (not set: none): a child JVM under {@code -XX:AOTCacheOutput}, on the short commands'
+   * class path, runs {@code mode} ({@link #client}, or {@link #downloads} alone for {@code get}'s:
+   * without picocli's model, {@code list}'s and the help's classes it holds about a fifth fewer
+   * classes, which JDK 25 loads at every start, fifteenth session in docs/benchmarks.md) against
+   * the index at {@code where}, in the folder {@code mode} below {@code dir}. A failure leaves no
+   * file there and is said on standard error ({@code what} names the run); the full cache is still
+   * made, and the launcher uses the short commands' cache for {@code get}, the full one for the
+   * others.
    */
-  private static void shortCache(Path cache, String mode, String what, String where, Path dir)
+  private static void shortCache(String property, String mode, String what, String where, Path dir)
       throws IOException, InterruptedException {
+    String named = System.getProperty(property);
+    if (named == null) {
+      return;
+    }
+    Path cache = Path.of(named);
+    Path into = Files.createDirectories(dir.resolve(mode));
     Process child =
         new ProcessBuilder(
                 cacheRun(
@@ -249,7 +240,7 @@ public final class Training {
                     Training.class.getName(),
                     mode,
                     where,
-                    dir.toString()))
+                    into.toString()))
             .inheritIO()
             .start();
     finish(child, cache, what);
