@@ -329,13 +329,19 @@ public final class RedisStore implements AutoCloseable {
         args().addKey(key).addValue(value).add("PX").add(millis));
   }
 
-  /** Runs a script with EVALSHA, falling back to EVAL when the server does not know it. */
+  /**
+   * Runs a script with EVALSHA, falling back to EVAL when the server does not know it. On a
+   * standalone store the call's bytes are written here, on the calling thread, and Lettuce's event
+   * loop copies them out in one go ({@link WrittenCall}).
+   */
   <T> CompletableFuture<T> run(Script s, ScriptOutputType type, byte[][] keys, byte[]... args) {
     CompletableFuture<T> first =
-        send(
-            CommandType.EVALSHA,
-            scriptOutput(type),
-            args().add(s.sha).add(keys.length).addKeys(keys).addValues(args));
+        isCluster()
+            ? send(
+                CommandType.EVALSHA,
+                scriptOutput(type),
+                args().add(s.sha).add(keys.length).addKeys(keys).addValues(args))
+            : send(new AsyncCommand<>(new WrittenCall<>(s, scriptOutput(type), keys, args)));
     return first.exceptionallyCompose(
         e ->
             unwrap(e) instanceof RedisNoScriptException
