@@ -7,7 +7,10 @@
 #   bench/redis-ab.sh A.jar B.jar [more.jar...]   (jars built with `-pl bench -am package`)
 #   ROUNDS=4 SECONDS_PER_PHASE=5 BENCH_ARGS="--window 96" JAVA_OPTS_B="-Dx=y" ...
 #   (BENCH_ARGS: more RedisBench options for every turn; JAVA_OPTS_<letter> and BENCH_ARGS_<letter>
-#   per jar, A, B, C...; one jar given twice with BENCH_ARGS_A="--warm-up-r 0" A/Bs an option)
+#   per jar, A, B, C...; one jar given twice with BENCH_ARGS_A="--warm-up-r 0" A/Bs an option;
+#   REDIS_CONFIG_<letter>="hash-max-listpack-entries 128": CONFIG SET before that jar's turns, so one
+#   jar given twice A/Bs a Redis setting: give the other letter the default value, as the one Redis
+#   keeps what the last turn set)
 # Each turn's whole output goes to RESULTS/turn-ROUND-LETTER.txt (RESULTS: a temporary folder);
 # QUIET_LOCK names the lock file (default /tmp/peershare-quiet.lock); REDIS_PORT the Redis port (default a free one).
 # The Redis (scripts/redis.sh) is started once outside the lock and flushed by each turn.
@@ -26,17 +29,19 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
     letter=${letters[$k]}
     opts_var="JAVA_OPTS_$letter"
     args_var="BENCH_ARGS_$letter"
+    config_var="REDIS_CONFIG_$letter"
     out="${RESULTS:-$dir}/turn-$round-$letter.txt"
     # shellcheck disable=SC2086
     # the last turn's keys are flushed first, with no timeout (RedisBench's own FLUSHALL has the
     # store's 400 ms command timeout, which a few hundred thousand keys can pass)
     flock -x "${QUIET_LOCK:-/tmp/peershare-quiet.lock}" sh -c '
       redis-cli -p "$4" flushall >/dev/null
-      echo "turn $1 $2 ($3) start $(date -u +%H:%M:%S) load $(cut -d" " -f1-3 /proc/loadavg)"
-      shift 4
+      [ -z "$5" ] || redis-cli -p "$4" config set $5 >/dev/null
+      echo "turn $1 $2 ($3${5:+, $5}) start $(date -u +%H:%M:%S) load $(cut -d" " -f1-3 /proc/loadavg)"
+      shift 5
       "$@"
       echo "end $(date -u +%H:%M:%S) load $(cut -d" " -f1-3 /proc/loadavg)"' sh \
-      "$round" "$letter" "$jar" "$port" \
+      "$round" "$letter" "$jar" "$port" "${!config_var:-}" \
       "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g ${!opts_var:-} \
       -cp "$jar" io.peershare.bench.RedisBench --redis "redis://127.0.0.1:$port" \
       --registrations 0 --seconds "${SECONDS_PER_PHASE:-5}" ${BENCH_ARGS:-} ${!args_var:-} >"$out" 2>&1 || true

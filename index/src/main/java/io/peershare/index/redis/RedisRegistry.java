@@ -216,12 +216,11 @@ public final class RedisRegistry implements Registry {
     byte[] c = r.c();
     byte[][] pk = Keys.peerKeys(r.p());
     RedisReplies.Ticket t = ticket instanceof RedisReplies.Ticket x ? x : null;
+    // no queue key: the script makes the queue's name from the content hash's when it needs it
     byte[][] keys =
         t == null
-            ? new byte[][] {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES}
-            : new byte[][] {
-              pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.queue(c), Keys.NAMES, t.key()
-            };
+            ? new byte[][] {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.NAMES}
+            : new byte[][] {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.NAMES, t.key()};
     // the A this R gets when it acts, stored by the script itself: no SET of its own
     byte[] ack =
         t == null
@@ -458,7 +457,8 @@ public final class RedisRegistry implements Registry {
               + m.ticket().token().length;
     }
     int np = peerNames.size();
-    byte[][] keys = new byte[1 + 3 * np + 3 * n][];
+    // per R its content hash and reply key (the script makes a queue's name from its hash's)
+    byte[][] keys = new byte[1 + 3 * np + 2 * n][];
     keys[0] = Keys.NAMES;
     for (int j = 0; j < np; j++) {
       byte[][] pk = Keys.peerKeys(peerNames.get(j));
@@ -479,10 +479,9 @@ public final class RedisRegistry implements Registry {
     }
     for (int i = 0; i < n; i++) {
       Many m = group.get(i);
-      int k = 1 + 3 * np + 3 * i;
+      int k = 1 + 3 * np + 2 * i;
       keys[k] = Keys.contentHash(cs[i]);
-      keys[k + 1] = Keys.queue(cs[i]);
-      keys[k + 2] = m.ticket().key();
+      keys[k + 1] = m.ticket().key();
       b.putShort((short) peerOf[i]);
       text(b, addrs[i]);
       b.putShort((short) cs[i].length).put(cs[i]);

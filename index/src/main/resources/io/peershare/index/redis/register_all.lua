@@ -2,7 +2,10 @@
 -- peer's slot and the content's): what claim.lua, register.lua and the listing do in three
 -- steps on a cluster, checked first and then written, so a refusal writes nothing (but the
 -- claim) and needs no undo. KEYS: peer hash, bucket lease zset, bucket count, content hash,
--- rotation zset, listing, and the reply key as KEYS[7] when there is one (see once.lua).
+-- listing, and the reply key as KEYS[6] when there is one (see once.lua). The content's rotation
+-- zset is not among them: its name is made from the content hash's ('ps:q' for 'ps:c', the same
+-- tag) when the content gets a second provider, so an R costs one EVALSHA argument and one Lua
+-- string fewer (run V in docs/benchmarks.md); on a standalone store a key need not be declared.
 -- ARGV[1], one string (an EVALSHA costs about 1,000 instructions in Redis per argument, and
 -- parsing a decimal number in Lua 600-1,200 more: see docs/scaling.md), packed big-endian with
 -- struct.pack's formats: peer (u16 length and bytes), ip (u8, bytes), content (u16, bytes), now
@@ -21,7 +24,7 @@
 -- formatted with "%.17g", about 2,000 instructions).
 local peer, ip, content, now, lease, perPeer, stamp0, due, value, meta, pos =
   struct.unpack('>Hc0Bc0Hc0i8i8i4Bc0Bc0Bc0c40', ARGV[1])
-local rk = KEYS[7]
+local rk = KEYS[6]
 local hash, token, px
 if rk then
   local ack, keep
@@ -54,7 +57,7 @@ local m = g[2]
 local refused = g[1] and 'ALREADY_REGISTERED' or (m and m ~= meta and 'CONFLICT')
 -- whatever this answers, the content then has a provider, so its name is listed (as in
 -- register.lua)
-redis.call('ZADD', KEYS[6], '0', content)
+redis.call('ZADD', KEYS[5], '0', content)
 if refused then return refuse({refused}) end
 -- an old registration missing from its content (its R's last step lost, on a cluster store
 -- before) is completed here, as register.lua would
@@ -75,7 +78,7 @@ if m then
   local s0 = tonumber(g[3]) or 0
   local turn = string.format('%d', s0 + 1)
   redis.call('HSET', c, '\0s', turn, peer, value .. stamp)
-  enqueue(c, KEYS[5], {turn, peer}, 2, providers(c) - 1, s0)
+  enqueue(c, 'ps:q' .. string.sub(c, 5), {turn, peer}, 2, providers(c) - 1, s0)
 else
   -- the first provider: no queue
   redis.call('HSET', c, '\0m', meta, '\0s', '1', peer, value .. stamp)

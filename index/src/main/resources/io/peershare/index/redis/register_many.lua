@@ -15,7 +15,11 @@
 -- stopped half-way by an error; refusals write nothing but their claim, turned back into a plain
 -- claim. The caller never puts two R of one peer and one content in a call.
 -- KEYS: the listing; then per peer of the call (P of them, each once): peer hash, bucket lease
--- zset, bucket count; then per R: content hash, rotation zset, reply key.
+-- zset, bucket count; then per R: content hash, reply key. A content's rotation zset is not among
+-- them: the one-pass path never touches it, and the general path makes its name from the content
+-- hash's ('ps:q' for 'ps:c', the same tag), so an R costs one EVALSHA argument and one Lua string
+-- fewer (about 1,600 instructions per R in Redis: run V in docs/benchmarks.md). This script runs
+-- on a standalone store only (a batch's keys are on many slots), where a key need not be declared.
 -- ARGV[1], one string (as register_all.lua's, so that an R costs no EVALSHA argument of its own),
 -- packed big-endian with struct.pack's formats: now and lease (i8, ms), the per-peer limit (i4),
 -- now and now + lease, how long a stored reply is kept and a claim holds, as decimal text (u8
@@ -37,8 +41,8 @@ local now, lease, perPeer, stamp0, due, keep, px, np, pos =
 -- the names in one call (then where the R begin)
 local names = {struct.unpack('>' .. string.rep('Hc0', np), blob, pos)}
 pos = names[np + 1]
-local base = 1 + 3 * np -- KEYS[base + 3 * i + 1 .. 3]: the content hash, queue, reply key of R i
-local n = (#KEYS - base) / 3
+local base = 1 + 3 * np -- KEYS[base + 2 * i + 1 .. 2]: the content hash, reply key of R i
+local n = (#KEYS - base) / 2
 -- Every R in one table, read by one call: R i (from 0) at v[6i + 1 .. 6i + 6]: its peer's
 -- number (from 0), ip, content, provider value (with a new registration's stamp), meta, claim
 -- ('D', request hash, A); v[6n + 1] is where the tokens begin. (A table built by a constructor is
@@ -103,21 +107,21 @@ end
 local fresh, NONE = false, {false, false, false}
 if n >= 2 then
   local ck = room(n)
-  for i = 0, n - 1 do ck[i + 1] = KEYS[base + 3 * i + 1] end
+  for i = 0, n - 1 do ck[i + 1] = KEYS[base + 2 * i + 1] end
   fresh = redis.call('EXISTS', unpack(ck, 1, n)) == 0
 end
 
 -- The content as this call leaves it: meta, rotation counter, which peers provide it (read when
 -- asked), the providers and queue entries this call adds; and whether `peer` provided it.
 local function content_of(i, peer)
-  local c = KEYS[base + 3 * i + 1]
+  local c = KEYS[base + 2 * i + 1]
   local rec = contents[c]
   if not rec then
     local g = NONE
     if not fresh then g = redis.call('HMGET', c, peer, '\0m', '\0s') end
     -- small tables sized by their constructors (room's unpack is a C call per table)
     local s0 = g[3] and tonumber(g[3]) or 0
-    rec = {c = c, q = KEYS[base + 3 * i + 2], add = {false, false, false, false, false, false},
+    rec = {c = c, q = 'ps:q' .. string.sub(c, 5), add = {false, false, false, false, false, false},
       na = 0, queue = {false, false}, nq = 0, m = g[2], old = g[2] and true or false,
       s0 = s0, s = s0, has = {[peer] = g[1]}}
     contents[c] = rec
@@ -280,7 +284,7 @@ local function common()
   -- the claims, each written as the A its R gets (once.lua's look); the replies of R whose claim
   -- finds them done (the reply) or under way (false), a datagram sent again, kept aside
   local acts, nacts, seen1 = room(n), 0, nil
-  local y, k = 1, base + 3
+  local y, k = 1, base + 2
   for i = 1, n do
     local was = look(KEYS[k], v[y + 5], keep)
     if was then
@@ -290,7 +294,7 @@ local function common()
       nacts = nacts + 1
       acts[nacts] = y
     end
-    y, k = y + 6, k + 3
+    y, k = y + 6, k + 2
   end
   -- the replies: one NEW for them all when every R acts, else two items per R
   local function replies()
@@ -355,7 +359,7 @@ local function common()
   for z = 1, nacts do
     local y = acts[z]
     local c = v[y + 2]
-    call('HSET', KEYS[base + 3 * ((y - 1) / 6) + 1], '\0m', v[y + 4], names[v[y] + 1],
+    call('HSET', KEYS[base + 2 * ((y - 1) / 6) + 1], '\0m', v[y + 4], names[v[y] + 1],
       v[y + 3], '\0s', '1')
     listing[w + 1], listing[w + 2] = '0', c
     w = w + 2
@@ -374,7 +378,7 @@ end
 local blocked, nblocked, nnew = {}, 0, 0
 out, listing = room(2 * n), room(2 * n)
 for i = 0, n - 1 do
-  local key, dv = KEYS[base + 3 * i + 3], v[6 * i + 6]
+  local key, dv = KEYS[base + 2 * i + 2], v[6 * i + 6]
   local seen = nil
   if nblocked > 0 and blocked[rp(i)] then
     seen = {'LATER'}
