@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sockets spread over the nodes), then Redis memory per registration at {@code --registrations}
  * registrations (INFO memory before and after; 10 per peer, {@code --providers} per content, 4 by
  * default) and what each structure costs (MEMORY USAGE of every key of a sample). Each phase's R
- * path is warmed up first ({@code --warm-up-r}, 2 s of R under other names; 0: none). Needs a Redis
- * of its own: it flushes it.
+ * path is warmed up first ({@code --warm-up-r}, 2 s of R under other names; 0: none). After each
+ * phase a machine line ({@link MachineCounters}: steal, faults, pressure) tells a slow machine from
+ * a slow phase; {@code --pairs N} adds N adjacent in-memory/store R pairs. Needs a Redis of its
+ * own: it flushes it.
  *
  * <p>Run through {@code bench/redis.sh}, which starts and stops that Redis.
  */
