@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sockets spread over the nodes), then Redis memory per registration at {@code --registrations}
  * registrations (INFO memory before and after; 10 per peer, {@code --providers} per content, 4 by
  * default) and what each structure costs (MEMORY USAGE of every key of a sample). Each phase's R
- * path is warmed up first ({@code --warm-up-r}, 2 s of R under other names; 0: none). Needs a Redis
- * of its own: it flushes it.
+ * path is warmed up first ({@code --warm-up-r}, 2 s of R under other names; 0: none). After each
+ * phase a machine line ({@link MachineCounters}: steal, faults, pressure) tells a slow machine from
+ * a slow phase; {@code --pairs N} adds N adjacent in-memory/store R pairs. Needs a Redis of its
+ * own: it flushes it.
  *
  * <p>Run through {@code bench/redis.sh}, which starts and stops that Redis.
  */
@@ -43,6 +45,15 @@ public final class RedisBench {
 
   /** Registrations in flight while filling: enough to pipeline, few enough to never time out. */
   private static final int WINDOW = 256;
+
+  /**
+   * The pid of the Redis measured when it runs on this machine (INFO server's process_id names a
+   * redis-server here), else 0: its minor faults go into each phase's machine line.
+   */
+  private static long redisPid;
+
+  /** The store flushed and measured, for the machine line's Redis memory figures. */
+  private static RedisStore infoStore;
 
   private RedisBench() {}
 
@@ -70,6 +81,10 @@ public final class RedisBench {
     // docs/benchmarks.md: without it the three-node phase spent 0.4-2.6 us of JIT per R,
     // recompiling what the one-node phase had compiled); 0 measures as before run U
     int warmUpR = 2;
+    // after the usual phases, this many more pairs of R phases side by side: the in-memory node,
+    // then the last --nodes count on the store; each pair's ratio compares phases ~15 s apart
+    // instead of the turn's first and last (run Z in docs/benchmarks.md); 0: none
+    int pairs = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--redis" -> url = StoreUrl.parse(args[i + 1]);
@@ -89,6 +104,7 @@ public final class RedisBench {
         case "--during-r" -> duringR = args[i + 1];
         case "--node-threads" -> nodeThreads = Integer.parseInt(args[i + 1]);
         case "--warm-up-r" -> warmUpR = Integer.parseInt(args[i + 1]);
+        case "--pairs" -> pairs = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -96,6 +112,8 @@ public final class RedisBench {
       throw new IllegalArgumentException("give --redis redis://HOST:PORT (it will be flushed)");
     }
     try (RedisStore store = RedisStore.connect(url)) {
+      infoStore = store;
+      redisPid = localRedisPid(store);
       if (load) {
         throughput(
             store,
@@ -107,7 +125,8 @@ public final class RedisBench {
             nodeCounts,
             baseline,
             duringR,
-            warmUpR);
+            warmUpR,
+            pairs);
       }
       if (registrations > 0) {
         memory(store, registrations, providers);
@@ -140,7 +159,8 @@ public final class RedisBench {
       int[] nodeCounts,
       boolean baseline,
       String duringR,
-      int warmUpR)
+      int warmUpR,
+      int pairs)
       throws Exception {
     Map<String, double[]> rates = new LinkedHashMap<>();
     for (int t : !baseline ? new int[0] : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
@@ -194,6 +214,92 @@ public final class RedisBench {
             System.out.printf(
                 "%-22s %,12.0f %8.2f %,12.0f %8.2f%n",
                 k, v[0], v[0] / base[0], v[1], v[1] / base[1]));
+    if (pairs > 0 && baseline && nodeCounts.length > 0) {
+      // the in-memory setting that was faster in R above, against the last node count
+      int t = threads;
+      double best = 0;
+      for (var e : rates.entrySet()) {
+        if (e.getKey().startsWith("memory") && e.getValue()[1] > best) {
+          best = e.getValue()[1];
+          t = Integer.parseInt(e.getKey().replaceAll("\\D+", " ").trim());
+        }
+      }
+      pairs(
+          store,
+          pairs,
+          t,
+          nodeCounts[nodeCounts.length - 1],
+          nodeThreads,
+          seconds,
+          sockets,
+          window,
+          warmUpR);
+    }
+  }
+
+  /**
+   * {@code count} pairs of R phases, the in-memory node with {@code memoryThreads} then {@code n}
+   * Redis nodes, each pair's ratio printed and their median: the two phases of a pair run ~15 s
+   * apart in one JVM, where the table's ratio divides the turn's last phase by its first (~40 s
+   * earlier), so a machine that changes speed between them moves a pair's ratio less.
+   */
+  private static void pairs(
+      RedisStore store,
+      int count,
+      int memoryThreads,
+      int n,
+      int nodeThreads,
+      int seconds,
+      int sockets,
+      int window,
+      int warmUpR)
+      throws Exception {
+    List<Double> ratios = new ArrayList<>();
+    for (int p = 1; p <= count; p++) {
+      double memory;
+      try (IndexServer node = new IndexServer(config(memoryThreads)).start()) {
+        MachineCounters before = MachineCounters.now(redisPid);
+        memory = IndexLoad.registers(List.of(node.localAddress()), seconds, sockets, window);
+        machineLine("R", "pair " + p + ", memory-" + memoryThreads, before, memory * seconds);
+      }
+      flush(store);
+      List<IndexServer> nodes = new ArrayList<>();
+      List<RedisStore> connections = new ArrayList<>();
+      double redis;
+      try {
+        for (int i = 0; i < n; i++) {
+          RedisStore own = RedisStore.connect(store.url());
+          connections.add(own);
+          nodes.add(RedisNode.start(config(nodeThreads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
+        }
+        List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
+        if (warmUpR > 0) {
+          IndexLoad.registersWarmUp(at, warmUpR, sockets, window);
+          flush(store);
+        }
+        double[] cpu = cpu(store);
+        Map<String, long[]> stats = commandStats(store);
+        MachineCounters before = MachineCounters.now(redisPid);
+        redis = IndexLoad.registers(at, seconds, sockets, window);
+        machineLine("R", "pair " + p + ", redis-" + n, before, redis * seconds);
+        perReply("R", cpu, store, redis * seconds);
+        perCommand("R", stats, store, redis * seconds);
+      } finally {
+        nodes.forEach(IndexServer::close);
+        connections.forEach(RedisStore::close);
+      }
+      ratios.add(redis / memory);
+      System.out.printf(
+          "pair %d: memory, %d thr R %,.0f req/s; redis, %d node%s R %,.0f req/s; x mem %.2f%n",
+          p, memoryThreads, memory, n, n > 1 ? "s" : "", redis, redis / memory);
+    }
+    List<Double> sorted = ratios.stream().sorted().toList();
+    int k = sorted.size();
+    double median =
+        k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
+    System.out.printf(
+        "pairs: R x mem %s, median %.3f%n",
+        ratios.stream().map(r -> String.format("%.2f", r)).toList(), median);
   }
 
   /**
@@ -215,7 +321,9 @@ public final class RedisBench {
     IndexLoad.locates(at, 1, sockets, window); // warm-up
     double[] cpu = cpu(store);
     Map<String, long[]> stats = commandStats(store);
+    MachineCounters machine = MachineCounters.now(redisPid);
     double s = IndexLoad.locates(at, seconds, sockets, window);
+    machine = machineLine("S", phase, machine, s * seconds);
     cpu = perReply("S", cpu, store, s * seconds);
     stats = perCommand("S", stats, store, s * seconds);
     Process during = null;
@@ -227,7 +335,9 @@ public final class RedisBench {
     }
     Map<String, Long> threadsBefore = threadCpu();
     long jvmBefore = jvmCpuNanos();
+    machine = MachineCounters.now(redisPid);
     double r = IndexLoad.registers(at, seconds, sockets, window);
+    machineLine("R", phase, machine, r * seconds);
     perThread("R", threadsBefore, jvmBefore, r * seconds);
     if (during != null) {
       during.waitFor();
@@ -235,6 +345,41 @@ public final class RedisBench {
     perReply("R", cpu, store, r * seconds);
     perCommand("R", stats, store, r * seconds);
     return new double[] {s, r};
+  }
+
+  /**
+   * Prints what the machine did in the phase ({@link MachineCounters}) and Redis's memory state at
+   * its end (lazy frees pending, fragmentation, resident size): a turn under steal, a slower clock
+   * or a Redis still freeing the last phase's keys shows here. Returns the counters at the end.
+   */
+  private static MachineCounters machineLine(
+      String label, String phase, MachineCounters before, double replies) {
+    MachineCounters after = MachineCounters.now(redisPid);
+    String redis = "";
+    try {
+      String info = infos(infoStore, "memory").getFirst();
+      redis =
+          String.format(
+              "; Redis lazyfree pending %.0f, fragmentation %.2f, rss %.0f MiB",
+              infoNumber(info, "lazyfree_pending_objects:"),
+              infoNumber(info, "mem_fragmentation_ratio:"),
+              infoNumber(info, "used_memory_rss:") / 1048576);
+    } catch (Exception e) {
+      // no store to ask (or a cluster's first master only): the line goes without it
+    }
+    System.out.println(label + ": machine (" + phase + ") " + after.since(before, replies) + redis);
+    return after;
+  }
+
+  /** Redis's pid when it runs on this machine, else 0. */
+  private static long localRedisPid(RedisStore store) {
+    try {
+      long pid = (long) infoNumber(infos(store, "server").getFirst(), "process_id:");
+      String comm = Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+      return comm.startsWith("redis") ? pid : 0;
+    } catch (Exception e) {
+      return 0;
+    }
   }
 
   /**
@@ -350,6 +495,13 @@ public final class RedisBench {
                     " %s %.2f x %.2f us", name, calls / replies, (v[1] - b[1]) / (double) calls));
           }
         });
+    long scripts =
+        after.getOrDefault("evalsha", new long[2])[0]
+            - before.getOrDefault("evalsha", new long[2])[0];
+    if (scripts > 0) {
+      // the batch size of the phase: a node's EVALSHA carries a batch (runs W and Z)
+      line.append(String.format("; %.1f replies per EVALSHA", replies / scripts));
+    }
     System.out.println(line);
     return after;
   }
