@@ -75,6 +75,16 @@ with open(out, 'wb') as f:
                     + struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode())
                     + s8(str(t + 90000).encode()) + s8(args[6]) + args[7]
                     + s8(args[8]) + s8(b'30000') + s8(b'3000') + args[10] + s8(args[11]))
+            if b'for k = 6, #KEYS do' in read(main):
+                # since run X the claim in time buckets (once.lua): the buckets for the reply
+                # key, the newest's time to live for the keep, and the request's field last
+                w = 15000
+                keys = keys[:5] + [b'ps:rb:%d' % (t // w - k) for k in range(3)]
+                blob = (s16(peer) + s8(b'\x7f\x00\x00\x01') + s16(content)
+                        + struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode())
+                        + s8(str(t + 90000).encode()) + s8(args[6]) + args[7] + s8(args[8])
+                        + s8(str((t // w + 1) * w + 30000 - t).encode()) + s8(b'3000')
+                        + args[10] + s8(args[11]) + s8(source))
             f.write(resp(['EVALSHA', sha, str(len(keys))] + keys + [blob]))
         elif packed and batch:
             # register_many.lua taking one string: the call's peers once, then each R
