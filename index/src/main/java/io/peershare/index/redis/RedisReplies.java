@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of its own ({@code once.lua}). A bucket expires as a whole a reply's keep after its end, so a
  * reply is kept {@link ReplyCache#LONG_KEEP_MILLIS} at least and a bucket's width at most more; a
  * step reads the three buckets a reply kept that long can be in, newest first, with one HMGET each
- * for all of a batch's R, and writes their claims with one HSET (run X in docs/benchmarks.md:
- * Redis's CPU per R 15 % lower than with a key, an expiry entry and a SET each).
+ * for all of a batch's R, and writes their claims with one HSET (run X in docs/benchmarks.md: in
+ * replays, Redis's CPU per batch R 12-14 % lower than with a key, an expiry entry and a SET each).
  */
 public final class RedisReplies implements SharedReplies {
   public static final long PENDING_MILLIS = 3_000;
