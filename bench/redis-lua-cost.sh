@@ -75,6 +75,16 @@ with open(out, 'wb') as f:
                     + struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode())
                     + s8(str(t + 90000).encode()) + s8(args[6]) + args[7]
                     + s8(args[8]) + s8(b'30000') + s8(b'3000') + args[10] + s8(args[11]))
+            if b'for k = 6, #KEYS do' in read(main):
+                # since run X the claim in time buckets (once.lua): the buckets for the reply
+                # key, the newest's time to live for the keep, and the request's field last
+                w = 15000
+                keys = keys[:5] + [b'ps:rb:%d' % (t // w - k) for k in range(3)]
+                blob = (s16(peer) + s8(b'\x7f\x00\x00\x01') + s16(content)
+                        + struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode())
+                        + s8(str(t + 90000).encode()) + s8(args[6]) + args[7] + s8(args[8])
+                        + s8(str((t // w + 1) * w + 30000 - t).encode()) + s8(b'3000')
+                        + args[10] + s8(args[11]) + s8(source))
             f.write(resp(['EVALSHA', sha, str(len(keys))] + keys + [blob]))
         elif packed and batch:
             # register_many.lua taking one string: the call's peers once, then each R
@@ -86,9 +96,14 @@ with open(out, 'wb') as f:
                 for g in group:
                     if g[0] not in order: order.append(g[0])
                 ks = [b'ps:names']
+                # since run X the claims in time buckets (once.lua): their keys after every R's,
+                # the newest bucket's expiry in the header, each R's source after every R
+                buckets = b'claims()' in read(main)
+                w = 15000
                 blob = struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode()) \
-                    + s8(str(t + 90000).encode()) + s8(b'30000') + s8(b'3000') \
-                    + struct.pack('>H', len(order))
+                    + s8(str(t + 90000).encode()) \
+                    + s8(str((t // w + 1) * w + 30000 - t).encode() if buckets else b'30000') \
+                    + s8(b'3000') + struct.pack('>H', len(order))
                 for pn in order:
                     pb = zlib.crc32(pn) % 64
                     ks += [b'ps:p{b%d}' % pb + pn, b'ps:l{b%d}' % pb, b'ps:n{b%d}' % pb]
@@ -97,16 +112,20 @@ with open(out, 'wb') as f:
                 # the claim 'D' + hash + A) and the tokens after every R
                 whole = b"'HBc0Hc0Bc0c40Bc0'" in read(main)
                 # since run V no queue key per R (the script makes it from the content hash's)
-                noq = b'(#KEYS - base) / 2' in read(main)
+                noq = b'(#KEYS - base) / 2' in read(main) or buckets
                 for (pn, cn, a, pb, src) in group:
                     ks += [b'ps:c{' + cn + b'}'] + ([] if noq else [b'ps:q{' + cn + b'}']) \
-                        + [b'ps:r{b%d}' % pb + src]
+                        + ([] if buckets else [b'ps:r{b%d}' % pb + src])
                     blob += struct.pack('>H', order.index(pn)) + s8(a[1]) \
                         + struct.pack('>H', len(cn)) + cn
                     if whole:
                         blob += s8(a[6] + str(t).encode()) + a[7] + s8(b'D' + a[10] + a[8])
                     else:
                         blob += s8(a[6]) + a[7] + s8(a[8]) + a[10] + s8(a[11])
+                if buckets:
+                    ks += [b'ps:rb:%d' % (t // w - k) for k in range(3)]
+                    for g in group:
+                        blob += s8(g[4])
                 if whole:
                     for g in group:
                         blob += s8(g[2][11])

@@ -118,8 +118,8 @@ class RedisBatchRegisterTest {
     node.apply(List.of(register(2, "mai", "v", D1, FROM[0])), now);
     List<Sent> fresh = batch(8, i -> register(10 + i, "mai", "n" + i, D1, FROM[0]));
     assertThat(node.callsActing("hmget", fresh, now + 1))
-        .as("HMGETs: the peer's only")
-        .isEqualTo(1);
+        .as("HMGETs: the peer's, and one per time bucket of R's replies (the R's claims)")
+        .isEqualTo(1 + RedisReplies.BUCKETS);
     // the same peer: two contents that exist (one with another digest, one it provides) among new
     List<Sent> mixed =
         List.of(
@@ -250,6 +250,64 @@ class RedisBatchRegisterTest {
     assertThat(node.providers("r", 4, now + 4)).containsExactly("li");
     assertThat(node.providers("s", 4, now + 4)).containsExactly("li");
     assertThat(node.reg.size()).isEqualTo(4);
+  }
+
+  @Test
+  void aDatagramSentAgainAfterItsTimeBucketRolledGetsWhatItGotBefore() throws Exception {
+    // On a standalone store R's replies are fields of hashes of one time bucket each, a step
+    // reading the buckets a reply kept 30 s can be in: a datagram sent again in the next bucket,
+    // or two buckets on, still gets its reply; a plain claim a node left there (it died before
+    // storing its refusal) holds the datagram back only until its deadline, as a key's expiry
+    // would have, not as long as its bucket lives
+    Node node = new Node(RegistryLimits.defaults(), 60_000);
+    long width = RedisReplies.BUCKET_MILLIS;
+    long now =
+        (Math.floorDiv(System.currentTimeMillis(), width) + 1) * width - 1; // a bucket's last ms
+    Sent a = register(1, "mai", "a", D1, FROM[0]);
+    Sent b = register(2, "mai", "b", D1, FROM[0]);
+    assertAllDone(node.apply(List.of(a, b), now), 2);
+    assertAllDone(
+        node.apply(
+            List.of(register(3, "li", "p", D1, FROM[0]), register(4, "li", "p2", D1, FROM[0])),
+            now),
+        2);
+    // li from another address: refused, and the node stops before it stores the replies
+    Sent held = register(5, "li", "q", D1, FROM[1]);
+    RegistryBatch refused =
+        node.apply(List.of(held, register(6, "li", "q2", D1, FROM[1])), now, false);
+    assertThat(describe(refused.outcome(0))).isEqualTo("NAME_TAKEN");
+
+    // the next bucket: the A kept for a, and nothing for the held one (its claim holds)
+    long before = node.calls("evalsha");
+    RegistryBatch next =
+        node.apply(
+            List.of(
+                a,
+                register(7, "mai", "c", D1, FROM[0]),
+                held,
+                register(8, "mai", "d", D1, FROM[0])),
+            now + 2);
+    assertThat(node.calls("evalsha") - before).as("one script call").isEqualTo(1);
+    assertThat(RegistryBatch.elsewhere(next.outcome(0)))
+        .isEqualTo(IndexCodec.encode(new IndexMessage.Ack(1, LEASE / 1000)));
+    assertThat(RegistryBatch.isDone(next.outcome(1))).isTrue();
+    assertThat(RegistryBatch.elsewhere(next.outcome(2))).isSameAs(SharedReplies.IN_PROGRESS);
+    assertThat(RegistryBatch.isDone(next.outcome(3))).isTrue();
+
+    // past the plain claim's deadline the held datagram is taken again (refused again), though
+    // its bucket lives on
+    RegistryBatch after =
+        node.apply(
+            List.of(held, register(9, "li", "s", D1, FROM[1])),
+            now + RedisReplies.PENDING_MILLIS + 2);
+    assertThat(describe(after.outcome(0))).isEqualTo("NAME_TAKEN");
+
+    // two buckets on, within a reply's keep: a and b still get their As, and act no more
+    RegistryBatch late = node.apply(List.of(a, b), now + ReplyCache.LONG_KEEP_MILLIS - 1);
+    assertThat(RegistryBatch.elsewhere(late.outcome(0)))
+        .isEqualTo(IndexCodec.encode(new IndexMessage.Ack(1, LEASE / 1000)));
+    assertThat(RegistryBatch.elsewhere(late.outcome(1)))
+        .isEqualTo(IndexCodec.encode(new IndexMessage.Ack(2, LEASE / 1000)));
   }
 
   private static String locateCode(Node node, String content, long now) {

@@ -17,7 +17,10 @@ import java.util.zip.CRC32;
  *   <li>{@code ps:names}: the listing, every content name with a provider;
  *   <li>{@code ps:r} + tag + source address, port and request id: a mutation's shared reply, tagged
  *       like the keys of the request's first step (the peer's bucket for R, Q and K, the content
- *       for T), so that step claims it in the same script.
+ *       for T), so that step claims it in the same script;
+ *   <li>{@code ps:rb:N} (a standalone store only): the shared replies of R, a field per request
+ *       (source address, port and request id), in hashes of {@link RedisReplies#BUCKET_MILLIS} each
+ *       (N: the time in ms divided by that width), each expiring as a whole.
  * </ul>
  *
  * A tag ends at the first '}', so a '}' in a content name is written as byte 0x01 inside the tag
@@ -77,6 +80,11 @@ final class Keys {
   /** A shared reply in the content's slot: {@code ps:r{NAME}} + {@code source}. */
   static byte[] contentReply(byte[] content, byte[] source) {
     return concat(tagged('r', content), source);
+  }
+
+  /** The hash of R's shared replies made in time bucket {@code bucket}: {@code ps:rb:N}. */
+  static byte[] claims(long bucket) {
+    return ascii("ps:rb:" + bucket);
   }
 
   /** The content hash and its rotation queue: one slot. */

@@ -216,11 +216,15 @@ public final class RedisRegistry implements Registry {
     byte[] c = r.c();
     byte[][] pk = Keys.peerKeys(r.p());
     RedisReplies.Ticket t = ticket instanceof RedisReplies.Ticket x ? x : null;
-    // no queue key: the script makes the queue's name from the content hash's when it needs it
-    byte[][] keys =
-        t == null
-            ? new byte[][] {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.NAMES}
-            : new byte[][] {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.NAMES, t.key()};
+    // no queue key: the script makes the queue's name from the content hash's when it needs it;
+    // with a ticket, the time buckets of R's replies after the script's own keys
+    byte[][] keys = {pk[0], pk[1], pk[2], Keys.contentHash(c), Keys.NAMES};
+    if (t != null) {
+      t.at(now);
+      byte[][] buckets = RedisReplies.buckets(now);
+      keys = Arrays.copyOf(keys, keys.length + buckets.length);
+      System.arraycopy(buckets, 0, keys, 5, buckets.length);
+    }
     // the A this R gets when it acts, stored by the script itself: no SET of its own
     byte[] ack =
         t == null
@@ -272,17 +276,20 @@ public final class RedisRegistry implements Registry {
             + 3
             + addr.length
             + r.meta().length;
+    byte[] ttl = t == null ? null : RedisReplies.bucketTtl(now);
     if (t != null) {
       size +=
           1
               + ack.length
               + 1
-              + KEEP.length
+              + ttl.length
               + 1
               + RedisReplies.PENDING.length
               + t.hash().length
               + 1
-              + t.token().length;
+              + t.token().length
+              + 1
+              + t.field().length;
     }
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putShort((short) p.length).put(p);
@@ -295,10 +302,11 @@ public final class RedisRegistry implements Registry {
     b.put(r.meta());
     if (t != null) {
       text(b, ack);
-      text(b, KEEP);
+      text(b, ttl);
       text(b, RedisReplies.PENDING);
       b.put(t.hash());
       text(b, t.token());
+      text(b, t.field());
     }
     return b.array();
   }
@@ -454,11 +462,18 @@ public final class RedisRegistry implements Registry {
               + m.ticket().hash().length
               + acks[i].length
               + 1
-              + m.ticket().token().length;
+              + m.ticket().token().length
+              + 1
+              + m.ticket().field().length;
+      m.ticket().at(now);
     }
     int np = peerNames.size();
-    // per R its content hash and reply key (the script makes a queue's name from its hash's)
-    byte[][] keys = new byte[1 + 3 * np + 2 * n][];
+    // per R its content hash (the script makes a queue's name from its hash's), then the time
+    // buckets of R's replies
+    byte[][] buckets = RedisReplies.buckets(now);
+    byte[] ttl = RedisReplies.bucketTtl(now);
+    byte[][] keys = new byte[1 + 3 * np + n + buckets.length][];
+    System.arraycopy(buckets, 0, keys, 1 + 3 * np + n, buckets.length);
     keys[0] = Keys.NAMES;
     for (int j = 0; j < np; j++) {
       byte[][] pk = Keys.peerKeys(peerNames.get(j));
@@ -471,7 +486,7 @@ public final class RedisRegistry implements Registry {
     b.putLong(now).putLong(leaseMillis).putInt(limits.perPeer());
     text(b, stamp);
     text(b, num(now + leaseMillis));
-    text(b, KEEP);
+    text(b, ttl);
     text(b, RedisReplies.PENDING);
     b.putShort((short) np);
     for (byte[] p : peerNames) {
@@ -479,9 +494,7 @@ public final class RedisRegistry implements Registry {
     }
     for (int i = 0; i < n; i++) {
       Many m = group.get(i);
-      int k = 1 + 3 * np + 2 * i;
-      keys[k] = Keys.contentHash(cs[i]);
-      keys[k + 1] = m.ticket().key();
+      keys[1 + 3 * np + i] = Keys.contentHash(cs[i]);
       b.putShort((short) peerOf[i]);
       text(b, addrs[i]);
       b.putShort((short) cs[i].length).put(cs[i]);
@@ -491,7 +504,11 @@ public final class RedisRegistry implements Registry {
       byte[] hash = m.ticket().hash();
       b.put((byte) (1 + hash.length + acks[i].length)).put((byte) 'D').put(hash).put(acks[i]);
     }
-    // the tokens last: the script reads them only to turn a claim back into a plain one
+    // each R's field in the buckets, then the tokens, which the script reads only to turn a
+    // claim back into a plain one
+    for (int i = 0; i < n; i++) {
+      text(b, group.get(i).ticket().field());
+    }
     for (int i = 0; i < n; i++) {
       text(b, group.get(i).ticket().token());
     }
@@ -668,7 +685,7 @@ public final class RedisRegistry implements Registry {
   private CompletableFuture<Claim> claim(
       byte[] p, byte[] addr, byte[] c, long now, boolean mayReap, Object ticket) {
     return firstStep(
-            Script.CLAIM, Keys.peerKeys(p), ticket, p, addr, c, num(now), leaseArg, perPeerArg)
+            Script.CLAIM, Keys.peerKeys(p), ticket, now, p, addr, c, num(now), leaseArg, perPeerArg)
         .thenCompose(
             r -> {
               String status = text(r.get(0));
@@ -810,13 +827,39 @@ public final class RedisRegistry implements Registry {
    */
   CompletableFuture<List<Object>> firstStep(
       Script script, byte[][] keys, Object ticket, byte[]... args) {
+    return firstStep(script, keys, ticket, Long.MIN_VALUE, args);
+  }
+
+  /**
+   * {@link #firstStep} at {@code now}, which an R's claim in the time buckets of a standalone store
+   * needs ({@link RedisReplies}).
+   */
+  private CompletableFuture<List<Object>> firstStep(
+      Script script, byte[][] keys, Object ticket, long now, byte[]... args) {
     if (ticket == null) {
       return store.run(script, ScriptOutputType.MULTI, keys, args);
     }
     RedisReplies.Ticket t = (RedisReplies.Ticket) ticket;
-    byte[][] k = Arrays.copyOf(keys, keys.length + 1);
-    k[keys.length] = t.key();
-    byte[][] a = Arrays.copyOf(args, args.length + 3);
+    byte[][] k;
+    byte[][] a;
+    if (t.inBuckets()) {
+      // an R on a standalone store: its claim in the time buckets (once.lua)
+      if (now == Long.MIN_VALUE) {
+        throw new IllegalArgumentException("an R's claim in time buckets needs the step's time");
+      }
+      t.at(now);
+      byte[][] buckets = RedisReplies.buckets(now);
+      k = Arrays.copyOf(keys, keys.length + buckets.length);
+      System.arraycopy(buckets, 0, k, keys.length, buckets.length);
+      a = Arrays.copyOf(args, args.length + 6);
+      a[args.length + 3] = t.field();
+      a[args.length + 4] = num(now);
+      a[args.length + 5] = RedisReplies.bucketTtl(now);
+    } else {
+      k = Arrays.copyOf(keys, keys.length + 1);
+      k[keys.length] = t.key();
+      a = Arrays.copyOf(args, args.length + 3);
+    }
     a[args.length] = t.hash();
     a[args.length + 1] = t.token();
     a[args.length + 2] = RedisReplies.PENDING;

@@ -26,11 +26,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A claim carries a token of its own (this node's random prefix and a counter), and a node
  * releases only a claim still holding its token ({@code release.lua}): a claim that ran out while
  * its node was slow may have been taken by another node since, and that one must stand.
+ *
+ * <p>On a standalone store the replies of R are not a key each but fields of a few hashes, one per
+ * time bucket of {@link #BUCKET_MILLIS} ({@link Keys#claims}): field the source address, port and
+ * request id, value as a key's, but a plain claim ends with its deadline, as a field has no expiry
+ * of its own ({@code once.lua}). A bucket expires as a whole a reply's keep after its end, so a
+ * reply is kept {@link ReplyCache#LONG_KEEP_MILLIS} at least and a bucket's width at most more; a
+ * step reads the three buckets a reply kept that long can be in, newest first, with one HMGET each
+ * for all of a batch's R, and writes their claims with one HSET (run X in docs/benchmarks.md: in
+ * replays, Redis's CPU per batch R 12-14 % lower than with a key, an expiry entry and a SET each).
  */
 public final class RedisReplies implements SharedReplies {
-  static final long PENDING_MILLIS = 3_000;
+  public static final long PENDING_MILLIS = 3_000;
 
   static final byte[] PENDING = Keys.ascii(Long.toString(PENDING_MILLIS));
+
+  /** The width of a time bucket of R's replies on a standalone store: half a reply's keep. */
+  public static final long BUCKET_MILLIS = ReplyCache.LONG_KEEP_MILLIS / 2;
+
+  /** How many buckets a reply kept {@link ReplyCache#LONG_KEEP_MILLIS} can be in at one time. */
+  public static final int BUCKETS = (int) (ReplyCache.LONG_KEEP_MILLIS / BUCKET_MILLIS) + 1;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -51,6 +66,29 @@ public final class RedisReplies implements SharedReplies {
   }
 
   /**
+   * The buckets of R's replies a step at {@code now} reads, newest first: the one {@code now} falls
+   * in, which the step writes, and those before it that a reply made within a keep can be in.
+   */
+  static byte[][] buckets(long now) {
+    long b = Math.floorDiv(now, BUCKET_MILLIS);
+    byte[][] keys = new byte[BUCKETS][];
+    for (int i = 0; i < BUCKETS; i++) {
+      keys[i] = Keys.claims(b - i);
+    }
+    return keys;
+  }
+
+  /**
+   * How long from {@code now} the bucket {@code now} falls in is kept (ms, decimal): a reply's keep
+   * after the bucket's end, so every reply in it is kept that long at least. Set by the bucket's
+   * first write only (PEXPIRE NX); from the writer's clock, as a lease is.
+   */
+  static byte[] bucketTtl(long now) {
+    long end = (Math.floorDiv(now, BUCKET_MILLIS) + 1) * BUCKET_MILLIS;
+    return Keys.ascii(Long.toString(end + ReplyCache.LONG_KEEP_MILLIS - now));
+  }
+
+  /**
    * Where a mutation's reply lives, the hash of its bytes, the token that tells this claim from any
    * other node's (or this node's other) claim of the same datagram, and the request's id. A step
    * that acts may store the reply itself ({@link #stored}); then {@link #remember} has nothing left
@@ -58,20 +96,47 @@ public final class RedisReplies implements SharedReplies {
    */
   static final class Ticket {
     private final byte[] key;
+    private final byte[] field;
     private final byte[] hash;
     private final byte[] token;
     private final int requestId;
     private volatile byte[] stored;
+    private volatile long at = Long.MIN_VALUE;
 
-    Ticket(byte[] key, byte[] hash, byte[] token, int requestId) {
+    Ticket(byte[] key, byte[] field, byte[] hash, byte[] token, int requestId) {
       this.key = key;
+      this.field = field;
       this.hash = hash;
       this.token = token;
       this.requestId = requestId;
     }
 
+    /** The reply's key; null when the reply is a field of a time bucket ({@link #field}). */
     byte[] key() {
       return key;
+    }
+
+    /** The reply's field in its time bucket (an R's on a standalone store), else null. */
+    byte[] field() {
+      return field;
+    }
+
+    /** Whether the reply is a field of a time bucket rather than a key of its own. */
+    boolean inBuckets() {
+      return field != null;
+    }
+
+    /**
+     * The registry claims the request in a step at {@code now}: a reply in time buckets is then in
+     * the bucket of that time, where {@link #remember} and {@link #release} find it.
+     */
+    void at(long now) {
+      this.at = now;
+    }
+
+    /** The time of the step that claimed the request (Long.MIN_VALUE: none yet). */
+    long at() {
+      return at;
     }
 
     byte[] hash() {
@@ -111,6 +176,9 @@ public final class RedisReplies implements SharedReplies {
             .putShort((short) from.getPort())
             .putInt(request.requestId())
             .array();
+    if (request instanceof IndexMessage.Register && !store.isCluster()) {
+      return new Ticket(null, source, hash(bytes, offset, length), token(), request.requestId());
+    }
     byte[] key =
         switch (request) {
           case IndexMessage.Deregister t -> Keys.contentReply(utf8(t.content().toString()), source);
@@ -119,10 +187,17 @@ public final class RedisReplies implements SharedReplies {
           case IndexMessage.Keepalive k -> Keys.peerReply(utf8(k.peer().toString()), source);
           default -> throw new IllegalArgumentException("not a mutation: " + request.type());
         };
-    MessageDigest md = SHA256.get(); // digest() below resets it for the thread's next ticket
+    return new Ticket(key, null, hash(bytes, offset, length), token(), request.requestId());
+  }
+
+  private static byte[] hash(byte[] bytes, int offset, int length) {
+    MessageDigest md = SHA256.get(); // digest() resets it for the thread's next ticket
     md.update(bytes, offset, length);
-    byte[] token = ByteBuffer.allocate(16).putLong(node).putLong(claims.incrementAndGet()).array();
-    return new Ticket(key, md.digest(), token, request.requestId());
+    return md.digest();
+  }
+
+  private byte[] token() {
+    return ByteBuffer.allocate(16).putLong(node).putLong(claims.incrementAndGet()).array();
   }
 
   @Override
@@ -138,7 +213,19 @@ public final class RedisReplies implements SharedReplies {
     System.arraycopy(t.hash(), 0, v, 1, t.hash().length);
     System.arraycopy(reply, replyOffset, v, 1 + t.hash().length, replyLength);
     // not waited for: the reply goes out now, and a retransmission seen before this lands waits
-    store.setPx(t.key(), v, ReplyCache.LONG_KEEP_MILLIS);
+    if (!t.inBuckets()) {
+      store.setPx(t.key(), v, ReplyCache.LONG_KEEP_MILLIS);
+      return;
+    }
+    // into the bucket of the step that claimed it (of now, if none did), over its claim
+    long now = t.at() != Long.MIN_VALUE ? t.at() : System.currentTimeMillis();
+    store.run(
+        Script.REMEMBER,
+        ScriptOutputType.INTEGER,
+        new byte[][] {Keys.claims(Math.floorDiv(now, BUCKET_MILLIS))},
+        t.field(),
+        v,
+        bucketTtl(now));
   }
 
   @Override
@@ -148,8 +235,20 @@ public final class RedisReplies implements SharedReplies {
 
   /** {@link #release}, done when the store has answered. */
   CompletableFuture<?> releaseAsync(Ticket ticket) {
+    if (!ticket.inBuckets()) {
+      return store.run(
+          Script.RELEASE, ScriptOutputType.INTEGER, new byte[][] {ticket.key()}, ticket.claim());
+    }
+    long at = ticket.at();
+    if (at == Long.MIN_VALUE) {
+      return CompletableFuture.completedFuture(0L); // no step claimed it
+    }
     return store.run(
-        Script.RELEASE, ScriptOutputType.INTEGER, new byte[][] {ticket.key()}, ticket.claim());
+        Script.RELEASE,
+        ScriptOutputType.INTEGER,
+        new byte[][] {Keys.claims(Math.floorDiv(at, BUCKET_MILLIS))},
+        ticket.claim(),
+        ticket.field());
   }
 
   @Override

@@ -27,6 +27,7 @@ enum Script {
   REGISTER_MANY("once.lua", "peer.lua", "content.lua"),
   DEREGISTER("once.lua", "content.lua"),
   RELEASE,
+  REMEMBER,
   DROP("content.lua"),
   LOCATE,
   LIST,

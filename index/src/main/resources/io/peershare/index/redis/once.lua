@@ -27,11 +27,48 @@ local function claim_value()
   return 'P' .. ARGV[#ARGV - 2] .. ARGV[#ARGV - 1]
 end
 
--- once(n), n the step's own key count: nil (act) | {'DONE', reply} | {'WAIT'}.
+-- R's claims on a standalone store: not a key each but fields of a few hashes, one per time
+-- bucket of half a reply's keep (KEYS named by the caller, newest first: the bucket `now` falls
+-- in and the two before it, every bucket a claim made within a keep can be in). A field is the
+-- request's source (address, port, request id), its value as a key's above, but for a claim
+-- ('P') its deadline (i8, ms) at the end: a field has no expiry of its own, so a plain claim past
+-- its deadline counts as absent, as a key would have expired. A bucket expires as a whole (its
+-- expiry set once, by its first write: PEXPIRE NX), a keep after its end, so every claim lives
+-- a keep at least, and at most a bucket's width more. One HMGET per bucket for all of a call's R
+-- and one HSET for all their writes, instead of one SET NX PX GET each (a new key and an expiry
+-- entry per R): run X in docs/benchmarks.md.
+-- found(v, value, now): what the value v found for a request (false: none) means for a request
+-- whose claim would be `value` ('P' or 'D', the request hash, ...): nil (act) | {'DONE', reply} |
+-- {'WAIT'}.
+local function found(v, value, now)
+  if not v or string.sub(v, 2, 33) ~= string.sub(value, 2, 33) then return nil end
+  if string.byte(v, 1) == 68 then return {'DONE', string.sub(v, 34)} end -- 'D'
+  if struct.unpack('>i8', v, #v - 7) > now then return {'WAIT'} end
+  return nil
+end
+
+-- once(n), n the step's own key count: nil (act) | {'DONE', reply} | {'WAIT'}. With the time
+-- buckets as keys after the step's own (claim.lua for an R on a standalone store), ARGV ends with
+-- the request hash, the token, how long a claim holds (ms), the request's field, now (ms) and the
+-- newest bucket's time to live (ms), all decimal but the hash, token and field.
 local function once(n)
   local key = KEYS[n + 1]
   if not key then return nil end
-  return look(key, claim_value(), ARGV[#ARGV])
+  if not KEYS[n + 2] then return look(key, claim_value(), ARGV[#ARGV]) end
+  local a = #ARGV
+  local hash, field, now = ARGV[a - 5], ARGV[a - 2], tonumber(ARGV[a - 1])
+  local value = 'P' .. hash .. ARGV[a - 4]
+  for k = n + 1, #KEYS do
+    local v = redis.call('HGET', KEYS[k], field)
+    if v then
+      local seen = found(v, value, now)
+      if seen then return seen end
+      break
+    end
+  end
+  redis.call('HSET', key, field, value .. struct.pack('>i8', now + tonumber(ARGV[a - 3])))
+  redis.call('PEXPIRE', key, ARGV[a], 'NX')
+  return nil
 end
 
 -- once_done(n, reply, keep): once(n) for a step that knows the reply it gets when it acts (R in

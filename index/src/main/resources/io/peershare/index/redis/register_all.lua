@@ -2,7 +2,8 @@
 -- peer's slot and the content's): what claim.lua, register.lua and the listing do in three
 -- steps on a cluster, checked first and then written, so a refusal writes nothing (but the
 -- claim) and needs no undo. KEYS: peer hash, bucket lease zset, bucket count, content hash,
--- listing, and the reply key as KEYS[6] when there is one (see once.lua). The content's rotation
+-- listing, and when the R has a shared reply the time buckets of R's replies as KEYS[6..],
+-- newest first (see once.lua). The content's rotation
 -- zset is not among them: its name is made from the content hash's ('ps:q' for 'ps:c', the same
 -- tag) when the content gets a second provider, so an R costs one EVALSHA argument and one Lua
 -- string fewer (run V in docs/benchmarks.md); on a standalone store a key need not be declared.
@@ -11,10 +12,10 @@
 -- struct.pack's formats: peer (u16 length and bytes), ip (u8, bytes), content (u16, bytes), now
 -- and lease (i8, ms), the per-peer limit (i4), now and now + lease as decimal text (u8, bytes:
 -- what the script writes), the provider value without its stamp (u8, bytes), meta (40 bytes);
--- then, with a reply key: the reply an R that acts gets (u8, bytes: written by the claim itself,
--- once_done in once.lua, so an R that acts has its reply stored in the same call that claimed
--- it), how long a reply is kept and a claim holds (u8, decimal text each), the request hash (32
--- bytes) and the claim's token (u8, bytes).
+-- then, with the buckets: the reply an R that acts gets (u8, bytes: written as its claim, so an
+-- R that acts has its reply stored in the same call that claimed it), the newest bucket's time
+-- to live and how long a claim holds (u8, decimal text each, ms), the request hash (32 bytes),
+-- the claim's token and the request's field (u8, bytes each).
 -- Returns {'DONE', reply} | {'WAIT'} | {'NEW'} | {'OLD'} | {'NAME_TAKEN'} | {'LIMIT'} (the
 -- per-peer one: the caller looks for a CONFLICT, which ranks first) | {'ALREADY_REGISTERED'} |
 -- {'CONFLICT'} | {'DEAD'} (the caller reaps and goes the way of a cluster, without the reply
@@ -25,15 +26,25 @@
 local peer, ip, content, now, lease, perPeer, stamp0, due, value, meta, pos =
   struct.unpack('>Hc0Bc0Hc0i8i8i4Bc0Bc0Bc0c40', ARGV[1])
 local rk = KEYS[6]
-local hash, token, px
+local hash, token, px, field, ttl
 if rk then
-  local ack, keep
-  ack, keep, px, hash, token = struct.unpack('>Bc0Bc0Bc0c32Bc0', ARGV[1], pos)
-  local seen = look(rk, 'D' .. hash .. ack, keep)
-  if seen then return seen end
+  local ack
+  ack, ttl, px, hash, token, field = struct.unpack('>Bc0Bc0Bc0c32Bc0Bc0', ARGV[1], pos)
+  local done = 'D' .. hash .. ack
+  for k = 6, #KEYS do
+    local v = redis.call('HGET', KEYS[k], field)
+    if v then
+      local seen = found(v, done, now)
+      if seen then return seen end
+      break
+    end
+  end
+  redis.call('HSET', rk, field, done)
+  redis.call('PEXPIRE', rk, ttl, 'NX')
 end
 local function refuse(r)
-  if rk then redis.call('SET', rk, 'P' .. hash .. token, 'PX', px) end
+  -- the claim turned back into a plain one, with its deadline (once.lua)
+  if rk then redis.call('HSET', rk, field, 'P' .. hash .. token .. struct.pack('>i8', now + px)) end
   return r
 end
 local p, c = KEYS[1], KEYS[4]

@@ -3,9 +3,11 @@
 -- (the call's fixed cost, about as much as four calls from Lua, is paid once per batch, not per
 -- R). The script reads first and writes after, keeping what it decided in tables, so that each
 -- record is read and written once per batch however many R it has:
---   1. for each R in order: its claim (once.lua's look: the claim is written as the A it gets
---      when it acts), the checks of register_all.lua against the records as the earlier R of
---      this call left them (read once per peer and once per content, then kept up to date here);
+--   1. for each R in order: its claim (found in the time buckets of R's replies, read for all
+--      the call's R with one HMGET per bucket: once.lua), the checks of register_all.lua against
+--      the records as the earlier R of this call left them (read once per peer and once per
+--      content, then kept up to date here); then every claim made, in one HSET (the claim is
+--      written as the A its R gets when it acts, a plain claim with its deadline when refused);
 --   2. each peer's new fields in one HSET, its lease entry when a first registration moves it,
 --      and each bucket's count in one INCRBY;
 --   3. each content's providers in one HSET and, once it has two providers or more, its queue in
@@ -15,19 +17,21 @@
 -- stopped half-way by an error; refusals write nothing but their claim, turned back into a plain
 -- claim. The caller never puts two R of one peer and one content in a call.
 -- KEYS: the listing; then per peer of the call (P of them, each once): peer hash, bucket lease
--- zset, bucket count; then per R: content hash, reply key. A content's rotation zset is not among
+-- zset, bucket count; then per R: its content hash; then the time buckets of R's replies, newest
+-- first (once.lua: an R's reply is a field there, not a key). A content's rotation zset is not among
 -- them: the one-pass path never touches it, and the general path makes its name from the content
 -- hash's ('ps:q' for 'ps:c', the same tag), so an R costs one EVALSHA argument and one Lua string
 -- fewer (about 1,600 instructions per R in Redis: run V in docs/benchmarks.md). This script runs
 -- on a standalone store only (a batch's keys are on many slots), where a key need not be declared.
 -- ARGV[1], one string (as register_all.lua's, so that an R costs no EVALSHA argument of its own),
 -- packed big-endian with struct.pack's formats: now and lease (i8, ms), the per-peer limit (i4),
--- now and now + lease, how long a stored reply is kept and a claim holds, as decimal text (u8
--- length and bytes each), P (u16) and each peer's name (u16, bytes); then per R: its peer's
+-- now and now + lease, the newest bucket's time to live and how long a claim holds (ms), as
+-- decimal text (u8 length and bytes each), P (u16) and each peer's name (u16, bytes); then per R: its peer's
 -- number among the P (u16, from 0), ip (u8, bytes), content (u16, bytes), the provider value as
 -- a registration made now gets it, its stamp (now, as text) at the end (u8, bytes), meta (40
 -- bytes), the claim an R that acts writes: 'D', the request hash (32 bytes) and the A it gets
--- (u8, bytes); then, after every R, each R's claim token (u8, bytes), read only for a refusal.
+-- (u8, bytes); then, after every R, each R's field in the buckets (its source address, port and
+-- request id: u8, bytes), then each R's claim token (u8, bytes), read only for a refusal.
 -- Each string the script writes comes whole, so that an R costs no concatenation in Lua (each
 -- a new string, hashed and interned: run R in docs/benchmarks.md).
 -- Returns {'NEW'} when every R acted as a new registration (the common case: one item, not two
@@ -36,13 +40,14 @@
 -- CONFLICT, which ranks first) or LATER (below), and the stored reply for DONE ('' otherwise).
 -- Numbers go to Redis as text (a Lua number is formatted with "%.17g", about 2,000 instructions).
 local blob = ARGV[1]
-local now, lease, perPeer, stamp0, due, keep, px, np, pos =
+local now, lease, perPeer, stamp0, due, ttl, px, np, pos =
   struct.unpack('>i8i8i4Bc0Bc0Bc0Bc0H', blob)
 -- the names in one call (then where the R begin)
 local names = {struct.unpack('>' .. string.rep('Hc0', np), blob, pos)}
 pos = names[np + 1]
-local base = 1 + 3 * np -- KEYS[base + 2 * i + 1 .. 2]: the content hash, reply key of R i
-local n = (#KEYS - base) / 2
+local base = 1 + 3 * np -- KEYS[base + i + 1]: the content hash of R i
+local rb = #KEYS - 2 -- KEYS[rb .. rb + 2]: the claims' buckets, newest first (once.lua)
+local n = rb - 1 - base
 -- Every R in one table, read by one call: R i (from 0) at v[6i + 1 .. 6i + 6]: its peer's
 -- number (from 0), ip, content, provider value (with a new registration's stamp), meta, claim
 -- ('D', request hash, A); v[6n + 1] is where the tokens begin. (A table built by a constructor is
@@ -60,11 +65,27 @@ local peers, peerOrder, npeers = {}, {}, 0
 local contents, contentOrder, ncontents = {}, {}, 0
 local counts, countOrder, ncounts = {}, {}, 0
 local listing, nlisting = nil, 0
--- the claims' tokens, after every R: read only when a claim is turned back into a plain one
+-- the claims' fields (each R's source), after every R
+local fields = {struct.unpack('>' .. string.rep('Bc0', n), blob, v[6 * n + 1])}
+-- the claims' tokens, after the fields: read only when a claim is turned back into a plain one
 local tokens = nil
 local function token(i)
-  if not tokens then tokens = {struct.unpack('>' .. string.rep('Bc0', n), blob, v[6 * n + 1])} end
+  if not tokens then tokens = {struct.unpack('>' .. string.rep('Bc0', n), blob, fields[n + 1])} end
   return tokens[i + 1]
+end
+-- each R's field in the three buckets (once.lua), one HMGET per bucket for all of the call's R
+local function claims()
+  local call = redis.call
+  return call('HMGET', KEYS[rb], unpack(fields, 1, n)), call('HMGET', KEYS[rb + 1], unpack(fields, 1, n)),
+    call('HMGET', KEYS[rb + 2], unpack(fields, 1, n))
+end
+-- the claims this call writes (field, value pairs), all in one HSET into the newest bucket,
+-- whose expiry its first write sets
+local function put(claimed, k)
+  if k > 0 then
+    redis.call('HSET', KEYS[rb], unpack(claimed, 1, k))
+    redis.call('PEXPIRE', KEYS[rb], ttl, 'NX')
+  end
 end
 
 -- The peer record as this call leaves it: owner, k, tombstones, fields (nil until needed), this
@@ -107,14 +128,14 @@ end
 local fresh, NONE = false, {false, false, false}
 if n >= 2 then
   local ck = room(n)
-  for i = 0, n - 1 do ck[i + 1] = KEYS[base + 2 * i + 1] end
+  for i = 0, n - 1 do ck[i + 1] = KEYS[base + i + 1] end
   fresh = redis.call('EXISTS', unpack(ck, 1, n)) == 0
 end
 
 -- The content as this call leaves it: meta, rotation counter, which peers provide it (read when
 -- asked), the providers and queue entries this call adds; and whether `peer` provided it.
 local function content_of(i, peer)
-  local c = KEYS[base + 2 * i + 1]
+  local c = KEYS[base + i + 1]
   local rec = contents[c]
   if not rec then
     local g = NONE
@@ -284,18 +305,22 @@ local function common()
   -- the claims, each written as the A its R gets (once.lua's look); the replies of R whose claim
   -- finds them done (the reply) or under way (false), a datagram sent again, kept aside
   local acts, nacts, seen1 = room(n), 0, nil
-  local y, k = 1, base + 2
+  local claimed = room(2 * n)
+  local a, b, c = claims()
+  local y = 1
   for i = 1, n do
-    local was = look(KEYS[k], v[y + 5], keep)
+    local was = found(a[i] or b[i] or c[i], v[y + 5], now)
     if was then
       seen1 = seen1 or {}
       seen1[i] = was[1] == 'DONE' and was[2]
     else
+      claimed[2 * nacts + 1], claimed[2 * nacts + 2] = fields[i], v[y + 5]
       nacts = nacts + 1
       acts[nacts] = y
     end
-    y, k = y + 6, k + 2
+    y = y + 6
   end
+  put(claimed, 2 * nacts)
   -- the replies: one NEW for them all when every R acts, else two items per R
   local function replies()
     if nacts == n then return {'NEW'} end
@@ -359,7 +384,7 @@ local function common()
   for z = 1, nacts do
     local y = acts[z]
     local c = v[y + 2]
-    call('HSET', KEYS[base + 2 * ((y - 1) / 6) + 1], '\0m', v[y + 4], names[v[y] + 1],
+    call('HSET', KEYS[base + (y - 1) / 6 + 1], '\0m', v[y + 4], names[v[y] + 1],
       v[y + 3], '\0s', '1')
     listing[w + 1], listing[w + 2] = '0', c
     w = w + 2
@@ -377,13 +402,21 @@ end
 -- are not looked at (LATER: no claim, nothing written), and the caller takes them after it, in order
 local blocked, nblocked, nnew = {}, 0, 0
 out, listing = room(2 * n), room(2 * n)
+local claimed, nclaimed = room(2 * n), 0
+local ca, cb, cc = claims()
+-- a refusal's plain claim: 'P', the request hash, the token, its deadline (once.lua)
+local until_ = struct.pack('>i8', now + tonumber(px))
 for i = 0, n - 1 do
-  local key, dv = KEYS[base + 2 * i + 2], v[6 * i + 6]
+  local dv = v[6 * i + 6]
   local seen = nil
   if nblocked > 0 and blocked[rp(i)] then
     seen = {'LATER'}
   else
-    seen = look(key, dv, keep)
+    seen = found(ca[i + 1] or cb[i + 1] or cc[i + 1], dv, now)
+    if not seen then
+      claimed[nclaimed + 1], claimed[nclaimed + 2] = fields[i + 1], dv
+      nclaimed = nclaimed + 2
+    end
   end
   if seen then
     out[nout + 1], out[nout + 2] = seen[1], seen[2] or ''
@@ -392,7 +425,7 @@ for i = 0, n - 1 do
     local status = one(i)
     if status ~= 'NEW' and status ~= 'OLD' then
       -- a refusal: the claim turned back into a plain one ('P', the request hash, the token)
-      redis.call('SET', key, 'P' .. string.sub(dv, 2, 33) .. token(i), 'PX', px)
+      claimed[nclaimed] = 'P' .. string.sub(dv, 2, 33) .. token(i) .. until_
       if status == 'DEAD' then blocked[rp(i)], nblocked = true, nblocked + 1 end
     end
     if status == 'NEW' then nnew = nnew + 1 end
@@ -401,6 +434,7 @@ for i = 0, n - 1 do
   end
 end
 
+put(claimed, nclaimed)
 for x = 1, npeers do flush(peerOrder[x]) end
 for x = 1, ncounts do
   local key = countOrder[x]

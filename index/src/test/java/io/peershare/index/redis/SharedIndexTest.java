@@ -335,10 +335,18 @@ class SharedIndexTest {
             new RedisReplies(store)
                 .ticket(
                     (InetSocketAddress) p.socket.getLocalSocketAddress(), register, r, 0, r.length);
-    byte[] claimed = new byte[1 + ticket.hash().length];
+    byte[] claimed = new byte[1 + ticket.hash().length + 8];
     claimed[0] = 'P';
     System.arraycopy(ticket.hash(), 0, claimed, 1, ticket.hash().length);
-    store.await(store.commands().set(ticket.key(), claimed).toCompletableFuture());
+    // on a standalone store a field of R's time bucket, whose plain claim ends with its deadline
+    long now = System.currentTimeMillis();
+    java.nio.ByteBuffer.wrap(claimed).putLong(claimed.length - 8, now + 60_000);
+    byte[] bucket = RedisReplies.buckets(now)[0];
+    if (ticket.inBuckets()) {
+      store.await(store.commands().hset(bucket, ticket.field(), claimed).toCompletableFuture());
+    } else {
+      store.await(store.commands().set(ticket.key(), claimed).toCompletableFuture());
+    }
     p.socket.setSoTimeout(1_000);
     assertThatThrownBy(() -> p.exchange(node(1), r)).isInstanceOf(SocketTimeoutException.class);
     long c2 = p.cookie(node(2));
@@ -346,7 +354,11 @@ class SharedIndexTest {
             code(p.call(node(2), new Locate(p.id++, c2, PeerName.of("x"), ContentName.of("a"), 1))))
         .isEqualTo(ErrorCode.NOT_FOUND); // nothing was done
     // that node gave up (its claim went): the client's next try acts
-    store.await(store.commands().del(ticket.key()).toCompletableFuture());
+    if (ticket.inBuckets()) {
+      store.await(store.commands().hdel(bucket, ticket.field()).toCompletableFuture());
+    } else {
+      store.await(store.commands().del(ticket.key()).toCompletableFuture());
+    }
     p.socket.setSoTimeout(5_000);
     assertThat(IndexCodec.decode(p.exchange(node(2), r)))
         .isEqualTo(new Ack(register.requestId(), 90));

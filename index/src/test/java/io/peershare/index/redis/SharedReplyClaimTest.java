@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peershare.index.RegistryException;
 import io.peershare.index.RegistryLimits;
+import io.peershare.index.ReplyCache;
 import io.peershare.index.SharedReplies;
 import io.peershare.index.TestServers;
 import io.peershare.protocol.ContentName;
@@ -18,6 +19,8 @@ import io.peershare.protocol.PeerName;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -80,15 +83,14 @@ class SharedReplyClaimTest {
         .cause()
         .isInstanceOfSatisfying(
             RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
-    assertThat(store.await(store.commands().get(t1.key()).toCompletableFuture()))
-        .isEqualTo(t1.claim());
+    assertThat(plain(t1, stored(store, t1))).isEqualTo(t1.claim());
     store.await(node.releaseAsync(t1));
-    assertThat(store.await(store.commands().exists(t1.key()).toCompletableFuture())).isZero();
+    assertThat(stored(store, t1)).isNull();
 
     Register acts = new Register(2, 0, PeerName.of("mai"), ContentName.of("b"), 4000, 1, d);
     RedisReplies.Ticket t2 = registerTicket(node, acts);
     store.await(register(registry, acts, t2, now + 1));
-    byte[] stored = store.await(store.commands().get(t2.key()).toCompletableFuture());
+    byte[] stored = stored(store, t2);
     assertThat(stored[0]).isEqualTo((byte) (kind == TestServers.REDIS ? 'D' : 'P'));
     if (kind == TestServers.REDIS) {
       byte[] a = IndexCodec.encode(new IndexMessage.Ack(2, 90));
@@ -96,8 +98,7 @@ class SharedReplyClaimTest {
           .isEqualTo(a);
       // a failing node's release leaves a reply it did not claim as a plain claim
       store.await(node.releaseAsync(t2));
-      assertThat(store.await(store.commands().get(t2.key()).toCompletableFuture()))
-          .isEqualTo(stored);
+      assertThat(stored(store, t2)).isEqualTo(stored);
     }
   }
 
@@ -137,6 +138,111 @@ class SharedReplyClaimTest {
     // the reply the node then sends is the one stored: nothing more to write
     store.await(node.releaseAsync(t2));
     assertThat(store.await(store.commands().get(t2.key()).toCompletableFuture())).isEqualTo(stored);
+  }
+
+  @Test
+  void aPlainClaimOfANodeThatDiedHoldsAnROnlyUntilItsDeadline() throws Exception {
+    // On a standalone store an R's claim is a field of a time bucket, which has no expiry of its
+    // own: a plain claim carries its deadline, and a node that died holding it (it never stored a
+    // reply nor gave the claim up) holds a resend back only that long, as a key's PX would
+    RedisStore store = TestServers.REDIS.emptyStore();
+    Register r = new Register(1, 0, PeerName.of("mai"), ContentName.of("a"), 4000, 1, D);
+    long now = System.currentTimeMillis();
+    RedisReplies a = new RedisReplies(store);
+    RedisReplies.Ticket ta = registerTicket(a, r);
+    // a fresh node takes its first R in steps (claim.lua claims it) and dies before it replies
+    assertThat(outcome(registry(store), r, ta, now)).isEqualTo("acted");
+    assertThat(plain(ta, stored(store, ta))).isEqualTo(ta.claim());
+
+    RedisRegistry other = registry(store);
+    RedisReplies b = new RedisReplies(store);
+    assertThat(outcome(other, r, registerTicket(b, r), now + 1_000)).isEqualTo("wait");
+    RedisReplies.Ticket tb = registerTicket(b, r);
+    long late = now + RedisReplies.PENDING_MILLIS + 1;
+    assertThat(outcome(other, r, tb, late)).isEqualTo("acted");
+    // the dead node's late release leaves the new claim, which holds the datagram in turn
+    store.await(a.releaseAsync(ta));
+    assertThat(plain(tb, stored(store, tb))).isEqualTo(tb.claim());
+    RedisReplies c = new RedisReplies(store);
+    assertThat(outcome(other, r, registerTicket(c, r), late + 1)).isEqualTo("wait");
+    store.await(b.releaseAsync(tb));
+    assertThat(outcome(other, r, registerTicket(c, r), late + 2)).isEqualTo("acted");
+  }
+
+  @Test
+  void anRsReplyIsFoundInTheTimeBucketsAfterItsOwn() throws Exception {
+    // an R taken in one step (register_all.lua) stores its A in the bucket of its time; a resend
+    // through another node in the next bucket, or two buckets on within a reply's keep, gets it
+    RedisStore store = TestServers.REDIS.emptyStore();
+    long width = RedisReplies.BUCKET_MILLIS;
+    long now = (Math.floorDiv(System.currentTimeMillis(), width) + 1) * width - 2;
+    RedisRegistry one = registry(store);
+    // the first R goes in steps and reads the store's count; the next, within its second, in one
+    // script
+    assertThat(outcome(one, register(9, "ana", "x"), null, now)).isEqualTo("acted");
+    Register r = register(1, "mai", "a");
+    RedisReplies.Ticket t = registerTicket(new RedisReplies(store), r);
+    assertThat(outcome(one, r, t, now + 1)).isEqualTo("acted");
+    byte[] ack = IndexCodec.encode(new IndexMessage.Ack(1, 90));
+    assertThat(stored(store, t)).endsWith(ack).startsWith((byte) 'D');
+
+    RedisRegistry other = registry(store);
+    RedisReplies node = new RedisReplies(store);
+    for (long at : new long[] {now + 3, now + 1 + ReplyCache.LONG_KEEP_MILLIS - 2}) {
+      assertThat(outcome(other, register(10, "bo", "y" + at), null, at)).isEqualTo("acted");
+      assertThat(outcome(other, r, registerTicket(node, r), at + 1))
+          .as("at %d", at - now)
+          .isEqualTo("done " + Arrays.toString(ack));
+    }
+  }
+
+  private static final Digest D = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
+
+  private static Register register(int id, String peer, String content) {
+    return new Register(id, 0, PeerName.of(peer), ContentName.of(content), 4000, 1, D);
+  }
+
+  private static RedisRegistry registry(RedisStore store) {
+    return new RedisRegistry(store, 90_000, RegistryLimits.defaults());
+  }
+
+  /** What an R does at {@code now}: "acted" (or was refused), "wait", or "done" and a reply. */
+  private static String outcome(
+      RedisRegistry registry, Register r, RedisReplies.Ticket t, long now) {
+    try {
+      register(registry, r, t, now).join();
+      return "acted";
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RedisRegistry.AnsweredElsewhere a) {
+        return a.reply == SharedReplies.IN_PROGRESS ? "wait" : "done " + Arrays.toString(a.reply);
+      }
+      if (e.getCause() instanceof RegistryException) {
+        return "acted";
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * What the store holds for the ticket's request: its key's value, or on a standalone store an R's
+   * field in the time buckets of its claim's step, newest first (null: nothing).
+   */
+  static byte[] stored(RedisStore store, RedisReplies.Ticket t) {
+    if (!t.inBuckets()) {
+      return store.await(store.commands().get(t.key()).toCompletableFuture());
+    }
+    for (byte[] bucket : RedisReplies.buckets(t.at())) {
+      byte[] v = store.await(store.commands().hget(bucket, t.field()).toCompletableFuture());
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** A plain claim without the deadline it carries in a time bucket. */
+  static byte[] plain(RedisReplies.Ticket t, byte[] v) {
+    return t.inBuckets() && v != null && v[0] == 'P' ? Arrays.copyOf(v, v.length - 8) : v;
   }
 
   private static RedisReplies.Ticket keepaliveTicket(RedisReplies node, IndexMessage.Keepalive k) {
