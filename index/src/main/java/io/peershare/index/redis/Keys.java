@@ -20,7 +20,8 @@ import java.util.zip.CRC32;
  *       for T), so that step claims it in the same script;
  *   <li>{@code ps:rb:N} (a standalone store only): the shared replies of R, a field per request
  *       (source address, port and request id), in hashes of {@link RedisReplies#BUCKET_MILLIS} each
- *       (N: the time in ms divided by that width), each expiring as a whole.
+ *       (N: the time in ms divided by that width), each dropped as a whole by the nodes' lease
+ *       sweeps ({@code UNLINK}) once no step reads it, or else by its expiry a bucket later.
  * </ul>
  *
  * A tag ends at the first '}', so a '}' in a content name is written as byte 0x01 inside the tag

@@ -87,6 +87,10 @@ public final class RedisRegistry implements Registry {
   private final byte[] perPeerArg;
   private final long sweepInterval;
   private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
+
+  /** The newest time bucket of R's replies this node has dropped (Long.MIN_VALUE: none yet). */
+  private final AtomicLong droppedReplies = new AtomicLong(Long.MIN_VALUE);
+
   private final AtomicLong totalReadAt = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong totalEstimate = new AtomicLong();
 
@@ -997,14 +1001,48 @@ public final class RedisRegistry implements Registry {
 
   // ---------------------------------------------------------------- expiry
 
-  /** Sweeps every bucket's due leases; returns how many registrations this call removed. */
+  /**
+   * Sweeps every bucket's due leases, and on a standalone store drops the time bucket of R's
+   * replies no step reads any more ({@link #dropUnreadReplies}); returns how many registrations
+   * this call removed.
+   */
   public CompletableFuture<Integer> expireAsync(long now) {
     List<CompletableFuture<Integer>> buckets = new ArrayList<>(Keys.BUCKETS);
     for (int b = 0; b < Keys.BUCKETS; b++) {
       buckets.add(sweepBucket(b, now));
     }
+    CompletableFuture<?> dropped = dropUnreadReplies(now);
     return CompletableFuture.allOf(buckets.toArray(CompletableFuture[]::new))
-        .thenApply(x -> buckets.stream().mapToInt(CompletableFuture::join).sum());
+        .thenCombine(dropped, (x, y) -> buckets.stream().mapToInt(CompletableFuture::join).sum());
+  }
+
+  /**
+   * On a standalone store, {@code UNLINK}s the time bucket of R's replies that no step reads any
+   * more ({@link RedisReplies#unread}), once per bucket per node (again after a failure). A bucket
+   * of a busy store is a hash of up to a million fields: its expiry would free it in Redis's main
+   * thread (~0.6 s at 1,000,000 fields, over the commands' timeout) unless {@code
+   * lazyfree-lazy-expire} is on, while {@code UNLINK} always frees it in the background. Its expiry
+   * comes a bucket's width later ({@link RedisReplies#bucketTtl}): the backstop of a store no node
+   * sweeps.
+   */
+  private CompletableFuture<?> dropUnreadReplies(long now) {
+    if (store.isCluster()) {
+      return done();
+    }
+    long bucket = RedisReplies.unread(now);
+    long last = droppedReplies.get();
+    if (last >= bucket || !droppedReplies.compareAndSet(last, bucket)) {
+      return done(); // dropped already, or another sweep of this node is dropping it
+    }
+    return redis
+        .unlink(Keys.claims(bucket))
+        .toCompletableFuture()
+        .whenComplete(
+            (n, e) -> {
+              if (e != null) {
+                droppedReplies.compareAndSet(bucket, last); // the next sweep tries again
+              }
+            });
   }
 
   private CompletableFuture<Integer> sweepBucket(int bucket, long now) {

@@ -30,11 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>On a standalone store the replies of R are not a key each but fields of a few hashes, one per
  * time bucket of {@link #BUCKET_MILLIS} ({@link Keys#claims}): field the source address, port and
  * request id, value as a key's, but a plain claim ends with its deadline, as a field has no expiry
- * of its own ({@code once.lua}). A bucket expires as a whole a reply's keep after its end, so a
- * reply is kept {@link ReplyCache#LONG_KEEP_MILLIS} at least and a bucket's width at most more; a
- * step reads the three buckets a reply kept that long can be in, newest first, with one HMGET each
- * for all of a batch's R, and writes their claims with one HSET (run X in docs/benchmarks.md: in
- * replays, Redis's CPU per batch R 12-14 % lower than with a key, an expiry entry and a SET each).
+ * of its own ({@code once.lua}). A reply is kept {@link ReplyCache#LONG_KEEP_MILLIS} at least: a
+ * bucket is dropped whole by the nodes' lease sweeps with {@code UNLINK} a reply's keep and a
+ * bucket's width after its end ({@link #unread}), or expires a bucket's width later still when no
+ * node sweeps ({@link #bucketTtl}); a step reads the three buckets a reply kept that long can be
+ * in, newest first, with one HMGET each for all of a batch's R, and writes their claims with one
+ * HSET (run X in docs/benchmarks.md: in replays, Redis's CPU per batch R 12-14 % lower than with a
+ * key, an expiry entry and a SET each).
  */
 public final class RedisReplies implements SharedReplies {
   public static final long PENDING_MILLIS = 3_000;
@@ -79,13 +81,28 @@ public final class RedisReplies implements SharedReplies {
   }
 
   /**
+   * The newest bucket no step reads any more at {@code now}, even on a node whose clock is up to a
+   * bucket's width behind: the one before the {@link #BUCKETS} a step at {@code now} reads, and one
+   * more as a margin for the skew. The lease sweep of every node drops it ({@code UNLINK}, freed in
+   * Redis's background thread whatever its lazyfree settings) once per bucket ({@link
+   * RedisRegistry#expireAsync}).
+   */
+  static long unread(long now) {
+    return Math.floorDiv(now, BUCKET_MILLIS) - BUCKETS - 1;
+  }
+
+  /**
    * How long from {@code now} the bucket {@code now} falls in is kept (ms, decimal): a reply's keep
-   * after the bucket's end, so every reply in it is kept that long at least. Set by the bucket's
-   * first write only (PEXPIRE NX); from the writer's clock, as a lease is.
+   * after the bucket's end, so every reply in it is kept that long at least, and two bucket widths
+   * more: the first is the margin of {@link #unread}, the second the whole bucket during which the
+   * sweeps drop it with {@code UNLINK}, so this expiry is only the backstop of a store no node
+   * sweeps (a big hash expiring is freed in Redis's main thread unless {@code lazyfree-lazy-expire}
+   * is on). Set by the bucket's first write only (PEXPIRE NX); from the writer's clock, as a lease
+   * is.
    */
   static byte[] bucketTtl(long now) {
     long end = (Math.floorDiv(now, BUCKET_MILLIS) + 1) * BUCKET_MILLIS;
-    return Keys.ascii(Long.toString(end + ReplyCache.LONG_KEEP_MILLIS - now));
+    return Keys.ascii(Long.toString(end + ReplyCache.LONG_KEEP_MILLIS + 2 * BUCKET_MILLIS - now));
   }
 
   /**

@@ -32,9 +32,10 @@ end
 -- in and the two before it, every bucket a claim made within a keep can be in). A field is the
 -- request's source (address, port, request id), its value as a key's above, but for a claim
 -- ('P') its deadline (i8, ms) at the end: a field has no expiry of its own, so a plain claim past
--- its deadline counts as absent, as a key would have expired. A bucket expires as a whole (its
--- expiry set once, by its first write: PEXPIRE NX), a keep after its end, so every claim lives
--- a keep at least, and at most a bucket's width more. One HMGET per bucket for all of a call's R
+-- its deadline counts as absent, as a key would have expired. A bucket goes as a whole, never
+-- before a keep and a bucket's width after its end, so every claim lives a keep at least: the
+-- nodes' lease sweeps UNLINK it then (RedisRegistry), and its expiry (set once, by its first
+-- write: PEXPIRE NX) comes a bucket's width later, for a store no node sweeps. One HMGET per bucket for all of a call's R
 -- and one HSET for all their writes, instead of one SET NX PX GET each (a new key and an expiry
 -- entry per R): run X in docs/benchmarks.md.
 -- found(v, value, now): what the value v found for a request (false: none) means for a request

@@ -196,6 +196,47 @@ class SharedReplyClaimTest {
     }
   }
 
+  @Test
+  void theSweepDropsTheTimeBucketNoStepReadsBeforeItExpiresAndKeepsTheOthers() throws Exception {
+    // a bucket expiring is freed in Redis's main thread (~0.6 s at 1,000,000 fields) unless
+    // lazyfree-lazy-expire is on, so the lease sweep UNLINKs (freed in the background) the bucket
+    // out of every step's reach, a bucket's width of clock skew included, before its expiry; the
+    // buckets a step, or a node up to a bucket's width behind, may still read stay
+    RedisStore store = TestServers.REDIS.emptyStore();
+    long width = RedisReplies.BUCKET_MILLIS;
+    long first = Math.floorDiv(System.currentTimeMillis(), width);
+    RedisRegistry one = registry(store);
+    RedisReplies node = new RedisReplies(store);
+    for (int i = 0; i <= 4; i++) {
+      Register r = register(20 + i, "mai", "b" + i);
+      assertThat(outcome(one, r, registerTicket(node, r), (first + i) * width + 1))
+          .isEqualTo("acted");
+    }
+    var redis = store.commands();
+    for (int i = 0; i <= 4; i++) {
+      assertThat(store.await(redis.pttl(Keys.claims(first + i)).toCompletableFuture()))
+          .as("bucket %d's expiry", i)
+          .isGreaterThan(0);
+    }
+
+    // a sweep (of a node that took no R) in bucket first + 4: steps read first + 4 to first + 2,
+    // a node up to a bucket's width behind first + 1 too; nobody reads first
+    long sweep = (first + 4) * width + 2;
+    assertThat(RedisReplies.unread(sweep)).isEqualTo(first);
+    // and its expiry, the backstop when no node sweeps, a whole bucket later still
+    assertThat(new String(RedisReplies.bucketTtl(first * width), StandardCharsets.US_ASCII))
+        .isEqualTo(Long.toString(5 * width));
+    assertThat(registry(store).expire(sweep, 0)).isZero();
+    assertThat(store.await(redis.exists(Keys.claims(first)).toCompletableFuture()))
+        .as("the bucket out of reach")
+        .isZero();
+    for (int i = 1; i <= 4; i++) {
+      assertThat(store.await(redis.exists(Keys.claims(first + i)).toCompletableFuture()))
+          .as("bucket %d", i)
+          .isEqualTo(1L);
+    }
+  }
+
   private static final Digest D = Digest.sha256("x".getBytes(StandardCharsets.UTF_8));
 
   private static Register register(int id, String peer, String content) {
