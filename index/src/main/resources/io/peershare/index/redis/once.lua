@@ -48,6 +48,24 @@ local function found(v, value, now)
   return nil
 end
 
+-- claim_in(first, field, value, now, ttl): an R's claim in the time buckets KEYS[first..], newest
+-- first: the first value found for the field decides (found); when it says act, the field gets
+-- `value` ('P' with its deadline, or 'D' and the reply) in the newest bucket, whose expiry `ttl`
+-- (ms) sets when it has none. nil (act) | {'DONE', reply} | {'WAIT'}.
+local function claim_in(first, field, value, now, ttl)
+  for k = first, #KEYS do
+    local v = redis.call('HGET', KEYS[k], field)
+    if v then
+      local seen = found(v, value, now)
+      if seen then return seen end
+      break
+    end
+  end
+  redis.call('HSET', KEYS[first], field, value)
+  redis.call('PEXPIRE', KEYS[first], ttl, 'NX')
+  return nil
+end
+
 -- once(n), n the step's own key count: nil (act) | {'DONE', reply} | {'WAIT'}. With the time
 -- buckets as keys after the step's own (claim.lua for an R on a standalone store), ARGV ends with
 -- the request hash, the token, how long a claim holds (ms), the request's field, now (ms) and the
@@ -57,19 +75,9 @@ local function once(n)
   if not key then return nil end
   if not KEYS[n + 2] then return look(key, claim_value(), ARGV[#ARGV]) end
   local a = #ARGV
-  local hash, field, now = ARGV[a - 5], ARGV[a - 2], tonumber(ARGV[a - 1])
-  local value = 'P' .. hash .. ARGV[a - 4]
-  for k = n + 1, #KEYS do
-    local v = redis.call('HGET', KEYS[k], field)
-    if v then
-      local seen = found(v, value, now)
-      if seen then return seen end
-      break
-    end
-  end
-  redis.call('HSET', key, field, value .. struct.pack('>i8', now + tonumber(ARGV[a - 3])))
-  redis.call('PEXPIRE', key, ARGV[a], 'NX')
-  return nil
+  local now = tonumber(ARGV[a - 1])
+  local value = 'P' .. ARGV[a - 5] .. ARGV[a - 4] .. struct.pack('>i8', now + tonumber(ARGV[a - 3]))
+  return claim_in(n + 1, ARGV[a - 2], value, now, ARGV[a])
 end
 
 -- once_done(n, reply, keep): once(n) for a step that knows the reply it gets when it acts (R in

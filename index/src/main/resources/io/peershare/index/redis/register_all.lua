@@ -30,17 +30,8 @@ local hash, token, px, field, ttl
 if rk then
   local ack
   ack, ttl, px, hash, token, field = struct.unpack('>Bc0Bc0Bc0c32Bc0Bc0', ARGV[1], pos)
-  local done = 'D' .. hash .. ack
-  for k = 6, #KEYS do
-    local v = redis.call('HGET', KEYS[k], field)
-    if v then
-      local seen = found(v, done, now)
-      if seen then return seen end
-      break
-    end
-  end
-  redis.call('HSET', rk, field, done)
-  redis.call('PEXPIRE', rk, ttl, 'NX')
+  local seen = claim_in(6, field, 'D' .. hash .. ack, now, ttl)
+  if seen then return seen end
 end
 local function refuse(r)
   -- the claim turned back into a plain one, with its deadline (once.lua)
