@@ -32,19 +32,14 @@ final class MachineCounters {
   private MachineCounters(long redisPid) {
     nanos = System.nanoTime();
     wallMillis = System.currentTimeMillis();
-    long[] c = new long[8];
+    String[] stat = lines("/proc/stat");
+    cpu = cpuTicks(stat);
     long ctxt = 0;
-    for (String line : lines("/proc/stat")) {
-      if (line.startsWith("cpu ")) {
-        String[] f = line.trim().split("\\s+");
-        for (int i = 0; i < c.length && i + 1 < f.length; i++) {
-          c[i] = Long.parseLong(f[i + 1]);
-        }
-      } else if (line.startsWith("ctxt ")) {
+    for (String line : stat) {
+      if (line.startsWith("ctxt ")) {
         ctxt = Long.parseLong(line.substring(5).trim());
       }
     }
-    cpu = c;
     contextSwitches = ctxt;
     cpuPressureMicros = pressure("/proc/pressure/cpu");
     memoryPressureMicros = pressure("/proc/pressure/memory");
@@ -66,6 +61,27 @@ final class MachineCounters {
       }
     }
     mhz = n == 0 ? 0 : sum / n;
+  }
+
+  /**
+   * All cores' time in ticks from {@code /proc/stat}'s first line: user, nice, system, idle,
+   * iowait, irq, softirq, steal (zeros where it cannot be read).
+   */
+  static long[] cpuTicks() {
+    return cpuTicks(lines("/proc/stat"));
+  }
+
+  private static long[] cpuTicks(String[] stat) {
+    long[] c = new long[8];
+    for (String line : stat) {
+      if (line.startsWith("cpu ")) {
+        String[] f = line.trim().split("\\s+");
+        for (int i = 0; i < c.length && i + 1 < f.length; i++) {
+          c[i] = Long.parseLong(f[i + 1]);
+        }
+      }
+    }
+    return c;
   }
 
   /** The counters now; {@code redisPid} 0 when Redis is not on this machine (or not known). */

@@ -177,28 +177,16 @@ public final class RedisBench {
     }
     for (int n : nodeCounts) {
       flush(store);
-      List<IndexServer> nodes = new ArrayList<>();
-      List<RedisStore> connections = new ArrayList<>();
-      try {
-        for (int i = 0; i < n; i++) {
-          // a connection of its own per node, as separate node processes have: one connection's
-          // replies are read and completed on one Lettuce thread
-          RedisStore own = RedisStore.connect(store.url());
-          connections.add(own);
-          nodes.add(RedisNode.start(config(nodeThreads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
-        }
-        if (warmUpR > 0) {
-          IndexLoad.registersWarmUp(
-              nodes.stream().map(IndexServer::localAddress).toList(), warmUpR, sockets, window);
-          flush(store);
-        }
-        rates.put(
-            "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + nodeThreads + " thr",
-            measure(nodes, store, seconds, sockets, window, duringR, "redis-" + n));
-      } finally {
-        nodes.forEach(IndexServer::close);
-        connections.forEach(RedisStore::close);
-      }
+      rates.put(
+          "redis, " + n + " node" + (n > 1 ? "s" : "") + " x " + nodeThreads + " thr",
+          onRedisNodes(
+              store,
+              n,
+              nodeThreads,
+              warmUpR,
+              sockets,
+              window,
+              nodes -> measure(nodes, store, seconds, sockets, window, duringR, "redis-" + n)));
     }
     double[] base = {Double.NaN, Double.NaN};
     rates.forEach(
@@ -237,6 +225,47 @@ public final class RedisBench {
     }
   }
 
+  /** What runs on started Redis nodes ({@link #onRedisNodes}). */
+  @FunctionalInterface
+  private interface OnNodes<T> {
+    T run(List<IndexServer> nodes) throws Exception;
+  }
+
+  /**
+   * Starts {@code n} index nodes on the store, each with a Redis connection of its own, as separate
+   * node processes have (one connection's replies are read and completed on one Lettuce thread);
+   * warms their R path up when {@code warmUpR} > 0 (then flushes the store); runs {@code body} on
+   * them and closes them and their connections.
+   */
+  private static <T> T onRedisNodes(
+      RedisStore store,
+      int n,
+      int nodeThreads,
+      int warmUpR,
+      int sockets,
+      int window,
+      OnNodes<T> body)
+      throws Exception {
+    List<IndexServer> nodes = new ArrayList<>();
+    List<RedisStore> connections = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        RedisStore own = RedisStore.connect(store.url());
+        connections.add(own);
+        nodes.add(RedisNode.start(config(nodeThreads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
+      }
+      if (warmUpR > 0) {
+        IndexLoad.registersWarmUp(
+            nodes.stream().map(IndexServer::localAddress).toList(), warmUpR, sockets, window);
+        flush(store);
+      }
+      return body.run(nodes);
+    } finally {
+      nodes.forEach(IndexServer::close);
+      connections.forEach(RedisStore::close);
+    }
+  }
+
   /**
    * {@code count} pairs of R phases, the in-memory node with {@code memoryThreads} then {@code n}
    * Redis nodes, each pair's ratio printed and their median: the two phases of a pair run ~15 s
@@ -263,31 +292,26 @@ public final class RedisBench {
         machineLine("R", "pair " + p + ", memory-" + memoryThreads, before, memory * seconds);
       }
       flush(store);
-      List<IndexServer> nodes = new ArrayList<>();
-      List<RedisStore> connections = new ArrayList<>();
-      double redis;
-      try {
-        for (int i = 0; i < n; i++) {
-          RedisStore own = RedisStore.connect(store.url());
-          connections.add(own);
-          nodes.add(RedisNode.start(config(nodeThreads), own, RedisRegistry.SWEEP_INTERVAL_MILLIS));
-        }
-        List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
-        if (warmUpR > 0) {
-          IndexLoad.registersWarmUp(at, warmUpR, sockets, window);
-          flush(store);
-        }
-        double[] cpu = cpu(store);
-        Map<String, long[]> stats = commandStats(store);
-        MachineCounters before = MachineCounters.now(redisPid);
-        redis = IndexLoad.registers(at, seconds, sockets, window);
-        machineLine("R", "pair " + p + ", redis-" + n, before, redis * seconds);
-        perReply("R", cpu, store, redis * seconds);
-        perCommand("R", stats, store, redis * seconds);
-      } finally {
-        nodes.forEach(IndexServer::close);
-        connections.forEach(RedisStore::close);
-      }
+      int pair = p;
+      double redis =
+          onRedisNodes(
+              store,
+              n,
+              nodeThreads,
+              warmUpR,
+              sockets,
+              window,
+              nodes -> {
+                List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
+                double[] cpu = cpu(store);
+                Map<String, long[]> stats = commandStats(store);
+                MachineCounters before = MachineCounters.now(redisPid);
+                double rate = IndexLoad.registers(at, seconds, sockets, window);
+                machineLine("R", "pair " + pair + ", redis-" + n, before, rate * seconds);
+                perReply("R", cpu, store, rate * seconds);
+                perCommand("R", stats, store, rate * seconds);
+                return rate;
+              });
       ratios.add(redis / memory);
       System.out.printf(
           "pair %d: memory, %d thr R %,.0f req/s; redis, %d node%s R %,.0f req/s; x mem %.2f%n",
@@ -527,17 +551,12 @@ public final class RedisBench {
 
   /** Idle (idle + iowait) and total ticks of all cores, from /proc/stat's first line. */
   private static long[] machineTicks() {
-    try {
-      String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
-      String[] f = line.trim().split("\\s+");
-      long total = 0;
-      for (int i = 1; i < f.length && i <= 8; i++) {
-        total += Long.parseLong(f[i]);
-      }
-      return new long[] {Long.parseLong(f[4]) + Long.parseLong(f[5]), total};
-    } catch (java.io.IOException | RuntimeException e) {
-      return new long[2];
+    long[] c = MachineCounters.cpuTicks();
+    long total = 0;
+    for (long t : c) {
+      total += t;
     }
+    return new long[] {c[3] + c[4], total};
   }
 
   /**
