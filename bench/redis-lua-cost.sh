@@ -10,6 +10,8 @@
 # from one peer (SHAPE=one in gen).
 #   bench/redis-lua-cost.sh [N (20000)] [REV ...]   REV: git revisions to count too (e.g. main)
 #   BATCH="8 32" bench/redis-lua-cost.sh
+#   SHAPE=bench: the batches counted as "6 peers interleaved" are RedisBench's shape instead (each
+#   call one load socket's R, 5,000 per peer per socket: run AC in docs/benchmarks.md)
 #   KEEP=DIR: keep each count's callgrind output there (for callgrind_annotate); PORT=N PORTS=M:
 #   each counted server takes a random port of N..N+M-1 (default 21000 and 5000)
 set -euo pipefail
@@ -30,7 +32,8 @@ import sys, zlib, hashlib, os, struct
 d, main, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 batch = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 # with SHAPE=one, each batch's R come from one peer (a node's socket reading one sharer's burst);
-# (RUN of them in a row without batches); otherwise the six load sockets' R interleave
+# (RUN of them in a row without batches); with SHAPE=bench as RedisBench sends them (below);
+# otherwise the six load sockets' R interleave
 one = os.environ.get('SHAPE') == 'one'
 def read(x): return open(os.path.join(d, x), 'rb').read()
 def resp(args):
@@ -53,6 +56,10 @@ with open(out, 'wb') as f:
     for i in range(n):
         run = int(os.environ.get('RUN') or batch or 1)
         sock, m = ((i // run) % 6, i) if one else (i % 6, i // 6)
+        if os.environ.get('SHAPE') == 'bench':
+            # RedisBench's three-node phase: each call one load socket's R in a row, the six
+            # sockets taking turns, a new peer every 5,000 of a socket's R (run AC)
+            sock, m = (i // (batch or 1)) % 6, (i // (6 * (batch or 1))) * (batch or 1) + i % (batch or 1)
         peer = ('load%d-%d' % (sock, m // 5000)).encode()
         content = ('f%d-%d' % (sock, m)).encode()
         b = zlib.crc32(peer) % 64
@@ -75,7 +82,7 @@ with open(out, 'wb') as f:
                     + struct.pack('>qqi', t, 90000, 10000) + s8(str(t).encode())
                     + s8(str(t + 90000).encode()) + s8(args[6]) + args[7]
                     + s8(args[8]) + s8(b'30000') + s8(b'3000') + args[10] + s8(args[11]))
-            if b'for k = 6, #KEYS do' in read(main):
+            if b'for k = 6, #KEYS do' in read(main) or b'claim_in(6' in read(main):
                 # since run X the claim in time buckets (once.lua): the buckets for the reply
                 # key, the newest's time to live for the keep, and the request's field last
                 w = 15000

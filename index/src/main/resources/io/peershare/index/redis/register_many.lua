@@ -59,12 +59,6 @@ local function rp(i) return v[6 * i + 1] + 1 end
 -- Lengths are kept in counters, never taken with # (which searches a full table's hash part).
 local function room(k) return {unpack(v, 1, k)} end
 
--- The general path's own: what it decided per peer and per content, its replies and listing.
-local out, nout = nil, 0
-local peers, peerOrder, npeers = {}, {}, 0
-local contents, contentOrder, ncontents = {}, {}, 0
-local counts, countOrder, ncounts = {}, {}, 0
-local listing, nlisting = nil, 0
 -- the claims' fields (each R's source), after every R
 local fields = {struct.unpack('>' .. string.rep('Bc0', n), blob, v[6 * n + 1])}
 -- the claims' tokens, after the fields: read only when a claim is turned back into a plain one
@@ -88,6 +82,176 @@ local function put(claimed, k)
   end
 end
 
+-- Whether none of this call's contents exists yet, found by one EXISTS of them all: then each
+-- content's record starts empty here, without an HMGET of its own (nor an HEXISTS for a second
+-- peer of it), one call fewer per R. A peer sharing new files sends such batches; one registering
+-- again what others provide pays this one call per batch and reads each content as before.
+local fresh, NONE = false, {false, false, false}
+if n >= 2 then
+  fresh = redis.call('EXISTS', unpack(KEYS, base + 1, base + n)) == 0
+end
+
+-- The text of a small whole number, as Redis takes it (without Lua's "%.17g")
+local function int(x)
+  if x == 1 then return '1' end
+  return string.format('%d', x)
+end
+
+-- The common case, a peer sharing new files, in one pass with no record kept in tables: every
+-- content of the call new (fresh), no two R of one content, and each peer's R all from one
+-- address, its owner's (or a new peer's), none of its contents in its record and room for all of
+-- them under the per-peer limit. Then every R acts (NEW) but those whose claim finds them done
+-- or under way (a datagram sent again: DONE, WAIT), exactly as in the general path below, with
+-- the same calls and writes in the same order (the same fields in the same order, so the same
+-- bytes in Redis); only the Lua around them is less (about a fifth of Redis's CPU per R in such
+-- batches: docs/benchmarks.md, run Q). Returns nil, having written nothing, when the call is not
+-- that case; the general path then reads the peers again. It runs before the general path's
+-- tables and functions are made, and walks the R as few times as it can (run AC in
+-- docs/benchmarks.md): the checks with each peer's fields to read, the claims, the peers' new
+-- fields, then the contents with the listing.
+local function common()
+  local call = redis.call
+  -- no two R of one content; each peer's R from one address (its first R's); and per peer the
+  -- fields its one read asks for (the reserved ones, then its contents in the R's order)
+  local seen, first, nr, want = {}, {}, {}, {}
+  for x = 1, 6 * n, 6 do
+    local c, j = v[x + 2], v[x] + 1
+    if seen[c] then return nil end
+    seen[c] = true
+    local k = nr[j]
+    if k then
+      if v[x + 1] ~= v[first[j] + 1] then return nil end
+      want[j][k + 4] = c
+      nr[j] = k + 1
+    else
+      first[j], nr[j] = x, 1
+      want[j] = {'\0i', '\0k', '\0d', c}
+    end
+  end
+  -- per peer: 0 new, 1 known with its lease entry covering, 2 known and the entry to move
+  local state = {}
+  for j = 1, np do
+    local p, k = KEYS[3 * j - 1], nr[j]
+    local f = call('HMGET', p, unpack(want[j], 1, k + 3))
+    for y = 4, k + 3 do
+      if f[y] then return nil end
+    end
+    local owner = f[1]
+    if owner then
+      if owner ~= v[first[j] + 1] then return nil end
+      local fields = call('HLEN', p) - RESERVED
+      if fields + k > perPeer then return nil end
+      state[j] = entry_covers(tonumber(f[2]), now, fields, tonumber(f[3])) and 1 or 2
+    else
+      if k > perPeer then return nil end
+      state[j] = 0
+    end
+  end
+  -- the claims, each written as the A its R gets (once.lua's look); the replies of R whose claim
+  -- finds them done (the reply) or under way (false), a datagram sent again, kept aside; acts:
+  -- where each R that acts is in v, made only once one does not (until then the R in order)
+  local claimed, nacts, seen1, acts = room(2 * n), 0, nil, nil
+  local a, b, c = claims()
+  local y = 1
+  for i = 1, n do
+    local w = a[i] or b[i] or c[i]
+    local was = w and found(w, v[y + 5], now)
+    if was then
+      if not seen1 then
+        seen1, acts = {}, room(n)
+        for z = 1, nacts do acts[z] = 6 * z - 5 end
+      end
+      seen1[i] = was[1] == 'DONE' and was[2]
+    else
+      claimed[2 * nacts + 1], claimed[2 * nacts + 2] = fields[i], v[y + 5]
+      nacts = nacts + 1
+      if acts then acts[nacts] = y end
+    end
+    y = y + 6
+  end
+  put(claimed, 2 * nacts)
+  -- the replies: one NEW for them all when every R acts, else two items per R
+  local function replies()
+    if nacts == n then return {'NEW'} end
+    local out = room(2 * n)
+    for i = 1, n do
+      local r = seen1[i]
+      if r then
+        out[2 * i - 1], out[2 * i] = 'DONE', r
+      elseif r == false then
+        out[2 * i - 1], out[2 * i] = 'WAIT', ''
+      else
+        out[2 * i - 1], out[2 * i] = 'NEW', ''
+      end
+    end
+    return out
+  end
+  if nacts == 0 then return replies() end
+  -- the peers in the order of their first R that acts, each with its new fields in the R's order
+  local adds, order, npo = {}, {}, 0
+  for z = 1, nacts do
+    local y = acts and acts[z] or 6 * z - 5
+    local j = v[y] + 1
+    local add = adds[j]
+    if not add then
+      add = room(6 + 2 * nr[j])
+      local na = 0
+      if state[j] == 0 then
+        add[1], add[2], add[3], add[4], add[5], add[6] = '\0i', v[y + 1], '\0k', stamp0, '\0d', '0'
+        na = 6
+      end
+      add[0] = na
+      adds[j] = add
+      npo = npo + 1
+      order[npo] = j
+    end
+    local na = add[0]
+    add[na + 1], add[na + 2] = v[y + 2], stamp0
+    add[0] = na + 2
+  end
+  local counts, countOrder, ncounts = {}, {}, 0
+  for z = 1, npo do
+    local j = order[z]
+    local add = adds[j]
+    call('HSET', KEYS[3 * j - 1], unpack(add, 1, add[0]))
+    if state[j] ~= 1 then call('ZADD', KEYS[3 * j], 'LT', due, names[j]) end
+    local key = KEYS[3 * j + 1]
+    local cnt = counts[key]
+    if not cnt then
+      ncounts = ncounts + 1
+      countOrder[ncounts] = key
+      cnt = 0
+    end
+    counts[key] = cnt + (add[0] - (state[j] == 0 and 6 or 0)) / 2
+  end
+  for z = 1, ncounts do
+    local key = countOrder[z]
+    call('INCRBY', key, int(counts[key]))
+  end
+  -- each content's record, and the listing (in the claims' table, written already)
+  local listing, w = claimed, 0
+  for z = 1, nacts do
+    local y = acts and acts[z] or 6 * z - 5
+    local c = v[y + 2]
+    call('HSET', KEYS[base + (y + 5) / 6], '\0m', v[y + 4], names[v[y] + 1], v[y + 3], '\0s', '1')
+    listing[w + 1], listing[w + 2] = '0', c
+    w = w + 2
+  end
+  call('ZADD', KEYS[1], unpack(listing, 1, w))
+  return replies()
+end
+
+if fresh then
+  local done = common()
+  if done then return done end
+end
+
+-- The general path's own: what it decided per peer and per content, its replies and listing.
+local out, nout = nil, 0
+local peers, peerOrder, npeers = {}, {}, 0
+local contents, contentOrder, ncontents = {}, {}, 0
+local counts, countOrder, ncounts = {}, {}, 0
+local listing, nlisting = nil, 0
 -- The peer record as this call leaves it: owner, k, tombstones, fields (nil until needed), this
 -- call's new fields, the stamps of the contents this call registers (read once for all of this
 -- call's R of the peer, in one HMGET with the reserved fields).
@@ -121,16 +285,6 @@ local function peer_of(i)
   return rec
 end
 
--- Whether none of this call's contents exists yet, found by one EXISTS of them all: then each
--- content's record starts empty here, without an HMGET of its own (nor an HEXISTS for a second
--- peer of it), one call fewer per R. A peer sharing new files sends such batches; one registering
--- again what others provide pays this one call per batch and reads each content as before.
-local fresh, NONE = false, {false, false, false}
-if n >= 2 then
-  local ck = room(n)
-  for i = 0, n - 1 do ck[i + 1] = KEYS[base + i + 1] end
-  fresh = redis.call('EXISTS', unpack(ck, 1, n)) == 0
-end
 
 -- The content as this call leaves it: meta, rotation counter, which peers provide it (read when
 -- asked), the providers and queue entries this call adds; and whether `peer` provided it.
@@ -240,162 +394,6 @@ local function one(i)
   crec.queue[crec.nq + 1], crec.queue[crec.nq + 2] = s, peer
   crec.nq = crec.nq + 2
   return new and 'NEW' or 'OLD'
-end
-
--- The text of a small whole number, as Redis takes it (without Lua's "%.17g")
-local function int(x)
-  if x == 1 then return '1' end
-  return string.format('%d', x)
-end
-
--- The common case, a peer sharing new files, in one pass with no record kept in tables: every
--- content of the call new (fresh), no two R of one content, and each peer's R all from one
--- address, its owner's (or a new peer's), none of its contents in its record and room for all of
--- them under the per-peer limit. Then every R acts (NEW) but those whose claim finds them done
--- or under way (a datagram sent again: DONE, WAIT), exactly as in the general path below, with
--- the same calls and writes in the same order (the same fields in the same order, so the same
--- bytes in Redis); only the Lua around them is less (about a fifth of Redis's CPU per R in such
--- batches: docs/benchmarks.md, run Q). Returns nil, having written nothing, when the call is not
--- that case; the general path then reads the peers again.
-local function common()
-  local call = redis.call
-  -- no two R of one content; each peer's R from one address (its first R's)
-  local seen, first, nr = {}, {}, {}
-  local x = 1
-  for i = 0, n - 1 do
-    local c, j = v[x + 2], v[x] + 1
-    if seen[c] then return nil end
-    seen[c] = true
-    local k = nr[j]
-    if k then
-      if v[x + 1] ~= v[first[j] + 1] then return nil end
-      nr[j] = k + 1
-    else
-      first[j], nr[j] = x, 1
-    end
-    x = x + 6
-  end
-  -- per peer: 0 new, 1 known with its lease entry covering, 2 known and the entry to move
-  local state = {}
-  for j = 1, np do
-    local x0, p, nw = first[j], KEYS[3 * j - 1], 3
-    local want = room(3 + nr[j])
-    want[1], want[2], want[3] = '\0i', '\0k', '\0d'
-    for y = x0, 6 * n, 6 do
-      if v[y] + 1 == j then
-        nw = nw + 1
-        want[nw] = v[y + 2]
-      end
-    end
-    local f = call('HMGET', p, unpack(want, 1, nw))
-    for y = 4, nw do
-      if f[y] then return nil end
-    end
-    local owner = f[1]
-    if owner then
-      if owner ~= v[x0 + 1] then return nil end
-      local fields = call('HLEN', p) - RESERVED
-      if fields + nr[j] > perPeer then return nil end
-      state[j] = entry_covers(tonumber(f[2]), now, fields, tonumber(f[3])) and 1 or 2
-    else
-      if nr[j] > perPeer then return nil end
-      state[j] = 0
-    end
-  end
-  -- the claims, each written as the A its R gets (once.lua's look); the replies of R whose claim
-  -- finds them done (the reply) or under way (false), a datagram sent again, kept aside
-  local acts, nacts, seen1 = room(n), 0, nil
-  local claimed = room(2 * n)
-  local a, b, c = claims()
-  local y = 1
-  for i = 1, n do
-    local was = found(a[i] or b[i] or c[i], v[y + 5], now)
-    if was then
-      seen1 = seen1 or {}
-      seen1[i] = was[1] == 'DONE' and was[2]
-    else
-      claimed[2 * nacts + 1], claimed[2 * nacts + 2] = fields[i], v[y + 5]
-      nacts = nacts + 1
-      acts[nacts] = y
-    end
-    y = y + 6
-  end
-  put(claimed, 2 * nacts)
-  -- the replies: one NEW for them all when every R acts, else two items per R
-  local function replies()
-    if nacts == n then return {'NEW'} end
-    local out = room(2 * n)
-    for i = 1, n do
-      local r = seen1[i]
-      if r then
-        out[2 * i - 1], out[2 * i] = 'DONE', r
-      elseif r == false then
-        out[2 * i - 1], out[2 * i] = 'WAIT', ''
-      else
-        out[2 * i - 1], out[2 * i] = 'NEW', ''
-      end
-    end
-    return out
-  end
-  if nacts == 0 then return replies() end
-  -- the peers in the order of their first R that acts, each with its new fields in the R's order
-  local adds, order, npo = {}, {}, 0
-  for z = 1, nacts do
-    local y = acts[z]
-    local j = v[y] + 1
-    local add = adds[j]
-    if not add then
-      add = room(6 + 2 * nr[j])
-      local na = 0
-      if state[j] == 0 then
-        add[1], add[2], add[3], add[4], add[5], add[6] = '\0i', v[y + 1], '\0k', stamp0, '\0d', '0'
-        na = 6
-      end
-      add[0] = na
-      adds[j] = add
-      npo = npo + 1
-      order[npo] = j
-    end
-    local na = add[0]
-    add[na + 1], add[na + 2] = v[y + 2], stamp0
-    add[0] = na + 2
-  end
-  local counts, countOrder, ncounts = {}, {}, 0
-  for z = 1, npo do
-    local j = order[z]
-    local add = adds[j]
-    call('HSET', KEYS[3 * j - 1], unpack(add, 1, add[0]))
-    if state[j] ~= 1 then call('ZADD', KEYS[3 * j], 'LT', due, names[j]) end
-    local key = KEYS[3 * j + 1]
-    local cnt = counts[key]
-    if not cnt then
-      ncounts = ncounts + 1
-      countOrder[ncounts] = key
-      cnt = 0
-    end
-    counts[key] = cnt + (add[0] - (state[j] == 0 and 6 or 0)) / 2
-  end
-  for z = 1, ncounts do
-    local key = countOrder[z]
-    call('INCRBY', key, int(counts[key]))
-  end
-  local listing = room(2 * nacts)
-  local w = 0
-  for z = 1, nacts do
-    local y = acts[z]
-    local c = v[y + 2]
-    call('HSET', KEYS[base + (y - 1) / 6 + 1], '\0m', v[y + 4], names[v[y] + 1],
-      v[y + 3], '\0s', '1')
-    listing[w + 1], listing[w + 2] = '0', c
-    w = w + 2
-  end
-  call('ZADD', KEYS[1], unpack(listing, 1, w))
-  return replies()
-end
-
-if fresh then
-  local done = common()
-  if done then return done end
 end
 
 -- peers with an R answered DEAD: the caller reaps and takes that R again; this peer's later R
