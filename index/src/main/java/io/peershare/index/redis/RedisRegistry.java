@@ -25,11 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -360,10 +358,7 @@ public final class RedisRegistry implements Registry {
 
   /** An R of a batch, kept for {@link #registerMany}; {@code op} completes with its outcome. */
   private record Many(
-      IndexMessage.Register request,
-      InetAddress ip,
-      RedisReplies.Ticket ticket,
-      CompletableFuture<Object> op) {}
+      IndexMessage.Register request, InetAddress ip, RedisReplies.Ticket ticket, Recorded op) {}
 
   /**
    * The R of a receive batch that need wait for nothing before them, on a standalone store: all in
@@ -400,16 +395,21 @@ public final class RedisRegistry implements Registry {
    * record once per call, which pays; its bookkeeping in Lua costs more than an R alone where a
    * peer has one R in the call (counted with bench/redis-lua-cost.sh, in docs/scaling.md).
    */
-  private static boolean paysOff(List<Many> group) {
-    Set<PeerName> peers = new HashSet<>();
-    for (Many m : group) {
-      peers.add(m.request().peer());
-    }
-    return group.size() >= 2 * peers.size();
+  private static boolean paysOff(int n, int peers) {
+    return n >= 2 * peers;
   }
 
   private void registerManyCounted(List<Many> group, long now) {
-    if (group.size() < 2 || !roomFor(now, group.size()) || !paysOff(group)) {
+    int n = group.size();
+    // the call's peers, each once: its keys and its name are given once for all of its R
+    Map<PeerName, Integer> peerIndex = new HashMap<>();
+    int[] peerOf = new int[n];
+    for (int i = 0; i < n; i++) {
+      PeerName peer = group.get(i).request().peer();
+      Integer at = peerIndex.putIfAbsent(peer, peerIndex.size());
+      peerOf[i] = at == null ? peerIndex.size() - 1 : at;
+    }
+    if (n < 2 || !roomFor(now, n) || !paysOff(n, peerIndex.size())) {
       // one by one, each peer's in the batch's order
       Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();
       for (Many m : group) {
@@ -420,11 +420,7 @@ public final class RedisRegistry implements Registry {
       }
       return;
     }
-    int n = group.size();
-    // the call's peers, each once: its keys and its name are given once for all of its R
-    Map<PeerName, Integer> peerIndex = new HashMap<>();
-    List<byte[]> peerNames = new ArrayList<>();
-    int[] peerOf = new int[n];
+    byte[][] peerNames = new byte[peerIndex.size()][];
     byte[][] ps = new byte[n][];
     byte[][] cs = new byte[n][];
     byte[][] addrs = new byte[n][];
@@ -432,20 +428,35 @@ public final class RedisRegistry implements Registry {
     byte[][] metas = new byte[n][];
     byte[][] values = new byte[n][];
     byte[] stamp = num(now);
-    int size = 8 + 8 + 4 + 4 * 21 + 2;
+    byte[] until = num(now + leaseMillis);
+    // per R its content hash (the script makes a queue's name from its hash's), then the time
+    // buckets of R's replies
+    byte[][] buckets = RedisReplies.buckets(now);
+    byte[] ttl = RedisReplies.bucketTtl(now);
+    // the argument's exact size
+    int size =
+        8
+            + 8
+            + 4
+            + 1
+            + stamp.length
+            + 1
+            + until.length
+            + 1
+            + ttl.length
+            + 1
+            + RedisReplies.PENDING.length
+            + 2;
     for (int i = 0; i < n; i++) {
       Many m = group.get(i);
       IndexMessage.Register r = m.request();
-      Integer at = peerIndex.get(r.peer());
-      if (at == null) {
-        at = peerNames.size();
-        peerIndex.put(r.peer(), at);
+      int at = peerOf[i];
+      if (peerNames[at] == null) {
         byte[] p = utf8(r.peer().toString());
-        peerNames.add(p);
+        peerNames[at] = p;
         size += 2 + p.length;
       }
-      peerOf[i] = at;
-      ps[i] = peerNames.get(at);
+      ps[i] = peerNames[at];
       cs[i] = utf8(r.content().toString());
       addrs[i] = m.ip().getAddress();
       // with the stamp a new registration gets (the script writes it whole)
@@ -471,25 +482,22 @@ public final class RedisRegistry implements Registry {
               + m.ticket().field().length;
       m.ticket().at(now);
     }
-    int np = peerNames.size();
-    // per R its content hash (the script makes a queue's name from its hash's), then the time
-    // buckets of R's replies
-    byte[][] buckets = RedisReplies.buckets(now);
-    byte[] ttl = RedisReplies.bucketTtl(now);
+    int np = peerNames.length;
     byte[][] keys = new byte[1 + 3 * np + n + buckets.length][];
     System.arraycopy(buckets, 0, keys, 1 + 3 * np + n, buckets.length);
     keys[0] = Keys.NAMES;
     for (int j = 0; j < np; j++) {
-      byte[][] pk = Keys.peerKeys(peerNames.get(j));
+      byte[][] pk = Keys.peerKeys(peerNames[j]);
       keys[1 + 3 * j] = pk[0];
       keys[2 + 3 * j] = pk[1];
       keys[3 + 3 * j] = pk[2];
     }
     // one argument for the whole call (its layout is in the script)
-    ByteBuffer b = ByteBuffer.allocate(size);
+    byte[] arg = new byte[size];
+    ByteBuffer b = ByteBuffer.wrap(arg);
     b.putLong(now).putLong(leaseMillis).putInt(limits.perPeer());
     text(b, stamp);
-    text(b, num(now + leaseMillis));
+    text(b, until);
     text(b, ttl);
     text(b, RedisReplies.PENDING);
     b.putShort((short) np);
@@ -516,7 +524,9 @@ public final class RedisRegistry implements Registry {
     for (int i = 0; i < n; i++) {
       text(b, group.get(i).ticket().token());
     }
-    byte[] arg = Arrays.copyOf(b.array(), b.position());
+    if (b.hasRemaining()) {
+      throw new IllegalStateException("packed " + b.position() + " of " + size + " bytes");
+    }
     CompletableFuture<List<Object>> call;
     try {
       call = store.run(Script.REGISTER_MANY, ScriptOutputType.MULTI, keys, arg);
@@ -1267,32 +1277,40 @@ public final class RedisRegistry implements Registry {
         }
         default -> {}
       }
+      // what this request waits for in the batch (each looked up once)
+      CompletableFuture<?> lastWideOfPeer = null;
+      CompletableFuture<?> lastOnThis = null;
       if (peer != null) {
-        after =
-            wide
-                ? both(after, allOf(everything.get(peer)))
-                : both(both(after, lastWide.get(peer)), lastOnContent.get(onContent));
+        if (wide) {
+          after = both(after, allOf(everything.get(peer)));
+        } else {
+          lastWideOfPeer = lastWide.get(peer);
+          lastOnThis = lastOnContent.get(onContent);
+          after = both(both(after, lastWideOfPeer), lastOnThis);
+        }
       }
       int at = i;
-      CompletableFuture<Object> op;
+      CompletableFuture<?> recorded;
       if (group != null
           && request instanceof IndexMessage.Register r
           && ticket instanceof RedisReplies.Ticket t
-          && lastWide.get(peer) == null
-          && lastOnContent.get(onContent) == null) {
-        // waits for nothing of this batch (but the sweep): goes with the batch's other such R
-        op = new CompletableFuture<>();
+          && lastWideOfPeer == null
+          && lastOnThis == null) {
+        // waits for nothing of this batch (but the sweep): goes with the batch's other such R; its
+        // future records its outcome as it completes, so what waits for it needs no stage of its
+        // own
+        Recorded op = new Recorded(at, results, all);
         group.add(new Many(r, ip, t, op));
+        recorded = op;
       } else {
-        op = startAfter(after, request, ip, now, ticket);
+        recorded =
+            startAfter(after, request, ip, now, ticket)
+                .handle(
+                    (v, e) -> {
+                      record(at, results, all, v, e);
+                      return null;
+                    });
       }
-      CompletableFuture<Void> recorded =
-          op.handle(
-              (v, e) -> {
-                results.compareAndSet(at, null, e == null ? (v == null ? DONE_OUTCOME : v) : e);
-                all.one();
-                return null;
-              });
       if (peer != null) {
         // what a later Q or K of the peer waits for: a Q or K ends after everything before it
         List<CompletableFuture<?>> earlier = everything.get(peer);
@@ -1307,6 +1325,50 @@ public final class RedisRegistry implements Registry {
           lastOnContent.put(onContent, recorded);
         }
       }
+    }
+  }
+
+  /** Request {@code at}'s outcome into {@code results}, counted down in {@code all}. */
+  private static void record(
+      int at, AtomicReferenceArray<Object> results, Countdown all, Object v, Throwable e) {
+    results.compareAndSet(at, null, e == null ? (v == null ? DONE_OUTCOME : v) : e);
+    all.one();
+  }
+
+  /**
+   * A batch's R that goes in {@link #registerMany}: records its outcome in the batch's results
+   * before it completes (as a {@code handle} stage on it would, without one per R). It is only ever
+   * completed through {@link #complete} and {@link #completeExceptionally}; what waits for it (a
+   * later request of the batch for the same peer) takes it however it ended, as {@link #startAfter}
+   * does.
+   */
+  private static final class Recorded extends CompletableFuture<Object> {
+    private final int at;
+    private final AtomicReferenceArray<Object> results;
+    private final Countdown all;
+
+    Recorded(int at, AtomicReferenceArray<Object> results, Countdown all) {
+      this.at = at;
+      this.results = results;
+      this.all = all;
+    }
+
+    @Override
+    public boolean complete(Object value) {
+      if (isDone()) {
+        return false;
+      }
+      record(at, results, all, value, null);
+      return super.complete(value);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable e) {
+      if (isDone()) {
+        return false;
+      }
+      record(at, results, all, null, e);
+      return super.completeExceptionally(e);
     }
   }
 
