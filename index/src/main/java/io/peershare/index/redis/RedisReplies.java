@@ -67,12 +67,17 @@ public final class RedisReplies implements SharedReplies {
     this.store = store;
   }
 
+  /** The time bucket of R's replies that {@code now} (ms) falls in: N of {@code ps:rb:N}. */
+  static long bucket(long now) {
+    return Math.floorDiv(now, BUCKET_MILLIS);
+  }
+
   /**
    * The buckets of R's replies a step at {@code now} reads, newest first: the one {@code now} falls
    * in, which the step writes, and those before it that a reply made within a keep can be in.
    */
   static byte[][] buckets(long now) {
-    long b = Math.floorDiv(now, BUCKET_MILLIS);
+    long b = bucket(now);
     byte[][] keys = new byte[BUCKETS][];
     for (int i = 0; i < BUCKETS; i++) {
       keys[i] = Keys.claims(b - i);
@@ -88,7 +93,7 @@ public final class RedisReplies implements SharedReplies {
    * RedisRegistry#expireAsync}).
    */
   static long unread(long now) {
-    return Math.floorDiv(now, BUCKET_MILLIS) - BUCKETS - 1;
+    return bucket(now) - BUCKETS - 1;
   }
 
   /**
@@ -101,7 +106,7 @@ public final class RedisReplies implements SharedReplies {
    * is.
    */
   static byte[] bucketTtl(long now) {
-    long end = (Math.floorDiv(now, BUCKET_MILLIS) + 1) * BUCKET_MILLIS;
+    long end = (bucket(now) + 1) * BUCKET_MILLIS;
     return Keys.ascii(Long.toString(end + ReplyCache.LONG_KEEP_MILLIS + 2 * BUCKET_MILLIS - now));
   }
 
@@ -239,7 +244,7 @@ public final class RedisReplies implements SharedReplies {
     store.run(
         Script.REMEMBER,
         ScriptOutputType.INTEGER,
-        new byte[][] {Keys.claims(Math.floorDiv(now, BUCKET_MILLIS))},
+        new byte[][] {Keys.claims(bucket(now))},
         t.field(),
         v,
         bucketTtl(now));
@@ -263,7 +268,7 @@ public final class RedisReplies implements SharedReplies {
     return store.run(
         Script.RELEASE,
         ScriptOutputType.INTEGER,
-        new byte[][] {Keys.claims(Math.floorDiv(at, BUCKET_MILLIS))},
+        new byte[][] {Keys.claims(bucket(at))},
         ticket.claim(),
         ticket.field());
   }
