@@ -205,6 +205,62 @@ class RedisBatchRegisterTest {
   }
 
   @Test
+  void aContentGetsItsRotationCounterOnlyWithItsSecondProvider() throws Exception {
+    // a content with one provider holds its meta and its provider's field, no rotation counter
+    // (two fields, not three: read as 1 where absent), whichever script wrote it: one R alone,
+    // a batch of new contents in one pass, the general path; the second provider writes the
+    // counter with the queue, and a content left with one provider keeps it
+    Node node = new Node(RegistryLimits.defaults(), 60_000);
+    long now = System.currentTimeMillis();
+    node.apply(List.of(register(1, "ana", "z", D1, FROM[0])), now);
+    assertAllDone(node.apply(batch(4, i -> register(10 + i, "mai", "n" + i, D1, FROM[0])), now), 4);
+    // z has a provider, so this call takes the general path: z's second provider, g's first
+    assertAllDone(
+        node.apply(
+            List.of(register(20, "bo", "z", D1, FROM[1]), register(21, "bo", "g", D1, FROM[1])),
+            now + 1),
+        2);
+    for (String c : List.of("n0", "n1", "n2", "n3")) {
+      assertThat(node.fields(c)).as(c).containsExactly("\0m", "mai");
+    }
+    assertThat(node.fields("g")).containsExactly("\0m", "bo");
+    assertThat(node.fields("z")).containsExactlyInAnyOrder("\0m", "\0s", "ana", "bo");
+    assertThat(node.field("z", "\0s")).isEqualTo("2");
+    assertThat(node.queue("z")).containsExactly("ana", "bo");
+    assertThat(node.providers("z", 1, now + 1)).containsExactly("ana");
+    assertThat(node.providers("z", 1, now + 1)).containsExactly("bo");
+    assertThat(node.providers("g", 4, now + 1)).containsExactly("bo");
+    assertThat(listed(node, "")).containsExactly("g 1", "n0 1", "n1 1", "n2 1", "n3 1", "z 2");
+    // 2 -> 1: the counter stays (it orders the queue if a second provider comes again), O counts
+    // one; 1 -> 0: the hash and the name go
+    node.reg.deregister(PeerName.of("ana"), FROM[0].getAddress(), ContentName.of("z"), now + 2);
+    assertThat(node.fields("z")).containsExactlyInAnyOrder("\0m", "\0s", "bo");
+    assertThat(listed(node, "z")).containsExactly("z 1");
+    assertThat(node.providers("z", 4, now + 2)).containsExactly("bo");
+    node.reg.deregister(PeerName.of("bo"), FROM[1].getAddress(), ContentName.of("z"), now + 2);
+    assertThat(node.fields("z")).isEmpty();
+    assertThat(listed(node, "z")).isEmpty();
+    // a content written with a counter of 1 (the layout before): read as before, its second
+    // provider behind its first
+    node.hset("n0", "\0s", "1");
+    assertThat(listed(node, "n0")).containsExactly("n0 1");
+    assertAllDone(
+        node.apply(
+            List.of(register(30, "bo", "n0", D1, FROM[1]), register(31, "bo", "h", D1, FROM[1])),
+            now + 3),
+        2);
+    assertThat(node.field("n0", "\0s")).isEqualTo("2");
+    assertThat(node.queue("n0")).containsExactly("mai", "bo");
+    assertThat(listed(node, "n0")).containsExactly("n0 2");
+  }
+
+  private static List<String> listed(Node node, String filter) {
+    return node.reg.list("", filter, 1_000, 100, 0).entries().stream()
+        .map(e -> e.content() + " " + e.providers())
+        .toList();
+  }
+
+  @Test
   void aDatagramSentAgainInABatchOfNewContentsGetsWhatItGotBefore() throws Exception {
     // a call whose contents are all new goes the script's one-pass path; a datagram sent again
     // can be in such a call when its content was deregistered since (or its peer quit). It gets
@@ -503,6 +559,39 @@ class RedisBatchRegisterTest {
                       peer.getBytes(StandardCharsets.UTF_8))
                   .toCompletableFuture());
       return new String(v, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The fields of a content's hash, in its order, as Latin-1 text. */
+    List<String> fields(String content) {
+      return store.await(store.commands().hkeys(contentKey(content)).toCompletableFuture()).stream()
+          .map(b -> new String(b, StandardCharsets.ISO_8859_1))
+          .toList();
+    }
+
+    /** The value of a field of a content's hash, as Latin-1 text (null when it has none). */
+    String field(String content, String field) {
+      byte[] v =
+          store.await(
+              store
+                  .commands()
+                  .hget(contentKey(content), field.getBytes(StandardCharsets.ISO_8859_1))
+                  .toCompletableFuture());
+      return v == null ? null : new String(v, StandardCharsets.ISO_8859_1);
+    }
+
+    void hset(String content, String field, String value) {
+      store.await(
+          store
+              .commands()
+              .hset(
+                  contentKey(content),
+                  field.getBytes(StandardCharsets.ISO_8859_1),
+                  value.getBytes(StandardCharsets.ISO_8859_1))
+              .toCompletableFuture());
+    }
+
+    private static byte[] contentKey(String content) {
+      return ("ps:c{" + content + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The rotation queue of a content, in order; empty when it has none. */

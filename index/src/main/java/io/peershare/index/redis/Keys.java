@@ -8,9 +8,9 @@ import java.util.zip.CRC32;
  * Redis Cluster slot:
  *
  * <ul>
- *   <li>per content, tagged by the content name: {@code ps:c{NAME}} (hash: meta, rotation counter,
- *       one field per provider) and {@code ps:q{NAME}} (sorted set: the round-robin queue, only
- *       while the content has two providers or more);
+ *   <li>per content, tagged by the content name: {@code ps:c{NAME}} (hash: meta, rotation counter
+ *       from the second provider on, one field per provider) and {@code ps:q{NAME}} (sorted set:
+ *       the round-robin queue, only while the content has two providers or more);
  *   <li>per peer, tagged by one of {@link #BUCKETS} buckets of peer names: {@code ps:p{bN}NAME}
  *       (hash: owner IP, last renewal, one field per registration), with the bucket's lease queue
  *       {@code ps:l{bN}} and registration count {@code ps:n{bN}} in the same slot;

@@ -72,7 +72,10 @@ public final class RedisRegistry implements Registry {
   private static final int LIST_SCAN_BUDGET = 4096;
   private static final byte[] META = {0, 'm'};
 
-  /** A content hash's fields that are not providers: the meta and the rotation counter. */
+  /**
+   * A content hash's fields that are not providers: the meta and the rotation counter, which is
+   * written with the second provider (content.lua).
+   */
   private static final int CONTENT_RESERVED = 2;
 
   private static final ListingEntry STALE = new ListingEntry(ContentName.of("-"), 0, 0);
@@ -975,14 +978,23 @@ public final class RedisRegistry implements Registry {
             });
   }
 
+  /**
+   * The providers of a content hash of {@code fields} fields, seen outside a script: two fields are
+   * the meta and one provider (no counter before the second: content.lua); more, the meta, the
+   * counter and the providers; none, no content.
+   */
+  private static long providers(long fields) {
+    return fields == 2 ? 1 : Math.max(0, fields - CONTENT_RESERVED);
+  }
+
   /** Size and provider count of each name, read from the contents; STALE for an empty one. */
   private CompletableFuture<List<ListingEntry>> entries(List<byte[]> names) {
     List<CompletableFuture<byte[]>> metas = new ArrayList<>(names.size());
     List<CompletableFuture<Long>> counts = new ArrayList<>(names.size());
     for (byte[] n : names) {
       metas.add(redis.hget(Keys.contentHash(n), META).toCompletableFuture());
-      // providers: the hash's fields but the meta and the counter (a content with one provider
-      // has no queue to count: content.lua)
+      // providers: the hash's fields but the meta and the counter, which a content with one
+      // provider may not have (content.lua: it has no queue to count either)
       counts.add(redis.hlen(Keys.contentHash(n)).toCompletableFuture());
     }
     CompletableFuture<?>[] all = new CompletableFuture<?>[names.size() * 2];
@@ -996,7 +1008,7 @@ public final class RedisRegistry implements Registry {
               List<ListingEntry> out = new ArrayList<>(names.size());
               for (int i = 0; i < names.size(); i++) {
                 byte[] meta = metas.get(i).join();
-                long count = counts.get(i).join() - CONTENT_RESERVED;
+                long count = providers(counts.get(i).join());
                 out.add(
                     meta == null || count == 0
                         ? STALE

@@ -5,12 +5,23 @@
 -- has no queue (its rotation is that one provider): one key fewer for most contents, and nothing
 -- to create, look up or delete for them. So: no hash, no provider; a hash and no queue, one (its
 -- only field that is not reserved); a queue, exactly the hash's providers.
+-- The counter is written with the content's second provider: a content given its first has none
+-- (read as 1 where the meta is and the counter is not), two fields instead of three, which is
+-- about 1,500 of the ~62,000 instructions an R of a new content costs Redis (run AD in
+-- docs/benchmarks.md). Once written it stays (its value orders the queue if a second provider
+-- comes again). So the hash holds the meta and one provider, or the meta, the counter and any
+-- number of providers: never two providers without the counter.
 local CONTENT_RESERVED = 2
 
 -- The providers of content hash c (0 when it has no hash).
 local function providers(c)
   local n = redis.call('HLEN', c)
-  if n == 0 then return 0 end
+  if n <= 1 then return 0 end -- no hash, or the meta alone (its one provider just removed)
+  if n == 2 then
+    -- the meta and one provider, or the meta and the counter (the last provider just removed:
+    -- only inside a script, which then deletes the hash)
+    return 1 - redis.call('HEXISTS', c, '\0s')
+  end
   return n - CONTENT_RESERVED
 end
 

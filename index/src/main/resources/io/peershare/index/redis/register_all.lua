@@ -77,12 +77,12 @@ end
 if m then
   -- the counter read above and written back with the provider: the script is atomic; the
   -- second provider makes the queue (content.lua)
-  local s0 = tonumber(g[3]) or 0
+  local s0 = tonumber(g[3]) or 1 -- none before the second provider (content.lua)
   local turn = string.format('%d', s0 + 1)
   redis.call('HSET', c, '\0s', turn, peer, value .. stamp)
   enqueue(c, 'ps:q' .. string.sub(c, 5), {turn, peer}, 2, providers(c) - 1, s0)
 else
-  -- the first provider: no queue
-  redis.call('HSET', c, '\0m', meta, '\0s', '1', peer, value .. stamp)
+  -- the first provider: no queue, no counter (content.lua)
+  redis.call('HSET', c, '\0m', meta, peer, value .. stamp)
 end
 return {new and 'NEW' or 'OLD'}

@@ -233,7 +233,7 @@ local function common()
   for z = 1, nacts do
     local y = acts and acts[z] or 6 * z - 5
     local c = v[y + 2]
-    call('HSET', KEYS[base + (y + 5) / 6], '\0m', v[y + 4], names[v[y] + 1], v[y + 3], '\0s', '1')
+    call('HSET', KEYS[base + (y + 5) / 6], '\0m', v[y + 4], names[v[y] + 1], v[y + 3])
     listing[w + 1], listing[w + 2] = '0', c
     w = w + 2
   end
@@ -295,7 +295,8 @@ local function content_of(i, peer)
     local g = NONE
     if not fresh then g = redis.call('HMGET', c, peer, '\0m', '\0s') end
     -- small tables sized by their constructors (room's unpack is a C call per table)
-    local s0 = g[3] and tonumber(g[3]) or 0
+    -- a content with providers has no counter until its second (content.lua): 1 where absent
+    local s0 = g[3] and tonumber(g[3]) or (g[2] and 1 or 0)
     rec = {c = c, q = 'ps:q' .. string.sub(c, 5), add = {false, false, false, false, false, false},
       na = 0, queue = {false, false}, nq = 0, m = g[2], old = g[2] and true or false,
       s0 = s0, s = s0, has = {[peer] = g[1]}}
@@ -443,9 +444,14 @@ for x = 1, ncontents do
   local na = crec.na
   if na > 0 then
     local add, queue = crec.add, crec.queue
-    add[na + 1], add[na + 2] = '\0s', int(crec.s)
+    -- the counter from the second provider on (content.lua): a content new in this call with one
+    -- provider has none
+    if crec.s ~= 1 then
+      add[na + 1], add[na + 2] = '\0s', int(crec.s)
+      na = na + 2
+    end
     for y = 1, crec.nq, 2 do queue[y] = int(queue[y]) end
-    redis.call('HSET', crec.c, unpack(add, 1, na + 2))
+    redis.call('HSET', crec.c, unpack(add, 1, na))
     -- a content new in this call has no provider before it (no call to count them)
     local before = crec.old and providers(crec.c) - crec.nq / 2 or 0
     enqueue(crec.c, crec.q, queue, crec.nq, before, crec.s0)

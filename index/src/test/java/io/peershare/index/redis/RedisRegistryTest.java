@@ -85,11 +85,13 @@ class RedisRegistryTest extends RegistryContractTest {
     byte[] q = Keys.queue(Keys.utf8("x"));
     reg.register(PeerName.of("mai"), one, x, 4000, 1, d, 0);
     assertThat(queue(store, q)).as("one provider: no queue").isEmpty();
+    assertThat(fields(store, "x")).as("nor a rotation counter").containsExactly("\0m", "mai");
     assertThat(rotation(reg, x, 1, 2)).containsExactly("mai", "mai");
     assertThat(listed(reg)).containsExactly("x 1");
     // 1 -> 2: the queue holds both, the first provider at the front
     reg.register(PeerName.of("bo"), two, x, 4000, 1, d, 1_000);
     assertThat(queue(store, q)).containsExactly("mai", "bo");
+    assertThat(fields(store, "x")).containsExactlyInAnyOrder("\0m", "\0s", "mai", "bo");
     assertThat(rotation(reg, x, 1, 3)).containsExactly("mai", "bo", "mai");
     assertThat(listed(reg)).containsExactly("x 2");
     // 2 -> 1 by T: no queue again; the one left is served
@@ -124,6 +126,15 @@ class RedisRegistryTest extends RegistryContractTest {
     reg.deregister(PeerName.of("mai"), one, y, 93_000);
     assertThat(store.await(store.commands().exists(qy).toCompletableFuture())).isZero();
     assertThat(listed(reg)).isEmpty();
+  }
+
+  /** The fields of a content's hash, in its order, as Latin-1 text. */
+  private static List<String> fields(RedisStore store, String content) {
+    return store
+        .await(store.commands().hkeys(Keys.contentHash(Keys.utf8(content))).toCompletableFuture())
+        .stream()
+        .map(b -> new String(b, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .toList();
   }
 
   private static List<String> queue(RedisStore store, byte[] q) {
