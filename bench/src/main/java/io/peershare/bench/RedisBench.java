@@ -413,9 +413,6 @@ public final class RedisBench {
     perReply("S", cpu, store, s * seconds);
     perCommand("S", stats, store, s * seconds);
     warmUp.run(nodes);
-    // the earlier phases' garbage (the in-memory nodes' registries, promoted) collected now, not by
-    // a concurrent cycle and mixed collections inside this phase (run AE in docs/benchmarks.md)
-    System.gc();
     cpu = cpu(store);
     stats = commandStats(store);
     Process during = null;
