@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sockets spread over the nodes), then Redis memory per registration at {@code --registrations}
  * registrations (INFO memory before and after; 10 per peer, {@code --providers} per content, 4 by
  * default) and what each structure costs (MEMORY USAGE of every key of a sample). Each phase's R
- * path is warmed up right before it is measured, after the phase's S ({@code --warm-up-r}, 2 s of R
- * under other names; 0: none). After each phase a machine line ({@link MachineCounters}: steal,
- * faults, pressure) tells a slow machine from a slow phase; {@code --pairs N} adds N adjacent
- * in-memory/store R pairs. Needs a Redis of its own: it flushes it.
+ * path is warmed up first ({@code --warm-up-r}, 2 s of R under other names; 0: none). After each
+ * phase a machine line ({@link MachineCounters}: steal, faults, pressure) tells a slow machine from
+ * a slow phase; {@code --pairs N} adds N adjacent in-memory/store R pairs. Needs a Redis of its
+ * own: it flushes it.
  *
  * <p>Run through {@code bench/redis.sh}, which starts and stops that Redis.
  */
@@ -77,13 +77,11 @@ public final class RedisBench {
     String duringR = null;
     // sockets (and threads) of each Redis node; 0: as --threads, as `peershare index` starts one
     int nodeThreads = 0;
-    // seconds of R load under other names right before each R phase (after its S), on the
-    // phase's own nodes (a Redis store is flushed after it) or, in memory, on a throwaway node of
-    // the same kind: the R path compiled before it is measured, as in a node that has run for a
-    // while (run U in docs/benchmarks.md: without it the three-node phase spent 0.4-2.6 us of JIT
-    // per R, recompiling what the one-node phase had compiled; run AE: before the S phase, the
-    // seed's Q and R and the S load trapped the R path's compiled code, recompiled in the R
-    // phase); 0 measures as before run U
+    // seconds of R load under other names before each phase, on the phase's own nodes (a Redis
+    // store is flushed after it) or, in memory, on a throwaway node of the same kind: the R path
+    // compiled before it is measured, as in a node that has run for a while (run U in
+    // docs/benchmarks.md: without it the three-node phase spent 0.4-2.6 us of JIT per R,
+    // recompiling what the one-node phase had compiled); 0 measures as before run U
     int warmUpR = 2;
     // after the usual phases, this many more pairs of R phases side by side: the in-memory node,
     // then the last --nodes count on the store; each pair's ratio compares phases ~15 s apart
@@ -171,21 +169,15 @@ public final class RedisBench {
     }
     Map<String, double[]> rates = new LinkedHashMap<>();
     for (int t : !baseline ? new int[0] : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
-      int memoryThreads = t;
-      WarmUp warmUp =
-          nodes -> {
-            if (warmUpR > 0) {
-              try (IndexServer throwaway = new IndexServer(config(memoryThreads)).start()) {
-                IndexLoad.registersWarmUp(
-                    List.of(throwaway.localAddress()), warmUpR, sockets, window);
-              }
-            }
-          };
+      if (warmUpR > 0) {
+        try (IndexServer throwaway = new IndexServer(config(t)).start()) {
+          IndexLoad.registersWarmUp(List.of(throwaway.localAddress()), warmUpR, sockets, window);
+        }
+      }
       try (IndexServer memory = new IndexServer(config(t)).start()) {
         rates.put(
             "memory, " + t + " thr",
-            measure(
-                List.of(memory), null, seconds, sockets, window, duringR, "memory-" + t, warmUp));
+            measure(List.of(memory), null, seconds, sockets, window, duringR, "memory-" + t));
       }
     }
     for (int n : nodeCounts) {
@@ -196,28 +188,10 @@ public final class RedisBench {
               store,
               n,
               nodeThreads,
-              0,
+              warmUpR,
               sockets,
               window,
-              nodes ->
-                  measure(
-                      nodes,
-                      store,
-                      seconds,
-                      sockets,
-                      window,
-                      duringR,
-                      "redis-" + n,
-                      on -> {
-                        if (warmUpR > 0) {
-                          IndexLoad.registersWarmUp(
-                              on.stream().map(IndexServer::localAddress).toList(),
-                              warmUpR,
-                              sockets,
-                              window);
-                          flush(store);
-                        }
-                      })));
+              nodes -> measure(nodes, store, seconds, sockets, window, duringR, "redis-" + n)));
     }
     double[] base = {Double.NaN, Double.NaN};
     rates.forEach(
@@ -277,12 +251,6 @@ public final class RedisBench {
     if (valid != 200_000) {
       throw new IllegalStateException("a cookie of the last minute did not check");
     }
-  }
-
-  /** What runs on a phase's nodes between its S and its R ({@link #measure}): the R warm-up. */
-  @FunctionalInterface
-  private interface WarmUp {
-    void run(List<IndexServer> nodes) throws Exception;
   }
 
   /** What runs on started Redis nodes ({@link #onRedisNodes}). */
@@ -387,10 +355,9 @@ public final class RedisBench {
   }
 
   /**
-   * S then R rates on {@code nodes}, {@code warmUp} run between them (right before the R phase, so
-   * that nothing else runs between the R warm-up and the R measured); each phase also prints the
-   * CPU time per reply of this JVM (nodes and load generator) and, with a {@code store}, of Redis
-   * (INFO cpu, all masters): where a request's time goes on the two shared cores.
+   * S then R rates on {@code nodes}; each phase also prints the CPU time per reply of this JVM
+   * (nodes and load generator) and, with a {@code store}, of Redis (INFO cpu, all masters): where a
+   * request's time goes on the two shared cores.
    */
   private static double[] measure(
       List<IndexServer> nodes,
@@ -399,8 +366,7 @@ public final class RedisBench {
       int sockets,
       int window,
       String duringR,
-      String phase,
-      WarmUp warmUp)
+      String phase)
       throws Exception {
     List<InetSocketAddress> at = nodes.stream().map(IndexServer::localAddress).toList();
     IndexLoad.seed(at.getFirst());
@@ -410,11 +376,8 @@ public final class RedisBench {
     MachineCounters machine = MachineCounters.now(redisPid);
     double s = IndexLoad.locates(at, seconds, sockets, window);
     machine = machineLine("S", phase, machine, s * seconds);
-    perReply("S", cpu, store, s * seconds);
-    perCommand("S", stats, store, s * seconds);
-    warmUp.run(nodes);
-    cpu = cpu(store);
-    stats = commandStats(store);
+    cpu = perReply("S", cpu, store, s * seconds);
+    stats = perCommand("S", stats, store, s * seconds);
     Process during = null;
     if (duringR != null) {
       // e.g. perf over this phase alone; PHASE names it (memory-1, memory-2, redis-1, redis-3)
