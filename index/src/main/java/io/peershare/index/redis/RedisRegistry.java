@@ -402,6 +402,14 @@ public final class RedisRegistry implements Registry {
     return n >= 2 * peers;
   }
 
+  /*
+   * A batch's R path is split in small methods on purpose (run AE in docs/benchmarks.md): the
+   * choice between one call and one by one, the packing of the call, the answer's common case
+   * and its rare outcomes. As one method with its answer's handling, C2 compiled ~8 KB of inlined
+   * code in 260-400 ms of CPU, and a branch seen for the first time (a batch that does not pay
+   * off, an outcome other than NEW or OLD) made all of it not entrant and compiled it again.
+   * Apart, such a branch recompiles only the small method it is in.
+   */
   private void registerManyCounted(List<Many> group, long now) {
     int n = group.size();
     // the call's peers, each once: its keys and its name are given once for all of its R
@@ -413,17 +421,30 @@ public final class RedisRegistry implements Registry {
       peerOf[i] = at == null ? peerIndex.size() - 1 : at;
     }
     if (n < 2 || !roomFor(now, n) || !paysOff(n, peerIndex.size())) {
-      // one by one, each peer's in the batch's order
-      Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();
-      for (Many m : group) {
-        CompletableFuture<Object> op =
-            startAfter(behind.get(m.request().peer()), m.request(), m.ip(), now, m.ticket());
-        behind.put(m.request().peer(), op);
-        pipe(op, m.op());
-      }
-      return;
+      oneByOne(group, now);
+    } else {
+      callMany(group, now, peerIndex.size(), peerOf);
     }
-    byte[][] peerNames = new byte[peerIndex.size()][];
+  }
+
+  /** The R of {@code group} one by one, each peer's in the batch's order. */
+  private void oneByOne(List<Many> group, long now) {
+    Map<PeerName, CompletableFuture<Object>> behind = new HashMap<>();
+    for (Many m : group) {
+      CompletableFuture<Object> op =
+          startAfter(behind.get(m.request().peer()), m.request(), m.ip(), now, m.ticket());
+      behind.put(m.request().peer(), op);
+      pipe(op, m.op());
+    }
+  }
+
+  /**
+   * The R of {@code group} (of {@code peerCount} peers, the i-th R's peer the {@code peerOf[i]}-th)
+   * in one {@code register_many.lua} call.
+   */
+  private void callMany(List<Many> group, long now, int peerCount, int[] peerOf) {
+    int n = group.size();
+    byte[][] peerNames = new byte[peerCount][];
     byte[][] ps = new byte[n][];
     byte[][] cs = new byte[n][];
     byte[][] addrs = new byte[n][];
@@ -536,59 +557,101 @@ public final class RedisRegistry implements Registry {
     } catch (RuntimeException e) {
       call = failed(e); // Lettuce refuses a command at once while it has no connection
     }
-    call.whenComplete(
-        (r, e) -> {
-          // per peer, its R answered DEAD (being reaped and taken again) or LATER after it
-          Map<PeerName, CompletableFuture<?>> behind = new HashMap<>();
-          // one item for the whole call (NEW): every R acted as a new registration
-          String all = e == null && r.size() == 1 ? text(r.get(0)) : null;
-          for (int i = 0; i < n; i++) {
-            Many m = group.get(i);
-            if (e != null) {
-              m.op().completeExceptionally(e);
-              continue;
+    call.whenComplete((r, e) -> answered(group, now, r, e, ps, addrs, cs, metas, acks));
+  }
+
+  /** What {@link #callMany}'s script answered ({@code r}, or {@code e}) for each R of the call. */
+  private void answered(
+      List<Many> group,
+      long now,
+      List<Object> r,
+      Throwable e,
+      byte[][] ps,
+      byte[][] addrs,
+      byte[][] cs,
+      byte[][] metas,
+      byte[][] acks) {
+    int n = group.size();
+    if (e != null) {
+      for (Many m : group) {
+        m.op().completeExceptionally(e);
+      }
+      return;
+    }
+    // one item for the whole call (NEW): every R acted as a new registration
+    String all = r.size() == 1 ? text(r.get(0)) : null;
+    for (int i = 0; i < n; i++) {
+      String status = all != null ? all : text(r.get(2 * i));
+      if (!status.equals("NEW") && !status.equals("OLD")) {
+        // some R did not simply act: the rest of the call's answer goes the general way
+        answeredRest(group, now, r, all, i, ps, addrs, cs, metas, acks);
+        return;
+      }
+      // acted, its A stored by the script: the common case, without settle's futures
+      Many m = group.get(i);
+      acted(status, m.ticket(), acks[i]);
+      m.op().complete(null);
+    }
+  }
+
+  /**
+   * The answer of {@link #callMany}'s script for its R from the {@code from}-th on ({@code all}:
+   * the one answer of every R, else null), the first of which did not answer NEW or OLD: DEAD,
+   * LATER, DONE, WAIT or a refusal.
+   */
+  private void answeredRest(
+      List<Many> group,
+      long now,
+      List<Object> r,
+      String all,
+      int from,
+      byte[][] ps,
+      byte[][] addrs,
+      byte[][] cs,
+      byte[][] metas,
+      byte[][] acks) {
+    // per peer, its R answered DEAD (being reaped and taken again) or LATER after it
+    Map<PeerName, CompletableFuture<?>> behind = new HashMap<>();
+    for (int i = from; i < group.size(); i++) {
+      Many m = group.get(i);
+      String status = all != null ? all : text(r.get(2 * i));
+      if (status.equals("NEW") || status.equals("OLD")) {
+        acted(status, m.ticket(), acks[i]);
+        m.op().complete(null);
+        continue;
+      }
+      CompletableFuture<Void> outcome =
+          switch (status) {
+            case "DONE" -> failed(new AnsweredElsewhere((byte[]) r.get(2 * i + 1)));
+            case "WAIT" -> failed(new AnsweredElsewhere(SharedReplies.IN_PROGRESS));
+            // the script looked for a CONFLICT first, at the R's turn
+            case "LIMIT" -> failed(peerLimit());
+            case "LATER" -> {
+              // an earlier R of the peer was DEAD: this one goes alone, after that one
+              CompletableFuture<Object> later =
+                  startAfter(behind.get(m.request().peer()), m.request(), m.ip(), now, m.ticket());
+              behind.put(m.request().peer(), later);
+              yield later.thenApply(x -> null);
             }
-            String status = all != null ? all : text(r.get(2 * i));
-            if (status.equals("NEW") || status.equals("OLD")) {
-              // acted, its A stored by the script: the common case, without settle's futures
-              acted(status, m.ticket(), acks[i]);
-              m.op().complete(null);
-              continue;
+            default -> {
+              IndexMessage.Register q = m.request();
+              OneR one =
+                  new OneR(
+                      q.peer().toString(),
+                      q.content().toString(),
+                      ps[i],
+                      addrs[i],
+                      cs[i],
+                      q.tcpPort(),
+                      metas[i]);
+              yield settle(status, one, now, m.ticket(), acks[i], true);
             }
-            CompletableFuture<Void> outcome =
-                switch (status) {
-                  case "DONE" -> failed(new AnsweredElsewhere((byte[]) r.get(2 * i + 1)));
-                  case "WAIT" -> failed(new AnsweredElsewhere(SharedReplies.IN_PROGRESS));
-                  // the script looked for a CONFLICT first, at the R's turn
-                  case "LIMIT" -> failed(peerLimit());
-                  case "LATER" -> {
-                    // an earlier R of the peer was DEAD: this one goes alone, after that one
-                    CompletableFuture<Object> later =
-                        startAfter(
-                            behind.get(m.request().peer()), m.request(), m.ip(), now, m.ticket());
-                    behind.put(m.request().peer(), later);
-                    yield later.thenApply(x -> null);
-                  }
-                  default -> {
-                    IndexMessage.Register q = m.request();
-                    OneR one =
-                        new OneR(
-                            q.peer().toString(),
-                            q.content().toString(),
-                            ps[i],
-                            addrs[i],
-                            cs[i],
-                            q.tcpPort(),
-                            metas[i]);
-                    yield settle(status, one, now, m.ticket(), acks[i], true);
-                  }
-                };
-            if (status.equals("DEAD")) {
-              behind.put(m.request().peer(), outcome);
-            }
-            pipe(outcome.thenApply(x -> null), m.op());
-          }
-        });
+          };
+      if (status.equals("DEAD")) {
+        behind.put(m.request().peer(), outcome);
+      }
+      pipe(outcome.thenApply(x -> null), m.op());
+    }
   }
 
   /** {@code bytes} as the scripts' packed arguments take a short string: a u8 length, the bytes. */
