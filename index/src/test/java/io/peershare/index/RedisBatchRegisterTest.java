@@ -160,10 +160,10 @@ class RedisBatchRegisterTest {
       if (!alone) {
         assertThat(node.calls("evalsha") - before).as("one script call").isEqualTo(1);
       }
-      String a = node.providerValue("a", "mai");
+      String a = node.field("a", "mai");
       assertThat(a).as("alone %s", alone).endsWith("1000000");
-      assertThat(node.providerValue("b", "mai")).as("alone %s", alone).endsWith("1005000");
-      assertThat(a.length()).isEqualTo(node.providerValue("b", "mai").length());
+      assertThat(node.field("b", "mai")).as("alone %s", alone).endsWith("1005000");
+      assertThat(a.length()).isEqualTo(node.field("b", "mai").length());
       assertThat(node.reg.size()).isEqualTo(2);
       assertThat(node.providers("a", 4, first + 5_000)).containsExactly("mai");
     }
@@ -548,19 +548,6 @@ class RedisBatchRegisterTest {
       store.await(store.commands().del(key.getBytes(StandardCharsets.UTF_8)).toCompletableFuture());
     }
 
-    /** The provider value {@code peer} has in {@code content}'s hash, as Latin-1 text. */
-    String providerValue(String content, String peer) {
-      byte[] v =
-          store.await(
-              store
-                  .commands()
-                  .hget(
-                      ("ps:c{" + content + "}").getBytes(StandardCharsets.UTF_8),
-                      peer.getBytes(StandardCharsets.UTF_8))
-                  .toCompletableFuture());
-      return new String(v, StandardCharsets.ISO_8859_1);
-    }
-
     /** The fields of a content's hash, in its order, as Latin-1 text. */
     List<String> fields(String content) {
       return store.await(store.commands().hkeys(contentKey(content)).toCompletableFuture()).stream()
@@ -568,7 +555,10 @@ class RedisBatchRegisterTest {
           .toList();
     }
 
-    /** The value of a field of a content's hash, as Latin-1 text (null when it has none). */
+    /**
+     * The value of a field of a content's hash (a provider's value under its peer name), as Latin-1
+     * text (null when it has none).
+     */
     String field(String content, String field) {
       byte[] v =
           store.await(

@@ -582,16 +582,25 @@ public final class RedisRegistry implements Registry {
     String all = r.size() == 1 ? text(r.get(0)) : null;
     for (int i = 0; i < n; i++) {
       String status = all != null ? all : text(r.get(2 * i));
-      if (!status.equals("NEW") && !status.equals("OLD")) {
+      if (!actedInCall(group.get(i), status, acks[i])) {
         // some R did not simply act: the rest of the call's answer goes the general way
         answeredRest(group, now, r, all, i, ps, addrs, cs, metas, acks);
         return;
       }
-      // acted, its A stored by the script: the common case, without settle's futures
-      Many m = group.get(i);
-      acted(status, m.ticket(), acks[i]);
-      m.op().complete(null);
     }
+  }
+
+  /**
+   * Completes {@code m} when the call answered it NEW or OLD (it acted, its A {@code ack} stored by
+   * the script: the common case, without settle's futures); false for any other answer.
+   */
+  private boolean actedInCall(Many m, String status, byte[] ack) {
+    if (!status.equals("NEW") && !status.equals("OLD")) {
+      return false;
+    }
+    acted(status, m.ticket(), ack);
+    m.op().complete(null);
+    return true;
   }
 
   /**
@@ -615,9 +624,7 @@ public final class RedisRegistry implements Registry {
     for (int i = from; i < group.size(); i++) {
       Many m = group.get(i);
       String status = all != null ? all : text(r.get(2 * i));
-      if (status.equals("NEW") || status.equals("OLD")) {
-        acted(status, m.ticket(), acks[i]);
-        m.op().complete(null);
+      if (actedInCall(m, status, acks[i])) {
         continue;
       }
       CompletableFuture<Void> outcome =
